@@ -1,1 +1,217 @@
+//! Lapak's storage boundary: one [`Store`] trait, implemented for SQLite (the default, one
+//! file) and PostgreSQL (when one machine is not enough). Both pass the same test suite
+//! (`tests/` at the workspace root).
+//!
+//! Personal data is sealed here: callers hand in and get back domain types in plaintext;
+//! the database only ever sees ciphertext and blind indexes.
 
+pub mod crypto;
+pub mod documents;
+mod postgres;
+mod rows;
+mod sql;
+mod sqlite;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use lapak_domain::cause::ClaimCause;
+use lapak_domain::lifecycle::{ClaimEvent, Lifecycle};
+use lapak_domain::member::{Branch, Company, Member};
+use lapak_domain::{Kpj, Nik};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+pub use crypto::KeyRing;
+pub use documents::DocumentStore;
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("sealed data does not open: {0}")]
+    Seal(#[from] crypto::SealError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// Someone else changed the record first (optimistic concurrency) or a uniqueness rule
+    /// refused the change.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("not found")]
+    NotFound,
+    #[error("document store: {0}")]
+    Documents(#[from] object_store::Error),
+    #[error("unsupported database URL (use sqlite://FILE or postgres://…)")]
+    UnsupportedUrl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// Why a registry row was not written although it was well-formed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowConflict {
+    /// The KPJ is already registered to a different NIK.
+    KpjHasOtherNik,
+}
+
+/// What an upsert did, row by row counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UpsertOutcome {
+    pub inserted: u64,
+    pub updated: u64,
+    /// Already stored exactly so: re-running an import changes nothing.
+    pub unchanged: u64,
+    /// Index into the input slice, and why that row was refused.
+    pub refused: Vec<(usize, RowConflict)>,
+}
+
+impl UpsertOutcome {
+    pub fn absorb(&mut self, other: UpsertOutcome, offset: usize) {
+        self.inserted += other.inserted;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.refused.extend(other.refused.into_iter().map(|(i, c)| (i + offset, c)));
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RegistryCounts {
+    pub branches: i64,
+    pub companies: i64,
+    pub members: i64,
+    pub claims: i64,
+}
+
+/// A new claim, created as a draft.
+#[derive(Debug, Clone)]
+pub struct NewClaim {
+    pub id: String,
+    pub kpj: Kpj,
+    pub cause: ClaimCause,
+    pub created_at: Timestamp,
+}
+
+/// A message to deliver after the transaction that wrote it commits (transactional outbox).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// Delivering twice for one event is prevented by this key.
+    pub dedupe_key: String,
+    pub kind: String,
+    /// Sealed at rest: it usually holds an e-mail address.
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// One line of the audit trail: who did what to which subject, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: Timestamp,
+    pub actor_role: String,
+    pub actor_id: String,
+    pub action: String,
+    /// What was touched, by an opaque id (a claim id, a KPJ): never a NIK.
+    pub subject: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditCheck {
+    Intact { entries: i64 },
+    /// The first sequence number whose hash does not follow from its predecessor.
+    BrokenAt { seq: i64 },
+}
+
+/// Everything Lapak keeps in its database.
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn engine(&self) -> Engine;
+    /// Applies pending migrations (also done when the store is opened).
+    async fn migrate(&self) -> Result<()>;
+    /// The database answers.
+    async fn ping(&self) -> Result<()>;
+
+    async fn meta_get(&self, key: &str) -> Result<Option<String>>;
+    async fn meta_set(&self, key: &str, value: &str) -> Result<()>;
+
+    /// Inserts or updates by office code, in one transaction.
+    async fn upsert_branches(&self, rows: &[Branch]) -> Result<UpsertOutcome>;
+    /// Inserts or updates by NPP, in one transaction. Branches must exist.
+    async fn upsert_companies(&self, rows: &[Company]) -> Result<UpsertOutcome>;
+    /// Inserts or updates by KPJ, in one transaction. Companies must exist. A KPJ already
+    /// registered to another NIK is refused (that row only).
+    async fn upsert_members(&self, rows: &[Member]) -> Result<UpsertOutcome>;
+
+    async fn branch_codes(&self) -> Result<HashSet<String>>;
+    async fn company_npps(&self) -> Result<HashSet<String>>;
+    async fn branches(&self) -> Result<Vec<Branch>>;
+    async fn counts(&self) -> Result<RegistryCounts>;
+
+    /// Every KPJ registered to this NIK (one person may have several).
+    async fn members_by_nik(&self, nik: &Nik) -> Result<Vec<Member>>;
+    async fn member_by_kpj(&self, kpj: &Kpj) -> Result<Option<Member>>;
+
+    /// Creates a draft claim. Refused with [`StorageError::Conflict`] when the KPJ already
+    /// has an open claim.
+    async fn create_claim(&self, claim: &NewClaim) -> Result<()>;
+    /// Records a lifecycle event: the claim must still be in `event.from` (else
+    /// [`StorageError::Conflict`]); the state, the event and the optional outbox message
+    /// are written in one transaction.
+    async fn record_claim_event(&self, claim_id: &str, event: &ClaimEvent, outbox: Option<&OutboxMessage>) -> Result<()>;
+    /// The claim's lifecycle rebuilt from its stored events, with the events.
+    async fn claim_history(&self, claim_id: &str) -> Result<(Lifecycle, Vec<ClaimEvent>)>;
+
+    /// Leases up to `limit` due messages for `lease_micros`, so that two workers never
+    /// deliver the same message at the same time.
+    async fn lease_outbox(&self, now: Timestamp, lease_micros: i64, limit: i64) -> Result<Vec<OutboxItem>>;
+    async fn outbox_delivered(&self, id: i64, at: Timestamp) -> Result<()>;
+    async fn outbox_failed(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<()>;
+
+    /// Appends to the hash-chained audit trail; returns the entry's sequence number.
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<i64>;
+    async fn verify_audit_chain(&self) -> Result<AuditCheck>;
+}
+
+/// Opens the store a URL names (`sqlite://PATH` or a bare path, `postgres://…`) and applies
+/// migrations.
+pub async fn open(url: &str, keys: Arc<KeyRing>) -> Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::connect(url, keys).await?))
+    } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| (!url.contains("://")).then_some(url)) {
+        Ok(Arc::new(SqliteStore::open(std::path::Path::new(path), keys).await?))
+    } else {
+        Err(StorageError::UnsupportedUrl)
+    }
+}
+
+pub(crate) fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+pub(crate) fn from_micros(v: i64) -> Result<Timestamp> {
+    Timestamp::from_microsecond(v).map_err(|e| StorageError::Corrupt(e.to_string()))
+}

@@ -1,0 +1,404 @@
+//! The SQL both engines share. SQLite and PostgreSQL accept the same statements here
+//! (`$N` parameters, `ON CONFLICT … DO UPDATE`, `RETURNING`, partial indexes), so the
+//! implementation is written once and instantiated per engine by `impl_store!`; what
+//! differs (connection setup, migrations, how a write transaction begins, row locking)
+//! stays in `sqlite.rs` and `postgres.rs`.
+
+/// Rows per statement in bulk upserts: stays under SQLite's 32,766 and PostgreSQL's
+/// 65,535 bound parameters with the widest table (members, 15 columns).
+pub(crate) const CHUNK: usize = 1_000;
+
+pub(crate) const MEMBER_COLUMNS: &str = "kpj, nik_index, nik_sealed, full_name_sealed, birth_date, sex, \
+    mother_name_sealed, npp, membership_start, stopped_working_on, jht_balance, email_sealed, phone_sealed, \
+    fingerprint, updated_at";
+
+macro_rules! impl_store {
+    ($store:ty, $db:ty, $engine:expr, lock_rows = $lock_rows:literal, skip_locked = $skip_locked:literal) => {
+        impl $store {
+            /// Stored fingerprints (and a third column, when asked) of the rows whose key
+            /// is in `keys`.
+            async fn existing(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                select: &str,
+                keys: impl Iterator<Item = String>,
+            ) -> $crate::Result<std::collections::HashMap<String, (Vec<u8>, Option<Vec<u8>>)>> {
+                use sqlx::Row;
+                let mut qb = sqlx::QueryBuilder::<$db>::new(select);
+                qb.push(" IN (");
+                let mut sep = qb.separated(", ");
+                for k in keys {
+                    sep.push_bind(k);
+                }
+                sep.push_unseparated(")");
+                let mut out = std::collections::HashMap::new();
+                for row in qb.build().fetch_all(&mut **tx).await? {
+                    let extra: Option<Vec<u8>> = if row.len() > 2 { row.try_get(2)? } else { None };
+                    out.insert(row.try_get::<String, _>(0)?, (row.try_get::<Vec<u8>, _>(1)?, extra));
+                }
+                Ok(out)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::Store for $store {
+            fn engine(&self) -> $crate::Engine {
+                $engine
+            }
+
+            async fn migrate(&self) -> $crate::Result<()> {
+                self.run_migrations().await
+            }
+
+            async fn ping(&self) -> $crate::Result<()> {
+                sqlx::query("SELECT 1").execute(&self.read).await?;
+                Ok(())
+            }
+
+            async fn meta_get(&self, key: &str) -> $crate::Result<Option<String>> {
+                Ok(sqlx::query_scalar::<_, String>("SELECT value FROM meta WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.read)
+                    .await?)
+            }
+
+            async fn meta_set(&self, key: &str, value: &str) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                    .bind(key)
+                    .bind(value)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn upsert_branches(&self, rows: &[lapak_domain::member::Branch]) -> $crate::Result<$crate::UpsertOutcome> {
+                let now = $crate::micros(jiff::Timestamp::now());
+                let mut out = $crate::UpsertOutcome::default();
+                let mut tx = self.begin_write().await?;
+                for chunk in rows.chunks($crate::sql::CHUNK) {
+                    let stored = Self::existing(&mut tx, "SELECT code, fingerprint FROM branches WHERE code", chunk.iter().map(|b| b.code.as_str().to_string())).await?;
+                    let mut write = Vec::new();
+                    for b in chunk {
+                        let fp = $crate::rows::fingerprint(&self.keys, "fp.branches", b);
+                        match stored.get(b.code.as_str()) {
+                            Some((old, _)) if *old == fp => out.unchanged += 1,
+                            Some(_) => { out.updated += 1; write.push(($crate::rows::BranchRow::from_branch(b), fp)); }
+                            None => { out.inserted += 1; write.push(($crate::rows::BranchRow::from_branch(b), fp)); }
+                        }
+                    }
+                    if write.is_empty() { continue; }
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO branches (code, name, kind, province_code, time_zone, mode, booths, room_capacity, fingerprint, updated_at) ");
+                    qb.push_values(write, |mut b, (r, fp)| {
+                        b.push_bind(r.code).push_bind(r.name).push_bind(r.kind).push_bind(r.province_code)
+                            .push_bind(r.time_zone).push_bind(r.mode).push_bind(r.booths).push_bind(r.room_capacity)
+                            .push_bind(fp).push_bind(now);
+                    });
+                    qb.push(" ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
+                        province_code = excluded.province_code, time_zone = excluded.time_zone, mode = excluded.mode, \
+                        booths = excluded.booths, room_capacity = excluded.room_capacity, \
+                        fingerprint = excluded.fingerprint, updated_at = excluded.updated_at");
+                    qb.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            async fn upsert_companies(&self, rows: &[lapak_domain::member::Company]) -> $crate::Result<$crate::UpsertOutcome> {
+                let now = $crate::micros(jiff::Timestamp::now());
+                let mut out = $crate::UpsertOutcome::default();
+                let mut tx = self.begin_write().await?;
+                for chunk in rows.chunks($crate::sql::CHUNK) {
+                    let stored = Self::existing(&mut tx, "SELECT npp, fingerprint FROM companies WHERE npp", chunk.iter().map(|c| c.npp.as_str().to_string())).await?;
+                    let mut write = Vec::new();
+                    for c in chunk {
+                        let fp = $crate::rows::fingerprint(&self.keys, "fp.companies", c);
+                        match stored.get(c.npp.as_str()) {
+                            Some((old, _)) if *old == fp => out.unchanged += 1,
+                            Some(_) => { out.updated += 1; write.push(($crate::rows::CompanyRow::from_company(c), fp)); }
+                            None => { out.inserted += 1; write.push(($crate::rows::CompanyRow::from_company(c), fp)); }
+                        }
+                    }
+                    if write.is_empty() { continue; }
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO companies (npp, name, scale, workforce, branch_code, fingerprint, updated_at) ");
+                    qb.push_values(write, |mut b, (r, fp)| {
+                        b.push_bind(r.npp).push_bind(r.name).push_bind(r.scale).push_bind(r.workforce)
+                            .push_bind(r.branch_code).push_bind(fp).push_bind(now);
+                    });
+                    qb.push(" ON CONFLICT (npp) DO UPDATE SET name = excluded.name, scale = excluded.scale, \
+                        workforce = excluded.workforce, branch_code = excluded.branch_code, \
+                        fingerprint = excluded.fingerprint, updated_at = excluded.updated_at");
+                    qb.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            async fn upsert_members(&self, rows: &[lapak_domain::member::Member]) -> $crate::Result<$crate::UpsertOutcome> {
+                let now = $crate::micros(jiff::Timestamp::now());
+                let mut out = $crate::UpsertOutcome::default();
+                let mut tx = self.begin_write().await?;
+                for (chunk_no, chunk) in rows.chunks($crate::sql::CHUNK).enumerate() {
+                    let stored = Self::existing(&mut tx, "SELECT kpj, fingerprint, nik_index FROM members WHERE kpj", chunk.iter().map(|m| m.kpj.as_str().to_string())).await?;
+                    let mut write = Vec::new();
+                    for (i, m) in chunk.iter().enumerate() {
+                        let row = $crate::rows::MemberRow::seal(&self.keys, m);
+                        match stored.get(m.kpj.as_str()) {
+                            Some((_, Some(nik))) if *nik != row.nik_index => {
+                                out.refused.push((chunk_no * $crate::sql::CHUNK + i, $crate::RowConflict::KpjHasOtherNik));
+                            }
+                            Some((old, _)) if *old == row.fingerprint => out.unchanged += 1,
+                            Some(_) => { out.updated += 1; write.push(row); }
+                            None => { out.inserted += 1; write.push(row); }
+                        }
+                    }
+                    if write.is_empty() { continue; }
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO members ({}) ", $crate::sql::MEMBER_COLUMNS));
+                    qb.push_values(write, |mut b, r| {
+                        b.push_bind(r.kpj).push_bind(r.nik_index).push_bind(r.nik_sealed).push_bind(r.full_name_sealed)
+                            .push_bind(r.birth_date).push_bind(r.sex).push_bind(r.mother_name_sealed).push_bind(r.npp)
+                            .push_bind(r.membership_start).push_bind(r.stopped_working_on).push_bind(r.jht_balance)
+                            .push_bind(r.email_sealed).push_bind(r.phone_sealed).push_bind(r.fingerprint).push_bind(now);
+                    });
+                    qb.push(" ON CONFLICT (kpj) DO UPDATE SET nik_index = excluded.nik_index, nik_sealed = excluded.nik_sealed, \
+                        full_name_sealed = excluded.full_name_sealed, birth_date = excluded.birth_date, sex = excluded.sex, \
+                        mother_name_sealed = excluded.mother_name_sealed, npp = excluded.npp, \
+                        membership_start = excluded.membership_start, stopped_working_on = excluded.stopped_working_on, \
+                        jht_balance = excluded.jht_balance, email_sealed = excluded.email_sealed, \
+                        phone_sealed = excluded.phone_sealed, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at");
+                    qb.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            async fn branch_codes(&self) -> $crate::Result<std::collections::HashSet<String>> {
+                Ok(sqlx::query_scalar::<_, String>("SELECT code FROM branches").fetch_all(&self.read).await?.into_iter().collect())
+            }
+
+            async fn company_npps(&self) -> $crate::Result<std::collections::HashSet<String>> {
+                Ok(sqlx::query_scalar::<_, String>("SELECT npp FROM companies").fetch_all(&self.read).await?.into_iter().collect())
+            }
+
+            async fn branches(&self) -> $crate::Result<Vec<lapak_domain::member::Branch>> {
+                use sqlx::Row;
+                let rows = sqlx::query("SELECT code, name, kind, province_code, time_zone, mode, booths, room_capacity FROM branches ORDER BY code")
+                    .fetch_all(&self.read).await?;
+                rows.into_iter()
+                    .map(|r| {
+                        $crate::rows::BranchRow {
+                            code: r.try_get(0)?, name: r.try_get(1)?, kind: r.try_get(2)?, province_code: r.try_get(3)?,
+                            time_zone: r.try_get(4)?, mode: r.try_get(5)?, booths: r.try_get(6)?, room_capacity: r.try_get(7)?,
+                        }
+                        .into_branch()
+                    })
+                    .collect()
+            }
+
+            async fn counts(&self) -> $crate::Result<$crate::RegistryCounts> {
+                use sqlx::Row;
+                let r = sqlx::query("SELECT (SELECT COUNT(*) FROM branches), (SELECT COUNT(*) FROM companies), \
+                    (SELECT COUNT(*) FROM members), (SELECT COUNT(*) FROM claims)")
+                    .fetch_one(&self.read).await?;
+                Ok($crate::RegistryCounts { branches: r.try_get(0)?, companies: r.try_get(1)?, members: r.try_get(2)?, claims: r.try_get(3)? })
+            }
+
+            async fn members_by_nik(&self, nik: &lapak_domain::Nik) -> $crate::Result<Vec<lapak_domain::member::Member>> {
+                let index = $crate::rows::nik_index(&self.keys, nik);
+                let rows = sqlx::query(&format!("SELECT {} FROM members WHERE nik_index = $1 ORDER BY kpj", $crate::sql::MEMBER_COLUMNS))
+                    .bind(index).fetch_all(&self.read).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let m = Self::member_row(r)?.open(&self.keys)?;
+                    // The index could collide in theory; the sealed NIK is the truth.
+                    if m.nik == *nik { out.push(m); }
+                }
+                Ok(out)
+            }
+
+            async fn member_by_kpj(&self, kpj: &lapak_domain::Kpj) -> $crate::Result<Option<lapak_domain::member::Member>> {
+                let row = sqlx::query(&format!("SELECT {} FROM members WHERE kpj = $1", $crate::sql::MEMBER_COLUMNS))
+                    .bind(kpj.as_str()).fetch_optional(&self.read).await?;
+                row.map(|r| Self::member_row(r)?.open(&self.keys)).transpose()
+            }
+
+            async fn create_claim(&self, c: &$crate::NewClaim) -> $crate::Result<()> {
+                let at = $crate::micros(c.created_at);
+                let mut tx = self.begin_write().await?;
+                let result = sqlx::query("INSERT INTO claims (id, kpj, cause, state, version, created_at, updated_at) \
+                    VALUES ($1, $2, $3, 'draft', 0, $4, $4)")
+                    .bind(&c.id).bind(c.kpj.as_str()).bind(c.cause.code()).bind(at)
+                    .execute(&mut *tx).await;
+                match result {
+                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                        return Err($crate::StorageError::Conflict("the KPJ already has an open claim".into()));
+                    }
+                    other => { other?; }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn record_claim_event(&self, claim_id: &str, event: &lapak_domain::lifecycle::ClaimEvent, outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
+                use sqlx::Row;
+                let mut tx = self.begin_write().await?;
+                let row = sqlx::query(concat!("SELECT state, verified_by, version FROM claims WHERE id = $1", $lock_rows))
+                    .bind(claim_id).fetch_optional(&mut *tx).await?.ok_or($crate::StorageError::NotFound)?;
+                let state: String = row.try_get(0)?;
+                let mut lifecycle = lapak_domain::lifecycle::Lifecycle {
+                    state: lapak_domain::lifecycle::ClaimState::parse(&state).ok_or_else(|| $crate::rows::corrupt("state"))?,
+                    verified_by: row.try_get(1)?,
+                };
+                let version: i64 = row.try_get(2)?;
+                // The store refuses what the lifecycle refuses, whoever calls it.
+                let checked = lifecycle.check(event.action, &event.actor, event.at, event.reason.as_deref())
+                    .map_err(|e| $crate::StorageError::Conflict(e.to_string()))?;
+                if checked != *event {
+                    return Err($crate::StorageError::Conflict("the claim moved on since the event was made".into()));
+                }
+                lifecycle.record(event);
+                let at = $crate::micros(event.at);
+                let updated = sqlx::query("UPDATE claims SET state = $1, verified_by = $2, version = version + 1, updated_at = $3 \
+                    WHERE id = $4 AND version = $5")
+                    .bind(event.to.code()).bind(lifecycle.verified_by.clone()).bind(at).bind(claim_id).bind(version)
+                    .execute(&mut *tx).await?;
+                if updated.rows_affected() != 1 {
+                    return Err($crate::StorageError::Conflict("the claim was changed concurrently".into()));
+                }
+                sqlx::query("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(claim_id).bind(at).bind($crate::rows::role_code(event.actor.role)).bind(&event.actor.id)
+                    .bind($crate::rows::action_code(event.action)).bind(event.from.code()).bind(event.to.code())
+                    .bind(event.reason.clone())
+                    .execute(&mut *tx).await?;
+                if let Some(m) = outbox {
+                    let sealed = self.keys.seal_str("outbox.payload", &m.payload);
+                    sqlx::query("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at) \
+                        VALUES ($1, $2, $3, $4, $4) ON CONFLICT (dedupe_key) DO NOTHING")
+                        .bind(&m.dedupe_key).bind(&m.kind).bind(sealed).bind(at)
+                        .execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn claim_history(&self, claim_id: &str) -> $crate::Result<(lapak_domain::lifecycle::Lifecycle, Vec<lapak_domain::lifecycle::ClaimEvent>)> {
+                use sqlx::Row;
+                let exists: Option<String> = sqlx::query_scalar("SELECT id FROM claims WHERE id = $1").bind(claim_id).fetch_optional(&self.read).await?;
+                if exists.is_none() {
+                    return Err($crate::StorageError::NotFound);
+                }
+                let rows = sqlx::query("SELECT at, actor_role, actor_id, action, from_state, to_state, reason FROM claim_events \
+                    WHERE claim_id = $1 ORDER BY id")
+                    .bind(claim_id).fetch_all(&self.read).await?;
+                let mut lifecycle = lapak_domain::lifecycle::Lifecycle::default();
+                let mut events = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let e = $crate::rows::EventRow {
+                        at: r.try_get(0)?, actor_role: r.try_get(1)?, actor_id: r.try_get(2)?, action: r.try_get(3)?,
+                        from_state: r.try_get(4)?, to_state: r.try_get(5)?, reason: r.try_get(6)?,
+                    }.into_event()?;
+                    lifecycle.record(&e);
+                    events.push(e);
+                }
+                Ok((lifecycle, events))
+            }
+
+            async fn lease_outbox(&self, now: jiff::Timestamp, lease_micros: i64, limit: i64) -> $crate::Result<Vec<$crate::OutboxItem>> {
+                use sqlx::Row;
+                let now = $crate::micros(now);
+                let mut tx = self.begin_write().await?;
+                let rows = sqlx::query(concat!("UPDATE outbox SET lease_until = $1, attempts = attempts + 1 WHERE id IN \
+                    (SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2 \
+                     AND (lease_until IS NULL OR lease_until < $2) ORDER BY id LIMIT $3", $skip_locked, ") \
+                    RETURNING id, kind, payload_sealed, attempts"))
+                    .bind(now + lease_micros).bind(now).bind(limit)
+                    .fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                let mut items = rows.into_iter().map(|r| -> $crate::Result<$crate::OutboxItem> {
+                    let sealed: Vec<u8> = r.try_get(2)?;
+                    Ok($crate::OutboxItem { id: r.try_get(0)?, kind: r.try_get(1)?, payload: self.keys.open_string("outbox.payload", &sealed)?, attempts: r.try_get(3)? })
+                }).collect::<$crate::Result<Vec<_>>>()?;
+                items.sort_by_key(|i| i.id);
+                Ok(items)
+            }
+
+            async fn outbox_delivered(&self, id: i64, at: jiff::Timestamp) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE outbox SET delivered_at = $1, lease_until = NULL, last_error = NULL WHERE id = $2")
+                    .bind($crate::micros(at)).bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn outbox_failed(&self, id: i64, error: &str, retry_at: jiff::Timestamp) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3")
+                    .bind($crate::micros(retry_at)).bind(error).bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn append_audit(&self, e: &$crate::AuditEntry) -> $crate::Result<i64> {
+                use sqlx::Row;
+                let at = $crate::micros(e.at);
+                let mut tx = self.begin_write().await?;
+                // Updating the head first serialises appenders on its row in both engines.
+                let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+                    .fetch_one(&mut *tx).await?;
+                let seq: i64 = head.try_get(0)?;
+                let prev: Vec<u8> = head.try_get(1)?;
+                let hash = $crate::rows::audit_hash(&prev, seq, at, e);
+                sqlx::query("INSERT INTO audit_log (seq, at, actor_role, actor_id, action, subject, detail, prev_hash, hash) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                    .bind(seq).bind(at).bind(&e.actor_role).bind(&e.actor_id).bind(&e.action).bind(&e.subject)
+                    .bind(&e.detail).bind(prev).bind(hash.clone())
+                    .execute(&mut *tx).await?;
+                sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(hash).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(seq)
+            }
+
+            async fn verify_audit_chain(&self) -> $crate::Result<$crate::AuditCheck> {
+                use futures::TryStreamExt;
+                use sqlx::Row;
+                let mut rows = sqlx::query("SELECT seq, at, actor_role, actor_id, action, subject, detail, prev_hash, hash \
+                    FROM audit_log ORDER BY seq").fetch(&self.read);
+                let mut prev = vec![0u8; 32];
+                let mut expected_seq = 1i64;
+                while let Some(r) = rows.try_next().await? {
+                    let seq: i64 = r.try_get(0)?;
+                    let entry = $crate::AuditEntry {
+                        at: $crate::from_micros(r.try_get(1)?)?, actor_role: r.try_get(2)?, actor_id: r.try_get(3)?,
+                        action: r.try_get(4)?, subject: r.try_get(5)?, detail: r.try_get(6)?,
+                    };
+                    let stored_prev: Vec<u8> = r.try_get(7)?;
+                    let stored_hash: Vec<u8> = r.try_get(8)?;
+                    let hash = $crate::rows::audit_hash(&prev, seq, $crate::micros(entry.at), &entry);
+                    if seq != expected_seq || stored_prev != prev || stored_hash != hash {
+                        return Ok($crate::AuditCheck::BrokenAt { seq });
+                    }
+                    prev = hash;
+                    expected_seq += 1;
+                }
+                Ok($crate::AuditCheck::Intact { entries: expected_seq - 1 })
+            }
+        }
+
+        impl $store {
+            fn member_row(r: <$db as sqlx::Database>::Row) -> $crate::Result<$crate::rows::MemberRow> {
+                use sqlx::Row;
+                Ok($crate::rows::MemberRow {
+                    kpj: r.try_get(0)?, nik_index: r.try_get(1)?, nik_sealed: r.try_get(2)?, full_name_sealed: r.try_get(3)?,
+                    birth_date: r.try_get(4)?, sex: r.try_get(5)?, mother_name_sealed: r.try_get(6)?, npp: r.try_get(7)?,
+                    membership_start: r.try_get(8)?, stopped_working_on: r.try_get(9)?, jht_balance: r.try_get(10)?,
+                    email_sealed: r.try_get(11)?, phone_sealed: r.try_get(12)?, fingerprint: r.try_get(13)?,
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store;
