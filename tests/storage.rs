@@ -1,0 +1,255 @@
+//! The storage suite: runs on SQLite by default and on PostgreSQL with
+//! `LAPAK_TEST_DATABASE_URL` (see `support/mod.rs`).
+
+use jiff::civil::date;
+use jiff::Timestamp;
+use lapak_domain::cause::ClaimCause;
+use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle, Role};
+use lapak_domain::{Kpj, Nik, Rupiah};
+use lapak_storage::{AuditCheck, AuditEntry, NewClaim, OutboxMessage, RowConflict, StorageError};
+use lapak_tests::*;
+
+#[tokio::test]
+async fn members_round_trip_with_personal_data_sealed() {
+    let t = seeded().await;
+    let found = t.store.members_by_nik(&Nik::parse(NIK_SITI).unwrap()).await.unwrap();
+    assert_eq!(found, vec![siti(Some("15070955"))]);
+    let by_kpj = t.store.member_by_kpj(&Kpj::parse("12345678901").unwrap()).await.unwrap();
+    assert_eq!(by_kpj, Some(siti(Some("15070955"))));
+    assert_eq!(t.store.member_by_kpj(&Kpj::parse("99999999999").unwrap()).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn reimporting_the_same_rows_changes_nothing_and_a_change_updates() {
+    let t = seeded().await;
+    let again = t.store.upsert_members(&[siti(Some("15070955"))]).await.unwrap();
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 1));
+    let mut richer = siti(Some("15070955"));
+    richer.jht_balance = Rupiah::new(40_000_000).unwrap();
+    let changed = t.store.upsert_members(&[richer.clone()]).await.unwrap();
+    assert_eq!((changed.inserted, changed.updated, changed.unchanged), (0, 1, 0));
+    let stored = t.store.member_by_kpj(&richer.kpj).await.unwrap().unwrap();
+    assert_eq!(stored.jht_balance, Rupiah::new(40_000_000).unwrap());
+    assert_eq!(t.store.counts().await.unwrap().members, 1);
+
+    let b = t.store.upsert_branches(&[branch("KC001")]).await.unwrap();
+    assert_eq!(b.unchanged, 1);
+    let c = t.store.upsert_companies(&[company("15070955", "KC001")]).await.unwrap();
+    assert_eq!(c.unchanged, 1);
+}
+
+#[tokio::test]
+async fn one_person_may_hold_several_kpjs_but_a_kpj_belongs_to_one_nik() {
+    let t = seeded().await;
+    let second_job = member(NIK_SITI, "12345678902", date(1990, 5, 15), None);
+    assert_eq!(t.store.upsert_members(&[second_job]).await.unwrap().inserted, 1);
+    assert_eq!(t.store.members_by_nik(&Nik::parse(NIK_SITI).unwrap()).await.unwrap().len(), 2);
+
+    let stranger = member("3273011505900001", "12345678901", date(1990, 5, 15), None);
+    let out = t.store.upsert_members(&[stranger]).await.unwrap();
+    assert_eq!(out.refused, vec![(0, RowConflict::KpjHasOtherNik)]);
+    let kept = t.store.member_by_kpj(&Kpj::parse("12345678901").unwrap()).await.unwrap().unwrap();
+    assert_eq!(kept.nik.as_str(), NIK_SITI);
+}
+
+#[tokio::test]
+async fn a_company_needs_an_existing_branch() {
+    let t = test_store().await;
+    let err = t.store.upsert_companies(&[company("15070955", "NOPE1")]).await;
+    assert!(err.is_err(), "foreign key must refuse an unknown branch");
+    assert_eq!(t.store.counts().await.unwrap().companies, 0);
+}
+
+#[tokio::test]
+async fn large_batches_are_written_in_chunks_in_one_transaction() {
+    let t = test_store().await;
+    t.store.upsert_branches(&[branch("KC001")]).await.unwrap();
+    let members: Vec<_> = (1..=2_500u32)
+        .map(|i| member(&format!("32730115059{:05}", i), &format!("{:011}", 10_000_000_000u64 + u64::from(i)), date(1990, 5, 15), None))
+        .collect();
+    let out = t.store.upsert_members(&members).await.unwrap();
+    assert_eq!(out.inserted, 2_500);
+    assert_eq!(t.store.counts().await.unwrap().members, 2_500);
+}
+
+/// Nothing readable in the database: neither in the raw SQLite files (including the WAL)
+/// nor in any column as the engine returns it.
+#[tokio::test]
+async fn no_nik_or_phone_in_plaintext_anywhere_in_the_database() {
+    let t = seeded().await;
+    let nik_local = "81234567890"; // the phone number without +62, as people type it
+    let dump = sqlx_dump(&t.url).await;
+    for secret in [NIK_SITI, PHONE_SITI, nik_local, "siti.aminah@example.id", "Ratna Sari", "Siti Aminah"] {
+        assert!(!dump.contains(secret), "{secret} readable in a column");
+    }
+    if let Some(path) = &t.sqlite_path {
+        let mut raw = Vec::new();
+        for suffix in ["", "-wal", "-shm"] {
+            let p = format!("{}{suffix}", path.display());
+            if let Ok(bytes) = std::fs::read(&p) {
+                raw.extend(bytes);
+            }
+        }
+        assert!(raw.len() > 4096, "read the database files");
+        assert!(raw.windows(3).any(|w| w == b"KC0"), "the grep can see plaintext that is stored in clear");
+        for secret in [NIK_SITI, PHONE_SITI, nik_local] {
+            assert!(!raw.windows(secret.len()).any(|w| w == secret.as_bytes()), "{secret} in the raw files");
+        }
+    }
+}
+
+/// Every text and blob column of the personal-data tables, as text.
+async fn sqlx_dump(url: &str) -> String {
+    use sqlx::{Connection, Row};
+    let mut out = String::new();
+    let queries = [
+        "SELECT kpj, nik_index, nik_sealed, full_name_sealed, birth_date, mother_name_sealed, email_sealed, phone_sealed FROM members",
+        "SELECT key, value FROM meta",
+    ];
+    if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        for q in queries {
+            for r in sqlx::query(q).fetch_all(&mut c).await.unwrap() {
+                for i in 0..r.len() {
+                    let v: Option<Vec<u8>> = r.try_get(i).or_else(|_| r.try_get::<Option<String>, _>(i).map(|s| s.map(String::into_bytes))).unwrap();
+                    out.push_str(&String::from_utf8_lossy(&v.unwrap_or_default()));
+                    out.push('|');
+                }
+            }
+        }
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+        for q in queries {
+            for r in sqlx::query(q).fetch_all(&mut c).await.unwrap() {
+                for i in 0..r.len() {
+                    let v: Option<Vec<u8>> = r.try_get(i).unwrap();
+                    out.push_str(&String::from_utf8_lossy(&v.unwrap_or_default()));
+                    out.push('|');
+                }
+            }
+        }
+    }
+    out
+}
+
+fn new_claim(id: &str) -> NewClaim {
+    NewClaim { id: id.into(), kpj: Kpj::parse("12345678901").unwrap(), cause: ClaimCause::Resignation, created_at: Timestamp::now() }
+}
+
+#[tokio::test]
+async fn claim_lifecycle_is_stored_event_by_event() {
+    let t = seeded().await;
+    t.store.create_claim(&new_claim("c-1")).await.unwrap();
+    let mut lc = Lifecycle::default();
+    let steps = [
+        (Action::Submit, Actor::new(Role::Participant, "p"), None),
+        (Action::Schedule, Actor::system(), None),
+        (Action::Verify, Actor::new(Role::Officer, "staff-1"), None),
+        (Action::Approve, Actor::new(Role::Supervisor, "staff-2"), None),
+    ];
+    for (action, actor, reason) in steps {
+        let e = lc.apply(action, &actor, Timestamp::now(), reason).unwrap();
+        t.store.record_claim_event("c-1", &e, None).await.unwrap();
+    }
+    let (stored, events) = t.store.claim_history("c-1").await.unwrap();
+    assert_eq!(stored, lc);
+    assert_eq!(stored.state, ClaimState::Approved);
+    assert_eq!(events.len(), 4);
+    assert_eq!(events[2].actor.id, "staff-1");
+    assert!(matches!(t.store.claim_history("nope").await, Err(StorageError::NotFound)));
+}
+
+#[tokio::test]
+async fn stale_or_illegal_events_are_refused() {
+    let t = seeded().await;
+    t.store.create_claim(&new_claim("c-2")).await.unwrap();
+    let lc = Lifecycle::default();
+    let submit = lc.check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None).unwrap();
+    t.store.record_claim_event("c-2", &submit, None).await.unwrap();
+    // The same event again: the claim has moved on.
+    assert!(matches!(t.store.record_claim_event("c-2", &submit, None).await, Err(StorageError::Conflict(_))));
+    // Verifying a claim that was never scheduled.
+    let verified = Lifecycle { state: ClaimState::Scheduled, verified_by: None }
+        .check(Action::Verify, &Actor::new(Role::Officer, "o"), Timestamp::now(), None)
+        .unwrap();
+    assert!(matches!(t.store.record_claim_event("c-2", &verified, None).await, Err(StorageError::Conflict(_))));
+    let (lc, events) = t.store.claim_history("c-2").await.unwrap();
+    assert_eq!((lc.state, events.len()), (ClaimState::Submitted, 1));
+}
+
+#[tokio::test]
+async fn at_most_one_open_claim_per_kpj() {
+    let t = seeded().await;
+    t.store.create_claim(&new_claim("c-3")).await.unwrap();
+    assert!(matches!(t.store.create_claim(&new_claim("c-4")).await, Err(StorageError::Conflict(_))));
+    let cancel = Lifecycle::default().check(Action::Cancel, &Actor::new(Role::Participant, "p"), Timestamp::now(), None).unwrap();
+    t.store.record_claim_event("c-3", &cancel, None).await.unwrap();
+    t.store.create_claim(&new_claim("c-4")).await.unwrap();
+}
+
+#[tokio::test]
+async fn outbox_messages_are_written_with_the_event_once_and_leased_to_one_worker() {
+    let t = seeded().await;
+    t.store.create_claim(&new_claim("c-5")).await.unwrap();
+    let submit = Lifecycle::default().check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None).unwrap();
+    let msg = OutboxMessage { dedupe_key: "submitted:c-5".into(), kind: "email".into(), payload: "{\"to\":\"siti.aminah@example.id\"}".into() };
+    t.store.record_claim_event("c-5", &submit, Some(&msg)).await.unwrap();
+
+    let now = Timestamp::now();
+    let leased = t.store.lease_outbox(now, 60_000_000, 10).await.unwrap();
+    assert_eq!(leased.len(), 1);
+    assert_eq!(leased[0].payload, msg.payload);
+    assert_eq!(leased[0].attempts, 1);
+    // Leased: a second worker gets nothing.
+    assert!(t.store.lease_outbox(now, 60_000_000, 10).await.unwrap().is_empty());
+    t.store.outbox_failed(leased[0].id, "smtp down", now).await.unwrap();
+    let retried = t.store.lease_outbox(now, 60_000_000, 10).await.unwrap();
+    assert_eq!(retried[0].attempts, 2);
+    t.store.outbox_delivered(retried[0].id, now).await.unwrap();
+    assert!(t.store.lease_outbox(now + jiff::SignedDuration::from_hours(1), 60_000_000, 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn audit_trail_is_hash_chained_and_append_only() {
+    let t = test_store().await;
+    for i in 0..5 {
+        let e = AuditEntry {
+            at: Timestamp::now(),
+            actor_role: "officer".into(),
+            actor_id: format!("staff-{i}"),
+            action: "view_member".into(),
+            subject: "kpj:12345678901".into(),
+            detail: "verification".into(),
+        };
+        assert_eq!(t.store.append_audit(&e).await.unwrap(), i + 1);
+    }
+    assert_eq!(t.store.verify_audit_chain().await.unwrap(), AuditCheck::Intact { entries: 5 });
+    let tamper = if t.url.starts_with("postgres") {
+        let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&t.url).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor_id = 'x' WHERE seq = 2").execute(&mut c).await.map(|_| ())
+    } else {
+        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&t.url).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor_id = 'x' WHERE seq = 2").execute(&mut c).await.map(|_| ())
+    };
+    assert!(tamper.is_err(), "the audit log refuses updates");
+}
+
+#[tokio::test]
+async fn meta_and_migrations_are_idempotent() {
+    let t = test_store().await;
+    assert_eq!(t.store.meta_get("demo_seed").await.unwrap(), None);
+    t.store.meta_set("demo_seed", "1").await.unwrap();
+    t.store.meta_set("demo_seed", "2").await.unwrap();
+    assert_eq!(t.store.meta_get("demo_seed").await.unwrap().as_deref(), Some("2"));
+    t.store.migrate().await.unwrap();
+    t.store.ping().await.unwrap();
+}
+
+#[tokio::test]
+async fn branches_read_back_whole() {
+    let t = test_store().await;
+    t.store.upsert_branches(&[branch("KC002"), branch("KC001")]).await.unwrap();
+    let all = t.store.branches().await.unwrap();
+    assert_eq!(all, vec![branch("KC001"), branch("KC002")]);
+    assert_eq!(t.store.branch_codes().await.unwrap().len(), 2);
+}

@@ -1,0 +1,124 @@
+//! Shared helpers for the integration tests.
+//!
+//! Every test gets a fresh database. By default that is a SQLite file in a temporary
+//! folder; with `LAPAK_TEST_DATABASE_URL=postgres://…` it is a new PostgreSQL database
+//! created for the test, so the same suite runs against both engines. An unreachable
+//! PostgreSQL fails the test: it never falls back silently.
+
+use jiff::civil::{date, Date};
+use lapak_domain::member::{Branch, BranchCode, BranchKind, Company, CompanyScale, Member, Name, ServiceMode};
+use lapak_domain::{Email, Kpj, MobileNumber, Nik, Npp, Rupiah};
+use lapak_storage::{Engine, KeyRing, Store};
+use rand::Rng;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub struct TestStore {
+    pub store: Arc<dyn Store>,
+    pub keys: Arc<KeyRing>,
+    pub url: String,
+    /// The SQLite file, when the engine is SQLite.
+    pub sqlite_path: Option<PathBuf>,
+    pub dir: tempfile::TempDir,
+}
+
+/// The PostgreSQL server the suite runs against, if any.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("LAPAK_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+}
+
+/// A URL for a brand-new, empty database on the configured engine.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match postgres_url() {
+        Some(admin) => {
+            let name = format!("lapak_test_{:016x}", rand::thread_rng().gen::<u64>());
+            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("LAPAK_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            with_database(&admin, &name)
+        }
+        None => format!("sqlite://{}", dir.join("lapak.db").display()),
+    }
+}
+
+/// `admin` with its database name replaced by `name`.
+fn with_database(admin: &str, name: &str) -> String {
+    let (base, query) = match admin.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (admin, String::new()),
+    };
+    let host_start = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[host_start..].find('/').map_or(base.len(), |i| host_start + i);
+    format!("{}/{name}{query}", &base[..host_end])
+}
+
+pub async fn test_store() -> TestStore {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = fresh_database_url(dir.path()).await;
+    let keys = Arc::new(KeyRing::generate());
+    let store = lapak_storage::open(&url, keys.clone()).await.expect("open store");
+    let sqlite_path = (store.engine() == Engine::Sqlite).then(|| dir.path().join("lapak.db"));
+    TestStore { store, keys, url, sqlite_path, dir }
+}
+
+pub fn branch(code: &str) -> Branch {
+    Branch {
+        code: BranchCode::parse(code).unwrap(),
+        name: Name::parse(&format!("Kantor Cabang {code}")).unwrap(),
+        kind: BranchKind::Kc,
+        province_code: "31".into(),
+        time_zone: "Asia/Jakarta".into(),
+        mode: ServiceMode::OneToMany,
+        booths: 5,
+        room_capacity: 20,
+    }
+}
+
+pub fn company(npp: &str, branch_code: &str) -> Company {
+    Company {
+        npp: Npp::parse(npp).unwrap(),
+        name: Name::parse("PT Maju Bersama").unwrap(),
+        scale: CompanyScale::Large,
+        workforce: 1200,
+        branch_code: BranchCode::parse(branch_code).unwrap(),
+    }
+}
+
+pub const NIK_SITI: &str = "3273015505900002";
+pub const PHONE_SITI: &str = "+6281234567890";
+
+/// A consistent member: `nik` must encode `birth`.
+pub fn member(nik: &str, kpj: &str, birth: Date, npp: Option<&str>) -> Member {
+    let nik = Nik::parse(nik).unwrap();
+    Member {
+        sex: nik.sex(),
+        nik,
+        kpj: Kpj::parse(kpj).unwrap(),
+        full_name: Name::parse("Siti Aminah").unwrap(),
+        birth_date: birth,
+        mother_maiden_name: Name::parse("Ratna Sari").unwrap(),
+        npp: npp.map(|n| Npp::parse(n).unwrap()),
+        membership_start: date(2012, 1, 2),
+        stopped_working_on: Some(date(2026, 9, 30)),
+        jht_balance: Rupiah::new(35_750_000).unwrap(),
+        email: Some(Email::parse("siti.aminah@example.id").unwrap()),
+        phone: Some(MobileNumber::parse(PHONE_SITI).unwrap()),
+    }
+}
+
+pub fn siti(npp: Option<&str>) -> Member {
+    member(NIK_SITI, "12345678901", date(1990, 5, 15), npp)
+}
+
+/// Registry with one branch, one company and Siti.
+pub async fn seeded() -> TestStore {
+    let t = test_store().await;
+    t.store.upsert_branches(&[branch("KC001")]).await.unwrap();
+    t.store.upsert_companies(&[company("15070955", "KC001")]).await.unwrap();
+    t.store.upsert_members(&[siti(Some("15070955"))]).await.unwrap();
+    t
+}
