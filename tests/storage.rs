@@ -65,7 +65,14 @@ async fn large_batches_are_written_in_chunks_in_one_transaction() {
     let t = test_store().await;
     t.store.upsert_branches(&[branch("KC001")]).await.unwrap();
     let members: Vec<_> = (1..=2_500u32)
-        .map(|i| member(&format!("32730115059{:05}", i), &format!("{:011}", 10_000_000_000u64 + u64::from(i)), date(1990, 5, 15), None))
+        .map(|i| {
+            member(
+                &format!("32730115059{:05}", i),
+                &format!("{:011}", 10_000_000_000u64 + u64::from(i)),
+                date(1990, 5, 15),
+                None,
+            )
+        })
         .collect();
     let out = t.store.upsert_members(&members).await.unwrap();
     assert_eq!(out.inserted, 2_500);
@@ -111,7 +118,10 @@ async fn sqlx_dump(url: &str) -> String {
         for q in queries {
             for r in sqlx::query(q).fetch_all(&mut c).await.unwrap() {
                 for i in 0..r.len() {
-                    let v: Option<Vec<u8>> = r.try_get(i).or_else(|_| r.try_get::<Option<String>, _>(i).map(|s| s.map(String::into_bytes))).unwrap();
+                    let v: Option<Vec<u8>> = r
+                        .try_get(i)
+                        .or_else(|_| r.try_get::<Option<String>, _>(i).map(|s| s.map(String::into_bytes)))
+                        .unwrap();
                     out.push_str(&String::from_utf8_lossy(&v.unwrap_or_default()));
                     out.push('|');
                 }
@@ -133,7 +143,12 @@ async fn sqlx_dump(url: &str) -> String {
 }
 
 fn new_claim(id: &str) -> NewClaim {
-    NewClaim { id: id.into(), kpj: Kpj::parse("12345678901").unwrap(), cause: ClaimCause::Resignation, created_at: Timestamp::now() }
+    NewClaim {
+        id: id.into(),
+        kpj: Kpj::parse("12345678901").unwrap(),
+        cause: ClaimCause::Resignation,
+        created_at: Timestamp::now(),
+    }
 }
 
 #[tokio::test]
@@ -182,7 +197,9 @@ async fn at_most_one_open_claim_per_kpj() {
     let t = seeded().await;
     t.store.create_claim(&new_claim("c-3")).await.unwrap();
     assert!(matches!(t.store.create_claim(&new_claim("c-4")).await, Err(StorageError::Conflict(_))));
-    let cancel = Lifecycle::default().check(Action::Cancel, &Actor::new(Role::Participant, "p"), Timestamp::now(), None).unwrap();
+    let cancel = Lifecycle::default()
+        .check(Action::Cancel, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
+        .unwrap();
     t.store.record_claim_event("c-3", &cancel, None).await.unwrap();
     t.store.create_claim(&new_claim("c-4")).await.unwrap();
 }
@@ -191,8 +208,14 @@ async fn at_most_one_open_claim_per_kpj() {
 async fn outbox_messages_are_written_with_the_event_once_and_leased_to_one_worker() {
     let t = seeded().await;
     t.store.create_claim(&new_claim("c-5")).await.unwrap();
-    let submit = Lifecycle::default().check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None).unwrap();
-    let msg = OutboxMessage { dedupe_key: "submitted:c-5".into(), kind: "email".into(), payload: "{\"to\":\"siti.aminah@example.id\"}".into() };
+    let submit = Lifecycle::default()
+        .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
+        .unwrap();
+    let msg = OutboxMessage {
+        dedupe_key: "submitted:c-5".into(),
+        kind: "email".into(),
+        payload: "{\"to\":\"siti.aminah@example.id\"}".into(),
+    };
     t.store.record_claim_event("c-5", &submit, Some(&msg)).await.unwrap();
 
     let now = Timestamp::now();

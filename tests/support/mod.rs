@@ -35,10 +35,7 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
             let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
                 .await
                 .unwrap_or_else(|e| panic!("LAPAK_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .expect("create test database");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
             with_database(&admin, &name)
         }
         None => format!("sqlite://{}", dir.join("lapak.db").display()),

@@ -1,1 +1,248 @@
+//! The `lapak` command: one binary for the server, the demo, migrations, registry imports
+//! and benchmarks. `main` only calls [`main`]; everything is here so tests can drive it.
 
+pub mod config;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use lapak_storage::{KeyRing, Store};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use config::{Config, Overrides};
+use lapak_registry::{demo, import};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lapak",
+    version,
+    about = "Lapak: contactless JHT claims service (layanan klaim JHT tanpa kontak fisik)"
+)]
+#[command(long_about = "Lapak: contactless JHT claims service.\n\n\
+Settings come from lapak.toml (or --config), then LAPAK_* environment variables, then flags.\n\
+Without any, Lapak keeps everything in ./lapak-data: a SQLite database, the document\n\
+folder and a generated encryption key file readable only by its owner.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web service (participant pages, health, metrics) until Ctrl-C or SIGTERM.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, env = "LAPAK_LISTEN", value_name = "ADDR:PORT")]
+        listen: Option<String>,
+    },
+    /// Load demo data once (deterministic: 38 provinces, ~330 offices, 2,000 companies,
+    /// 100,000 members), print members to try, and serve.
+    Demo {
+        #[arg(long, env = "LAPAK_LISTEN", value_name = "ADDR:PORT")]
+        listen: Option<String>,
+        /// Seed of the generator: the same seed gives the same data.
+        #[arg(long, default_value_t = demo::DEFAULT_SEED)]
+        seed: u64,
+        /// How many members to generate.
+        #[arg(long, default_value_t = demo::DEFAULT_MEMBERS)]
+        members: u32,
+        /// Load the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply database migrations and exit (they are also applied on every start).
+    Migrate,
+    /// Import the membership registry from CSV or XLSX: branches first, then companies,
+    /// then members. Valid rows are imported, invalid ones reported; re-running the same
+    /// file changes nothing. Exit status 0: all rows imported; 3: some rows rejected;
+    /// 1: the file could not be read.
+    Import {
+        /// What the file holds.
+        #[arg(value_enum)]
+        kind: import::Kind,
+        /// A .csv (comma or semicolon) or .xlsx file (first sheet).
+        file: PathBuf,
+        /// Write the rejected rows (line, column, reason) to this CSV file.
+        #[arg(long, value_name = "ERRORS.csv")]
+        report: Option<PathBuf>,
+        /// Print a JSON summary as the last line of standard output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Encryption keys.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+    /// Benchmarks (run with --release).
+    Bench {
+        #[command(subcommand)]
+        which: BenchWhich,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Add a new data key and make it current; data sealed under older keys stays readable.
+    Rotate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchWhich {
+    /// Import generated member rows and report rows/s and peak memory, with the engine's
+    /// raw multi-row insert rate measured in the same run.
+    Import {
+        /// Member rows to generate and import.
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u32,
+        /// Runs (each into a fresh database); the median is reported.
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lapak: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let listen = match &cli.command {
+        Command::Serve { listen } | Command::Demo { listen, .. } => listen.as_deref(),
+        _ => None,
+    };
+    let config = Config::resolve(&cli.overrides, listen)?;
+    init_logging(&config);
+    match cli.command {
+        Command::Serve { .. } => {
+            let store = open_store(&config).await?;
+            serve(&config, store).await?;
+        }
+        Command::Demo { seed, members, no_serve, .. } => {
+            let store = open_store(&config).await?;
+            demo::run(store.as_ref(), seed, members).await?;
+            if !no_serve {
+                serve(&config, store).await?;
+            }
+        }
+        Command::Migrate => {
+            let store = open_store(&config).await?;
+            store.migrate().await?;
+            println!("Migrasi selesai / migrations applied ({})", store.engine().name());
+        }
+        Command::Import { kind, file, report, json } => {
+            let store = open_store(&config).await?;
+            let summary = import::run(store.as_ref(), kind, &file, report.as_deref(), json).await?;
+            return Ok(if summary.rejected > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS });
+        }
+        Command::Keys { action: KeysAction::Rotate } => {
+            let version = KeyRing::rotate(&config.key_file)?;
+            println!("Kunci data baru versi {version} aktif / new data key version {version} is current");
+        }
+        Command::Bench { which: BenchWhich::Import { rows, runs } } => {
+            create_private_dir(&config.data_dir)?;
+            let report = lapak_bench::import::run(&config.database_url, &config.data_dir, rows, runs).await?;
+            println!("{report}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("LAPAK_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // try_init: tests call `run` more than once in one process.
+    let _ = if config.log_json { builder.json().try_init() } else { builder.try_init() };
+}
+
+/// Creates the data folder (owner-only), loads or creates the key file, opens the database
+/// and applies migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    create_private_dir(&config.data_dir)?;
+    let keys = Arc::new(KeyRing::load_or_create(&config.key_file)?);
+    let store = lapak_storage::open(&config.database_url, keys)
+        .await
+        .with_context(|| format!("cannot open the database ({})", redact_url(&config.database_url)))?;
+    Ok(store)
+}
+
+fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create data folder {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// A database URL without its password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..s + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn serve(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {} (in use? set --listen or LAPAK_LISTEN)", config.listen))?;
+    let limits = lapak_web::Limits::default();
+    let app = lapak_web::router(store, &limits);
+    println!("Lapak berjalan di / is running at http://{}  (Ctrl-C untuk berhenti / to stop)", listener.local_addr()?);
+    tracing::info!(listen = %config.listen, "serving");
+    lapak_web::serve(listener, app, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("postgres://lapak:secret@db:5432/lapak"), "postgres://lapak:***@db:5432/lapak");
+        assert_eq!(redact_url("sqlite://lapak-data/lapak.db"), "sqlite://lapak-data/lapak.db");
+    }
+}

@@ -13,11 +13,7 @@ pub enum BankError {
     #[error("account number may contain digits only")]
     NotDigits,
     #[error("{bank} account numbers have {expected} digits, this one has {actual}")]
-    Length {
-        bank: &'static str,
-        expected: u8,
-        actual: usize,
-    },
+    Length { bank: &'static str, expected: u8, actual: usize },
     #[error("account number must have between 6 and 20 digits")]
     UnusualLength,
 }
@@ -39,20 +35,12 @@ impl BankCode {
         BANKS
             .iter()
             .find(|(c, _, _)| *c == padded)
-            .map(|&(code, name, len)| BankCode {
-                code,
-                name,
-                account_length: (len > 0).then_some(len),
-            })
+            .map(|&(code, name, len)| BankCode { code, name, account_length: (len > 0).then_some(len) })
             .ok_or_else(|| BankError::UnknownBank(code.to_string()))
     }
 
     pub fn all() -> impl Iterator<Item = BankCode> {
-        BANKS.iter().map(|&(code, name, len)| BankCode {
-            code,
-            name,
-            account_length: (len > 0).then_some(len),
-        })
+        BANKS.iter().map(|&(code, name, len)| BankCode { code, name, account_length: (len > 0).then_some(len) })
     }
 }
 
@@ -72,19 +60,12 @@ impl BankAccount {
         }
         match bank.account_length {
             Some(expected) if n.len() != usize::from(expected) => {
-                return Err(BankError::Length {
-                    bank: bank.name,
-                    expected,
-                    actual: n.len(),
-                })
+                return Err(BankError::Length { bank: bank.name, expected, actual: n.len() })
             }
             None if !(6..=20).contains(&n.len()) => return Err(BankError::UnusualLength),
             _ => {}
         }
-        Ok(BankAccount {
-            bank_code: bank.code.to_string(),
-            number: n,
-        })
+        Ok(BankAccount { bank_code: bank.code.to_string(), number: n })
     }
 
     pub fn bank(&self) -> BankCode {
@@ -102,11 +83,7 @@ impl BankAccount {
     /// The last four digits only, for receipts and screens.
     pub fn masked(&self) -> String {
         let n = &self.number;
-        format!(
-            "{} ••••{}",
-            self.bank().name,
-            &n[n.len().saturating_sub(4)..]
-        )
+        format!("{} ••••{}", self.bank().name, &n[n.len().saturating_sub(4)..])
     }
 }
 
@@ -128,33 +105,20 @@ mod tests {
         assert!(BankAccount::parse("200", "1234567890123456").is_ok()); // BTN 16
         assert!(matches!(
             BankAccount::parse("014", "123456789"),
-            Err(BankError::Length {
-                expected: 10,
-                actual: 9,
-                ..
-            })
+            Err(BankError::Length { expected: 10, actual: 9, .. })
         ));
     }
 
     #[test]
     fn unknown_length_banks_accept_6_to_20_digits() {
         assert!(BankAccount::parse("013", "123456").is_ok()); // Permata, length unknown
-        assert_eq!(
-            BankAccount::parse("013", "12345"),
-            Err(BankError::UnusualLength)
-        );
+        assert_eq!(BankAccount::parse("013", "12345"), Err(BankError::UnusualLength));
     }
 
     #[test]
     fn unknown_bank_and_letters_are_refused() {
-        assert!(matches!(
-            BankAccount::parse("999", "1234567890"),
-            Err(BankError::UnknownBank(_))
-        ));
-        assert_eq!(
-            BankAccount::parse("014", "12345X7890"),
-            Err(BankError::NotDigits)
-        );
+        assert!(matches!(BankAccount::parse("999", "1234567890"), Err(BankError::UnknownBank(_))));
+        assert_eq!(BankAccount::parse("014", "12345X7890"), Err(BankError::NotDigits));
     }
 
     #[test]

@@ -56,31 +56,23 @@ impl ClaimCause {
     /// Accepts the code and the Indonesian words people put in spreadsheets.
     pub fn parse(s: &str) -> Option<ClaimCause> {
         let s = s.trim().to_lowercase();
-        ClaimCause::ALL
-            .into_iter()
-            .find(|c| c.code() == s)
-            .or(match s.as_str() {
-                "resign" | "mengundurkan diri" | "pengunduran diri" => {
-                    Some(ClaimCause::Resignation)
-                }
-                "phk" | "pemutusan hubungan kerja" => Some(ClaimCause::Layoff),
-                "pkwt" | "habis kontrak" | "berakhir kontrak" => Some(ClaimCause::EndOfContract),
-                "usia pensiun" | "pensiun" => Some(ClaimCause::RetirementAge),
-                "cacat total tetap" => Some(ClaimCause::TotalPermanentDisability),
-                "meninggal dunia" | "meninggal" => Some(ClaimCause::Death),
-                "meninggalkan indonesia" => Some(ClaimCause::LeavingIndonesia),
-                "sebagian 10%" | "10%" => Some(ClaimCause::Partial10),
-                "sebagian 30%" | "30%" => Some(ClaimCause::Partial30),
-                _ => None,
-            })
+        ClaimCause::ALL.into_iter().find(|c| c.code() == s).or(match s.as_str() {
+            "resign" | "mengundurkan diri" | "pengunduran diri" => Some(ClaimCause::Resignation),
+            "phk" | "pemutusan hubungan kerja" => Some(ClaimCause::Layoff),
+            "pkwt" | "habis kontrak" | "berakhir kontrak" => Some(ClaimCause::EndOfContract),
+            "usia pensiun" | "pensiun" => Some(ClaimCause::RetirementAge),
+            "cacat total tetap" => Some(ClaimCause::TotalPermanentDisability),
+            "meninggal dunia" | "meninggal" => Some(ClaimCause::Death),
+            "meninggalkan indonesia" => Some(ClaimCause::LeavingIndonesia),
+            "sebagian 10%" | "10%" => Some(ClaimCause::Partial10),
+            "sebagian 30%" | "30%" => Some(ClaimCause::Partial30),
+            _ => None,
+        })
     }
 
     /// Causes that need the day the participant stopped working.
     pub fn needs_last_working_day(self) -> bool {
-        matches!(
-            self,
-            ClaimCause::Resignation | ClaimCause::Layoff | ClaimCause::EndOfContract
-        )
+        matches!(self, ClaimCause::Resignation | ClaimCause::Layoff | ClaimCause::EndOfContract)
     }
 
     pub fn is_partial(self) -> bool {

@@ -20,11 +20,7 @@ impl MobileNumber {
     /// Accepts 0812…, 62812…, +62 812-…, (0812) …; mobile numbers start with 8 after the
     /// country code and have 9 to 12 digits after it.
     pub fn parse(input: &str) -> Result<MobileNumber, ContactError> {
-        let s: String = input
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}'))
-            .collect();
+        let s: String = input.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}')).collect();
         let rest = if let Some(r) = s.strip_prefix("+62") {
             r
         } else if let Some(r) = s.strip_prefix("62") {
@@ -37,10 +33,7 @@ impl MobileNumber {
         } else {
             return Err(ContactError::NotMobile);
         };
-        if !rest.starts_with('8')
-            || !(9..=12).contains(&rest.len())
-            || !crate::all_ascii_digits(rest)
-        {
+        if !rest.starts_with('8') || !(9..=12).contains(&rest.len()) || !crate::all_ascii_digits(rest) {
             return Err(ContactError::NotMobile);
         }
         Ok(MobileNumber(format!("+62{rest}")))
@@ -94,9 +87,7 @@ impl Email {
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+            && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
         let labels: Vec<&str> = domain.split('.').collect();
         let domain_ok = labels.len() >= 2
             && labels.iter().all(|l| {
@@ -106,9 +97,7 @@ impl Email {
                     && !l.ends_with('-')
                     && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             })
-            && labels
-                .last()
-                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+            && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
         if !(local_ok && domain_ok) {
             return Err(ContactError::Email);
         }
@@ -151,19 +140,10 @@ mod tests {
 
     #[test]
     fn mobile_numbers_normalise_to_plus_62() {
-        for input in [
-            "081234567890",
-            "+6281234567890",
-            "6281234567890",
-            "0812-3456-7890",
-            "(0812) 3456 7890",
-            "81234567890",
-        ] {
-            assert_eq!(
-                MobileNumber::parse(input).unwrap().as_str(),
-                "+6281234567890",
-                "{input}"
-            );
+        for input in
+            ["081234567890", "+6281234567890", "6281234567890", "0812-3456-7890", "(0812) 3456 7890", "81234567890"]
+        {
+            assert_eq!(MobileNumber::parse(input).unwrap().as_str(), "+6281234567890", "{input}");
         }
     }
 
@@ -178,12 +158,7 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(
-            Email::parse(" Siti.Aminah@Example.CO.ID ")
-                .unwrap()
-                .as_str(),
-            "Siti.Aminah@example.co.id"
-        );
+        assert_eq!(Email::parse(" Siti.Aminah@Example.CO.ID ").unwrap().as_str(), "Siti.Aminah@example.co.id");
         for bad in [
             "",
             "a",

@@ -145,11 +145,7 @@ pub fn required_documents(cause: ClaimCause) -> &'static [(DocumentKind, Need)] 
 
 /// The documents still missing from `present` for a claim whose benefit does or does not
 /// need an NPWP.
-pub fn missing_documents(
-    cause: ClaimCause,
-    npwp_needed: bool,
-    present: &[DocumentKind],
-) -> Vec<DocumentKind> {
+pub fn missing_documents(cause: ClaimCause, npwp_needed: bool, present: &[DocumentKind]) -> Vec<DocumentKind> {
     required_documents(cause)
         .iter()
         .filter(|(_, need)| *need == Required || npwp_needed)
@@ -173,29 +169,15 @@ mod tests {
 
     #[test]
     fn resignation_needs_proof_of_stopping_work_and_housing_needs_property_papers() {
-        assert!(
-            required_documents(ClaimCause::Resignation).contains(&(ProofOfStoppingWork, Required))
-        );
+        assert!(required_documents(ClaimCause::Resignation).contains(&(ProofOfStoppingWork, Required)));
         assert!(required_documents(ClaimCause::Partial30).contains(&(HousingDocuments, Required)));
-        assert!(!required_documents(ClaimCause::Partial10)
-            .iter()
-            .any(|d| d.0 == HousingDocuments));
+        assert!(!required_documents(ClaimCause::Partial10).iter().any(|d| d.0 == HousingDocuments));
     }
 
     #[test]
     fn npwp_is_missing_only_when_needed() {
-        let present = [
-            KpjCard,
-            Ektp,
-            FamilyCard,
-            Passbook,
-            ProofOfStoppingWork,
-            Photo,
-        ];
+        let present = [KpjCard, Ektp, FamilyCard, Passbook, ProofOfStoppingWork, Photo];
         assert!(missing_documents(ClaimCause::Layoff, false, &present).is_empty());
-        assert_eq!(
-            missing_documents(ClaimCause::Layoff, true, &present),
-            vec![Npwp]
-        );
+        assert_eq!(missing_documents(ClaimCause::Layoff, true, &present), vec![Npwp]);
     }
 }

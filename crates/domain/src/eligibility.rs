@@ -23,11 +23,7 @@ pub struct EligibilityRules {
 
 impl Default for EligibilityRules {
     fn default() -> Self {
-        EligibilityRules {
-            pension_age_years: 56,
-            waiting_period_months: 1,
-            partial_min_membership_years: 10,
-        }
+        EligibilityRules { pension_age_years: 56, waiting_period_months: 1, partial_min_membership_years: 10 }
     }
 }
 
@@ -105,18 +101,9 @@ impl Ground {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Decision {
-    Eligible {
-        why: Ground,
-        benefit: Benefit,
-    },
-    NotYet {
-        from: Date,
-        why: Ground,
-        benefit: Benefit,
-    },
-    Refused {
-        why: Ground,
-    },
+    Eligible { why: Ground, benefit: Benefit },
+    NotYet { from: Date, why: Ground, benefit: Benefit },
+    Refused { why: Ground },
 }
 
 impl Decision {
@@ -126,9 +113,7 @@ impl Decision {
 
     pub fn ground(&self) -> Ground {
         match *self {
-            Decision::Eligible { why, .. }
-            | Decision::NotYet { why, .. }
-            | Decision::Refused { why } => why,
+            Decision::Eligible { why, .. } | Decision::NotYet { why, .. } | Decision::Refused { why } => why,
         }
     }
 }
@@ -146,98 +131,58 @@ pub fn decide(
 ) -> Decision {
     // Permenaker 4/2022 procedure: one claim at a time per KPJ, so a payment cannot happen twice.
     if history.has_open_claim {
-        return Decision::Refused {
-            why: Ground::OpenClaimExists,
-        };
+        return Decision::Refused { why: Ground::OpenClaimExists };
     }
     if member.jht_balance == Rupiah::ZERO {
-        return Decision::Refused {
-            why: Ground::NoBalance,
-        };
+        return Decision::Refused { why: Ground::NoBalance };
     }
     let pays = benefit(cause, member.jht_balance);
     let when = |from: Date, why_later: Ground, why_now: Ground| {
         if today >= from {
-            Decision::Eligible {
-                why: why_now,
-                benefit: pays,
-            }
+            Decision::Eligible { why: why_now, benefit: pays }
         } else {
-            Decision::NotYet {
-                from,
-                why: why_later,
-                benefit: pays,
-            }
+            Decision::NotYet { from, why: why_later, benefit: pays }
         }
     };
     match cause {
         ClaimCause::Resignation | ClaimCause::Layoff | ClaimCause::EndOfContract => {
             let Some(lwd) = last_working_day.or(member.stopped_working_on) else {
-                return Decision::Refused {
-                    why: Ground::LastWorkingDayRequired,
-                };
+                return Decision::Refused { why: Ground::LastWorkingDayRequired };
             };
             if lwd < member.membership_start {
-                return Decision::Refused {
-                    why: Ground::LastWorkingDayBeforeMembership,
-                };
+                return Decision::Refused { why: Ground::LastWorkingDayBeforeMembership };
             }
             // Permenaker 19/2015 art. 26, kept by Permenaker 4/2022: one month after the
             // last working day (resignation letter date, PHK date, contract end).
             let from = lwd.saturating_add(i64::from(rules.waiting_period_months).months());
             when(
                 from,
-                Ground::WaitingPeriod {
-                    last_working_day: lwd,
-                },
-                Ground::WaitingPeriodOver {
-                    last_working_day: lwd,
-                },
+                Ground::WaitingPeriod { last_working_day: lwd },
+                Ground::WaitingPeriodOver { last_working_day: lwd },
             )
         }
         ClaimCause::RetirementAge => {
             // PP 46/2015 art. 26 as amended by PP 60/2015: due at pension age 56.
-            let from = member
-                .birth_date
-                .saturating_add(i64::from(rules.pension_age_years).years());
-            when(
-                from,
-                Ground::BelowPensionAge {
-                    pension_age: rules.pension_age_years,
-                },
-                Ground::PensionAgeReached,
-            )
+            let from = member.birth_date.saturating_add(i64::from(rules.pension_age_years).years());
+            when(from, Ground::BelowPensionAge { pension_age: rules.pension_age_years }, Ground::PensionAgeReached)
         }
         // PP 60/2015 art. 26: total permanent disability and death; Permenaker 4/2022 art. 12:
         // leaving Indonesia permanently. The facts are proven by documents at verification.
         ClaimCause::TotalPermanentDisability | ClaimCause::Death | ClaimCause::LeavingIndonesia => {
-            Decision::Eligible {
-                why: Ground::ProvenByDocuments,
-                benefit: pays,
-            }
+            Decision::Eligible { why: Ground::ProvenByDocuments, benefit: pays }
         }
         ClaimCause::Partial10 | ClaimCause::Partial30 => {
             // Permenaker 4/2022 (and PP 60/2015 art. 37): partial claims while still working,
             // after at least 10 years of membership, and not after an earlier partial claim.
             if member.stopped_working_on.is_some() {
-                return Decision::Refused {
-                    why: Ground::StoppedWorkingClaimInFull,
-                };
+                return Decision::Refused { why: Ground::StoppedWorkingClaimInFull };
             }
             if history.has_earlier_partial_claim {
-                return Decision::Refused {
-                    why: Ground::EarlierPartialClaim,
-                };
+                return Decision::Refused { why: Ground::EarlierPartialClaim };
             }
             let min = rules.partial_min_membership_years;
-            let from = member
-                .membership_start
-                .saturating_add(i64::from(min).years());
-            when(
-                from,
-                Ground::MembershipUnderMinimum { min_years: min },
-                Ground::MembershipLongEnough,
-            )
+            let from = member.membership_start.saturating_add(i64::from(min).years());
+            when(from, Ground::MembershipUnderMinimum { min_years: min }, Ground::MembershipLongEnough)
         }
     }
 }
@@ -257,14 +202,7 @@ mod tests {
     }
 
     fn decide_on(cause: ClaimCause, m: &MemberFacts, today: Date) -> Decision {
-        decide(
-            &EligibilityRules::default(),
-            cause,
-            m,
-            &ClaimHistory::default(),
-            None,
-            today,
-        )
+        decide(&EligibilityRules::default(), cause, m, &ClaimHistory::default(), None, today)
     }
 
     #[test]
@@ -274,9 +212,7 @@ mod tests {
             d,
             Decision::NotYet {
                 from: date(2026, 12, 12),
-                why: Ground::WaitingPeriod {
-                    last_working_day: date(2026, 11, 12)
-                },
+                why: Ground::WaitingPeriod { last_working_day: date(2026, 11, 12) },
                 benefit: benefit(ClaimCause::Resignation, member().jht_balance),
             }
         );
@@ -286,10 +222,7 @@ mod tests {
 
     #[test]
     fn waiting_period_at_month_end_saturates() {
-        let m = MemberFacts {
-            stopped_working_on: Some(date(2026, 1, 31)),
-            ..member()
-        };
+        let m = MemberFacts { stopped_working_on: Some(date(2026, 1, 31)), ..member() };
         match decide_on(ClaimCause::EndOfContract, &m, date(2026, 2, 1)) {
             Decision::NotYet { from, .. } => assert_eq!(from, date(2026, 2, 28)),
             other => panic!("{other:?}"),
@@ -298,10 +231,7 @@ mod tests {
 
     #[test]
     fn stated_last_working_day_overrides_registry() {
-        let m = MemberFacts {
-            stopped_working_on: None,
-            ..member()
-        };
+        let m = MemberFacts { stopped_working_on: None, ..member() };
         let d = decide(
             &EligibilityRules::default(),
             ClaimCause::Layoff,
@@ -313,9 +243,7 @@ mod tests {
         assert!(d.is_eligible());
         assert_eq!(
             decide_on(ClaimCause::Layoff, &m, date(2026, 11, 25)),
-            Decision::Refused {
-                why: Ground::LastWorkingDayRequired
-            }
+            Decision::Refused { why: Ground::LastWorkingDayRequired }
         );
     }
 
@@ -329,26 +257,16 @@ mod tests {
             Some(date(2000, 1, 1)),
             date(2026, 11, 25),
         );
-        assert_eq!(
-            d,
-            Decision::Refused {
-                why: Ground::LastWorkingDayBeforeMembership
-            }
-        );
+        assert_eq!(d, Decision::Refused { why: Ground::LastWorkingDayBeforeMembership });
     }
 
     #[test]
     fn retirement_at_56() {
-        let m = MemberFacts {
-            birth_date: date(1970, 12, 1),
-            ..member()
-        };
+        let m = MemberFacts { birth_date: date(1970, 12, 1), ..member() };
         match decide_on(ClaimCause::RetirementAge, &m, date(2026, 11, 25)) {
-            Decision::NotYet {
-                from,
-                why: Ground::BelowPensionAge { pension_age: 56 },
-                ..
-            } => assert_eq!(from, date(2026, 12, 1)),
+            Decision::NotYet { from, why: Ground::BelowPensionAge { pension_age: 56 }, .. } => {
+                assert_eq!(from, date(2026, 12, 1))
+            }
             other => panic!("{other:?}"),
         }
         assert!(decide_on(ClaimCause::RetirementAge, &m, date(2026, 12, 1)).is_eligible());
@@ -356,88 +274,40 @@ mod tests {
 
     #[test]
     fn pension_age_is_configurable() {
-        let rules = EligibilityRules {
-            pension_age_years: 58,
-            ..Default::default()
-        };
-        let m = MemberFacts {
-            birth_date: date(1970, 1, 1),
-            ..member()
-        };
-        let d = decide(
-            &rules,
-            ClaimCause::RetirementAge,
-            &m,
-            &ClaimHistory::default(),
-            None,
-            date(2026, 11, 25),
-        );
+        let rules = EligibilityRules { pension_age_years: 58, ..Default::default() };
+        let m = MemberFacts { birth_date: date(1970, 1, 1), ..member() };
+        let d = decide(&rules, ClaimCause::RetirementAge, &m, &ClaimHistory::default(), None, date(2026, 11, 25));
         assert!(matches!(d, Decision::NotYet { from, .. } if from == date(2028, 1, 1)));
     }
 
     #[test]
     fn disability_death_and_leaving_are_proven_by_documents() {
-        for c in [
-            ClaimCause::TotalPermanentDisability,
-            ClaimCause::Death,
-            ClaimCause::LeavingIndonesia,
-        ] {
-            assert_eq!(
-                decide_on(c, &member(), date(2026, 11, 25)).ground(),
-                Ground::ProvenByDocuments
-            );
+        for c in [ClaimCause::TotalPermanentDisability, ClaimCause::Death, ClaimCause::LeavingIndonesia] {
+            assert_eq!(decide_on(c, &member(), date(2026, 11, 25)).ground(), Ground::ProvenByDocuments);
         }
     }
 
     #[test]
     fn partial_claims_need_ten_years_still_working_and_no_earlier_partial() {
-        let working = MemberFacts {
-            stopped_working_on: None,
-            membership_start: date(2017, 3, 1),
-            ..member()
-        };
+        let working = MemberFacts { stopped_working_on: None, membership_start: date(2017, 3, 1), ..member() };
         match decide_on(ClaimCause::Partial10, &working, date(2026, 11, 25)) {
             Decision::NotYet { from, .. } => assert_eq!(from, date(2027, 3, 1)),
             other => panic!("{other:?}"),
         }
-        let long = MemberFacts {
-            membership_start: date(2010, 1, 1),
-            ..working
-        };
+        let long = MemberFacts { membership_start: date(2010, 1, 1), ..working };
         assert!(decide_on(ClaimCause::Partial30, &long, date(2026, 11, 25)).is_eligible());
-        let history = ClaimHistory {
-            has_earlier_partial_claim: true,
-            ..Default::default()
-        };
-        let d = decide(
-            &EligibilityRules::default(),
-            ClaimCause::Partial30,
-            &long,
-            &history,
-            None,
-            date(2026, 11, 25),
-        );
-        assert_eq!(
-            d,
-            Decision::Refused {
-                why: Ground::EarlierPartialClaim
-            }
-        );
+        let history = ClaimHistory { has_earlier_partial_claim: true, ..Default::default() };
+        let d = decide(&EligibilityRules::default(), ClaimCause::Partial30, &long, &history, None, date(2026, 11, 25));
+        assert_eq!(d, Decision::Refused { why: Ground::EarlierPartialClaim });
         assert_eq!(
             decide_on(ClaimCause::Partial10, &member(), date(2026, 11, 25)),
-            Decision::Refused {
-                why: Ground::StoppedWorkingClaimInFull
-            }
+            Decision::Refused { why: Ground::StoppedWorkingClaimInFull }
         );
     }
 
     #[test]
     fn partial_claim_pays_its_share() {
-        let long = MemberFacts {
-            stopped_working_on: None,
-            membership_start: date(2010, 1, 1),
-            ..member()
-        };
+        let long = MemberFacts { stopped_working_on: None, membership_start: date(2010, 1, 1), ..member() };
         match decide_on(ClaimCause::Partial30, &long, date(2026, 11, 25)) {
             Decision::Eligible { benefit, .. } => {
                 assert_eq!(benefit.gross, Rupiah::new(7_500_000).unwrap())
@@ -448,37 +318,14 @@ mod tests {
 
     #[test]
     fn at_most_one_open_claim_per_kpj() {
-        let history = ClaimHistory {
-            has_open_claim: true,
-            ..Default::default()
-        };
-        let d = decide(
-            &EligibilityRules::default(),
-            ClaimCause::Death,
-            &member(),
-            &history,
-            None,
-            date(2026, 11, 25),
-        );
-        assert_eq!(
-            d,
-            Decision::Refused {
-                why: Ground::OpenClaimExists
-            }
-        );
+        let history = ClaimHistory { has_open_claim: true, ..Default::default() };
+        let d = decide(&EligibilityRules::default(), ClaimCause::Death, &member(), &history, None, date(2026, 11, 25));
+        assert_eq!(d, Decision::Refused { why: Ground::OpenClaimExists });
     }
 
     #[test]
     fn empty_balance_is_refused() {
-        let m = MemberFacts {
-            jht_balance: Rupiah::ZERO,
-            ..member()
-        };
-        assert_eq!(
-            decide_on(ClaimCause::Death, &m, date(2026, 11, 25)),
-            Decision::Refused {
-                why: Ground::NoBalance
-            }
-        );
+        let m = MemberFacts { jht_balance: Rupiah::ZERO, ..member() };
+        assert_eq!(decide_on(ClaimCause::Death, &m, date(2026, 11, 25)), Decision::Refused { why: Ground::NoBalance });
     }
 }

@@ -17,11 +17,7 @@ pub enum IdentifierError {
     CheckDigit,
 }
 
-fn fixed_digits(
-    input: &str,
-    len: usize,
-    expected: &'static str,
-) -> Result<String, IdentifierError> {
+fn fixed_digits(input: &str, len: usize, expected: &'static str) -> Result<String, IdentifierError> {
     let trimmed = input.trim();
     if trimmed.contains(['E', 'e', '+']) {
         return Err(IdentifierError::SpreadsheetDamage);
@@ -109,12 +105,8 @@ impl Npwp {
                 check_digit_15(&s[1..])?;
                 Ok(Npwp(s))
             }
-            16 => Nik::parse(&s)
-                .map(|_| Npwp(s))
-                .map_err(|_| IdentifierError::CheckDigit),
-            _ => Err(IdentifierError::Length {
-                expected: "15 or 16",
-            }),
+            16 => Nik::parse(&s).map(|_| Npwp(s)).map_err(|_| IdentifierError::CheckDigit),
+            _ => Err(IdentifierError::Length { expected: "15 or 16" }),
         }
     }
 
@@ -161,16 +153,7 @@ impl fmt::Display for Npwp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.0;
         if s.len() == 15 {
-            write!(
-                f,
-                "{}.{}.{}.{}-{}.{}",
-                &s[0..2],
-                &s[2..5],
-                &s[5..8],
-                &s[8..9],
-                &s[9..12],
-                &s[12..15]
-            )
+            write!(f, "{}.{}.{}.{}-{}.{}", &s[0..2], &s[2..5], &s[5..8], &s[8..9], &s[9..12], &s[12..15])
         } else {
             f.write_str(s)
         }
@@ -198,23 +181,11 @@ mod tests {
     #[test]
     fn kpj_is_eleven_digits() {
         assert_eq!(Kpj::parse("12345678901").unwrap().as_str(), "12345678901");
-        assert_eq!(
-            Kpj::parse(" 123 4567 8901 ").unwrap().as_str(),
-            "12345678901"
-        );
-        assert_eq!(
-            Kpj::parse("1234567890"),
-            Err(IdentifierError::SpreadsheetDamage)
-        );
-        assert_eq!(
-            Kpj::parse("123456"),
-            Err(IdentifierError::Length { expected: "11" })
-        );
+        assert_eq!(Kpj::parse(" 123 4567 8901 ").unwrap().as_str(), "12345678901");
+        assert_eq!(Kpj::parse("1234567890"), Err(IdentifierError::SpreadsheetDamage));
+        assert_eq!(Kpj::parse("123456"), Err(IdentifierError::Length { expected: "11" }));
         assert_eq!(Kpj::parse("1234567890A"), Err(IdentifierError::NotDigits));
-        assert_eq!(
-            Kpj::parse("1.23457E+10"),
-            Err(IdentifierError::SpreadsheetDamage)
-        );
+        assert_eq!(Kpj::parse("1.23457E+10"), Err(IdentifierError::SpreadsheetDamage));
     }
 
     #[test]
@@ -229,10 +200,7 @@ mod tests {
         // 01.234.567.?: Luhn of 01234567 is 4.
         let ok = Npwp::parse("01.234.567.4-012.000").unwrap();
         assert_eq!(ok.to_string(), "01.234.567.4-012.000");
-        assert_eq!(
-            Npwp::parse("012345675012000"),
-            Err(IdentifierError::CheckDigit)
-        );
+        assert_eq!(Npwp::parse("012345675012000"), Err(IdentifierError::CheckDigit));
     }
 
     #[test]

@@ -28,10 +28,7 @@ pub use nik::{Nik, Sex};
 /// Keeps only ASCII digits, dropping the separators people and spreadsheets add
 /// (spaces, dots, dashes). Used by every digit-string identifier.
 pub(crate) fn digits_only(input: &str) -> String {
-    input
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '\u{a0}' | '\t'))
-        .collect()
+    input.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '\u{a0}' | '\t')).collect()
 }
 
 pub(crate) fn all_ascii_digits(s: &str) -> bool {

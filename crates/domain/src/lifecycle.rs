@@ -67,10 +67,7 @@ impl ClaimState {
 
     /// Finished claims no longer block a new claim on the same KPJ.
     pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            ClaimState::Paid | ClaimState::Rejected | ClaimState::Cancelled
-        )
+        matches!(self, ClaimState::Paid | ClaimState::Rejected | ClaimState::Cancelled)
     }
 }
 
@@ -97,10 +94,7 @@ pub struct Actor {
 
 impl Actor {
     pub fn new(role: Role, id: impl Into<String>) -> Actor {
-        Actor {
-            role,
-            id: id.into(),
-        }
+        Actor { role, id: id.into() }
     }
 
     pub fn system() -> Actor {
@@ -138,17 +132,13 @@ impl Action {
             (S::Scheduled, A::Verify) => (S::Verified, &[R::Officer]),
             (S::Scheduled, A::RequestDocuments) => (S::NeedsDocuments, &[R::Officer]),
             (S::Scheduled, A::Reject) => (S::Rejected, &[R::Officer]),
-            (S::NeedsDocuments, A::Resubmit) => {
-                (S::Submitted, &[R::Participant, R::CompanyRepresentative])
-            }
+            (S::NeedsDocuments, A::Resubmit) => (S::Submitted, &[R::Participant, R::CompanyRepresentative]),
             (S::Verified, A::Approve) => (S::Approved, &[R::Supervisor]),
             (S::Verified, A::Reject) => (S::Rejected, &[R::Supervisor]),
             (S::Approved, A::SendPayment) => (S::PaymentSent, &[R::Finance, R::System]),
             (S::PaymentSent, A::ConfirmPaid) => (S::Paid, &[R::Finance, R::System]),
             (S::PaymentSent, A::PaymentFailed) => (S::PaymentFailed, &[R::Finance, R::System]),
-            (S::PaymentFailed, A::ReturnForCorrection) => {
-                (S::NeedsDocuments, &[R::Officer, R::System])
-            }
+            (S::PaymentFailed, A::ReturnForCorrection) => (S::NeedsDocuments, &[R::Officer, R::System]),
             (S::Draft | S::Submitted | S::Scheduled | S::NeedsDocuments, A::Cancel) => {
                 (S::Cancelled, &[R::Participant, R::CompanyRepresentative])
             }
@@ -158,13 +148,7 @@ impl Action {
 
     /// Moves that must say why (shown to the participant).
     pub fn needs_reason(self) -> bool {
-        matches!(
-            self,
-            Action::RequestDocuments
-                | Action::Reject
-                | Action::PaymentFailed
-                | Action::ReturnForCorrection
-        )
+        matches!(self, Action::RequestDocuments | Action::Reject | Action::PaymentFailed | Action::ReturnForCorrection)
     }
 }
 
@@ -202,10 +186,7 @@ pub struct Lifecycle {
 
 impl Default for Lifecycle {
     fn default() -> Self {
-        Lifecycle {
-            state: ClaimState::Draft,
-            verified_by: None,
-        }
+        Lifecycle { state: ClaimState::Draft, verified_by: None }
     }
 }
 
@@ -218,15 +199,9 @@ impl Lifecycle {
         at: Timestamp,
         reason: Option<&str>,
     ) -> Result<ClaimEvent, TransitionError> {
-        let (to, roles) = action.rule(self.state).ok_or(TransitionError::Illegal {
-            from: self.state,
-            action,
-        })?;
+        let (to, roles) = action.rule(self.state).ok_or(TransitionError::Illegal { from: self.state, action })?;
         if !roles.contains(&actor.role) {
-            return Err(TransitionError::RoleNotAllowed {
-                role: actor.role,
-                action,
-            });
+            return Err(TransitionError::RoleNotAllowed { role: actor.role, action });
         }
         if action == Action::Approve && self.verified_by.as_deref() == Some(actor.id.as_str()) {
             return Err(TransitionError::ApproverIsVerifier);
@@ -235,14 +210,7 @@ impl Lifecycle {
         if action.needs_reason() && reason.is_none() {
             return Err(TransitionError::ReasonRequired { action });
         }
-        Ok(ClaimEvent {
-            at,
-            actor: actor.clone(),
-            action,
-            from: self.state,
-            to,
-            reason: reason.map(String::from),
-        })
+        Ok(ClaimEvent { at, actor: actor.clone(), action, from: self.state, to, reason: reason.map(String::from) })
     }
 
     /// Makes a move: checks it, applies it, returns its event.
@@ -286,149 +254,64 @@ mod tests {
     #[test]
     fn happy_path_to_paid() {
         let mut c = Lifecycle::default();
-        c.apply(Action::Submit, &actor(Role::Participant, "p"), at(), None)
-            .unwrap();
-        c.apply(Action::Schedule, &Actor::system(), at(), None)
-            .unwrap();
-        c.apply(
-            Action::Verify,
-            &actor(Role::Officer, "officer-1"),
-            at(),
-            None,
-        )
-        .unwrap();
-        c.apply(
-            Action::Approve,
-            &actor(Role::Supervisor, "supervisor-1"),
-            at(),
-            None,
-        )
-        .unwrap();
-        c.apply(Action::SendPayment, &actor(Role::Finance, "f"), at(), None)
-            .unwrap();
-        let e = c
-            .apply(Action::ConfirmPaid, &Actor::system(), at(), None)
-            .unwrap();
+        c.apply(Action::Submit, &actor(Role::Participant, "p"), at(), None).unwrap();
+        c.apply(Action::Schedule, &Actor::system(), at(), None).unwrap();
+        c.apply(Action::Verify, &actor(Role::Officer, "officer-1"), at(), None).unwrap();
+        c.apply(Action::Approve, &actor(Role::Supervisor, "supervisor-1"), at(), None).unwrap();
+        c.apply(Action::SendPayment, &actor(Role::Finance, "f"), at(), None).unwrap();
+        let e = c.apply(Action::ConfirmPaid, &Actor::system(), at(), None).unwrap();
         assert_eq!((e.from, e.to), (ClaimState::PaymentSent, ClaimState::Paid));
         assert!(c.state.is_final());
     }
 
     #[test]
     fn verifier_cannot_approve_their_own_verification() {
-        let mut c = Lifecycle {
-            state: ClaimState::Scheduled,
-            verified_by: None,
-        };
-        c.apply(Action::Verify, &actor(Role::Officer, "staff-7"), at(), None)
-            .unwrap();
-        let err = c
-            .apply(
-                Action::Approve,
-                &actor(Role::Supervisor, "staff-7"),
-                at(),
-                None,
-            )
-            .unwrap_err();
+        let mut c = Lifecycle { state: ClaimState::Scheduled, verified_by: None };
+        c.apply(Action::Verify, &actor(Role::Officer, "staff-7"), at(), None).unwrap();
+        let err = c.apply(Action::Approve, &actor(Role::Supervisor, "staff-7"), at(), None).unwrap_err();
         assert_eq!(err, TransitionError::ApproverIsVerifier);
         assert_eq!(c.state, ClaimState::Verified);
     }
 
     #[test]
     fn wrong_role_is_refused() {
-        let c = Lifecycle {
-            state: ClaimState::Scheduled,
-            verified_by: None,
-        };
-        let err = c
-            .check(Action::Verify, &actor(Role::Participant, "p"), at(), None)
-            .unwrap_err();
-        assert_eq!(
-            err,
-            TransitionError::RoleNotAllowed {
-                role: Role::Participant,
-                action: Action::Verify
-            }
-        );
+        let c = Lifecycle { state: ClaimState::Scheduled, verified_by: None };
+        let err = c.check(Action::Verify, &actor(Role::Participant, "p"), at(), None).unwrap_err();
+        assert_eq!(err, TransitionError::RoleNotAllowed { role: Role::Participant, action: Action::Verify });
     }
 
     #[test]
     fn illegal_move_is_a_typed_error() {
         let c = Lifecycle::default();
-        let err = c
-            .check(Action::Approve, &actor(Role::Supervisor, "s"), at(), None)
-            .unwrap_err();
-        assert_eq!(
-            err,
-            TransitionError::Illegal {
-                from: ClaimState::Draft,
-                action: Action::Approve
-            }
-        );
+        let err = c.check(Action::Approve, &actor(Role::Supervisor, "s"), at(), None).unwrap_err();
+        assert_eq!(err, TransitionError::Illegal { from: ClaimState::Draft, action: Action::Approve });
     }
 
     #[test]
     fn rejection_and_document_requests_need_a_reason() {
-        let c = Lifecycle {
-            state: ClaimState::Scheduled,
-            verified_by: None,
-        };
+        let c = Lifecycle { state: ClaimState::Scheduled, verified_by: None };
         let officer = actor(Role::Officer, "o");
         assert_eq!(
-            c.check(Action::Reject, &officer, at(), Some("  "))
-                .unwrap_err(),
-            TransitionError::ReasonRequired {
-                action: Action::Reject
-            }
+            c.check(Action::Reject, &officer, at(), Some("  ")).unwrap_err(),
+            TransitionError::ReasonRequired { action: Action::Reject }
         );
-        let e = c
-            .check(
-                Action::RequestDocuments,
-                &officer,
-                at(),
-                Some("KTP tidak terbaca"),
-            )
-            .unwrap();
+        let e = c.check(Action::RequestDocuments, &officer, at(), Some("KTP tidak terbaca")).unwrap();
         assert_eq!(e.reason.as_deref(), Some("KTP tidak terbaca"));
     }
 
     #[test]
     fn needs_documents_returns_to_submitted_and_is_verified_afresh() {
-        let mut c = Lifecycle {
-            state: ClaimState::Scheduled,
-            verified_by: None,
-        };
-        c.apply(
-            Action::RequestDocuments,
-            &actor(Role::Officer, "o"),
-            at(),
-            Some("foto buram"),
-        )
-        .unwrap();
-        c.apply(Action::Resubmit, &actor(Role::Participant, "p"), at(), None)
-            .unwrap();
+        let mut c = Lifecycle { state: ClaimState::Scheduled, verified_by: None };
+        c.apply(Action::RequestDocuments, &actor(Role::Officer, "o"), at(), Some("foto buram")).unwrap();
+        c.apply(Action::Resubmit, &actor(Role::Participant, "p"), at(), None).unwrap();
         assert_eq!(c.state, ClaimState::Submitted);
     }
 
     #[test]
     fn failed_payment_goes_back_to_the_participant() {
-        let mut c = Lifecycle {
-            state: ClaimState::PaymentSent,
-            verified_by: Some("o".into()),
-        };
-        c.apply(
-            Action::PaymentFailed,
-            &Actor::system(),
-            at(),
-            Some("rekening tidak ditemukan"),
-        )
-        .unwrap();
-        c.apply(
-            Action::ReturnForCorrection,
-            &Actor::system(),
-            at(),
-            Some("perbaiki rekening"),
-        )
-        .unwrap();
+        let mut c = Lifecycle { state: ClaimState::PaymentSent, verified_by: Some("o".into()) };
+        c.apply(Action::PaymentFailed, &Actor::system(), at(), Some("rekening tidak ditemukan")).unwrap();
+        c.apply(Action::ReturnForCorrection, &Actor::system(), at(), Some("perbaiki rekening")).unwrap();
         assert_eq!(c.state, ClaimState::NeedsDocuments);
         assert_eq!(c.verified_by, None);
     }
@@ -436,41 +319,13 @@ mod tests {
     #[test]
     fn participant_can_cancel_only_before_verification() {
         let p = actor(Role::Participant, "p");
-        for s in [
-            ClaimState::Draft,
-            ClaimState::Submitted,
-            ClaimState::Scheduled,
-            ClaimState::NeedsDocuments,
-        ] {
-            assert!(
-                Lifecycle {
-                    state: s,
-                    verified_by: None
-                }
-                .check(Action::Cancel, &p, at(), None)
-                .is_ok(),
-                "{s:?}"
-            );
+        for s in [ClaimState::Draft, ClaimState::Submitted, ClaimState::Scheduled, ClaimState::NeedsDocuments] {
+            assert!(Lifecycle { state: s, verified_by: None }.check(Action::Cancel, &p, at(), None).is_ok(), "{s:?}");
         }
-        for s in [
-            ClaimState::Verified,
-            ClaimState::Approved,
-            ClaimState::PaymentSent,
-            ClaimState::Paid,
-        ] {
-            assert!(
-                Lifecycle {
-                    state: s,
-                    verified_by: None
-                }
-                .check(Action::Cancel, &p, at(), None)
-                .is_err(),
-                "{s:?}"
-            );
+        for s in [ClaimState::Verified, ClaimState::Approved, ClaimState::PaymentSent, ClaimState::Paid] {
+            assert!(Lifecycle { state: s, verified_by: None }.check(Action::Cancel, &p, at(), None).is_err(), "{s:?}");
         }
-        assert!(Lifecycle::default()
-            .check(Action::Cancel, &actor(Role::Officer, "o"), at(), None)
-            .is_err());
+        assert!(Lifecycle::default().check(Action::Cancel, &actor(Role::Officer, "o"), at(), None).is_err());
     }
 
     #[test]
@@ -494,14 +349,8 @@ mod tests {
         Action::ReturnForCorrection,
         Action::Cancel,
     ];
-    const ROLES: [Role; 6] = [
-        Role::Participant,
-        Role::CompanyRepresentative,
-        Role::Officer,
-        Role::Supervisor,
-        Role::Finance,
-        Role::System,
-    ];
+    const ROLES: [Role; 6] =
+        [Role::Participant, Role::CompanyRepresentative, Role::Officer, Role::Supervisor, Role::Finance, Role::System];
 
     proptest! {
         /// Whatever anyone tries, in any order: final states stay final, a claim is only

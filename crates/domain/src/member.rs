@@ -52,12 +52,7 @@ impl Name {
     /// Case- and space-insensitive comparison, for matching what a participant types
     /// against the registry.
     pub fn matches(&self, other: &str) -> bool {
-        let norm = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
+        let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
         norm(&self.0) == norm(other)
     }
 }
@@ -128,12 +123,7 @@ pub enum ServiceMode {
 
 impl ServiceMode {
     pub fn parse(s: &str) -> Option<ServiceMode> {
-        match s
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['-', ' '], "_")
-            .as_str()
-        {
+        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
             "one_to_many" | "otm" => Some(ServiceMode::OneToMany),
             "one_to_one" | "oto" => Some(ServiceMode::OneToOne),
             _ => None,
@@ -322,10 +312,7 @@ impl Member {
         {
             out.push(MemberInconsistency::FutureDate);
         }
-        if self
-            .stopped_working_on
-            .is_some_and(|d| d < self.membership_start)
-        {
+        if self.stopped_working_on.is_some_and(|d| d < self.membership_start) {
             out.push(MemberInconsistency::StoppedBeforeMembership);
         }
         out
@@ -361,51 +348,26 @@ mod tests {
 
     #[test]
     fn birth_date_and_sex_must_agree_with_the_nik() {
-        let m = Member {
-            birth_date: date(1990, 5, 16),
-            sex: Sex::Male,
-            ..member()
-        };
+        let m = Member { birth_date: date(1990, 5, 16), sex: Sex::Male, ..member() };
         assert_eq!(
             m.inconsistencies(date(2026, 11, 25)),
-            vec![
-                MemberInconsistency::BirthDateDisagreesWithNik,
-                MemberInconsistency::SexDisagreesWithNik
-            ]
+            vec![MemberInconsistency::BirthDateDisagreesWithNik, MemberInconsistency::SexDisagreesWithNik]
         );
     }
 
     #[test]
     fn dates_must_be_in_order_and_not_in_the_future() {
-        let m = Member {
-            stopped_working_on: Some(date(2011, 1, 1)),
-            ..member()
-        };
-        assert_eq!(
-            m.inconsistencies(date(2026, 11, 25)),
-            vec![MemberInconsistency::StoppedBeforeMembership]
-        );
-        let m = Member {
-            membership_start: date(2027, 1, 1),
-            ..member()
-        };
-        assert_eq!(
-            m.inconsistencies(date(2026, 11, 25)),
-            vec![MemberInconsistency::FutureDate]
-        );
+        let m = Member { stopped_working_on: Some(date(2011, 1, 1)), ..member() };
+        assert_eq!(m.inconsistencies(date(2026, 11, 25)), vec![MemberInconsistency::StoppedBeforeMembership]);
+        let m = Member { membership_start: date(2027, 1, 1), ..member() };
+        assert_eq!(m.inconsistencies(date(2026, 11, 25)), vec![MemberInconsistency::FutureDate]);
     }
 
     #[test]
     fn names_are_folded_and_bounded() {
-        assert_eq!(
-            Name::parse("  Budi   Santoso ").unwrap().as_str(),
-            "Budi Santoso"
-        );
+        assert_eq!(Name::parse("  Budi   Santoso ").unwrap().as_str(), "Budi Santoso");
         assert_eq!(Name::parse(""), Err(NameError::Empty));
-        assert_eq!(
-            Name::parse(&"a".repeat(10_000)),
-            Err(NameError::TooLong { max: 150 })
-        );
+        assert_eq!(Name::parse(&"a".repeat(10_000)), Err(NameError::TooLong { max: 150 }));
         assert_eq!(Name::parse("<script>"), Err(NameError::Characters));
         assert_eq!(Name::parse("Budi\u{0}"), Err(NameError::Characters));
         assert!(Name::parse("Ni Luh Putu Ayu, S.E.").is_ok());
@@ -426,20 +388,7 @@ mod tests {
         };
         assert_eq!(b.code.as_str(), "KC001");
         assert!(matches!(b.validate(), Err(BranchError::Zone(_))));
-        assert!(Branch {
-            time_zone: "Asia/Jakarta".into(),
-            ..b.clone()
-        }
-        .validate()
-        .is_ok());
-        assert_eq!(
-            Branch {
-                time_zone: "Asia/Jakarta".into(),
-                booths: 1,
-                ..b
-            }
-            .validate(),
-            Err(BranchError::Booths)
-        );
+        assert!(Branch { time_zone: "Asia/Jakarta".into(), ..b.clone() }.validate().is_ok());
+        assert_eq!(Branch { time_zone: "Asia/Jakarta".into(), booths: 1, ..b }.validate(), Err(BranchError::Booths));
     }
 }

@@ -17,9 +17,7 @@ pub enum MoneyError {
 }
 
 /// A non-negative amount in whole rupiah.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Rupiah(i64);
 
@@ -47,11 +45,7 @@ impl Rupiah {
     /// `Rp12.500.000,00`, `12,500,000` (English grouping) and `12500000.0` from a numeric
     /// spreadsheet cell. A fraction other than zero is refused.
     pub fn parse(input: &str) -> Result<Rupiah, MoneyError> {
-        let mut s: String = input
-            .trim()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let mut s: String = input.trim().chars().filter(|c| !c.is_whitespace()).collect();
         for prefix in ["Rp.", "Rp", "RP", "rp", "IDR"] {
             if let Some(rest) = s.strip_prefix(prefix) {
                 s = rest.to_string();
@@ -80,10 +74,7 @@ impl Rupiah {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(MoneyError::NotAnAmount);
         }
-        digits
-            .parse::<i64>()
-            .map(Rupiah)
-            .map_err(|_| MoneyError::Overflow)
+        digits.parse::<i64>().map(Rupiah).map_err(|_| MoneyError::Overflow)
     }
 
     /// `part_per_10_000 / 10_000` of this amount, rounded down to the rupiah.
@@ -165,10 +156,7 @@ mod tests {
         assert_eq!(Rupiah::parse("Rp 12.500,50"), Err(MoneyError::Fraction));
         assert_eq!(Rupiah::parse("abc"), Err(MoneyError::NotAnAmount));
         assert_eq!(Rupiah::parse(""), Err(MoneyError::NotAnAmount));
-        assert_eq!(
-            Rupiah::parse("99999999999999999999"),
-            Err(MoneyError::Overflow)
-        );
+        assert_eq!(Rupiah::parse("99999999999999999999"), Err(MoneyError::Overflow));
     }
 
     #[test]

@@ -129,9 +129,7 @@ impl Nik {
         let (d, m, yy) = self.birth_day_month_yy();
         match Date::new(2000 + yy, m, d) {
             Ok(date) if date <= today => date,
-            _ => Date::new(1900 + yy, m, d)
-                .or_else(|_| Date::new(2000 + yy, m, d))
-                .expect("checked at parse"),
+            _ => Date::new(1900 + yy, m, d).or_else(|_| Date::new(2000 + yy, m, d)).expect("checked at parse"),
         }
     }
 
@@ -219,14 +217,8 @@ mod tests {
 
     #[test]
     fn unknown_province_is_refused_and_new_papua_provinces_accepted() {
-        assert!(matches!(
-            Nik::parse("9901011505900001"),
-            Err(NikError::Province(_))
-        ));
-        assert!(matches!(
-            Nik::parse("2001011505900001"),
-            Err(NikError::Province(_))
-        ));
+        assert!(matches!(Nik::parse("9901011505900001"), Err(NikError::Province(_))));
+        assert!(matches!(Nik::parse("2001011505900001"), Err(NikError::Province(_))));
         assert!(Nik::parse("9601011505900001").is_ok());
         assert!(Nik::parse("9301011505900001").is_ok());
     }
@@ -281,8 +273,7 @@ mod tests {
     }
 
     fn valid_nik_parts() -> impl Strategy<Value = (String, bool, Date)> {
-        let provinces: Vec<&'static str> =
-            crate::reference::PROVINCES.iter().map(|p| p.0).collect();
+        let provinces: Vec<&'static str> = crate::reference::PROVINCES.iter().map(|p| p.0).collect();
         (
             proptest::sample::select(provinces),
             1u8..=99,

@@ -9,31 +9,26 @@ pub struct Province {
     pub name: &'static str,
     /// IANA zone: Asia/Jakarta (WIB), Asia/Pontianak (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT).
     pub time_zone: &'static str,
+    pub capital: &'static str,
 }
 
 impl Province {
     pub fn by_code(code: &str) -> Option<Province> {
-        PROVINCES
-            .iter()
-            .find(|(c, _, _)| *c == code)
-            .map(|&(code, name, time_zone)| Province {
-                code,
-                name,
-                time_zone,
-            })
-    }
-
-    pub fn all() -> impl Iterator<Item = Province> {
-        PROVINCES.iter().map(|&(code, name, time_zone)| Province {
+        PROVINCES.iter().find(|(c, ..)| *c == code).map(|&(code, name, time_zone, capital)| Province {
             code,
             name,
             time_zone,
+            capital,
         })
+    }
+
+    pub fn all() -> impl Iterator<Item = Province> {
+        PROVINCES.iter().map(|&(code, name, time_zone, capital)| Province { code, name, time_zone, capital })
     }
 }
 
 /// The Indonesian time zones a branch can be in. No daylight saving anywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IndonesianZone {
     /// Waktu Indonesia Barat, UTC+7.
     Wib,
@@ -80,11 +75,7 @@ mod tests {
     #[test]
     fn every_province_zone_is_indonesian() {
         for p in Province::all() {
-            assert!(
-                IndonesianZone::from_iana(p.time_zone).is_some(),
-                "{}",
-                p.name
-            );
+            assert!(IndonesianZone::from_iana(p.time_zone).is_some(), "{}", p.name);
         }
     }
 }

@@ -22,14 +22,8 @@ pub struct TaxBracket {
 
 /// PP 68/2009 final tax on lump-sum JHT.
 pub const TAX_BRACKETS: &[TaxBracket] = &[
-    TaxBracket {
-        from: Rupiah::from_const(0),
-        rate_basis_points: 0,
-    },
-    TaxBracket {
-        from: Rupiah::from_const(50_000_000),
-        rate_basis_points: 500,
-    },
+    TaxBracket { from: Rupiah::from_const(0), rate_basis_points: 0 },
+    TaxBracket { from: Rupiah::from_const(50_000_000), rate_basis_points: 500 },
 ];
 
 /// An NPWP is required when the payment is above this amount.
@@ -52,9 +46,7 @@ pub fn tax_on(gross: Rupiah) -> Rupiah {
         if gross <= bracket.from {
             break;
         }
-        let upper = TAX_BRACKETS
-            .get(i + 1)
-            .map_or(gross, |next| gross.min(next.from));
+        let upper = TAX_BRACKETS.get(i + 1).map_or(gross, |next| gross.min(next.from));
         tax = tax + (upper - bracket.from).basis_points(bracket.rate_basis_points);
     }
     tax
@@ -64,12 +56,7 @@ pub fn tax_on(gross: Rupiah) -> Rupiah {
 pub fn benefit(cause: ClaimCause, balance: Rupiah) -> Benefit {
     let gross = balance.basis_points(cause.share_basis_points());
     let tax = tax_on(gross);
-    Benefit {
-        gross,
-        tax,
-        net: gross - tax,
-        npwp_required: gross > NPWP_REQUIRED_ABOVE,
-    }
+    Benefit { gross, tax, net: gross - tax, npwp_required: gross > NPWP_REQUIRED_ABOVE }
 }
 
 #[cfg(test)]
@@ -101,18 +88,9 @@ mod tests {
 
     #[test]
     fn partial_claims_pay_their_share() {
-        assert_eq!(
-            benefit(ClaimCause::Partial10, rp(100_000_000)).gross,
-            rp(10_000_000)
-        );
-        assert_eq!(
-            benefit(ClaimCause::Partial30, rp(100_000_000)).gross,
-            rp(30_000_000)
-        );
-        assert_eq!(
-            benefit(ClaimCause::Death, rp(100_000_000)).gross,
-            rp(100_000_000)
-        );
+        assert_eq!(benefit(ClaimCause::Partial10, rp(100_000_000)).gross, rp(10_000_000));
+        assert_eq!(benefit(ClaimCause::Partial30, rp(100_000_000)).gross, rp(30_000_000));
+        assert_eq!(benefit(ClaimCause::Death, rp(100_000_000)).gross, rp(100_000_000));
     }
 
     proptest! {

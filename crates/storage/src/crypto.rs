@@ -137,9 +137,14 @@ impl KeyRing {
         let text = fs::read_to_string(path).map_err(|source| KeyError::Read { path: shown.clone(), source })?;
         let mut file: KeyFile = serde_json::from_str(&text)
             .map_err(|e| KeyError::Malformed { path: shown.clone(), reason: e.to_string() })?;
-        let next = file.data_keys.keys().max().copied().unwrap_or(0).checked_add(1).ok_or_else(|| {
-            KeyError::Malformed { path: shown.clone(), reason: "255 key versions used".into() }
-        })?;
+        let next = file
+            .data_keys
+            .keys()
+            .max()
+            .copied()
+            .unwrap_or(0)
+            .checked_add(1)
+            .ok_or_else(|| KeyError::Malformed { path: shown.clone(), reason: "255 key versions used".into() })?;
         file.data_keys.insert(next, B64.encode(random_key()));
         file.current = next;
         write_private(path, &file)?;

@@ -141,9 +141,13 @@ pub struct AuditEntry {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditCheck {
-    Intact { entries: i64 },
+    Intact {
+        entries: i64,
+    },
     /// The first sequence number whose hash does not follow from its predecessor.
-    BrokenAt { seq: i64 },
+    BrokenAt {
+        seq: i64,
+    },
 }
 
 /// Everything Lapak keeps in its database.
@@ -181,7 +185,12 @@ pub trait Store: Send + Sync {
     /// Records a lifecycle event: the claim must still be in `event.from` (else
     /// [`StorageError::Conflict`]); the state, the event and the optional outbox message
     /// are written in one transaction.
-    async fn record_claim_event(&self, claim_id: &str, event: &ClaimEvent, outbox: Option<&OutboxMessage>) -> Result<()>;
+    async fn record_claim_event(
+        &self,
+        claim_id: &str,
+        event: &ClaimEvent,
+        outbox: Option<&OutboxMessage>,
+    ) -> Result<()>;
     /// The claim's lifecycle rebuilt from its stored events, with the events.
     async fn claim_history(&self, claim_id: &str) -> Result<(Lifecycle, Vec<ClaimEvent>)>;
 

@@ -17,11 +17,8 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     pub async fn connect(url: &str, keys: Arc<KeyRing>) -> Result<PostgresStore> {
-        let pool = PgPoolOptions::new()
-            .max_connections(32)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
-            .await?;
+        let pool =
+            PgPoolOptions::new().max_connections(32).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
         let store = PostgresStore { write: pool.clone(), read: pool, keys };
         store.run_migrations().await?;
         Ok(store)

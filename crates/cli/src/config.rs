@@ -1,0 +1,159 @@
+//! Settings: embedded defaults, then a TOML file (`lapak.toml` in the working folder, or
+//! `--config`), then `LAPAK_*` environment variables, then command-line flags.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// What `lapak.toml` may contain; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub key_file: Option<PathBuf>,
+    pub max_upload_mb: Option<usize>,
+    pub log_format: Option<String>,
+}
+
+/// Settings given on the command line or in the environment (clap reads both).
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct Overrides {
+    /// Settings file (TOML). Default: lapak.toml in the working folder, if present.
+    #[arg(long, env = "LAPAK_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder for the SQLite database, documents and the key file.
+    #[arg(long, env = "LAPAK_DATA_DIR", global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// postgres://… to use PostgreSQL; default: the SQLite file in the data folder.
+    #[arg(long, env = "LAPAK_DATABASE_URL", global = true, value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// The encryption key file. Default: keys.json in the data folder. Keep it off the
+    /// database host in production.
+    #[arg(long, env = "LAPAK_KEY_FILE", global = true, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Log format: text or json.
+    #[arg(long, env = "LAPAK_LOG_FORMAT", global = true, value_name = "FORMAT")]
+    pub log_format: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub key_file: PathBuf,
+    pub max_upload_bytes: usize,
+    pub log_json: bool,
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read settings file {0}: {1}")]
+    Read(String, std::io::Error),
+    #[error("settings file {0} is not valid: {1}")]
+    Parse(String, toml::de::Error),
+    #[error("listen address {0:?} is not host:port (e.g. 127.0.0.1:8080)")]
+    Listen(String),
+    #[error("log format must be text or json, not {0:?}")]
+    LogFormat(String),
+}
+
+impl Config {
+    /// Resolves the settings; `listen` is the flag/env value of `serve`/`demo`, if any.
+    pub fn resolve(o: &Overrides, listen: Option<&str>) -> Result<Config, ConfigError> {
+        let file = match &o.config {
+            Some(path) => Some(read_file(path)?),
+            None if Path::new("lapak.toml").exists() => Some(read_file(Path::new("lapak.toml"))?),
+            None => None,
+        }
+        .unwrap_or_default();
+        let data_dir = o.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("lapak-data"));
+        let listen_text = listen.map(String::from).or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_string());
+        let listen = listen_text.parse().map_err(|_| ConfigError::Listen(listen_text.clone()))?;
+        let database_url = o
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("lapak.db").display()));
+        let key_file = o.key_file.clone().or(file.key_file).unwrap_or_else(|| data_dir.join("keys.json"));
+        let log_format = o.log_format.clone().or(file.log_format).unwrap_or_else(|| "text".into());
+        let log_json = match log_format.as_str() {
+            "text" => false,
+            "json" => true,
+            other => return Err(ConfigError::LogFormat(other.to_string())),
+        };
+        Ok(Config {
+            data_dir,
+            listen,
+            database_url,
+            key_file,
+            max_upload_bytes: file.max_upload_mb.unwrap_or(6) * 1024 * 1024,
+            log_json,
+        })
+    }
+
+    pub fn documents_dir(&self) -> PathBuf {
+        self.data_dir.join("documents")
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read(shown.clone(), e))?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse(shown, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_put_everything_in_the_data_folder() {
+        let c =
+            Config::resolve(&Overrides { data_dir: Some("/srv/lapak".into()), ..Default::default() }, None).unwrap();
+        assert_eq!(c.database_url, "sqlite:///srv/lapak/lapak.db");
+        assert_eq!(c.key_file, PathBuf::from("/srv/lapak/keys.json"));
+        assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
+        assert_eq!(c.max_upload_bytes, 6 * 1024 * 1024);
+    }
+
+    #[test]
+    fn file_settings_are_overridden_by_flags_and_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lapak.toml");
+        std::fs::write(&file, "data_dir = \"/from/file\"\nlisten = \"0.0.0.0:9000\"\nmax_upload_mb = 10\n").unwrap();
+        let o = Overrides { config: Some(file.clone()), ..Default::default() };
+        let c = Config::resolve(&o, None).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/from/file"));
+        assert_eq!(c.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(c.max_upload_bytes, 10 * 1024 * 1024);
+        let o = Overrides {
+            config: Some(file),
+            data_dir: Some("/from/flag".into()),
+            database_url: Some("postgres://x/y".into()),
+            ..Default::default()
+        };
+        let c = Config::resolve(&o, Some("127.0.0.1:1")).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/from/flag"));
+        assert_eq!(c.listen.to_string(), "127.0.0.1:1");
+        assert!(c.is_postgres());
+    }
+
+    #[test]
+    fn bad_settings_are_explained() {
+        assert!(matches!(Config::resolve(&Overrides::default(), Some("nonsense")), Err(ConfigError::Listen(_))));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lapak.toml");
+        std::fs::write(&file, "unknown_key = 1\n").unwrap();
+        let o = Overrides { config: Some(file), ..Default::default() };
+        assert!(matches!(Config::resolve(&o, None), Err(ConfigError::Parse(..))));
+    }
+}

@@ -1,0 +1,22 @@
+# English (second language).
+service-name = Lapak
+service-tagline = Contactless old-age savings (JHT) claims
+switch-language = Bahasa Indonesia
+skip-to-content = Skip to content
+home-title = Claim your JHT without queues or contact
+home-lead = File your old-age savings (JHT) claim from your phone, upload your documents and take the verification interview by video call. Every accepted claim gets an appointment straight away.
+home-channels-title = Three ways to claim
+home-channel-online = Online: fill in the form and upload documents from your phone, then a verification interview by video call.
+home-channel-branch = At a branch office: One to Many service, one officer serving 4–6 participants in booths with screens, with physical distancing.
+home-channel-collective = Collective claim: a company that laid off at least 30% of its workers files for them through one representative (PIC).
+home-prepare-title = Prepare your documents
+home-prepare-body = Participant card (KPJ), e-KTP, family card, bank passbook, proof of stopping work, tax number (NPWP) if the balance is above Rp50 million, and a recent photo of yourself. JPG, PNG or PDF files.
+home-registry-title = Service figures
+home-registry-body = { $branches } offices serve { $members } registered participants.
+home-status-soon = Online filing and claim tracking are being prepared.
+footer-note = Lapak is open-source software. Your personal data is encrypted and every access by staff is recorded.
+error-not-found-title = Page not found
+error-not-found-body = Check the address you typed, or go back to the home page.
+error-overloaded = The service is very busy. Please try again in a few seconds; what you have entered is kept.
+error-internal = Something went wrong on our side. Your data is not lost; please try again.
+back-home = Back to the home page

@@ -1,0 +1,22 @@
+# Bahasa Indonesia (bahasa utama). Formal "Anda".
+service-name = Lapak
+service-tagline = Layanan klaim Jaminan Hari Tua tanpa kontak fisik
+switch-language = English
+skip-to-content = Langsung ke isi
+home-title = Klaim JHT tanpa antre, tanpa kontak fisik
+home-lead = Ajukan klaim Jaminan Hari Tua (JHT) dari ponsel Anda, unggah dokumen, dan ikuti wawancara verifikasi lewat panggilan video. Setiap klaim yang diterima langsung mendapat jadwal.
+home-channels-title = Tiga cara mengajukan klaim
+home-channel-online = Daring: isi formulir dan unggah dokumen dari ponsel, lalu wawancara verifikasi lewat panggilan video.
+home-channel-branch = Di kantor cabang: layanan One to Many, satu petugas melayani 4–6 peserta dari bilik berlayar, dengan jaga jarak.
+home-channel-collective = Klaim kolektif: perusahaan yang melakukan PHK terhadap sedikitnya 30% pekerjanya mengajukan untuk mereka melalui satu perwakilan (PIC).
+home-prepare-title = Siapkan dokumen Anda
+home-prepare-body = Kartu peserta (KPJ), e-KTP, Kartu Keluarga, buku tabungan, surat keterangan berhenti bekerja, NPWP bila saldo di atas Rp50 juta, dan foto diri terbaru. Berkas JPG, PNG, atau PDF.
+home-registry-title = Data layanan
+home-registry-body = { $branches } kantor melayani { $members } peserta terdaftar.
+home-status-soon = Pengajuan dan pelacakan klaim daring sedang disiapkan.
+footer-note = Lapak adalah perangkat lunak sumber terbuka. Data pribadi Anda dienkripsi dan setiap akses petugas dicatat.
+error-not-found-title = Halaman tidak ditemukan
+error-not-found-body = Periksa kembali alamat yang Anda ketik, atau kembali ke beranda.
+error-overloaded = Layanan sedang sangat sibuk. Silakan coba lagi dalam beberapa detik; data yang sudah Anda isi tetap tersimpan.
+error-internal = Terjadi kesalahan pada sistem kami. Data Anda tidak hilang; silakan coba lagi.
+back-home = Kembali ke beranda

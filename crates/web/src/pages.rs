@@ -1,0 +1,168 @@
+//! Page handlers: parse, call one service, render.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use std::sync::Arc;
+
+use crate::i18n::Lang;
+use crate::AppState;
+
+#[derive(Deserialize, Default)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The page language: `?lang=` (remembered in a cookie), else the cookie, else the
+/// browser's `Accept-Language`, else Indonesian.
+pub struct PageLang {
+    pub lang: Lang,
+    remember: bool,
+}
+
+impl PageLang {
+    pub fn resolve(headers: &HeaderMap, query: &LangQuery) -> PageLang {
+        if let Some(lang) = query.lang.as_deref().and_then(Lang::parse) {
+            return PageLang { lang, remember: true };
+        }
+        let from_cookie = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|c| c.trim().strip_prefix("lang=").and_then(Lang::parse));
+        let lang = from_cookie.unwrap_or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map_or(Lang::Id, Lang::from_accept_language)
+        });
+        PageLang { lang, remember: false }
+    }
+
+    /// Renders `page` as HTML, remembering the language when it was just chosen.
+    pub fn respond(&self, status: StatusCode, page: impl Template) -> Response {
+        match page.render() {
+            Ok(html) => {
+                let mut res = (status, Html(html)).into_response();
+                if self.remember {
+                    let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", self.lang.code());
+                    res.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii"));
+                }
+                res
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "template rendering failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    registry: String,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    heading: String,
+    body: String,
+}
+
+macro_rules! translated {
+    ($($page:ident),*) => {$(
+        impl $page<'_> {
+            fn tr(&self, key: &str) -> String {
+                self.state.i18n.t(self.lang, key)
+            }
+        }
+    )*};
+}
+translated!(HomePage, MessagePage);
+
+pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let page_lang = PageLang::resolve(&headers, &q);
+    let lang = page_lang.lang;
+    let registry = match state.store.counts().await {
+        Ok(c) => state.i18n.t_args(
+            lang,
+            "home-registry-body",
+            &[("branches", &group_thousands(c.branches, lang)), ("members", &group_thousands(c.members, lang))],
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "counts unavailable");
+            String::new()
+        }
+    };
+    page_lang.respond(StatusCode::OK, HomePage { lang, state: &state, registry })
+}
+
+/// 100.000 in Indonesian, 100,000 in English.
+fn group_thousands(n: i64, lang: Lang) -> String {
+    let sep = if lang == Lang::Id { '.' } else { ',' };
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub async fn not_found(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let page_lang = PageLang::resolve(&headers, &LangQuery::default());
+    let lang = page_lang.lang;
+    let page = MessagePage {
+        lang,
+        state: &state,
+        heading: state.i18n.t(lang, "error-not-found-title"),
+        body: state.i18n.t(lang, "error-not-found-body"),
+    };
+    page_lang.respond(StatusCode::NOT_FOUND, page)
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Ready when the database answers.
+pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("../static/lapak.css"),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped_per_language() {
+        assert_eq!(group_thousands(100_000, Lang::Id), "100.000");
+        assert_eq!(group_thousands(1_234_567, Lang::En), "1,234,567");
+        assert_eq!(group_thousands(12, Lang::En), "12");
+    }
+}
