@@ -197,7 +197,14 @@ impl Source {
         }
         let boxed: Box<dyn Read> = Box::new(reader);
         let mut csv =
-            csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(boxed);
+            // Records end at \n; a \r before it (Windows exports) is trimmed with the field.
+            // With the default CRLF terminator the csv crate numbers lines one short.
+            csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .terminator(csv::Terminator::Any(b'\n'))
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(boxed);
         let mut record = csv::ByteRecord::new();
         if !csv.read_byte_record(&mut record)? {
             anyhow::bail!("berkas kosong / the file is empty");
@@ -214,7 +221,11 @@ impl Source {
                     let cells: Result<Vec<Cell>, RowError> = record
                         .iter()
                         .map(|f| match std::str::from_utf8(f) {
-                            Ok(s) => Ok(if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }),
+                            Ok(s) => Ok(if s.trim().is_empty() {
+                                Cell::Empty
+                            } else {
+                                Cell::Text(s.trim_end_matches('\r').to_string())
+                            }),
                             Err(_) => Err(RowError {
                                 line,
                                 column: "-".into(),

@@ -66,7 +66,6 @@ impl PageLang {
 struct HomePage<'a> {
     lang: Lang,
     state: &'a AppState,
-    registry: String,
 }
 
 #[derive(Template)]
@@ -91,33 +90,7 @@ translated!(HomePage, MessagePage);
 
 pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let page_lang = PageLang::resolve(&headers, &q);
-    let lang = page_lang.lang;
-    let registry = match state.store.counts().await {
-        Ok(c) => state.i18n.t_args(
-            lang,
-            "home-registry-body",
-            &[("branches", &group_thousands(c.branches, lang)), ("members", &group_thousands(c.members, lang))],
-        ),
-        Err(e) => {
-            tracing::warn!(error = %e, "counts unavailable");
-            String::new()
-        }
-    };
-    page_lang.respond(StatusCode::OK, HomePage { lang, state: &state, registry })
-}
-
-/// 100.000 in Indonesian, 100,000 in English.
-fn group_thousands(n: i64, lang: Lang) -> String {
-    let sep = if lang == Lang::Id { '.' } else { ',' };
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
+    page_lang.respond(StatusCode::OK, HomePage { lang: page_lang.lang, state: &state })
 }
 
 pub async fn not_found(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
@@ -153,16 +126,4 @@ pub async fn stylesheet() -> Response {
         include_str!("../static/lapak.css"),
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped_per_language() {
-        assert_eq!(group_thousands(100_000, Lang::Id), "100.000");
-        assert_eq!(group_thousands(1_234_567, Lang::En), "1,234,567");
-        assert_eq!(group_thousands(12, Lang::En), "12");
-    }
 }
