@@ -1,0 +1,195 @@
+//! The `lapak` binary as an operator uses it: help, import with report and JSON, demo,
+//! migrate, and an import killed half-way. Runs on SQLite, or on PostgreSQL with
+//! `LAPAK_TEST_DATABASE_URL`.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn lapak(data_dir: &Path, database_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lapak"))
+        .args(args)
+        .env("LAPAK_DATA_DIR", data_dir)
+        .env("LAPAK_DATABASE_URL", database_url)
+        .env_remove("LAPAK_CONFIG")
+        .current_dir(data_dir.parent().unwrap())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run lapak")
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl Env {
+    async fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("data")).unwrap();
+        let url = lapak_tests::fresh_database_url(&dir.path().join("data")).await;
+        Env { dir, url }
+    }
+
+    fn data(&self) -> std::path::PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        lapak(&self.data(), &self.url, args)
+    }
+
+    fn file(&self, name: &str, content: &str) -> String {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        p.display().to_string()
+    }
+
+    /// Branch KC001 and companies 20000000..20000099 (what the generated members use).
+    fn seed_registry(&self) {
+        let b = self.file("kantor.csv", "kode;nama;jenis;provinsi;zona_waktu;mode;jumlah_booth;kapasitas_ruang\nKC001;Jakarta;kc;31;Asia/Jakarta;one_to_many;5;20\n");
+        assert!(self.run(&["import", "branches", &b]).status.success());
+        let mut companies = String::from("npp;nama;skala;jumlah_tenaga_kerja;kode_kantor\n");
+        for i in 0..100 {
+            companies.push_str(&format!("{};PT Uji {i};besar;1000;KC001\n", 20_000_000 + i));
+        }
+        let c = self.file("perusahaan.csv", &companies);
+        assert!(self.run(&["import", "companies", &c]).status.success());
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn help_explains_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lapak(&dir.path().join("d"), "sqlite://unused.db", &["--help"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for cmd in ["serve", "demo", "migrate", "import", "bench"] {
+        assert!(text.contains(cmd), "{cmd} missing from --help:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn import_reports_rejected_rows_in_a_file_and_as_json() {
+    let env = Env::new().await;
+    env.seed_registry();
+    let members = env.file(
+        "anggota.csv",
+        "nik,kpj,nama,tanggal_lahir,jenis_kelamin,nama_ibu_kandung,npp,tanggal_kepesertaan,tanggal_berhenti_bekerja,saldo_jht,email,no_hp\n\
+         3273015505900002,12345678901,Siti Aminah,15/05/1990,P,Ratna,20000001,02/01/2012,30/09/2026,Rp 35.750.000,siti@example.id,081234567890\n\
+         3273015505900003,12345678902,Siti Lain,16/05/1990,P,Ratna,20000001,02/01/2012,,1000,,\n",
+    );
+    let report = env.dir.path().join("errors.csv");
+    let out = env.run(&["import", "members", &members, "--report", report.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(3), "some rows rejected: {}", String::from_utf8_lossy(&out.stderr));
+    let last = stdout(&out).lines().last().unwrap().to_string();
+    let json: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(json["imported"], 1);
+    assert_eq!(json["rejected"], 1);
+    assert_eq!(json["errors"][0]["line"], 3);
+    assert_eq!(json["errors"][0]["column"], "tanggal_lahir");
+    assert!(json["errors"][0]["reason"].as_str().unwrap().contains("NIK"));
+    let report = std::fs::read_to_string(report).unwrap();
+    assert!(report.starts_with("\u{feff}baris,kolom,alasan,reason"));
+    assert!(report.contains("3,tanggal_lahir,"));
+
+    let again = env.run(&["import", "members", &members, "--json"]);
+    let json: serde_json::Value = serde_json::from_str(stdout(&again).lines().last().unwrap()).unwrap();
+    assert_eq!((json["inserted"].as_u64(), json["unchanged"].as_u64()), (Some(0), Some(1)));
+}
+
+#[tokio::test]
+async fn an_unreadable_file_is_a_clear_failure() {
+    let env = Env::new().await;
+    let missing = env.dir.path().join("tidak-ada.csv");
+    let out = env.run(&["import", "members", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tidak-ada.csv"));
+}
+
+#[tokio::test]
+async fn demo_loads_once_and_migrate_is_idempotent() {
+    let env = Env::new().await;
+    let first = env.run(&["demo", "--no-serve", "--members", "3000"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let text = stdout(&first);
+    assert!(text.contains("3000 peserta/members"), "{text}");
+    assert!(text.contains("NIK "), "prints members to try");
+    if !env.url.starts_with("postgres") {
+        assert!(env.data().join("lapak.db").exists());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.data().join("keys.json")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "key file readable only by its owner");
+    }
+    let second = env.run(&["demo", "--no-serve", "--members", "3000"]);
+    assert!(stdout(&second).contains("sudah dimuat"));
+    assert_eq!(
+        text.lines().filter(|l| l.contains("NIK ")).collect::<Vec<_>>(),
+        stdout(&second).lines().filter(|l| l.contains("NIK ")).collect::<Vec<_>>(),
+        "the same members are offered again"
+    );
+    assert!(env.run(&["migrate"]).status.success());
+    assert!(env.run(&["migrate"]).status.success());
+}
+
+/// Kill -9 in the middle of an import: what was committed stays whole (whole batches), and
+/// running the import again completes it.
+#[tokio::test]
+async fn an_import_killed_half_way_loses_nothing_committed() {
+    let env = Env::new().await;
+    env.seed_registry();
+    let csv = env.dir.path().join("big.csv");
+    let rows = 60_000u32;
+    lapak_bench::import::write_members_csv(&csv, rows).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lapak"))
+        .args(["import", "members", csv.to_str().unwrap(), "--json"])
+        .env("LAPAK_DATA_DIR", env.data())
+        .env("LAPAK_DATABASE_URL", &env.url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut committed = 0;
+    for _ in 0..2_000 {
+        committed = member_count(&env.url).await;
+        if committed > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let after_kill = member_count(&env.url).await;
+    assert!(committed > 0, "the import committed something before it was killed");
+    assert_eq!(after_kill % 5_000, 0, "only whole batches are committed, got {after_kill}");
+    assert!(after_kill < i64::from(rows), "killed before the end ({after_kill} rows)");
+
+    let out = env.run(&["import", "members", csv.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_str(stdout(&out).lines().last().unwrap()).unwrap();
+    assert_eq!(json["imported"].as_i64(), Some(i64::from(rows)));
+    assert_eq!(json["unchanged"].as_i64(), Some(after_kill));
+    assert_eq!(member_count(&env.url).await, i64::from(rows));
+}
+
+async fn member_count(url: &str) -> i64 {
+    use sqlx::Connection;
+    let q = "SELECT COUNT(*) FROM members";
+    if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(q).fetch_one(&mut c).await.unwrap_or(0)
+    } else {
+        let path = url.trim_start_matches("sqlite://");
+        if !Path::new(path).exists() {
+            return 0;
+        }
+        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(q).fetch_one(&mut c).await.unwrap_or(0)
+    }
+}
