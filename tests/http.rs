@@ -43,15 +43,8 @@ async fn english_is_one_switch_away_and_remembered() {
     let body = res.text().await.unwrap();
     assert!(body.contains("<html lang=\"en\">"));
     assert!(body.contains("Claim your JHT"));
-    let remembered = client()
-        .get(format!("http://{addr}/"))
-        .header("cookie", "lang=en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let remembered =
+        client().get(format!("http://{addr}/")).header("cookie", "lang=en").send().await.unwrap().text().await.unwrap();
     assert!(remembered.contains("<html lang=\"en\">"));
     let browser = client()
         .get(format!("http://{addr}/"))

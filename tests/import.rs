@@ -157,11 +157,11 @@ async fn xlsx_first_sheet_with_date_cells_and_a_nik_stored_as_a_number() {
         }
         sheet.write_number(r, 1, *kpj).unwrap();
         sheet.write_string(r, 2, "Peserta Uji").unwrap();
-        sheet.write_datetime_with_format(r, 3, &ExcelDateTime::from_ymd(1990, 5, 15).unwrap(), &date_format).unwrap();
+        sheet.write_datetime_with_format(r, 3, ExcelDateTime::from_ymd(1990, 5, 15).unwrap(), &date_format).unwrap();
         sheet.write_string(r, 4, if nik.is_empty() { "L" } else { "P" }).unwrap();
         sheet.write_string(r, 5, "Ratna").unwrap();
         sheet.write_number(r, 6, 15070955.0).unwrap();
-        sheet.write_datetime_with_format(r, 7, &ExcelDateTime::from_ymd(2012, 1, 2).unwrap(), &date_format).unwrap();
+        sheet.write_datetime_with_format(r, 7, ExcelDateTime::from_ymd(2012, 1, 2).unwrap(), &date_format).unwrap();
         sheet.write_number(r, 9, 25_000_000.0).unwrap();
     }
     book.save(&path).unwrap();

@@ -60,7 +60,7 @@ impl Rupiah {
         }
         // Decide which separator is the decimal mark: the one followed by 1–2 digits at the end.
         let (whole, fraction) = match s.rfind([',', '.']) {
-            Some(i) if s.len() - i - 1 <= 2 && s.len() - i - 1 >= 1 => (&s[..i], &s[i + 1..]),
+            Some(i) if (1..=2).contains(&(s.len() - i - 1)) => (&s[..i], &s[i + 1..]),
             _ => (s.as_str(), ""),
         };
         if !fraction.bytes().all(|b| b == b'0') || !fraction.bytes().all(|b| b.is_ascii_digit()) {
@@ -121,7 +121,7 @@ impl fmt::Display for Rupiah {
         let digits = self.0.to_string();
         let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push('.');
             }
             out.push(c);

@@ -164,9 +164,13 @@ fn write_report(path: &Path, errors: &[RowError]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A row as read: its line, the progress position after it, and its cells (or why it
+/// could not be read).
+type SourceRow = (u64, u64, Result<Vec<Cell>, RowError>);
+
 /// Rows from a CSV or XLSX file, with their line numbers.
 pub struct Source {
-    rows: Box<dyn Iterator<Item = (u64, u64, Result<Vec<Cell>, RowError>)>>,
+    rows: Box<dyn Iterator<Item = SourceRow>>,
     header: Vec<String>,
     /// For progress: bytes (CSV) or rows (XLSX).
     len: u64,
@@ -473,7 +477,7 @@ pub async fn import(
     let mut rows = 0u64;
     for (line, position, cells) in source.rows.by_ref() {
         rows += 1;
-        if rows % 512 == 0 {
+        if rows.is_multiple_of(512) {
             progress(position, rows);
         }
         let cells = match cells {
