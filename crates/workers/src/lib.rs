@@ -1,1 +1,5 @@
+//! Background workers. The outbox relay delivers messages that a transaction wrote next to
+//! the change they announce (transactional outbox): at least once, retried with back-off,
+//! and never by two workers at the same time (leases).
 
+pub mod outbox;
