@@ -89,7 +89,7 @@ pub async fn run(database_url: &str, work_dir: &Path, rows: u32, runs: u32) -> a
         let mut source = Source::open(&csv)?;
         let started = Instant::now();
         let summary =
-            import::import(store.as_ref(), Kind::Members, &mut source, jiff::civil::date(2026, 11, 25), &|_, _| {})
+            import::import(&store, Kind::Members, &mut source, jiff::civil::date(2026, 11, 25), &|_, _| {})
                 .await?;
         let seconds = started.elapsed().as_secs_f64();
         anyhow::ensure!(summary.rejected == 0, "generated rows were rejected: {:?}", summary.errors.first());
@@ -229,7 +229,7 @@ async fn raw_insert_rate(url: &str, rows: u32) -> anyhow::Result<f64> {
             for tx_start in (0..rows).step_by(5_000) {
                 let mut tx = pool.begin_with($begin).await?;
                 for stmt_start in (tx_start..(tx_start + 5_000).min(rows)).step_by(1_000) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO raw_yardstick VALUES ");
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO raw_yardstick ");
                     qb.push_values(stmt_start..(stmt_start + 1_000).min(tx_start + 5_000).min(rows), |mut b, i| {
                         b.push_bind(format!("{:011}", i))
                             .push_bind(blob(32, i))

@@ -8,7 +8,7 @@ use lapak_storage::Store;
 use lapak_tests::*;
 use std::path::Path;
 
-async fn import_file(store: &dyn Store, kind: Kind, path: &Path) -> Summary {
+async fn import_file(store: &std::sync::Arc<dyn Store>, kind: Kind, path: &Path) -> Summary {
     let mut source = Source::open(path).unwrap();
     import(store, kind, &mut source, date(2026, 11, 25), &|_, _| {}).await.unwrap()
 }
@@ -46,7 +46,7 @@ async fn a_messy_member_export_keeps_every_good_row_and_explains_every_bad_one()
     let path = t.dir.path().join("anggota.csv");
     std::fs::write(&path, MESSY_MEMBERS.replace("NAMA_PANJANG", &"a".repeat(10_000))).unwrap();
 
-    let s = import_file(t.store.as_ref(), Kind::Members, &path).await;
+    let s = import_file(&t.store, Kind::Members, &path).await;
     assert_eq!((s.imported, s.inserted), (2, 2), "{:#?}", s.errors);
     let lines: std::collections::BTreeSet<u64> = s.errors.iter().map(|e| e.line).collect();
     assert_eq!(s.rejected, 11, "{lines:?} {:#?}", s.errors);
@@ -80,7 +80,7 @@ async fn a_messy_member_export_keeps_every_good_row_and_explains_every_bad_one()
     assert_eq!(budi[0].npp, None, "non-wage-earner participant");
 
     // The same file again changes nothing.
-    let again = import_file(t.store.as_ref(), Kind::Members, &path).await;
+    let again = import_file(&t.store, Kind::Members, &path).await;
     assert_eq!((again.inserted, again.updated, again.unchanged, again.rejected), (0, 0, 2, 11));
     assert_eq!(t.store.counts().await.unwrap().members, 2);
 }
@@ -98,7 +98,7 @@ async fn branches_then_companies_with_references_checked() {
          KC004,Jayapura,kantor,91,Asia/Jayapura,one_to_many,1,8\n",
     )
     .unwrap();
-    let s = import_file(t.store.as_ref(), Kind::Branches, &branches).await;
+    let s = import_file(&t.store, Kind::Branches, &branches).await;
     assert_eq!(s.imported, 2, "{:#?}", s.errors);
     assert!(error_at(&s, 4, "zona_waktu").reason.contains("tidak sesuai provinsi"));
     assert!(error_at(&s, 5, "jenis").reason.contains("kanwil"));
@@ -114,7 +114,7 @@ async fn branches_then_companies_with_references_checked() {
          1507095,PT Salah,sedang,-3,KC001\n",
     )
     .unwrap();
-    let s = import_file(t.store.as_ref(), Kind::Companies, &companies).await;
+    let s = import_file(&t.store, Kind::Companies, &companies).await;
     assert_eq!(s.imported, 1, "{:#?}", s.errors);
     assert!(error_at(&s, 3, "kode_kantor").reason.contains("impor kantor lebih dahulu"));
     assert!(error_at(&s, 4, "npp").reason.contains("NPP"));
@@ -166,7 +166,7 @@ async fn xlsx_first_sheet_with_date_cells_and_a_nik_stored_as_a_number() {
     }
     book.save(&path).unwrap();
 
-    let s = import_file(t.store.as_ref(), Kind::Members, &path).await;
+    let s = import_file(&t.store, Kind::Members, &path).await;
     assert_eq!(s.imported, 1, "{:#?}", s.errors);
     assert!(error_at(&s, 3, "nik").reason.contains("rusak oleh spreadsheet"));
     let m = t.store.member_by_kpj(&Kpj::parse("12345678901").unwrap()).await.unwrap().unwrap();
@@ -180,7 +180,7 @@ async fn missing_columns_stop_the_import_before_any_row() {
     let path = t.dir.path().join("x.csv");
     std::fs::write(&path, "nik,kpj\n3273015505900002,12345678901\n").unwrap();
     let mut source = Source::open(&path).unwrap();
-    let err = import(t.store.as_ref(), Kind::Members, &mut source, date(2026, 11, 25), &|_, _| {}).await.unwrap_err();
+    let err = import(&t.store, Kind::Members, &mut source, date(2026, 11, 25), &|_, _| {}).await.unwrap_err();
     assert!(err.to_string().contains("tanggal_lahir"), "{err}");
     assert_eq!(t.store.counts().await.unwrap().members, 0);
 }

@@ -142,7 +142,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import { kind, file, report, json } => {
             let store = open_store(&config).await?;
-            let summary = import::run(store.as_ref(), kind, &file, report.as_deref(), json).await?;
+            let summary = import::run(&store, kind, &file, report.as_deref(), json).await?;
             return Ok(if summary.rejected > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS });
         }
         Command::Keys { action: KeysAction::Rotate } => {

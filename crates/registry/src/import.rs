@@ -21,6 +21,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -91,7 +92,7 @@ impl Cell {
 /// Runs an import from `path`, with a progress bar on a terminal, the report file and the
 /// JSON summary as asked.
 pub async fn run(
-    store: &dyn Store,
+    store: &Arc<dyn Store>,
     kind: Kind,
     path: &Path,
     report: Option<&Path>,
@@ -462,7 +463,7 @@ impl<'a> Row<'a> {
 /// Checks a whole file and upserts what is valid. `progress(position, rows)` is called
 /// every few hundred rows.
 pub async fn import(
-    store: &dyn Store,
+    store: &Arc<dyn Store>,
     kind: Kind,
     source: &mut Source,
     today: Date,
@@ -471,9 +472,12 @@ pub async fn import(
     let started = Instant::now();
     let cols = Columns::map(kind, &source.header)?;
     let mut summary = Summary::default();
-    let refs = References::load(store, kind).await?;
+    let refs = References::load(store.as_ref(), kind).await?;
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut batch = Batch::default();
+    // One batch is written (sealed and committed, on another thread) while the next one is
+    // checked; batches still commit one after the other, in file order.
+    let mut in_flight: Option<tokio::task::JoinHandle<anyhow::Result<Written>>> = None;
     let mut rows = 0u64;
     for (line, position, cells) in source.rows.by_ref() {
         rows += 1;
@@ -513,7 +517,10 @@ pub async fn import(
                 seen.insert(key, line);
                 batch.push(line, p);
                 if batch.len() >= BATCH {
-                    batch.flush(store, &mut summary).await?;
+                    if let Some(previous) = in_flight.take() {
+                        account(previous.await??, &mut summary);
+                    }
+                    in_flight = Some(tokio::spawn(std::mem::take(&mut batch).write(store.clone())));
                 }
             }
             _ => {
@@ -522,7 +529,10 @@ pub async fn import(
             }
         }
     }
-    batch.flush(store, &mut summary).await?;
+    if let Some(previous) = in_flight.take() {
+        account(previous.await??, &mut summary);
+    }
+    account(batch.write(store.clone()).await?, &mut summary);
     progress(source.len, rows);
     summary.imported = summary.inserted + summary.updated + summary.unchanged;
     summary.errors.sort_by_key(|e| e.line);
@@ -584,35 +594,43 @@ impl Batch {
         }
     }
 
-    /// Writes the batch in one transaction and accounts for it.
-    async fn flush(&mut self, store: &dyn Store, summary: &mut Summary) -> anyhow::Result<()> {
-        if self.lines.is_empty() {
-            return Ok(());
-        }
-        let outcome: UpsertOutcome = if !self.branches.is_empty() {
+    /// Writes the batch in one transaction.
+    async fn write(self, store: Arc<dyn Store>) -> anyhow::Result<Written> {
+        let outcome = if self.lines.is_empty() {
+            UpsertOutcome::default()
+        } else if !self.branches.is_empty() {
             store.upsert_branches(&self.branches).await?
         } else if !self.companies.is_empty() {
             store.upsert_companies(&self.companies).await?
         } else {
             store.upsert_members(&self.members).await?
         };
-        summary.inserted += outcome.inserted;
-        summary.updated += outcome.updated;
-        summary.unchanged += outcome.unchanged;
-        for (i, conflict) in outcome.refused {
-            summary.rejected += 1;
-            let line = self.lines[i];
-            summary.errors.push(match conflict {
-                RowConflict::KpjHasOtherNik => RowError {
-                    line,
-                    column: "nik".into(),
-                    reason: "KPJ ini sudah terdaftar atas NIK lain".into(),
-                    reason_en: "this KPJ is already registered to a different NIK".into(),
-                },
-            });
-        }
-        *self = Batch::default();
-        Ok(())
+        Ok(Written { lines: self.lines, outcome })
+    }
+}
+
+/// A committed batch: its rows' line numbers and what the store did with them.
+struct Written {
+    lines: Vec<u64>,
+    outcome: UpsertOutcome,
+}
+
+fn account(written: Written, summary: &mut Summary) {
+    let o = written.outcome;
+    summary.inserted += o.inserted;
+    summary.updated += o.updated;
+    summary.unchanged += o.unchanged;
+    for (i, conflict) in o.refused {
+        summary.rejected += 1;
+        let line = written.lines[i];
+        summary.errors.push(match conflict {
+            RowConflict::KpjHasOtherNik => RowError {
+                line,
+                column: "nik".into(),
+                reason: "KPJ ini sudah terdaftar atas NIK lain".into(),
+                reason_en: "this KPJ is already registered to a different NIK".into(),
+            },
+        });
     }
 }
 

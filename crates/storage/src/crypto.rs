@@ -158,7 +158,9 @@ impl KeyRing {
     /// Encrypts `plaintext` for the field `context` (e.g. "members.nik").
     pub fn seal(&self, context: &str, plaintext: &[u8]) -> Vec<u8> {
         let cipher = &self.ciphers[&self.current];
-        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        // A user-space CSPRNG (ChaCha, reseeded from the OS): one system call per nonce
+        // would dominate bulk imports.
+        let nonce = Aes256Gcm::generate_nonce(&mut rand::thread_rng());
         let ct = cipher
             .encrypt(&nonce, Payload { msg: plaintext, aad: context.as_bytes() })
             .expect("AES-GCM encryption of an in-memory buffer cannot fail");
