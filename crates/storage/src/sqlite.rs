@@ -26,7 +26,11 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(15));
+            .busy_timeout(Duration::from_secs(15))
+            // A 16 MiB page cache and in-memory statement journals: bulk upserts into three
+            // indexes otherwise spill pages and write sub-journals to disk mid-transaction.
+            .pragma("cache_size", "-16384")
+            .pragma("temp_store", "memory");
         let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         let read = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         let store = SqliteStore { write, read, keys, path: path.to_path_buf() };
