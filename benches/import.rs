@@ -89,8 +89,7 @@ pub async fn run(database_url: &str, work_dir: &Path, rows: u32, runs: u32) -> a
         let mut source = Source::open(&csv)?;
         let started = Instant::now();
         let summary =
-            import::import(&store, Kind::Members, &mut source, jiff::civil::date(2026, 11, 25), &|_, _| {})
-                .await?;
+            import::import(&store, Kind::Members, &mut source, jiff::civil::date(2026, 11, 25), &|_, _| {}).await?;
         let seconds = started.elapsed().as_secs_f64();
         anyhow::ensure!(summary.rejected == 0, "generated rows were rejected: {:?}", summary.errors.first());
         report.runs.push(Run {

@@ -6,6 +6,7 @@
 
 pub mod bank;
 pub mod cause;
+pub mod claim_number;
 pub mod contact;
 pub mod documents;
 pub mod eligibility;
