@@ -46,9 +46,23 @@ impl BankCode {
 
 /// An account number at a known bank, with a plausible length for that bank.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawAccount")]
 pub struct BankAccount {
     bank_code: String,
     number: String,
+}
+
+#[derive(Deserialize)]
+struct RawAccount {
+    bank_code: String,
+    number: String,
+}
+
+impl TryFrom<RawAccount> for BankAccount {
+    type Error = BankError;
+    fn try_from(r: RawAccount) -> Result<Self, Self::Error> {
+        BankAccount::parse(&r.bank_code, &r.number)
+    }
 }
 
 impl BankAccount {

@@ -4,6 +4,7 @@
 //! constructed invalid, eligibility with the regulation behind each rule, benefit and tax,
 //! the documents each cause needs, and the claim lifecycle as a state machine.
 
+pub mod application;
 pub mod bank;
 pub mod cause;
 pub mod claim_number;
@@ -18,6 +19,7 @@ pub mod nik;
 pub mod reference;
 pub mod region;
 pub mod tax;
+pub mod upload;
 
 pub use bank::{BankAccount, BankCode};
 pub use cause::ClaimCause;

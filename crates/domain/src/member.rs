@@ -146,7 +146,21 @@ pub enum CodeError {
 
 /// An office code (kode kantor): letters and digits, as the core system assigns them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct BranchCode(String);
+
+impl TryFrom<String> for BranchCode {
+    type Error = CodeError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        BranchCode::parse(&s)
+    }
+}
+
+impl From<BranchCode> for String {
+    fn from(c: BranchCode) -> String {
+        c.0
+    }
+}
 
 impl BranchCode {
     pub fn parse(s: &str) -> Result<BranchCode, CodeError> {
