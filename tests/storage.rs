@@ -3,10 +3,15 @@
 
 use jiff::civil::date;
 use jiff::Timestamp;
+use lapak_domain::application::Application;
 use lapak_domain::cause::ClaimCause;
+use lapak_domain::claim_number::ClaimNumber;
+use lapak_domain::documents::DocumentKind;
 use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle, Role};
 use lapak_domain::{Kpj, Nik, Rupiah};
-use lapak_storage::{AuditCheck, AuditEntry, NewClaim, OutboxMessage, RowConflict, StorageError};
+use lapak_storage::{
+    AuditCheck, AuditEntry, DocumentMeta, NewClaim, OutboxMessage, RowConflict, StorageError, Submission,
+};
 use lapak_tests::*;
 
 #[tokio::test]
@@ -112,6 +117,8 @@ async fn sqlx_dump(url: &str) -> String {
     let queries = [
         "SELECT kpj, nik_index, nik_sealed, full_name_sealed, birth_date, mother_name_sealed, email_sealed, phone_sealed FROM members",
         "SELECT key, value FROM meta",
+        "SELECT id, claim_number, application_sealed, bank_account_sealed, email_sealed, phone_sealed FROM claims",
+        "SELECT kind, payload_sealed FROM outbox",
     ];
     if url.starts_with("postgres") {
         let mut c = sqlx::PgConnection::connect(url).await.unwrap();
@@ -146,15 +153,15 @@ fn new_claim(id: &str) -> NewClaim {
     NewClaim {
         id: id.into(),
         kpj: Kpj::parse("12345678901").unwrap(),
-        cause: ClaimCause::Resignation,
         created_at: Timestamp::now(),
+        resume_token_hash: id.as_bytes().to_vec(),
     }
 }
 
 #[tokio::test]
 async fn claim_lifecycle_is_stored_event_by_event() {
     let t = seeded().await;
-    t.store.create_claim(&new_claim("c-1")).await.unwrap();
+    t.store.create_claim(&new_claim("c-1"), None).await.unwrap();
     let mut lc = Lifecycle::default();
     let steps = [
         (Action::Submit, Actor::new(Role::Participant, "p"), None),
@@ -177,7 +184,7 @@ async fn claim_lifecycle_is_stored_event_by_event() {
 #[tokio::test]
 async fn stale_or_illegal_events_are_refused() {
     let t = seeded().await;
-    t.store.create_claim(&new_claim("c-2")).await.unwrap();
+    t.store.create_claim(&new_claim("c-2"), None).await.unwrap();
     let lc = Lifecycle::default();
     let submit = lc.check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None).unwrap();
     t.store.record_claim_event("c-2", &submit, None).await.unwrap();
@@ -195,19 +202,19 @@ async fn stale_or_illegal_events_are_refused() {
 #[tokio::test]
 async fn at_most_one_open_claim_per_kpj() {
     let t = seeded().await;
-    t.store.create_claim(&new_claim("c-3")).await.unwrap();
-    assert!(matches!(t.store.create_claim(&new_claim("c-4")).await, Err(StorageError::Conflict(_))));
+    t.store.create_claim(&new_claim("c-3"), None).await.unwrap();
+    assert!(matches!(t.store.create_claim(&new_claim("c-4"), None).await, Err(StorageError::Conflict(_))));
     let cancel = Lifecycle::default()
         .check(Action::Cancel, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
         .unwrap();
     t.store.record_claim_event("c-3", &cancel, None).await.unwrap();
-    t.store.create_claim(&new_claim("c-4")).await.unwrap();
+    t.store.create_claim(&new_claim("c-4"), None).await.unwrap();
 }
 
 #[tokio::test]
 async fn outbox_messages_are_written_with_the_event_once_and_leased_to_one_worker() {
     let t = seeded().await;
-    t.store.create_claim(&new_claim("c-5")).await.unwrap();
+    t.store.create_claim(&new_claim("c-5"), None).await.unwrap();
     let submit = Lifecycle::default()
         .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
         .unwrap();
@@ -275,4 +282,78 @@ async fn branches_read_back_whole() {
     let all = t.store.branches().await.unwrap();
     assert_eq!(all, vec![branch("KC001"), branch("KC002")]);
     assert_eq!(t.store.branch_codes().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_draft_keeps_its_answers_sealed_and_is_found_by_its_resume_link() {
+    let t = seeded().await;
+    t.store.create_claim(&new_claim("c-6"), None).await.unwrap();
+    let application = Application {
+        cause: Some(ClaimCause::Layoff),
+        last_working_day: Some(date(2026, 9, 30)),
+        bank_account: Some(lapak_domain::BankAccount::parse("014", "9876543210").unwrap()),
+        email: Some(lapak_domain::Email::parse("siti.aminah@example.id").unwrap()),
+        ..Default::default()
+    };
+    t.store.save_application("c-6", &application).await.unwrap();
+    let found = t.store.claim_by_resume_token(b"c-6").await.unwrap().unwrap();
+    assert_eq!(found.application, application);
+    assert_eq!(t.store.open_claim(&Kpj::parse("12345678901").unwrap()).await.unwrap().unwrap().id, "c-6");
+    t.store.set_resume_token("c-6", b"new-token", None).await.unwrap();
+    assert!(t.store.claim_by_resume_token(b"c-6").await.unwrap().is_none());
+    assert_eq!(t.store.claim_by_resume_token(b"new-token").await.unwrap().unwrap().id, "c-6");
+    let dump = sqlx_dump(&t.url).await;
+    assert!(!dump.contains("9876543210"));
+    assert!(!dump.contains("siti.aminah"));
+}
+
+fn document(claim: &str, id: &str, kind: DocumentKind) -> DocumentMeta {
+    DocumentMeta {
+        id: id.into(),
+        claim_id: claim.into(),
+        kind,
+        object_key: format!("claims/{claim}/{id}"),
+        content_type: "application/pdf".into(),
+        size_bytes: 1234,
+        sha256: vec![7; 32],
+        created_at: Timestamp::now(),
+    }
+}
+
+#[tokio::test]
+async fn documents_can_be_replaced_until_submission_then_the_claim_is_frozen() {
+    let t = seeded().await;
+    t.store.create_claim(&new_claim("c-7"), None).await.unwrap();
+    t.store.add_document(&document("c-7", "d1", DocumentKind::Ektp)).await.unwrap();
+    t.store.add_document(&document("c-7", "d2", DocumentKind::KpjCard)).await.unwrap();
+    let removed = t.store.remove_document("c-7", "d1").await.unwrap().unwrap();
+    assert_eq!(removed.kind, DocumentKind::Ektp);
+    let left: Vec<String> = t.store.documents("c-7").await.unwrap().into_iter().map(|d| d.id).collect();
+    assert_eq!(left, vec!["d2".to_string()]);
+
+    let submit = Lifecycle::default()
+        .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
+        .unwrap();
+    let number = ClaimNumber::from_random(12345);
+    let s = Submission {
+        claim_id: "c-7".into(),
+        number: number.clone(),
+        event: submit,
+        benefit: lapak_domain::tax::benefit(ClaimCause::Layoff, Rupiah::new(60_000_000).unwrap()),
+        outbox: None,
+        idempotency: Some(("key-1".into(), vec![1, 2, 3])),
+    };
+    t.store.submit_claim(&s).await.unwrap();
+    let claim = t.store.claim_by_number(&number).await.unwrap().unwrap();
+    assert_eq!(claim.lifecycle.state, ClaimState::Submitted);
+    assert!(claim.submitted_at.is_some());
+    assert_eq!(t.store.idempotent_submission("key-1").await.unwrap(), Some((vec![1, 2, 3], "c-7".to_string())));
+    assert!(matches!(
+        t.store.add_document(&document("c-7", "d3", DocumentKind::Photo)).await,
+        Err(StorageError::Conflict(_))
+    ));
+    assert!(t.store.remove_document("c-7", "d2").await.unwrap().is_none());
+    assert!(matches!(t.store.save_application("c-7", &Application::default()).await, Err(StorageError::Conflict(_))));
+    // Submitting again is refused: the claim moved on.
+    assert!(matches!(t.store.submit_claim(&s).await, Err(StorageError::Conflict(_))));
 }

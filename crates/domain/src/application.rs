@@ -110,7 +110,8 @@ mod tests {
 
     #[test]
     fn complete_when_every_required_document_is_there() {
-        let docs: Vec<DocumentKind> = required_documents(ClaimCause::Layoff).iter().map(|d| d.0).filter(|d| *d != DocumentKind::Npwp).collect();
+        let docs: Vec<DocumentKind> =
+            required_documents(ClaimCause::Layoff).iter().map(|d| d.0).filter(|d| *d != DocumentKind::Npwp).collect();
         assert_eq!(filled().complete(false, &docs), Ok(()));
         let m = filled().complete(true, &docs).unwrap_err();
         assert_eq!(m.parts, vec![Part::Payment, Part::Documents]);

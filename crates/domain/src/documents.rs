@@ -41,6 +41,29 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
+    pub const ALL: [DocumentKind; 16] = [
+        KpjCard,
+        Ektp,
+        FamilyCard,
+        Passbook,
+        ProofOfStoppingWork,
+        PensionLetter,
+        DisabilityCertificate,
+        DeathCertificate,
+        HeirCertificate,
+        HeirIdentity,
+        LeavingIndonesiaStatement,
+        Passport,
+        EmploymentLetter,
+        HousingDocuments,
+        Npwp,
+        Photo,
+    ];
+
+    pub fn parse(code: &str) -> Option<DocumentKind> {
+        DocumentKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             DocumentKind::KpjCard => "kpj_card",
@@ -157,6 +180,13 @@ pub fn missing_documents(cause: ClaimCause, npwp_needed: bool, present: &[Docume
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_codes_round_trip() {
+        for k in DocumentKind::ALL {
+            assert_eq!(DocumentKind::parse(k.code()), Some(k));
+        }
+    }
 
     #[test]
     fn every_cause_needs_the_kpj_card_and_a_passbook() {

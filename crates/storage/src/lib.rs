@@ -14,9 +14,12 @@ mod sqlite;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use lapak_domain::cause::ClaimCause;
+use lapak_domain::application::Application;
+use lapak_domain::claim_number::ClaimNumber;
+use lapak_domain::documents::DocumentKind;
 use lapak_domain::lifecycle::{ClaimEvent, Lifecycle};
 use lapak_domain::member::{Branch, Company, Member};
+use lapak_domain::tax::Benefit;
 use lapak_domain::{Kpj, Nik};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -100,13 +103,52 @@ pub struct RegistryCounts {
     pub claims: i64,
 }
 
-/// A new claim, created as a draft.
+/// A new claim, created as a draft when the participant's identity matched.
 #[derive(Debug, Clone)]
 pub struct NewClaim {
     pub id: String,
     pub kpj: Kpj,
-    pub cause: ClaimCause,
     pub created_at: Timestamp,
+    /// SHA-256 of the resume link's secret (the secret itself is never stored).
+    pub resume_token_hash: Vec<u8>,
+}
+
+/// A claim as stored, personal data unsealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRecord {
+    pub id: String,
+    pub number: Option<ClaimNumber>,
+    pub kpj: Kpj,
+    pub lifecycle: Lifecycle,
+    pub application: Application,
+    pub created_at: Timestamp,
+    pub submitted_at: Option<Timestamp>,
+}
+
+/// An uploaded document's metadata; the bytes are in the [`DocumentStore`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentMeta {
+    pub id: String,
+    pub claim_id: String,
+    pub kind: DocumentKind,
+    pub object_key: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: Vec<u8>,
+    pub created_at: Timestamp,
+}
+
+/// Everything a submission changes, written in one transaction.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub claim_id: String,
+    pub number: ClaimNumber,
+    /// Draft → Submitted (or NeedsDocuments → Submitted).
+    pub event: ClaimEvent,
+    pub benefit: Benefit,
+    pub outbox: Option<OutboxMessage>,
+    /// API submissions: the Idempotency-Key and a hash of the request body.
+    pub idempotency: Option<(String, Vec<u8>)>,
 }
 
 /// A message to deliver after the transaction that wrote it commits (transactional outbox).
@@ -179,9 +221,28 @@ pub trait Store: Send + Sync {
     async fn members_by_nik(&self, nik: &Nik) -> Result<Vec<Member>>;
     async fn member_by_kpj(&self, kpj: &Kpj) -> Result<Option<Member>>;
 
-    /// Creates a draft claim. Refused with [`StorageError::Conflict`] when the KPJ already
-    /// has an open claim.
-    async fn create_claim(&self, claim: &NewClaim) -> Result<()>;
+    /// Creates a draft claim, with the message announcing it. Refused with
+    /// [`StorageError::Conflict`] when the KPJ already has an open claim.
+    async fn create_claim(&self, claim: &NewClaim, outbox: Option<&OutboxMessage>) -> Result<()>;
+    async fn claim(&self, claim_id: &str) -> Result<Option<ClaimRecord>>;
+    /// The KPJ's claim that is not yet finished, if any.
+    async fn open_claim(&self, kpj: &Kpj) -> Result<Option<ClaimRecord>>;
+    async fn claim_by_resume_token(&self, token_hash: &[u8]) -> Result<Option<ClaimRecord>>;
+    async fn claim_by_number(&self, number: &ClaimNumber) -> Result<Option<ClaimRecord>>;
+    /// Replaces the resume link (a participant who starts again gets a new one).
+    async fn set_resume_token(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&OutboxMessage>) -> Result<()>;
+    /// Saves the answers; only while the participant may still change them (draft, or
+    /// documents asked for), else [`StorageError::Conflict`].
+    async fn save_application(&self, claim_id: &str, application: &Application) -> Result<()>;
+    async fn add_document(&self, doc: &DocumentMeta) -> Result<()>;
+    /// Removes a document's metadata, returning it (the caller deletes the bytes).
+    async fn remove_document(&self, claim_id: &str, document_id: &str) -> Result<Option<DocumentMeta>>;
+    async fn documents(&self, claim_id: &str) -> Result<Vec<DocumentMeta>>;
+    /// Submits: number, amounts, state and event, outbox message and idempotency key in
+    /// one transaction. A taken claim number is [`StorageError::Conflict`] (draw another).
+    async fn submit_claim(&self, submission: &Submission) -> Result<()>;
+    /// The claim an Idempotency-Key was used for, with the request hash it was used with.
+    async fn idempotent_submission(&self, key: &str) -> Result<Option<(Vec<u8>, String)>>;
     /// Records a lifecycle event: the claim must still be in `event.from` (else
     /// [`StorageError::Conflict`]); the state, the event and the optional outbox message
     /// are written in one transaction.

@@ -8,6 +8,12 @@
 /// 65,535 bound parameters with the widest table (members, 15 columns).
 pub(crate) const CHUNK: usize = 1_000;
 
+pub(crate) const CLAIM_COLUMNS: &str =
+    "id, claim_number, kpj, state, verified_by, application_sealed, created_at, submitted_at";
+
+pub(crate) const DOCUMENT_COLUMNS: &str =
+    "id, claim_id, kind, object_key, content_type, size_bytes, sha256, created_at";
+
 pub(crate) const MEMBER_COLUMNS: &str = "kpj, nik_index, nik_sealed, full_name_sealed, birth_date, sex, \
     mother_name_sealed, npp, membership_start, stopped_working_on, jht_balance, email_sealed, phone_sealed, \
     fingerprint, updated_at";
@@ -224,12 +230,12 @@ macro_rules! impl_store {
                 row.map(|r| Self::member_row(r)?.open(&self.keys)).transpose()
             }
 
-            async fn create_claim(&self, c: &$crate::NewClaim) -> $crate::Result<()> {
+            async fn create_claim(&self, c: &$crate::NewClaim, outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
                 let at = $crate::micros(c.created_at);
                 let mut tx = self.begin_write().await?;
-                let result = sqlx::query("INSERT INTO claims (id, kpj, cause, state, version, created_at, updated_at) \
-                    VALUES ($1, $2, $3, 'draft', 0, $4, $4)")
-                    .bind(&c.id).bind(c.kpj.as_str()).bind(c.cause.code()).bind(at)
+                let result = sqlx::query("INSERT INTO claims (id, kpj, state, version, resume_token_hash, created_at, updated_at) \
+                    VALUES ($1, $2, 'draft', 0, $3, $4, $4)")
+                    .bind(&c.id).bind(c.kpj.as_str()).bind(c.resume_token_hash.clone()).bind(at)
                     .execute(&mut *tx).await;
                 match result {
                     Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -237,8 +243,157 @@ macro_rules! impl_store {
                     }
                     other => { other?; }
                 }
+                Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn claim(&self, claim_id: &str) -> $crate::Result<Option<$crate::ClaimRecord>> {
+                let row = sqlx::query(&format!("SELECT {} FROM claims WHERE id = $1", $crate::sql::CLAIM_COLUMNS))
+                    .bind(claim_id).fetch_optional(&self.read).await?;
+                row.map(|r| self.claim_row(r)).transpose()
+            }
+
+            async fn open_claim(&self, kpj: &lapak_domain::Kpj) -> $crate::Result<Option<$crate::ClaimRecord>> {
+                let row = sqlx::query(&format!("SELECT {} FROM claims WHERE kpj = $1 AND state NOT IN ('paid', 'rejected', 'cancelled')", $crate::sql::CLAIM_COLUMNS))
+                    .bind(kpj.as_str()).fetch_optional(&self.read).await?;
+                row.map(|r| self.claim_row(r)).transpose()
+            }
+
+            async fn claim_by_resume_token(&self, token_hash: &[u8]) -> $crate::Result<Option<$crate::ClaimRecord>> {
+                let row = sqlx::query(&format!("SELECT {} FROM claims WHERE resume_token_hash = $1", $crate::sql::CLAIM_COLUMNS))
+                    .bind(token_hash.to_vec()).fetch_optional(&self.read).await?;
+                row.map(|r| self.claim_row(r)).transpose()
+            }
+
+            async fn claim_by_number(&self, number: &lapak_domain::claim_number::ClaimNumber) -> $crate::Result<Option<$crate::ClaimRecord>> {
+                let row = sqlx::query(&format!("SELECT {} FROM claims WHERE claim_number = $1", $crate::sql::CLAIM_COLUMNS))
+                    .bind(number.as_str()).fetch_optional(&self.read).await?;
+                row.map(|r| self.claim_row(r)).transpose()
+            }
+
+            async fn set_resume_token(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
+                let at = $crate::micros(jiff::Timestamp::now());
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("UPDATE claims SET resume_token_hash = $1, updated_at = $2 WHERE id = $3")
+                    .bind(token_hash.to_vec()).bind(at).bind(claim_id).execute(&mut *tx).await?;
+                if done.rows_affected() != 1 {
+                    return Err($crate::StorageError::NotFound);
+                }
+                Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn save_application(&self, claim_id: &str, application: &lapak_domain::application::Application) -> $crate::Result<()> {
+                let sealed = self.keys.seal_str("claims.application", &serde_json::to_string(application).expect("serialisable"));
+                let at = $crate::micros(jiff::Timestamp::now());
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("UPDATE claims SET application_sealed = $1, updated_at = $2, version = version + 1 \
+                    WHERE id = $3 AND state IN ('draft', 'needs_documents')")
+                    .bind(sealed).bind(at).bind(claim_id).execute(&mut *tx).await?;
+                if done.rows_affected() != 1 {
+                    return Err($crate::StorageError::Conflict("the claim can no longer be changed".into()));
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn add_document(&self, d: &$crate::DocumentMeta) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                let state: Option<String> = sqlx::query_scalar(concat!("SELECT state FROM claims WHERE id = $1", $lock_rows))
+                    .bind(&d.claim_id).fetch_optional(&mut *tx).await?;
+                match state.as_deref() {
+                    None => return Err($crate::StorageError::NotFound),
+                    Some("draft" | "needs_documents") => {}
+                    Some(_) => return Err($crate::StorageError::Conflict("the claim can no longer be changed".into())),
+                }
+                sqlx::query("INSERT INTO documents (id, claim_id, kind, object_key, content_type, size_bytes, sha256, created_at) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(&d.id).bind(&d.claim_id).bind(d.kind.code()).bind(&d.object_key).bind(&d.content_type)
+                    .bind(d.size_bytes).bind(d.sha256.clone()).bind($crate::micros(d.created_at))
+                    .execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn remove_document(&self, claim_id: &str, document_id: &str) -> $crate::Result<Option<$crate::DocumentMeta>> {
+                let mut tx = self.begin_write().await?;
+                let row = sqlx::query(&format!("DELETE FROM documents WHERE claim_id = $1 AND id = $2 \
+                    AND claim_id IN (SELECT id FROM claims WHERE state IN ('draft', 'needs_documents')) RETURNING {}", $crate::sql::DOCUMENT_COLUMNS))
+                    .bind(claim_id).bind(document_id).fetch_optional(&mut *tx).await?;
+                tx.commit().await?;
+                row.map(Self::document_row).transpose()
+            }
+
+            async fn documents(&self, claim_id: &str) -> $crate::Result<Vec<$crate::DocumentMeta>> {
+                let rows = sqlx::query(&format!("SELECT {} FROM documents WHERE claim_id = $1 ORDER BY created_at, id", $crate::sql::DOCUMENT_COLUMNS))
+                    .bind(claim_id).fetch_all(&self.read).await?;
+                rows.into_iter().map(Self::document_row).collect()
+            }
+
+            async fn submit_claim(&self, s: &$crate::Submission) -> $crate::Result<()> {
+                use sqlx::Row;
+                let at = $crate::micros(s.event.at);
+                let mut tx = self.begin_write().await?;
+                let row = sqlx::query(concat!("SELECT state, version, application_sealed FROM claims WHERE id = $1", $lock_rows))
+                    .bind(&s.claim_id).fetch_optional(&mut *tx).await?.ok_or($crate::StorageError::NotFound)?;
+                let state: String = row.try_get(0)?;
+                let version: i64 = row.try_get(1)?;
+                let sealed: Option<Vec<u8>> = row.try_get(2)?;
+                if state != s.event.from.code() {
+                    return Err($crate::StorageError::Conflict("the claim moved on".into()));
+                }
+                let application: lapak_domain::application::Application = match sealed {
+                    Some(v) => serde_json::from_str(&self.keys.open_string("claims.application", &v)?).map_err(|_| $crate::rows::corrupt("application"))?,
+                    None => Default::default(),
+                };
+                let seal = |ctx: &str, v: Option<&str>| v.map(|v| self.keys.seal_str(ctx, v));
+                let updated = sqlx::query("UPDATE claims SET claim_number = COALESCE(claim_number, $1), state = $2, cause = $3, \
+                    branch_code = $4, last_working_day = $5, gross = $6, tax = $7, bank_code = $8, bank_account_sealed = $9, \
+                    email_sealed = $10, phone_sealed = $11, npwp_sealed = $12, submitted_at = $13, updated_at = $13, \
+                    version = version + 1 WHERE id = $14 AND version = $15")
+                    .bind(s.number.as_str()).bind(s.event.to.code()).bind(application.cause.map(|c| c.code()))
+                    .bind(application.branch.as_ref().map(|b| b.as_str().to_string()))
+                    .bind(application.last_working_day.map(|d| d.to_string()))
+                    .bind(s.benefit.gross.amount()).bind(s.benefit.tax.amount())
+                    .bind(application.bank_account.as_ref().map(|a| a.bank_code().to_string()))
+                    .bind(seal("claims.bank_account", application.bank_account.as_ref().map(|a| a.number())))
+                    .bind(seal("claims.email", application.email.as_ref().map(|e| e.as_str())))
+                    .bind(seal("claims.phone", application.whatsapp.as_ref().map(|p| p.as_str())))
+                    .bind(seal("claims.npwp", application.npwp.as_ref().map(|n| n.as_str())))
+                    .bind(at).bind(&s.claim_id).bind(version)
+                    .execute(&mut *tx).await;
+                match updated {
+                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                        return Err($crate::StorageError::Conflict("claim number taken".into()));
+                    }
+                    Ok(done) if done.rows_affected() != 1 => {
+                        return Err($crate::StorageError::Conflict("the claim was changed concurrently".into()));
+                    }
+                    other => { other?; }
+                }
+                Self::insert_event(&mut tx, &s.claim_id, &s.event).await?;
+                Self::enqueue(&mut tx, &self.keys, s.outbox.as_ref(), at).await?;
+                if let Some((key, hash)) = &s.idempotency {
+                    let r = sqlx::query("INSERT INTO idempotency_keys (key, request_hash, claim_id, created_at) VALUES ($1, $2, $3, $4)")
+                        .bind(key).bind(hash.clone()).bind(&s.claim_id).bind(at).execute(&mut *tx).await;
+                    match r {
+                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                            return Err($crate::StorageError::Conflict("idempotency key already used".into()));
+                        }
+                        other => { other?; }
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn idempotent_submission(&self, key: &str) -> $crate::Result<Option<(Vec<u8>, String)>> {
+                use sqlx::Row;
+                let row = sqlx::query("SELECT request_hash, claim_id FROM idempotency_keys WHERE key = $1")
+                    .bind(key).fetch_optional(&self.read).await?;
+                row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
             }
 
             async fn record_claim_event(&self, claim_id: &str, event: &lapak_domain::lifecycle::ClaimEvent, outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
@@ -267,19 +422,8 @@ macro_rules! impl_store {
                 if updated.rows_affected() != 1 {
                     return Err($crate::StorageError::Conflict("the claim was changed concurrently".into()));
                 }
-                sqlx::query("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) \
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                    .bind(claim_id).bind(at).bind($crate::rows::role_code(event.actor.role)).bind(&event.actor.id)
-                    .bind($crate::rows::action_code(event.action)).bind(event.from.code()).bind(event.to.code())
-                    .bind(event.reason.clone())
-                    .execute(&mut *tx).await?;
-                if let Some(m) = outbox {
-                    let sealed = self.keys.seal_str("outbox.payload", &m.payload);
-                    sqlx::query("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at) \
-                        VALUES ($1, $2, $3, $4, $4) ON CONFLICT (dedupe_key) DO NOTHING")
-                        .bind(&m.dedupe_key).bind(&m.kind).bind(sealed).bind(at)
-                        .execute(&mut *tx).await?;
-                }
+                Self::insert_event(&mut tx, claim_id, event).await?;
+                Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -388,6 +532,67 @@ macro_rules! impl_store {
         }
 
         impl $store {
+            async fn insert_event(tx: &mut sqlx::Transaction<'static, $db>, claim_id: &str, event: &lapak_domain::lifecycle::ClaimEvent) -> $crate::Result<()> {
+                sqlx::query("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(claim_id).bind($crate::micros(event.at)).bind($crate::rows::role_code(event.actor.role)).bind(&event.actor.id)
+                    .bind($crate::rows::action_code(event.action)).bind(event.from.code()).bind(event.to.code())
+                    .bind(event.reason.clone())
+                    .execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            /// Writes an outbox message in the caller's transaction; a message with the same
+            /// dedupe key is written once.
+            async fn enqueue(tx: &mut sqlx::Transaction<'static, $db>, keys: &$crate::KeyRing, outbox: Option<&$crate::OutboxMessage>, at: i64) -> $crate::Result<()> {
+                if let Some(m) = outbox {
+                    sqlx::query("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at) \
+                        VALUES ($1, $2, $3, $4, $4) ON CONFLICT (dedupe_key) DO NOTHING")
+                        .bind(&m.dedupe_key).bind(&m.kind).bind(keys.seal_str("outbox.payload", &m.payload)).bind(at)
+                        .execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            fn claim_row(&self, r: <$db as sqlx::Database>::Row) -> $crate::Result<$crate::ClaimRecord> {
+                use sqlx::Row;
+                let sealed: Option<Vec<u8>> = r.try_get(5)?;
+                let application = match sealed {
+                    Some(v) => serde_json::from_str(&self.keys.open_string("claims.application", &v)?).map_err(|_| $crate::rows::corrupt("application"))?,
+                    None => Default::default(),
+                };
+                let number: Option<String> = r.try_get(1)?;
+                let state: String = r.try_get(3)?;
+                let submitted: Option<i64> = r.try_get(7)?;
+                Ok($crate::ClaimRecord {
+                    id: r.try_get(0)?,
+                    number: number.map(|n| lapak_domain::claim_number::ClaimNumber::parse(&n)).transpose().map_err(|_| $crate::rows::corrupt("claim number"))?,
+                    kpj: lapak_domain::Kpj::parse(&r.try_get::<String, _>(2)?).map_err(|_| $crate::rows::corrupt("kpj"))?,
+                    lifecycle: lapak_domain::lifecycle::Lifecycle {
+                        state: lapak_domain::lifecycle::ClaimState::parse(&state).ok_or_else(|| $crate::rows::corrupt("state"))?,
+                        verified_by: r.try_get(4)?,
+                    },
+                    application,
+                    created_at: $crate::from_micros(r.try_get(6)?)?,
+                    submitted_at: submitted.map($crate::from_micros).transpose()?,
+                })
+            }
+
+            fn document_row(r: <$db as sqlx::Database>::Row) -> $crate::Result<$crate::DocumentMeta> {
+                use sqlx::Row;
+                let kind: String = r.try_get(2)?;
+                Ok($crate::DocumentMeta {
+                    id: r.try_get(0)?,
+                    claim_id: r.try_get(1)?,
+                    kind: lapak_domain::documents::DocumentKind::parse(&kind).ok_or_else(|| $crate::rows::corrupt("document kind"))?,
+                    object_key: r.try_get(3)?,
+                    content_type: r.try_get(4)?,
+                    size_bytes: r.try_get(5)?,
+                    sha256: r.try_get(6)?,
+                    created_at: $crate::from_micros(r.try_get(7)?)?,
+                })
+            }
+
             fn member_row(r: <$db as sqlx::Database>::Row) -> $crate::Result<$crate::rows::MemberRow> {
                 use sqlx::Row;
                 Ok($crate::rows::MemberRow {

@@ -4,7 +4,6 @@
 
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
-use lapak_domain::cause::ClaimCause;
 use lapak_domain::lifecycle::{Action, Actor, Lifecycle, Role};
 use lapak_domain::Kpj;
 use lapak_storage::{NewClaim, OutboxItem, OutboxMessage};

@@ -56,7 +56,7 @@ CREATE TABLE claims (
     id                   TEXT PRIMARY KEY,
     claim_number         TEXT UNIQUE,
     kpj                  TEXT NOT NULL REFERENCES members (kpj),
-    cause                TEXT NOT NULL,
+    cause                TEXT,
     state                TEXT NOT NULL,
     verified_by          TEXT,
     branch_code          TEXT REFERENCES branches (code),
@@ -69,6 +69,10 @@ CREATE TABLE claims (
     phone_sealed         BYTEA,
     npwp_sealed          BYTEA,
     heirs_sealed         BYTEA,
+    -- The participant's answers while filling in (sealed JSON), and the resume link's hash.
+    application_sealed   BYTEA,
+    resume_token_hash    BYTEA UNIQUE,
+    submitted_at         BIGINT,
     version              BIGINT NOT NULL DEFAULT 0,
     created_at           BIGINT NOT NULL,
     updated_at           BIGINT NOT NULL
@@ -77,6 +81,14 @@ CREATE INDEX claims_kpj ON claims (kpj);
 CREATE INDEX claims_state ON claims (state);
 CREATE UNIQUE INDEX claims_one_open_per_kpj ON claims (kpj)
     WHERE state NOT IN ('paid', 'rejected', 'cancelled');
+
+-- Idempotency-Key of API submissions: the same key and body give the same claim.
+CREATE TABLE idempotency_keys (
+    key          TEXT PRIMARY KEY,
+    request_hash BYTEA NOT NULL,
+    claim_id     TEXT NOT NULL REFERENCES claims (id),
+    created_at   BIGINT NOT NULL
+);
 
 CREATE TABLE claim_events (
     id         BIGSERIAL PRIMARY KEY,

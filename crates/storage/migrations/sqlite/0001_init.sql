@@ -55,7 +55,7 @@ CREATE TABLE claims (
     id                   TEXT PRIMARY KEY,
     claim_number         TEXT UNIQUE,
     kpj                  TEXT NOT NULL REFERENCES members (kpj),
-    cause                TEXT NOT NULL,
+    cause                TEXT,
     state                TEXT NOT NULL,
     verified_by          TEXT,
     branch_code          TEXT REFERENCES branches (code),
@@ -68,6 +68,10 @@ CREATE TABLE claims (
     phone_sealed         BLOB,
     npwp_sealed          BLOB,
     heirs_sealed         BLOB,
+    -- The participant's answers while filling in (sealed JSON), and the resume link's hash.
+    application_sealed   BLOB,
+    resume_token_hash    BLOB UNIQUE,
+    submitted_at         INTEGER,
     version              INTEGER NOT NULL DEFAULT 0,
     created_at           INTEGER NOT NULL,
     updated_at           INTEGER NOT NULL
@@ -77,6 +81,14 @@ CREATE INDEX claims_state ON claims (state);
 -- At most one open claim per KPJ (Draft counts: a participant resumes it).
 CREATE UNIQUE INDEX claims_one_open_per_kpj ON claims (kpj)
     WHERE state NOT IN ('paid', 'rejected', 'cancelled');
+
+-- Idempotency-Key of API submissions: the same key and body give the same claim.
+CREATE TABLE idempotency_keys (
+    key          TEXT PRIMARY KEY,
+    request_hash BLOB NOT NULL,
+    claim_id     TEXT NOT NULL REFERENCES claims (id),
+    created_at   INTEGER NOT NULL
+);
 
 CREATE TABLE claim_events (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
