@@ -35,10 +35,10 @@ async fn a_failed_delivery_is_retried_after_back_off_and_delivered_once() {
     let claim = NewClaim {
         id: "c-1".into(),
         kpj: Kpj::parse("12345678901").unwrap(),
-        cause: ClaimCause::Layoff,
         created_at: Timestamp::now(),
+        resume_token_hash: vec![1; 32],
     };
-    t.store.create_claim(&claim).await.unwrap();
+    t.store.create_claim(&claim, None).await.unwrap();
     let event = Lifecycle::default()
         .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
         .unwrap();
