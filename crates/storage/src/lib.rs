@@ -215,6 +215,7 @@ pub trait Store: Send + Sync {
     async fn branch_codes(&self) -> Result<HashSet<String>>;
     async fn company_npps(&self) -> Result<HashSet<String>>;
     async fn branches(&self) -> Result<Vec<Branch>>;
+    async fn branch(&self, code: &str) -> Result<Option<Branch>>;
     async fn counts(&self) -> Result<RegistryCounts>;
 
     /// Every KPJ registered to this NIK (one person may have several).
@@ -225,6 +226,8 @@ pub trait Store: Send + Sync {
     /// [`StorageError::Conflict`] when the KPJ already has an open claim.
     async fn create_claim(&self, claim: &NewClaim, outbox: Option<&OutboxMessage>) -> Result<()>;
     async fn claim(&self, claim_id: &str) -> Result<Option<ClaimRecord>>;
+    /// Partial (10%/30%) claims on the KPJ that were not rejected or cancelled.
+    async fn partial_claims(&self, kpj: &Kpj) -> Result<i64>;
     /// The KPJ's claim that is not yet finished, if any.
     async fn open_claim(&self, kpj: &Kpj) -> Result<Option<ClaimRecord>>;
     async fn claim_by_resume_token(&self, token_hash: &[u8]) -> Result<Option<ClaimRecord>>;

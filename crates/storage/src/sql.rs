@@ -203,6 +203,20 @@ macro_rules! impl_store {
                     .collect()
             }
 
+            async fn branch(&self, code: &str) -> $crate::Result<Option<lapak_domain::member::Branch>> {
+                use sqlx::Row;
+                let row = sqlx::query("SELECT code, name, kind, province_code, time_zone, mode, booths, room_capacity FROM branches WHERE code = $1")
+                    .bind(code).fetch_optional(&self.read).await?;
+                row.map(|r| {
+                    $crate::rows::BranchRow {
+                        code: r.try_get(0)?, name: r.try_get(1)?, kind: r.try_get(2)?, province_code: r.try_get(3)?,
+                        time_zone: r.try_get(4)?, mode: r.try_get(5)?, booths: r.try_get(6)?, room_capacity: r.try_get(7)?,
+                    }
+                    .into_branch()
+                })
+                .transpose()
+            }
+
             async fn counts(&self) -> $crate::Result<$crate::RegistryCounts> {
                 use sqlx::Row;
                 let r = sqlx::query("SELECT (SELECT COUNT(*) FROM branches), (SELECT COUNT(*) FROM companies), \
@@ -252,6 +266,12 @@ macro_rules! impl_store {
                 let row = sqlx::query(&format!("SELECT {} FROM claims WHERE id = $1", $crate::sql::CLAIM_COLUMNS))
                     .bind(claim_id).fetch_optional(&self.read).await?;
                 row.map(|r| self.claim_row(r)).transpose()
+            }
+
+            async fn partial_claims(&self, kpj: &lapak_domain::Kpj) -> $crate::Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM claims WHERE kpj = $1 AND cause IN ('partial_10', 'partial_30') \
+                    AND state NOT IN ('rejected', 'cancelled')")
+                    .bind(kpj.as_str()).fetch_one(&self.read).await?)
             }
 
             async fn open_claim(&self, kpj: &lapak_domain::Kpj) -> $crate::Result<Option<$crate::ClaimRecord>> {

@@ -1,0 +1,648 @@
+//! The claim services that the participant pages and the JSON API share. Each function
+//! takes what a person typed (text, bytes), turns it into domain values, applies the rules
+//! and stores the result; errors name the field at fault and a message code that the web
+//! layer translates (`err-<code>` in the Fluent files).
+
+mod limits;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use lapak_domain::application::{Application, Missing};
+use lapak_domain::bank::{BankAccount, BankError};
+use lapak_domain::cause::ClaimCause;
+use lapak_domain::claim_number::ClaimNumber;
+use lapak_domain::documents::{required_documents, DocumentKind};
+use lapak_domain::eligibility::{decide, ClaimHistory, Decision, EligibilityRules, MemberFacts};
+use lapak_domain::lifecycle::{Action, Actor, ClaimEvent, ClaimState, Role};
+use lapak_domain::member::{BranchCode, Member, Name, NameError};
+use lapak_domain::upload::{inspect, UploadError};
+use lapak_domain::{Email, Kpj, MobileNumber, Nik, Npwp};
+use lapak_storage::{
+    ClaimRecord, DocumentMeta, DocumentStore, NewClaim, OutboxMessage, StorageError, Store, Submission,
+};
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+use std::sync::Arc;
+
+pub use limits::Limiter;
+
+/// A problem with one field: which, and the message code (`err-<code>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub code: &'static str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimError {
+    #[error("some answers are not valid")]
+    Fields(Vec<FieldError>),
+    /// One answer for every mismatch, so that nobody learns whether a NIK or KPJ exists.
+    #[error("identity does not match the registry")]
+    IdentityMismatch,
+    #[error("too many attempts")]
+    RateLimited,
+    #[error("the KPJ already has a claim in progress")]
+    OpenClaimExists,
+    #[error("not found")]
+    NotFound,
+    #[error("the claim can no longer be changed")]
+    NotEditable,
+    #[error("the application is not complete")]
+    Incomplete(Missing),
+    #[error("not eligible")]
+    NotEligible(Decision),
+    #[error("the Idempotency-Key was used with another request")]
+    IdempotencyMismatch,
+    #[error("storage: {0}")]
+    Storage(#[from] StorageError),
+}
+
+impl ClaimError {
+    fn field(field: &'static str, code: &'static str) -> ClaimError {
+        ClaimError::Fields(vec![FieldError { field, code }])
+    }
+
+    /// The stable code for the API and the message key for pages.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClaimError::Fields(_) => "invalid",
+            ClaimError::IdentityMismatch => "identity-mismatch",
+            ClaimError::RateLimited => "rate-limited",
+            ClaimError::OpenClaimExists => "open-claim-exists",
+            ClaimError::NotFound => "not-found",
+            ClaimError::NotEditable => "not-editable",
+            ClaimError::Incomplete(_) => "incomplete",
+            ClaimError::NotEligible(_) => "not-eligible",
+            ClaimError::IdempotencyMismatch => "idempotency-mismatch",
+            ClaimError::Storage(_) => "internal",
+        }
+    }
+}
+
+pub type Result<T, E = ClaimError> = std::result::Result<T, E>;
+
+/// What a participant types to prove who they are.
+#[derive(Debug, Clone, Default)]
+pub struct IdentityInput {
+    pub nik: String,
+    pub kpj: String,
+    pub full_name: String,
+    pub birth_date: String,
+}
+
+/// A started (or restarted) claim: its id and the secret of its resume link.
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub claim_id: String,
+    /// Shown once (cookie, e-mail link); only its SHA-256 is stored.
+    pub resume_token: String,
+}
+
+/// Everything a page needs to show a draft.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub claim: ClaimRecord,
+    pub member: Member,
+    /// `None` until a cause is chosen.
+    pub decision: Option<Decision>,
+    pub documents: Vec<DocumentMeta>,
+}
+
+impl Draft {
+    pub fn npwp_needed(&self) -> bool {
+        match self.decision {
+            Some(Decision::Eligible { benefit, .. } | Decision::NotYet { benefit, .. }) => benefit.npwp_required,
+            _ => false,
+        }
+    }
+
+    pub fn uploaded_kinds(&self) -> Vec<DocumentKind> {
+        self.documents.iter().map(|d| d.kind).collect()
+    }
+
+    pub fn missing(&self) -> Option<Missing> {
+        self.claim.application.complete(self.npwp_needed(), &self.uploaded_kinds()).err()
+    }
+}
+
+/// Payment and contact answers as typed.
+#[derive(Debug, Clone, Default)]
+pub struct PaymentInput {
+    pub bank_code: String,
+    pub account_number: String,
+    pub account_holder: String,
+    pub email: String,
+    pub whatsapp: String,
+    pub npwp: String,
+    pub branch: String,
+}
+
+/// A message for the outbox relay: what to send to whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct EmailMessage {
+    pub to: String,
+    /// `resume` or `submitted`.
+    pub template: String,
+    pub lang: String,
+    pub name: String,
+    /// The resume link's secret, for `resume`.
+    pub resume_token: Option<String>,
+    pub claim_number: Option<String>,
+}
+
+pub struct ClaimService {
+    store: Arc<dyn Store>,
+    documents: DocumentStore,
+    rules: EligibilityRules,
+    max_upload_bytes: usize,
+    limiter: Limiter,
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+fn new_id() -> String {
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    URL_SAFE_NO_PAD.encode(b)
+}
+
+/// Today in Indonesia's westernmost zone: dates typed by participants are WIB dates.
+pub fn today() -> Date {
+    Timestamp::now().in_tz("Asia/Jakarta").map(|z| z.date()).unwrap_or_else(|_| jiff::Zoned::now().date())
+}
+
+/// `YYYY-MM-DD` (HTML date inputs, the API) or `DD/MM/YYYY` (people).
+pub fn parse_date(s: &str) -> Option<Date> {
+    let s = s.trim();
+    if let Ok(d) = s.parse::<Date>() {
+        return Some(d);
+    }
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    if parts.len() == 3 && parts[2].len() == 4 {
+        let (d, m, y) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?);
+        return Date::new(y, m, d).ok();
+    }
+    None
+}
+
+fn name_code(e: &NameError) -> &'static str {
+    match e {
+        NameError::Empty => "required",
+        NameError::TooLong { .. } => "name-too-long",
+        NameError::Characters => "name-characters",
+    }
+}
+
+impl ClaimService {
+    pub fn new(store: Arc<dyn Store>, documents: DocumentStore, max_upload_bytes: usize) -> ClaimService {
+        ClaimService {
+            store,
+            documents,
+            rules: EligibilityRules::default(),
+            max_upload_bytes,
+            limiter: Limiter::default(),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn max_upload_bytes(&self) -> usize {
+        self.max_upload_bytes
+    }
+
+    /// Step 1: match the identity against the registry and open (or reopen) the draft.
+    pub async fn start(&self, input: &IdentityInput, client: IpAddr, lang: &str) -> Result<Started> {
+        let mut errors = Vec::new();
+        let nik = match Nik::parse(&input.nik) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                use lapak_domain::nik::NikError::*;
+                let code = match e {
+                    Length => "nik-length",
+                    NotDigits | SpreadsheetDamage => "nik-digits",
+                    Province(_) | Region | BirthDate | Serial => "nik-invalid",
+                };
+                errors.push(FieldError {
+                    field: "nik",
+                    code: if input.nik.trim().is_empty() { "required" } else { code },
+                });
+                None
+            }
+        };
+        let kpj = Kpj::parse(&input.kpj)
+            .map_err(|_| {
+                errors.push(FieldError {
+                    field: "kpj",
+                    code: if input.kpj.trim().is_empty() { "required" } else { "kpj-format" },
+                })
+            })
+            .ok();
+        let name = Name::parse(&input.full_name)
+            .map_err(|e| errors.push(FieldError { field: "full_name", code: name_code(&e) }))
+            .ok();
+        let birth = match parse_date(&input.birth_date) {
+            Some(d) if d <= today() => Some(d),
+            Some(_) => {
+                errors.push(FieldError { field: "birth_date", code: "date-future" });
+                None
+            }
+            None => {
+                let code = if input.birth_date.trim().is_empty() { "required" } else { "date-format" };
+                errors.push(FieldError { field: "birth_date", code });
+                None
+            }
+        };
+        let (Some(nik), Some(kpj), Some(name), Some(birth)) = (nik, kpj, name, birth) else {
+            return Err(ClaimError::Fields(errors));
+        };
+        // Rate limits per person and per client, counted before the registry is asked
+        // (ASVS 2.2.1: per account too, since clients rotate addresses).
+        if !self.limiter.identity(nik.as_str(), client) {
+            return Err(ClaimError::RateLimited);
+        }
+        let member = self
+            .store
+            .members_by_nik(&nik)
+            .await?
+            .into_iter()
+            .find(|m| m.kpj == kpj && m.birth_date == birth && m.full_name.matches(name.as_str()))
+            .ok_or(ClaimError::IdentityMismatch)?;
+        let resume_token = new_id() + &new_id();
+        let hash = token_hash(&resume_token);
+        let outbox = member.email.as_ref().map(|email| {
+            let msg = EmailMessage {
+                to: email.as_str().to_string(),
+                template: "resume".into(),
+                lang: lang.into(),
+                name: member.full_name.as_str().to_string(),
+                resume_token: Some(resume_token.clone()),
+                claim_number: None,
+            };
+            OutboxMessage {
+                dedupe_key: format!("resume:{}", URL_SAFE_NO_PAD.encode(&hash[..12])),
+                kind: "email".into(),
+                payload: serde_json::to_string(&msg).expect("serialisable"),
+            }
+        });
+        match self.store.open_claim(&member.kpj).await? {
+            Some(open) if open.lifecycle.state == ClaimState::Draft => {
+                self.store.set_resume_token(&open.id, &hash, outbox.as_ref()).await?;
+                Ok(Started { claim_id: open.id, resume_token })
+            }
+            Some(_) => Err(ClaimError::OpenClaimExists),
+            None => {
+                let claim = NewClaim {
+                    id: new_id(),
+                    kpj: member.kpj.clone(),
+                    created_at: Timestamp::now(),
+                    resume_token_hash: hash,
+                };
+                match self.store.create_claim(&claim, outbox.as_ref()).await {
+                    Err(StorageError::Conflict(_)) => Err(ClaimError::OpenClaimExists),
+                    other => other.map(|()| Started { claim_id: claim.id, resume_token }).map_err(ClaimError::from),
+                }
+            }
+        }
+    }
+
+    /// The draft a resume secret opens.
+    pub async fn resume(&self, token: &str) -> Result<Draft> {
+        let claim = self.store.claim_by_resume_token(&token_hash(token)).await?.ok_or(ClaimError::NotFound)?;
+        self.draft(claim).await
+    }
+
+    async fn draft(&self, claim: ClaimRecord) -> Result<Draft> {
+        let member = self.store.member_by_kpj(&claim.kpj).await?.ok_or(ClaimError::NotFound)?;
+        let documents = self.store.documents(&claim.id).await?;
+        let decision = match claim.application.cause {
+            Some(cause) => Some(self.decide(&member, cause, claim.application.last_working_day).await?),
+            None => None,
+        };
+        Ok(Draft { claim, member, decision, documents })
+    }
+
+    async fn decide(&self, member: &Member, cause: ClaimCause, last_working_day: Option<Date>) -> Result<Decision> {
+        let history = ClaimHistory {
+            // The draft being filled in is the open claim; another one cannot exist.
+            has_open_claim: false,
+            has_earlier_partial_claim: cause.is_partial() && self.store.partial_claims(&member.kpj).await? > 0,
+        };
+        let facts = MemberFacts {
+            birth_date: member.birth_date,
+            membership_start: member.membership_start,
+            stopped_working_on: member.stopped_working_on,
+            jht_balance: member.jht_balance,
+        };
+        Ok(decide(&self.rules, cause, &facts, &history, last_working_day, today()))
+    }
+
+    fn editable(draft: &Draft) -> Result<()> {
+        match draft.claim.lifecycle.state {
+            ClaimState::Draft | ClaimState::NeedsDocuments => Ok(()),
+            _ => Err(ClaimError::NotEditable),
+        }
+    }
+
+    /// Step 2: the cause and, where it matters, the last working day. Eligibility is decided
+    /// at once; a refusal is returned as [`ClaimError::NotEligible`] and not saved.
+    pub async fn save_cause(&self, draft: &Draft, cause: &str, last_working_day: &str) -> Result<Decision> {
+        Self::editable(draft)?;
+        let cause = ClaimCause::parse(cause).ok_or_else(|| {
+            ClaimError::field("cause", if cause.trim().is_empty() { "cause-required" } else { "cause-unknown" })
+        })?;
+        let lwd = if cause.needs_last_working_day() {
+            match parse_date(last_working_day) {
+                Some(d) if d <= today().saturating_add(jiff::Span::new().days(366)) => Some(d),
+                Some(_) => return Err(ClaimError::field("last_working_day", "date-future")),
+                None if last_working_day.trim().is_empty() => {
+                    if draft.member.stopped_working_on.is_none() {
+                        return Err(ClaimError::field("last_working_day", "lwd-required"));
+                    }
+                    draft.member.stopped_working_on
+                }
+                None => return Err(ClaimError::field("last_working_day", "date-format")),
+            }
+        } else {
+            None
+        };
+        let decision = self.decide(&draft.member, cause, lwd).await?;
+        if let Decision::Refused { .. } = decision {
+            return Err(ClaimError::NotEligible(decision));
+        }
+        let application = Application { cause: Some(cause), last_working_day: lwd, ..draft.claim.application.clone() };
+        self.save(&draft.claim.id, &application).await?;
+        Ok(decision)
+    }
+
+    async fn save(&self, claim_id: &str, application: &Application) -> Result<()> {
+        match self.store.save_application(claim_id, application).await {
+            Err(StorageError::Conflict(_)) => Err(ClaimError::NotEditable),
+            other => Ok(other?),
+        }
+    }
+
+    /// Step 3: bank account, contact and branch. Every field is checked; all problems are
+    /// returned together.
+    pub async fn save_payment(&self, draft: &Draft, input: &PaymentInput) -> Result<()> {
+        Self::editable(draft)?;
+        let mut errors = Vec::new();
+        let mut fail = |field: &'static str, code: &'static str| errors.push(FieldError { field, code });
+        let account = match BankAccount::parse(&input.bank_code, &input.account_number) {
+            Ok(a) => Some(a),
+            Err(BankError::UnknownBank(_)) => {
+                fail("bank_code", if input.bank_code.trim().is_empty() { "required" } else { "bank-unknown" });
+                None
+            }
+            Err(BankError::NotDigits) => {
+                fail(
+                    "account_number",
+                    if input.account_number.trim().is_empty() { "required" } else { "account-digits" },
+                );
+                None
+            }
+            Err(BankError::Length { .. } | BankError::UnusualLength) => {
+                fail("account_number", "account-length");
+                None
+            }
+        };
+        let holder = match Name::parse(&input.account_holder) {
+            // Permenaker 4/2022: paid into the participant's own account (heirs' for death).
+            Ok(h)
+                if draft.claim.application.cause != Some(ClaimCause::Death)
+                    && !h.matches(draft.member.full_name.as_str()) =>
+            {
+                fail("account_holder", "holder-mismatch");
+                None
+            }
+            Ok(h) => Some(h),
+            Err(e) => {
+                fail("account_holder", name_code(&e));
+                None
+            }
+        };
+        let email = Email::parse(&input.email)
+            .map_err(|_| fail("email", if input.email.trim().is_empty() { "required" } else { "email-invalid" }))
+            .ok();
+        let whatsapp = MobileNumber::parse(&input.whatsapp)
+            .map_err(|_| fail("whatsapp", if input.whatsapp.trim().is_empty() { "required" } else { "phone-invalid" }))
+            .ok();
+        let npwp = if input.npwp.trim().is_empty() {
+            if draft.npwp_needed() {
+                fail("npwp", "npwp-required");
+            }
+            None
+        } else {
+            Npwp::parse(&input.npwp).map_err(|_| fail("npwp", "npwp-invalid")).ok()
+        };
+        let branch = match BranchCode::parse(&input.branch) {
+            Ok(code) if self.store.branch(code.as_str()).await?.is_some() => Some(code),
+            _ => {
+                fail("branch", if input.branch.trim().is_empty() { "required" } else { "branch-unknown" });
+                None
+            }
+        };
+        if !errors.is_empty() {
+            return Err(ClaimError::Fields(errors));
+        }
+        let application = Application {
+            bank_account: account,
+            account_holder: holder,
+            email,
+            whatsapp,
+            npwp,
+            branch,
+            ..draft.claim.application.clone()
+        };
+        self.save(&draft.claim.id, &application).await
+    }
+
+    /// Step 4: one file (a page) for a document of the checklist, recognised by content.
+    pub async fn upload(&self, draft: &Draft, kind: &str, bytes: &[u8]) -> Result<DocumentMeta> {
+        Self::editable(draft)?;
+        let kind = DocumentKind::parse(kind)
+            .filter(|k| {
+                draft.claim.application.cause.is_some_and(|c| required_documents(c).iter().any(|(d, _)| d == k))
+            })
+            .ok_or_else(|| ClaimError::field("kind", "document-kind"))?;
+        let file = inspect(bytes, self.max_upload_bytes).map_err(|e| {
+            ClaimError::field(
+                "file",
+                match e {
+                    UploadError::Empty => "file-empty",
+                    UploadError::TooLarge { .. } => "file-too-large",
+                    UploadError::NotAllowed => "file-type",
+                    UploadError::Corrupt => "file-corrupt",
+                },
+            )
+        })?;
+        let id = new_id();
+        let meta = DocumentMeta {
+            object_key: format!("claims/{}/{id}.{}", draft.claim.id, file.extension()),
+            id,
+            claim_id: draft.claim.id.clone(),
+            kind,
+            content_type: file.content_type().into(),
+            size_bytes: bytes.len() as i64,
+            sha256: Sha256::digest(bytes).to_vec(),
+            created_at: Timestamp::now(),
+        };
+        self.documents.put(&meta.object_key, bytes).await?;
+        if let Err(e) = self.store.add_document(&meta).await {
+            // The metadata is the record: without it the bytes are unreachable, remove them.
+            let _ = self.documents.delete(&meta.object_key).await;
+            return Err(match e {
+                StorageError::Conflict(_) => ClaimError::NotEditable,
+                other => other.into(),
+            });
+        }
+        Ok(meta)
+    }
+
+    pub async fn remove_document(&self, draft: &Draft, document_id: &str) -> Result<()> {
+        Self::editable(draft)?;
+        let removed = self.store.remove_document(&draft.claim.id, document_id).await?.ok_or(ClaimError::NotFound)?;
+        self.documents.delete(&removed.object_key).await?;
+        Ok(())
+    }
+
+    /// Step 5: submit. Twice (a double click, a retry) gives the same claim number; with an
+    /// Idempotency-Key, the same key and body give the same claim and another body is refused.
+    pub async fn submit(&self, draft: &Draft, lang: &str, idempotency: Option<(&str, &[u8])>) -> Result<ClaimNumber> {
+        if let Some((key, body)) = idempotency {
+            if let Some((hash, claim_id)) = self.store.idempotent_submission(key).await? {
+                if hash != Sha256::digest(body).to_vec() || claim_id != draft.claim.id {
+                    return Err(ClaimError::IdempotencyMismatch);
+                }
+                let claim = self.store.claim(&claim_id).await?.ok_or(ClaimError::NotFound)?;
+                return claim.number.ok_or(ClaimError::NotFound);
+            }
+        }
+        if let (Some(number), ClaimState::Submitted | ClaimState::Scheduled) =
+            (&draft.claim.number, draft.claim.lifecycle.state)
+        {
+            return Ok(number.clone());
+        }
+        Self::editable(draft)?;
+        if let Some(missing) = draft.missing() {
+            return Err(ClaimError::Incomplete(missing));
+        }
+        let benefit = match draft.decision {
+            Some(Decision::Eligible { benefit, .. }) => benefit,
+            Some(d) => return Err(ClaimError::NotEligible(d)),
+            None => {
+                return Err(ClaimError::Incomplete(
+                    draft.missing().unwrap_or(Missing { parts: vec![], documents: vec![] }),
+                ))
+            }
+        };
+        let action = if draft.claim.lifecycle.state == ClaimState::Draft { Action::Submit } else { Action::Resubmit };
+        let event: ClaimEvent = draft
+            .claim
+            .lifecycle
+            .check(action, &Actor::new(Role::Participant, draft.claim.kpj.as_str()), Timestamp::now(), None)
+            .map_err(|_| ClaimError::NotEditable)?;
+        for _ in 0..5 {
+            let number =
+                draft.claim.number.clone().unwrap_or_else(|| ClaimNumber::from_random(rand::thread_rng().next_u64()));
+            let outbox = draft.claim.application.email.as_ref().map(|email| OutboxMessage {
+                dedupe_key: format!("submitted:{}:{}", draft.claim.id, draft.claim.lifecycle.state.code()),
+                kind: "email".into(),
+                payload: serde_json::to_string(&EmailMessage {
+                    to: email.as_str().into(),
+                    template: "submitted".into(),
+                    lang: lang.into(),
+                    name: draft.member.full_name.as_str().into(),
+                    resume_token: None,
+                    claim_number: Some(number.as_str().into()),
+                })
+                .expect("serialisable"),
+            });
+            let submission = Submission {
+                claim_id: draft.claim.id.clone(),
+                number: number.clone(),
+                event: event.clone(),
+                benefit,
+                outbox,
+                idempotency: idempotency.map(|(k, body)| (k.to_string(), Sha256::digest(body).to_vec())),
+            };
+            match self.store.submit_claim(&submission).await {
+                Ok(()) => return Ok(number),
+                Err(StorageError::Conflict(reason)) if reason == "claim number taken" => continue,
+                Err(StorageError::Conflict(_)) => {
+                    // Someone (the other click) submitted first: answer with its number.
+                    let now = self.store.claim(&draft.claim.id).await?.ok_or(ClaimError::NotFound)?;
+                    return now.number.ok_or(ClaimError::NotEditable);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ClaimError::Storage(StorageError::Conflict("no free claim number".into())))
+    }
+
+    /// Tracking: claim number plus birth date. A wrong pair and an unknown number get the
+    /// same answer; guessing is rate-limited per client and per number.
+    pub async fn track(&self, number: &str, birth_date: &str, client: IpAddr) -> Result<Tracking> {
+        let number = ClaimNumber::parse(number).map_err(|e| {
+            use lapak_domain::claim_number::ClaimNumberError::*;
+            ClaimError::field(
+                "claim_number",
+                match e {
+                    Length if number.trim().is_empty() => "required",
+                    Length => "claim-number-length",
+                    Character => "claim-number-characters",
+                    Check => "claim-number-typo",
+                },
+            )
+        })?;
+        let birth = parse_date(birth_date).ok_or_else(|| ClaimError::field("birth_date", "date-format"))?;
+        if !self.limiter.tracking(number.as_str(), client) {
+            return Err(ClaimError::RateLimited);
+        }
+        let claim = self.store.claim_by_number(&number).await?.ok_or(ClaimError::NotFound)?;
+        let member = self.store.member_by_kpj(&claim.kpj).await?.ok_or(ClaimError::NotFound)?;
+        if member.birth_date != birth {
+            return Err(ClaimError::NotFound);
+        }
+        let (_, events) = self.store.claim_history(&claim.id).await?;
+        let branch = match &claim.application.branch {
+            Some(code) => self.store.branch(code.as_str()).await?,
+            None => None,
+        };
+        Ok(Tracking {
+            number,
+            state: claim.lifecycle.state,
+            cause: claim.application.cause,
+            time_zone: branch.as_ref().map_or_else(|| "Asia/Jakarta".to_string(), |b| b.time_zone.clone()),
+            branch_name: branch.map(|b| b.name.as_str().to_string()),
+            events: events.into_iter().map(|e| TrackedEvent { at: e.at, to: e.to, reason: e.reason }).collect(),
+        })
+    }
+}
+
+/// What tracking shows: no personal data beyond what the claim number already implies.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tracking {
+    pub number: ClaimNumber,
+    pub state: ClaimState,
+    pub cause: Option<ClaimCause>,
+    /// The branch's IANA zone: times are shown in WIB, WITA or WIT.
+    pub time_zone: String,
+    pub branch_name: Option<String>,
+    pub events: Vec<TrackedEvent>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackedEvent {
+    pub at: Timestamp,
+    pub to: ClaimState,
+    pub reason: Option<String>,
+}

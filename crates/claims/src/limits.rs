@@ -1,0 +1,64 @@
+//! Rate limits against guessing: identity checks per NIK and per client, tracking lookups
+//! per claim number and per client (in memory, per process; `governor`'s GCRA).
+//! Per-client limits are generous because mobile carriers put many people behind one
+//! address; the per-person limits are the tight ones.
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+pub struct Limiter {
+    identity_per_person: DefaultKeyedRateLimiter<String>,
+    identity_per_client: DefaultKeyedRateLimiter<IpAddr>,
+    tracking_per_number: DefaultKeyedRateLimiter<String>,
+    tracking_per_client: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n).expect("positive"))
+}
+
+impl Default for Limiter {
+    fn default() -> Self {
+        Limiter {
+            identity_per_person: RateLimiter::keyed(per_minute(5)),
+            identity_per_client: RateLimiter::keyed(per_minute(60)),
+            tracking_per_number: RateLimiter::keyed(per_minute(10)),
+            tracking_per_client: RateLimiter::keyed(per_minute(120)),
+        }
+    }
+}
+
+impl Limiter {
+    /// Whether one more identity check for this NIK from this client is allowed.
+    pub fn identity(&self, nik: &str, client: IpAddr) -> bool {
+        self.identity_per_client.check_key(&client).is_ok()
+            && self.identity_per_person.check_key(&nik.to_string()).is_ok()
+    }
+
+    pub fn tracking(&self, number: &str, client: IpAddr) -> bool {
+        self.tracking_per_client.check_key(&client).is_ok()
+            && self.tracking_per_number.check_key(&number.to_string()).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_person_is_limited_even_from_many_addresses() {
+        let l = Limiter::default();
+        let allowed = (0..20u8).filter(|i| l.identity("3273015505900002", IpAddr::from([10, 0, 0, *i]))).count();
+        assert_eq!(allowed, 5);
+        assert!(l.identity("3273011505900001", IpAddr::from([10, 0, 0, 1])), "another person is not affected");
+    }
+
+    #[test]
+    fn one_client_is_limited_across_numbers() {
+        let l = Limiter::default();
+        let ip = IpAddr::from([10, 0, 0, 9]);
+        let allowed = (0..200).filter(|i| l.tracking(&format!("N{i}"), ip)).count();
+        assert_eq!(allowed, 120);
+    }
+}
