@@ -5,7 +5,7 @@ pub mod config;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use lapak_storage::{KeyRing, Store};
+use lapak_storage::{DocumentStore, KeyRing, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -125,14 +125,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     init_logging(&config);
     match cli.command {
         Command::Serve { .. } => {
-            let store = open_store(&config).await?;
-            serve(&config, store).await?;
+            let (store, documents) = open(&config).await?;
+            serve(&config, store, documents).await?;
         }
         Command::Demo { seed, members, no_serve, .. } => {
-            let store = open_store(&config).await?;
+            let (store, documents) = open(&config).await?;
             demo::run(store.as_ref(), seed, members).await?;
             if !no_serve {
-                serve(&config, store).await?;
+                serve(&config, store, documents).await?;
             }
         }
         Command::Migrate => {
@@ -169,12 +169,18 @@ fn init_logging(config: &Config) {
 /// Creates the data folder (owner-only), loads or creates the key file, opens the database
 /// and applies migrations.
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    Ok(open(config).await?.0)
+}
+
+/// The database and the document folder, both under the same keys.
+pub async fn open(config: &Config) -> anyhow::Result<(Arc<dyn Store>, DocumentStore)> {
     create_private_dir(&config.data_dir)?;
     let keys = Arc::new(KeyRing::load_or_create(&config.key_file)?);
+    let documents = DocumentStore::local(&config.documents_dir(), keys.clone())?;
     let store = lapak_storage::open(&config.database_url, keys)
         .await
         .with_context(|| format!("cannot open the database ({})", redact_url(&config.database_url)))?;
-    Ok(store)
+    Ok((store, documents))
 }
 
 fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
@@ -199,12 +205,16 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-async fn serve(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<()> {
+async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {} (in use? set --listen or LAPAK_LISTEN)", config.listen))?;
-    let limits = lapak_web::Limits::default();
-    let app = lapak_web::router(store, &limits);
+    let limits = lapak_web::Limits {
+        max_upload_bytes: config.max_upload_bytes,
+        max_body_bytes: config.max_upload_bytes + 1024 * 1024,
+        ..lapak_web::Limits::default()
+    };
+    let app = lapak_web::router(store, documents, &limits);
     println!("Lapak berjalan di / is running at http://{}  (Ctrl-C untuk berhenti / to stop)", listener.local_addr()?);
     tracing::info!(listen = %config.listen, "serving");
     lapak_web::serve(listener, app, shutdown_signal()).await?;

@@ -5,10 +5,13 @@
 pub mod i18n;
 mod middleware;
 mod pages;
+mod participant;
 
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::Router;
-use lapak_storage::Store;
+use lapak_claims::ClaimService;
+use lapak_storage::{DocumentStore, Store};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +20,9 @@ pub use i18n::{I18n, Lang};
 /// Limits that protect the service; defaults suit one small machine.
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// Largest request body accepted.
+    /// Largest document file accepted (a clear error at the field above it).
+    pub max_upload_bytes: usize,
+    /// Largest request body accepted (413 above it): the upload limit plus form overhead.
     pub max_body_bytes: usize,
     /// A request that takes longer is answered 503.
     pub request_timeout: Duration,
@@ -28,25 +33,47 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_body_bytes: 8 * 1024 * 1024, request_timeout: Duration::from_secs(30), max_in_flight: 1024 }
+        Limits {
+            max_upload_bytes: 6 * 1024 * 1024,
+            max_body_bytes: 7 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            max_in_flight: 1024,
+        }
     }
 }
 
 /// What every handler can reach.
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub claims: ClaimService,
     pub i18n: I18n,
 }
 
-pub fn router(store: Arc<dyn Store>, limits: &Limits) -> Router {
-    let state = Arc::new(AppState { store, i18n: I18n::load() });
+pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) -> Router {
+    let claims = ClaimService::new(store.clone(), documents, limits.max_upload_bytes);
+    let state = Arc::new(AppState { store, claims, i18n: I18n::load() });
     let app = Router::new()
         .route("/", get(pages::home))
+        .route("/klaim", get(participant::start))
+        .route("/klaim/identitas", get(participant::identity_form).post(participant::identity_submit))
+        .route("/klaim/lanjut/{token}", get(participant::resume_link))
+        .route("/klaim/lanjut", post(participant::next_task))
+        .route("/klaim/sebab", get(participant::cause_form).post(participant::cause_submit))
+        .route("/klaim/sebab/hasil", get(participant::cause_result))
+        .route("/klaim/pembayaran", get(participant::payment_form).post(participant::payment_submit))
+        .route("/klaim/dokumen", get(participant::documents_form).post(participant::documents_upload))
+        .route("/klaim/dokumen/{id}/hapus", post(participant::documents_remove))
+        .route("/klaim/periksa", get(participant::review))
+        .route("/klaim/kirim", post(participant::submit))
+        .route("/klaim/selesai", get(participant::done))
+        .route("/klaim/tanda-terima", get(participant::receipt))
+        .route("/lacak", get(participant::track_form).post(participant::track_submit))
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/metrics", get(middleware::metrics))
         .route("/static/lapak.css", get(pages::stylesheet))
         .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .with_state(state.clone());
     middleware::protect(app, state, limits)
 }

@@ -15,6 +15,12 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
+impl LangQuery {
+    pub fn from_map(q: &std::collections::HashMap<String, String>) -> LangQuery {
+        LangQuery { lang: q.get("lang").cloned() }
+    }
+}
+
 /// The page language: `?lang=` (remembered in a cookie), else the cookie, else the
 /// browser's `Accept-Language`, else Indonesian.
 pub struct PageLang {

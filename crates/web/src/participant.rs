@@ -1,0 +1,1083 @@
+//! The participant's pages: identity → cause → payment → documents → review → submit, and
+//! tracking. Plain HTML forms, no JavaScript; what the participant typed is saved on the
+//! server at every step, and a resume cookie (or the e-mailed link) brings it back.
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use jiff::civil::Date;
+use lapak_claims::{ClaimError, Draft, FieldError, IdentityInput, PaymentInput};
+use lapak_domain::bank::BankCode;
+use lapak_domain::cause::ClaimCause;
+use lapak_domain::documents::{required_documents, Need};
+use lapak_domain::eligibility::{Decision, Ground};
+use lapak_domain::member::BranchKind;
+use lapak_domain::region::IndonesianZone;
+use lapak_domain::Rupiah;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::i18n::{I18n, Lang};
+use crate::pages::{LangQuery, PageLang};
+use crate::AppState;
+
+/// The resume cookie: the draft's secret, never the NIK. HttpOnly, SameSite=Lax.
+const COOKIE: &str = "lapak_klaim";
+
+fn resume_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix("lapak_klaim=").map(str::to_string))
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+}
+
+fn set_cookie(token: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!("{COOKIE}={token}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax"))
+        .expect("ascii token")
+}
+
+/// 303 to `to`: the browser follows with GET, so a reload never posts twice.
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+pub struct Choice {
+    pub value: String,
+    pub text: String,
+    pub id: String,
+}
+
+pub struct Field {
+    pub name: &'static str,
+    pub label: String,
+    pub hint: Option<String>,
+    pub value: String,
+    pub error: Option<String>,
+    /// text, select or radio
+    pub kind: &'static str,
+    pub inputmode: &'static str,
+    pub autocomplete: &'static str,
+    pub options: Vec<Choice>,
+}
+
+impl Field {
+    fn text(i18n: &I18n, lang: Lang, name: &'static str, value: &str) -> Field {
+        Field {
+            name,
+            label: i18n.t(lang, &format!("field-{name}")),
+            hint: None,
+            value: value.to_string(),
+            error: None,
+            kind: "text",
+            inputmode: "text",
+            autocomplete: "off",
+            options: Vec::new(),
+        }
+    }
+
+    fn hint(mut self, i18n: &I18n, lang: Lang, key: &str) -> Field {
+        self.hint = Some(i18n.t(lang, key));
+        self
+    }
+
+    fn mode(mut self, inputmode: &'static str, autocomplete: &'static str) -> Field {
+        self.inputmode = inputmode;
+        self.autocomplete = autocomplete;
+        self
+    }
+
+    fn choices(mut self, kind: &'static str, options: Vec<(String, String)>) -> Field {
+        self.kind = kind;
+        self.options = options
+            .into_iter()
+            .enumerate()
+            .map(|(i, (value, text))| Choice {
+                id: if i == 0 { format!("field-{}", self.name) } else { format!("field-{}-{}", self.name, value) },
+                value,
+                text,
+            })
+            .collect();
+        self
+    }
+}
+
+/// The decision panel: outcome, why, and the estimate.
+pub struct DecisionView {
+    pub outcome: &'static str,
+    pub headline: String,
+    pub why: String,
+    pub note: Option<String>,
+    pub estimate: Option<Estimate>,
+}
+
+pub struct Estimate {
+    pub gross: String,
+    pub tax: String,
+    pub net: String,
+    pub npwp_required: bool,
+}
+
+/// "12 Desember 2026" / "12 December 2026".
+pub fn long_date(lang: Lang, d: Date) -> String {
+    const ID: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = (d.month() - 1) as usize;
+    format!("{} {} {}", d.day(), if lang == Lang::Id { ID[month] } else { EN[month] }, d.year())
+}
+
+fn money(lang: Lang, r: Rupiah) -> String {
+    let s = r.to_string();
+    if lang == Lang::En {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
+fn decision_view(i18n: &I18n, lang: Lang, d: &Decision) -> DecisionView {
+    let why = |g: Ground| {
+        let lwd = match g {
+            Ground::WaitingPeriod { last_working_day } | Ground::WaitingPeriodOver { last_working_day } => {
+                long_date(lang, last_working_day)
+            }
+            _ => String::new(),
+        };
+        i18n.t_args(lang, &format!("ground-{}", g.code()), &[("lwd", &lwd)])
+    };
+    let estimate = |b: &lapak_domain::tax::Benefit| Estimate {
+        gross: money(lang, b.gross),
+        tax: money(lang, b.tax),
+        net: money(lang, b.net),
+        npwp_required: b.npwp_required,
+    };
+    match d {
+        Decision::Eligible { why: g, benefit } => DecisionView {
+            outcome: "eligible",
+            headline: i18n.t(lang, "decision-eligible"),
+            why: why(*g),
+            note: None,
+            estimate: Some(estimate(benefit)),
+        },
+        Decision::NotYet { from, why: g, benefit } => DecisionView {
+            outcome: "not_yet",
+            headline: i18n.t_args(lang, "decision-not-yet", &[("date", &long_date(lang, *from))]),
+            why: why(*g),
+            note: Some(i18n.t(lang, "decision-not-yet-note")),
+            estimate: Some(estimate(benefit)),
+        },
+        Decision::Refused { why: g } => DecisionView {
+            outcome: "refused",
+            headline: i18n.t(lang, "decision-refused"),
+            why: why(*g),
+            note: None,
+            estimate: None,
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    title: String,
+    lead: Option<String>,
+    back: Option<String>,
+    action: &'static str,
+    button: String,
+    fields: Vec<Field>,
+    errors: Vec<(String, String)>,
+    decision: Option<DecisionView>,
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    tasks: Vec<Task>,
+}
+
+struct Task {
+    label: String,
+    href: Option<&'static str>,
+    status: String,
+    status_class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "documents.html")]
+struct DocumentsPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    lead: String,
+    documents: Vec<DocumentRow>,
+    errors: Vec<(String, String)>,
+}
+
+struct DocumentRow {
+    code: &'static str,
+    label: String,
+    optional: bool,
+    files: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    rows: Vec<(String, String, &'static str)>,
+    decision: Option<DecisionView>,
+    ready: bool,
+    errors: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "done.html")]
+struct DonePage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    number: String,
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    number: String,
+    rows: Vec<(String, String)>,
+    qr: String,
+}
+
+#[derive(Template)]
+#[template(path = "track_result.html")]
+struct TrackPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    number: String,
+    state_name: String,
+    next: String,
+    events: Vec<(String, String, String)>,
+}
+
+macro_rules! translated {
+    ($($page:ident),*) => {$(
+        impl $page<'_> {
+            fn tr(&self, key: &str) -> String {
+                self.state.i18n.t(self.lang, key)
+            }
+        }
+    )*};
+}
+translated!(FormPage, TasksPage, DocumentsPage, ReviewPage, DonePage, ReceiptPage, TrackPage);
+
+/// Field errors as (field, message) pairs for the summary, and set on the fields.
+fn apply_errors(i18n: &I18n, lang: Lang, fields: &mut [Field], errors: &[FieldError]) -> Vec<(String, String)> {
+    let mut summary = Vec::new();
+    for e in errors {
+        let message = i18n.t(lang, &format!("err-{}", e.code));
+        if let Some(f) = fields.iter_mut().find(|f| f.name == e.field) {
+            if f.error.is_none() {
+                f.error = Some(message.clone());
+            }
+        }
+        summary.push((e.field.to_string(), message));
+    }
+    summary
+}
+
+/// A general error (not tied to a field) for the summary.
+fn general(i18n: &I18n, lang: Lang, e: &ClaimError) -> Vec<(String, String)> {
+    if let ClaimError::Storage(cause) = e {
+        tracing::error!(error = %cause, "claim service failed");
+    }
+    vec![(String::new(), i18n.t(lang, &format!("err-{}", e.code())))]
+}
+
+fn client_ip(addr: SocketAddr) -> std::net::IpAddr {
+    addr.ip()
+}
+
+// ---------- identity ----------
+
+#[derive(Deserialize, Default)]
+pub struct IdentityForm {
+    #[serde(default)]
+    nik: String,
+    #[serde(default)]
+    kpj: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    birth_date: String,
+}
+
+fn identity_page<'a>(state: &'a AppState, lang: Lang, form: &IdentityForm) -> FormPage<'a> {
+    let i = &state.i18n;
+    FormPage {
+        lang,
+        state,
+        title: i.t(lang, "identity-title"),
+        lead: Some(i.t(lang, "identity-lead")),
+        back: None,
+        action: "/klaim/identitas",
+        button: i.t(lang, "continue"),
+        fields: vec![
+            Field::text(i, lang, "nik", &form.nik).hint(i, lang, "hint-nik").mode("numeric", "off"),
+            Field::text(i, lang, "kpj", &form.kpj).hint(i, lang, "hint-kpj").mode("numeric", "off"),
+            Field::text(i, lang, "full_name", &form.full_name).mode("text", "name"),
+            Field::text(i, lang, "birth_date", &form.birth_date).hint(i, lang, "hint-date").mode("numeric", "bday"),
+        ],
+        errors: Vec::new(),
+        decision: None,
+    }
+}
+
+/// `/klaim`: the task list when a draft is open, else the identity question.
+pub async fn start(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    if let Some(token) = resume_token(&headers) {
+        if let Ok(draft) = state.claims.resume(&token).await {
+            return tasks(&state, &pl, &draft);
+        }
+    }
+    pl.respond(StatusCode::OK, identity_page(&state, pl.lang, &IdentityForm::default()))
+}
+
+pub async fn identity_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    pl.respond(StatusCode::OK, identity_page(&state, pl.lang, &IdentityForm::default()))
+}
+
+pub async fn identity_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<IdentityForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let lang = pl.lang;
+    let input = IdentityInput {
+        nik: form.nik.clone(),
+        kpj: form.kpj.clone(),
+        full_name: form.full_name.clone(),
+        birth_date: form.birth_date.clone(),
+    };
+    match state.claims.start(&input, client_ip(addr), lang.code()).await {
+        Ok(started) => {
+            let mut res = see_other("/klaim");
+            res.headers_mut().insert(header::SET_COOKIE, set_cookie(&started.resume_token));
+            res
+        }
+        Err(e) => {
+            let mut page = identity_page(&state, lang, &form);
+            let status = match &e {
+                ClaimError::Fields(errors) => {
+                    page.errors = apply_errors(&state.i18n, lang, &mut page.fields, errors);
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                ClaimError::RateLimited => {
+                    page.errors = general(&state.i18n, lang, &e);
+                    StatusCode::TOO_MANY_REQUESTS
+                }
+                _ => {
+                    page.errors = general(&state.i18n, lang, &e);
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+            };
+            pl.respond(status, page)
+        }
+    }
+}
+
+/// The e-mailed resume link: sets the cookie and opens the task list. The secret leaves
+/// the address bar at once (redirect).
+pub async fn resume_link(State(state): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
+    match state.claims.resume(&token).await {
+        Ok(_) => {
+            let mut res = see_other("/klaim");
+            res.headers_mut().insert(header::SET_COOKIE, set_cookie(&token));
+            res
+        }
+        Err(_) => see_other("/klaim/identitas"),
+    }
+}
+
+/// The open draft, or a redirect to the start.
+async fn current(state: &AppState, headers: &HeaderMap) -> Result<Draft, Response> {
+    let token = resume_token(headers).ok_or_else(|| see_other("/klaim/identitas"))?;
+    state.claims.resume(&token).await.map_err(|_| see_other("/klaim/identitas"))
+}
+
+fn tasks(state: &AppState, pl: &PageLang, draft: &Draft) -> Response {
+    let (i, lang) = (&state.i18n, pl.lang);
+    let a = &draft.claim.application;
+    if draft.claim.number.is_some()
+        && draft.claim.lifecycle.state != lapak_domain::lifecycle::ClaimState::NeedsDocuments
+    {
+        return see_other("/klaim/selesai");
+    }
+    let status = |done: bool, can: bool| -> (String, &'static str) {
+        match (done, can) {
+            (true, _) => (i.t(lang, "status-done"), "done"),
+            (false, true) => (i.t(lang, "status-todo"), "todo"),
+            (false, false) => (i.t(lang, "status-cannot"), "cannot"),
+        }
+    };
+    let docs_done = a.cause.is_some()
+        && lapak_domain::documents::missing_documents(a.cause.unwrap(), draft.npwp_needed(), &draft.uploaded_kinds())
+            .is_empty();
+    let rows = [
+        ("task-identity", None, true, true),
+        ("task-cause", Some("/klaim/sebab"), a.cause_done(), true),
+        ("task-payment", Some("/klaim/pembayaran"), a.payment_done(draft.npwp_needed()), a.cause.is_some()),
+        ("task-documents", Some("/klaim/dokumen"), docs_done, a.cause.is_some()),
+        ("task-review", Some("/klaim/periksa"), false, draft.missing().is_none()),
+    ];
+    let tasks = rows
+        .into_iter()
+        .map(|(key, href, done, can)| {
+            let (text, class) = status(done, can);
+            Task { label: i.t(lang, key), href: href.filter(|_| can), status: text, status_class: class }
+        })
+        .collect();
+    pl.respond(StatusCode::OK, TasksPage { lang, state, tasks })
+}
+
+// ---------- cause ----------
+
+#[derive(Deserialize, Default)]
+pub struct CauseForm {
+    #[serde(default)]
+    cause: String,
+    #[serde(default)]
+    last_working_day: String,
+}
+
+fn cause_page<'a>(state: &'a AppState, lang: Lang, form: &CauseForm) -> FormPage<'a> {
+    let i = &state.i18n;
+    let causes =
+        ClaimCause::ALL.iter().map(|c| (c.code().to_string(), i.t(lang, &format!("cause-{}", c.code())))).collect();
+    FormPage {
+        lang,
+        state,
+        title: i.t(lang, "cause-title"),
+        lead: None,
+        back: None,
+        action: "/klaim/sebab",
+        button: i.t(lang, "continue"),
+        fields: vec![
+            Field::text(i, lang, "cause", &form.cause).choices("radio", causes),
+            Field::text(i, lang, "last_working_day", &form.last_working_day)
+                .hint(i, lang, "hint-last_working_day")
+                .mode("numeric", "off"),
+        ],
+        errors: Vec::new(),
+        decision: None,
+    }
+}
+
+fn date_text(d: Option<Date>) -> String {
+    d.map(|d| d.strftime("%d/%m/%Y").to_string()).unwrap_or_default()
+}
+
+pub async fn cause_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let a = &draft.claim.application;
+    let form = CauseForm {
+        cause: a.cause.map(|c| c.code().to_string()).unwrap_or_default(),
+        last_working_day: date_text(a.last_working_day),
+    };
+    let mut page = cause_page(&state, pl.lang, &form);
+    page.decision = draft.decision.as_ref().map(|d| decision_view(&state.i18n, pl.lang, d));
+    pl.respond(StatusCode::OK, page)
+}
+
+pub async fn cause_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(form): Form<CauseForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match state.claims.save_cause(&draft, &form.cause, &form.last_working_day).await {
+        // Show the decision with the estimate before moving on.
+        Ok(_) => see_other("/klaim/sebab/hasil"),
+        Err(e) => {
+            let mut page = cause_page(&state, pl.lang, &form);
+            match &e {
+                ClaimError::Fields(errors) => {
+                    page.errors = apply_errors(&state.i18n, pl.lang, &mut page.fields, errors)
+                }
+                ClaimError::NotEligible(d) => page.decision = Some(decision_view(&state.i18n, pl.lang, d)),
+                _ => page.errors = general(&state.i18n, pl.lang, &e),
+            }
+            pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+    }
+}
+
+/// The eligibility decision for the saved cause, explained, with the estimate.
+pub async fn cause_result(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let Some(decision) = &draft.decision else { return see_other("/klaim/sebab") };
+    let i = &state.i18n;
+    let page = FormPage {
+        lang: pl.lang,
+        state: &state,
+        title: i.t(pl.lang, &format!("cause-{}", draft.claim.application.cause.map_or("resignation", |c| c.code()))),
+        lead: None,
+        back: None,
+        action: "/klaim/lanjut",
+        button: i.t(pl.lang, "continue"),
+        fields: Vec::new(),
+        errors: Vec::new(),
+        decision: Some(decision_view(i, pl.lang, decision)),
+    };
+    pl.respond(StatusCode::OK, page)
+}
+
+/// "Continue" from a result page: back to the task list.
+pub async fn next_task() -> Response {
+    see_other("/klaim")
+}
+
+// ---------- payment ----------
+
+#[derive(Deserialize, Default)]
+pub struct PaymentForm {
+    #[serde(default)]
+    bank_code: String,
+    #[serde(default)]
+    account_number: String,
+    #[serde(default)]
+    account_holder: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    whatsapp: String,
+    #[serde(default)]
+    npwp: String,
+    #[serde(default)]
+    branch: String,
+}
+
+async fn payment_page<'a>(state: &'a AppState, lang: Lang, form: &PaymentForm, npwp_needed: bool) -> FormPage<'a> {
+    let i = &state.i18n;
+    let banks = BankCode::all().map(|b| (b.code.to_string(), format!("{} ({})", b.name, b.code))).collect();
+    let branches = state
+        .store
+        .branches()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|b| b.kind != BranchKind::Kanwil)
+        .map(|b| {
+            let zone = IndonesianZone::from_iana(&b.time_zone).map_or("", |z| z.abbreviation());
+            (b.code.as_str().to_string(), format!("{} ({zone})", b.name))
+        })
+        .collect();
+    let mut npwp = Field::text(i, lang, "npwp", &form.npwp).mode("numeric", "off");
+    if npwp_needed {
+        npwp = npwp.hint(i, lang, "estimate-npwp");
+    } else {
+        npwp = npwp.hint(i, lang, "hint-npwp");
+    }
+    FormPage {
+        lang,
+        state,
+        title: i.t(lang, "payment-title"),
+        lead: Some(i.t(lang, "payment-lead")),
+        back: None,
+        action: "/klaim/pembayaran",
+        button: i.t(lang, "continue"),
+        fields: vec![
+            Field::text(i, lang, "bank_code", &form.bank_code).choices("select", banks),
+            Field::text(i, lang, "account_number", &form.account_number).mode("numeric", "off"),
+            Field::text(i, lang, "account_holder", &form.account_holder)
+                .hint(i, lang, "hint-account_holder")
+                .mode("text", "name"),
+            Field::text(i, lang, "email", &form.email).mode("email", "email"),
+            Field::text(i, lang, "whatsapp", &form.whatsapp).hint(i, lang, "hint-whatsapp").mode("tel", "tel"),
+            npwp,
+            Field::text(i, lang, "branch", &form.branch).choices("select", branches),
+        ],
+        errors: Vec::new(),
+        decision: None,
+    }
+}
+
+pub async fn payment_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let a = &draft.claim.application;
+    let form = PaymentForm {
+        bank_code: a.bank_account.as_ref().map(|b| b.bank_code().to_string()).unwrap_or_default(),
+        account_number: a.bank_account.as_ref().map(|b| b.number().to_string()).unwrap_or_default(),
+        account_holder: a.account_holder.as_ref().map(|n| n.as_str().to_string()).unwrap_or_default(),
+        email: a.email.as_ref().or(draft.member.email.as_ref()).map(|e| e.as_str().to_string()).unwrap_or_default(),
+        whatsapp: a
+            .whatsapp
+            .as_ref()
+            .or(draft.member.phone.as_ref())
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+        npwp: a.npwp.as_ref().map(|n| n.as_str().to_string()).unwrap_or_default(),
+        branch: a.branch.as_ref().map(|b| b.as_str().to_string()).unwrap_or_default(),
+    };
+    let page = payment_page(&state, pl.lang, &form, draft.npwp_needed()).await;
+    pl.respond(StatusCode::OK, page)
+}
+
+pub async fn payment_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(form): Form<PaymentForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let input = PaymentInput {
+        bank_code: form.bank_code.clone(),
+        account_number: form.account_number.clone(),
+        account_holder: form.account_holder.clone(),
+        email: form.email.clone(),
+        whatsapp: form.whatsapp.clone(),
+        npwp: form.npwp.clone(),
+        branch: form.branch.clone(),
+    };
+    match state.claims.save_payment(&draft, &input).await {
+        Ok(()) => see_other("/klaim"),
+        Err(e) => {
+            let mut page = payment_page(&state, pl.lang, &form, draft.npwp_needed()).await;
+            page.errors = match &e {
+                ClaimError::Fields(errors) => apply_errors(&state.i18n, pl.lang, &mut page.fields, errors),
+                _ => general(&state.i18n, pl.lang, &e),
+            };
+            pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+    }
+}
+
+// ---------- documents ----------
+
+fn documents_page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    draft: &Draft,
+    error: Option<(&str, String)>,
+) -> DocumentsPage<'a> {
+    let i = &state.i18n;
+    let cause = draft.claim.application.cause.unwrap_or(ClaimCause::Resignation);
+    let npwp_needed = draft.npwp_needed();
+    let mb = (state.claims.max_upload_bytes() / (1024 * 1024)).to_string();
+    let documents = required_documents(cause)
+        .iter()
+        .map(|(kind, need)| DocumentRow {
+            code: kind.code(),
+            label: i.t(lang, &format!("doc-{}", kind.code())),
+            optional: *need == Need::RequiredIfNpwpNeeded && !npwp_needed,
+            files: draft
+                .documents
+                .iter()
+                .filter(|d| d.kind == *kind)
+                .enumerate()
+                .map(|(n, d)| {
+                    (
+                        d.id.clone(),
+                        format!(
+                            "{} {} · {} KB",
+                            d.content_type.rsplit('/').next().unwrap_or("").to_uppercase(),
+                            n + 1,
+                            (d.size_bytes + 1023) / 1024
+                        ),
+                    )
+                })
+                .collect(),
+            error: error.as_ref().filter(|(code, _)| *code == kind.code()).map(|(_, m)| m.clone()),
+        })
+        .collect();
+    let errors = error.map(|(code, m)| vec![(format!("file-{code}"), m)]).unwrap_or_default();
+    DocumentsPage { lang, state, lead: i.t_args(lang, "documents-lead", &[("mb", &mb)]), documents, errors }
+}
+
+pub async fn documents_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if draft.claim.application.cause.is_none() {
+        return see_other("/klaim/sebab");
+    }
+    pl.respond(StatusCode::OK, documents_page(&state, pl.lang, &draft, None))
+}
+
+pub async fn documents_upload(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let mut kind = String::new();
+    let mut bytes = Vec::new();
+    let mut too_large = false;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("kind") => kind = field.text().await.unwrap_or_default(),
+                Some("file") => match field.bytes().await {
+                    Ok(b) => bytes = b.to_vec(),
+                    Err(_) => too_large = true,
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => {
+                too_large = true;
+                break;
+            }
+        }
+    }
+    let result = if too_large {
+        Err(ClaimError::Fields(vec![FieldError { field: "file", code: "file-too-large" }]))
+    } else {
+        state.claims.upload(&draft, &kind, &bytes).await
+    };
+    match result {
+        Ok(_) => see_other("/klaim/dokumen"),
+        Err(e) => {
+            let code = match &e {
+                ClaimError::Fields(errs) => errs[0].code,
+                other => other.code(),
+            };
+            let message = state.i18n.t(pl.lang, &format!("err-{code}"));
+            let kind_code = lapak_domain::documents::DocumentKind::parse(&kind).map_or("kpj_card", |k| k.code());
+            let draft = state.claims.resume(&resume_token(&headers).unwrap_or_default()).await.unwrap_or(draft);
+            pl.respond(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                documents_page(&state, pl.lang, &draft, Some((kind_code, message))),
+            )
+        }
+    }
+}
+
+pub async fn documents_remove(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let _ = state.claims.remove_document(&draft, &id).await;
+    see_other("/klaim/dokumen")
+}
+
+// ---------- review and submit ----------
+
+fn review_rows(i: &I18n, lang: Lang, draft: &Draft) -> Vec<(String, String, &'static str)> {
+    let a = &draft.claim.application;
+    let m = &draft.member;
+    let dash = || "—".to_string();
+    vec![
+        (i.t(lang, "field-nik"), m.nik.masked(), ""),
+        (i.t(lang, "field-kpj-short"), m.kpj.to_string(), ""),
+        (i.t(lang, "field-full_name"), m.full_name.to_string(), ""),
+        (
+            i.t(lang, "field-cause"),
+            a.cause.map_or_else(dash, |c| i.t(lang, &format!("cause-{}", c.code()))),
+            "/klaim/sebab",
+        ),
+        (
+            i.t(lang, "field-last_working_day"),
+            a.last_working_day.map_or_else(dash, |d| long_date(lang, d)),
+            "/klaim/sebab",
+        ),
+        (i.t(lang, "field-bank_code"), a.bank_account.as_ref().map_or_else(dash, |b| b.masked()), "/klaim/pembayaran"),
+        (
+            i.t(lang, "field-account_holder"),
+            a.account_holder.as_ref().map_or_else(dash, |n| n.to_string()),
+            "/klaim/pembayaran",
+        ),
+        (i.t(lang, "field-email"), a.email.as_ref().map_or_else(dash, |e| e.as_str().to_string()), "/klaim/pembayaran"),
+        (
+            i.t(lang, "field-whatsapp"),
+            a.whatsapp.as_ref().map_or_else(dash, |p| p.as_str().to_string()),
+            "/klaim/pembayaran",
+        ),
+        (i.t(lang, "field-npwp"), a.npwp.as_ref().map_or_else(dash, |n| n.to_string()), "/klaim/pembayaran"),
+        (i.t(lang, "field-branch"), a.branch.as_ref().map_or_else(dash, |b| b.to_string()), "/klaim/pembayaran"),
+        (i.t(lang, "task-documents"), draft.documents.len().to_string(), "/klaim/dokumen"),
+    ]
+}
+
+fn review_page<'a>(state: &'a AppState, lang: Lang, draft: &Draft, errors: Vec<(String, String)>) -> ReviewPage<'a> {
+    let i = &state.i18n;
+    let mut errors = errors;
+    if let Some(missing) = draft.missing() {
+        for part in missing.parts {
+            let key = match part {
+                lapak_domain::application::Part::Cause => ("/klaim/sebab", "missing-cause"),
+                lapak_domain::application::Part::Payment => ("/klaim/pembayaran", "missing-payment"),
+                lapak_domain::application::Part::Documents => ("/klaim/dokumen", "missing-documents"),
+            };
+            errors.push((String::new(), format!("{} {}", i.t(lang, "review-not-ready"), i.t(lang, key.1))));
+        }
+    }
+    ReviewPage {
+        lang,
+        state,
+        rows: review_rows(i, lang, draft),
+        decision: draft.decision.as_ref().map(|d| decision_view(i, lang, d)),
+        ready: draft.missing().is_none() && matches!(draft.decision, Some(Decision::Eligible { .. })),
+        errors,
+    }
+}
+
+pub async fn review(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    pl.respond(StatusCode::OK, review_page(&state, pl.lang, &draft, Vec::new()))
+}
+
+pub async fn submit(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match state.claims.submit(&draft, pl.lang.code(), None).await {
+        Ok(_) => see_other("/klaim/selesai"),
+        Err(e) => {
+            let errors = general(&state.i18n, pl.lang, &e);
+            pl.respond(StatusCode::UNPROCESSABLE_ENTITY, review_page(&state, pl.lang, &draft, errors))
+        }
+    }
+}
+
+pub async fn done(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match &draft.claim.number {
+        Some(n) => pl.respond(StatusCode::OK, DonePage { lang: pl.lang, state: &state, number: n.to_string() }),
+        None => see_other("/klaim"),
+    }
+}
+
+fn qr_svg_base64(text: &str) -> String {
+    use base64::Engine;
+    let code = qrcode::QrCode::new(text.as_bytes()).expect("short text fits a QR code");
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).build();
+    base64::engine::general_purpose::STANDARD.encode(svg)
+}
+
+pub async fn receipt(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let draft = match current(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let Some(number) = &draft.claim.number else { return see_other("/klaim") };
+    let i = &state.i18n;
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let url = format!("http://{host}/lacak?nomor={}", number.as_str());
+    let mut rows: Vec<(String, String)> = review_rows(i, pl.lang, &draft).into_iter().map(|(l, v, _)| (l, v)).collect();
+    if let Some(at) = draft.claim.submitted_at {
+        let zone = match &draft.claim.application.branch {
+            Some(code) => state.store.branch(code.as_str()).await.ok().flatten().map(|b| b.time_zone),
+            None => None,
+        };
+        rows.insert(
+            0,
+            (i.t(pl.lang, "receipt-submitted-at"), local_time(pl.lang, at, zone.as_deref().unwrap_or("Asia/Jakarta"))),
+        );
+    }
+    pl.respond(
+        StatusCode::OK,
+        ReceiptPage { lang: pl.lang, state: &state, number: number.to_string(), rows, qr: qr_svg_base64(&url) },
+    )
+}
+
+/// "12 Desember 2026 14.05 WIB" in the branch's zone.
+pub fn local_time(lang: Lang, at: jiff::Timestamp, zone: &str) -> String {
+    let Ok(z) = at.in_tz(zone) else { return at.to_string() };
+    let abbr = IndonesianZone::from_iana(zone).map_or("", |z| z.abbreviation());
+    let sep = if lang == Lang::Id { '.' } else { ':' };
+    format!("{} {:02}{sep}{:02} {abbr}", long_date(lang, z.date()), z.hour(), z.minute())
+}
+
+// ---------- tracking ----------
+
+#[derive(Deserialize, Default)]
+pub struct TrackForm {
+    #[serde(default)]
+    claim_number: String,
+    #[serde(default)]
+    birth_date: String,
+}
+
+fn track_form_page<'a>(state: &'a AppState, lang: Lang, form: &TrackForm) -> FormPage<'a> {
+    let i = &state.i18n;
+    FormPage {
+        lang,
+        state,
+        title: i.t(lang, "track-title"),
+        lead: Some(i.t(lang, "track-lead")),
+        back: None,
+        action: "/lacak",
+        button: i.t(lang, "track-button"),
+        fields: vec![
+            Field::text(i, lang, "claim_number", &form.claim_number).hint(i, lang, "hint-claim_number"),
+            Field::text(i, lang, "birth_date", &form.birth_date).hint(i, lang, "hint-date").mode("numeric", "bday"),
+        ],
+        errors: Vec::new(),
+        decision: None,
+    }
+}
+
+pub async fn track_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang_q = LangQuery::from_map(&q);
+    let pl = PageLang::resolve(&headers, &lang_q);
+    let form = TrackForm { claim_number: q.get("nomor").cloned().unwrap_or_default(), birth_date: String::new() };
+    pl.respond(StatusCode::OK, track_form_page(&state, pl.lang, &form))
+}
+
+pub async fn track_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<TrackForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (i, lang) = (&state.i18n, pl.lang);
+    match state.claims.track(&form.claim_number, &form.birth_date, client_ip(addr)).await {
+        Ok(t) => {
+            let events = t
+                .events
+                .iter()
+                .map(|e| {
+                    (
+                        local_time(lang, e.at, &t.time_zone),
+                        i.t(lang, &format!("state-{}", e.to.code())),
+                        e.reason.clone().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            let page = TrackPage {
+                lang,
+                state: &state,
+                number: t.number.to_string(),
+                state_name: i.t(lang, &format!("state-{}", t.state.code())),
+                next: i.t(lang, &format!("next-{}", t.state.code())),
+                events,
+            };
+            pl.respond(StatusCode::OK, page)
+        }
+        Err(e) => {
+            let mut page = track_form_page(&state, lang, &form);
+            let status = match &e {
+                ClaimError::Fields(errors) => {
+                    page.errors = apply_errors(i, lang, &mut page.fields, errors);
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                ClaimError::RateLimited => {
+                    page.errors = general(i, lang, &e);
+                    StatusCode::TOO_MANY_REQUESTS
+                }
+                _ => {
+                    page.errors = general(i, lang, &e);
+                    StatusCode::NOT_FOUND
+                }
+            };
+            pl.respond(status, page)
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! The participant's journey over real HTTP: plain forms, cookies and redirects, as a
+//! browser without JavaScript would do it.
+
+use lapak_domain::documents::{required_documents, DocumentKind};
+use lapak_tests::*;
+use reqwest::multipart;
+use std::net::SocketAddr;
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer\n%%EOF\n";
+
+async fn spawn_app() -> (SocketAddr, TestStore) {
+    let t = seeded().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let documents = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
+    let app = lapak_web::router(t.store.clone(), documents, &lapak_web::Limits::default());
+    tokio::spawn(lapak_web::serve(listener, app, std::future::pending()));
+    (addr, t)
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).build().unwrap()
+}
+
+async fn post_form(c: &reqwest::Client, url: String, form: &[(&str, &str)]) -> (u16, String, String) {
+    let res = c.post(url).form(form).send().await.unwrap();
+    let status = res.status().as_u16();
+    let final_url = res.url().path().to_string();
+    (status, final_url, res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_participant_files_a_claim_and_tracks_it_in_indonesian() {
+    let (addr, t) = spawn_app().await;
+    let base = format!("http://{addr}");
+    let c = browser();
+
+    let start = c.get(format!("{base}/klaim")).send().await.unwrap().text().await.unwrap();
+    assert!(start.contains("Siapa Anda?"));
+    assert!(start.contains("for=\"field-nik\""), "every field has a label");
+
+    // A mismatch: one message, the form keeps what was typed, the title starts with Galat.
+    let wrong = [("nik", NIK_SITI), ("kpj", "12345678999"), ("full_name", "Siti Aminah"), ("birth_date", "15/05/1990")];
+    let (status, _, body) = post_form(&c, format!("{base}/klaim/identitas"), &wrong).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("<title>Galat:"));
+    assert!(body.contains("tidak cocok dengan data kepesertaan"));
+    assert!(body.contains("value=\"12345678999\""), "nothing typed is lost");
+
+    // A malformed NIK: the error is tied to its field.
+    let bad = [("nik", "12345"), ("kpj", "12345678901"), ("full_name", "Siti Aminah"), ("birth_date", "15/05/1990")];
+    let (_, _, body) = post_form(&c, format!("{base}/klaim/identitas"), &bad).await;
+    assert!(body.contains("href=\"#field-nik\""));
+    assert!(body.contains("aria-describedby=\"hint-nik error-nik\""));
+
+    let right = [("nik", NIK_SITI), ("kpj", "12345678901"), ("full_name", "siti aminah"), ("birth_date", "15/05/1990")];
+    let (status, path, body) = post_form(&c, format!("{base}/klaim/identitas"), &right).await;
+    assert_eq!((status, path.as_str()), (200, "/klaim"));
+    assert!(body.contains("Pengajuan klaim JHT Anda"));
+
+    let (status, path, _) =
+        post_form(&c, format!("{base}/klaim/sebab"), &[("cause", "layoff"), ("last_working_day", "30/09/2026")]).await;
+    assert_eq!((status, path.as_str()), (200, "/klaim/sebab/hasil"));
+    let result = c.get(format!("{base}/klaim/sebab/hasil")).send().await.unwrap().text().await.unwrap();
+    assert!(result.contains("Anda dapat mengajukan klaim sekarang"));
+    assert!(result.contains("Rp35.750.000"), "estimated payment shown");
+
+    let bad_payment = [
+        ("bank_code", "014"),
+        ("account_number", "123"),
+        ("account_holder", "Siti Aminah"),
+        ("email", "siti.aminah@example.id"),
+        ("whatsapp", "081234567890"),
+        ("npwp", ""),
+        ("branch", "KC001"),
+    ];
+    let (status, _, body) = post_form(&c, format!("{base}/klaim/pembayaran"), &bad_payment).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Jumlah digit nomor rekening tidak sesuai"));
+    assert!(body.contains("value=\"siti.aminah@example.id\""));
+    let mut payment = bad_payment;
+    payment[1] = ("account_number", "1234567890");
+    let (status, _, _) = post_form(&c, format!("{base}/klaim/pembayaran"), &payment).await;
+    assert_eq!(status, 200);
+
+    // A file named .jpg that is HTML is refused at its field.
+    let fake = multipart::Form::new().text("kind", "ektp").part(
+        "file",
+        multipart::Part::bytes(b"<html><script>alert(1)</script></html>".to_vec())
+            .file_name("ktp.jpg")
+            .mime_str("image/jpeg")
+            .unwrap(),
+    );
+    let res = c.post(format!("{base}/klaim/dokumen")).multipart(fake).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("Berkas harus JPG, PNG, atau PDF"));
+
+    for (kind, _) in required_documents(lapak_domain::cause::ClaimCause::Layoff) {
+        if *kind == DocumentKind::Npwp {
+            continue;
+        }
+        let form = multipart::Form::new()
+            .text("kind", kind.code())
+            .part("file", multipart::Part::bytes(PDF.to_vec()).file_name("scan.pdf"));
+        let res = c.post(format!("{base}/klaim/dokumen")).multipart(form).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{}", kind.code());
+    }
+
+    // A reload, and even a new browser with the same cookie, loses nothing.
+    let review = c.get(format!("{base}/klaim/periksa")).send().await.unwrap().text().await.unwrap();
+    assert!(review.contains("Periksa jawaban Anda"));
+    assert!(review.contains("siti.aminah@example.id"));
+    assert!(review.contains("action=\"/klaim/kirim\""), "ready to submit");
+    assert!(!review.contains(NIK_SITI), "the NIK is shown masked");
+
+    let (status, path, body) = post_form(&c, format!("{base}/klaim/kirim"), &[]).await;
+    assert_eq!((status, path.as_str()), (200, "/klaim/selesai"));
+    assert!(body.contains("Klaim Anda telah diajukan"));
+    let number = body.split("class=\"claim-number\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    // A second click on the stale page: the same claim.
+    let (_, _, again) = post_form(&c, format!("{base}/klaim/kirim"), &[]).await;
+    assert!(again.contains(&number));
+    assert_eq!(t.store.counts().await.unwrap().claims, 1);
+
+    let receipt = c.get(format!("{base}/klaim/tanda-terima")).send().await.unwrap().text().await.unwrap();
+    assert!(receipt.contains(&number));
+    assert!(receipt.contains("data:image/svg+xml;base64,"), "QR code to tracking");
+
+    // Tracking needs no account: number plus birth date, in another browser.
+    let other = browser();
+    let (status, _, body) =
+        post_form(&other, format!("{base}/lacak"), &[("claim_number", &number), ("birth_date", "15/05/1990")]).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Diajukan"));
+    assert!(body.contains("WIB"));
+    let (status, _, body) =
+        post_form(&other, format!("{base}/lacak"), &[("claim_number", &number), ("birth_date", "16/05/1990")]).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Tidak ada klaim dengan nomor dan tanggal lahir tersebut"));
+}
+
+#[tokio::test]
+async fn the_first_page_in_english() {
+    let (addr, _t) = spawn_app().await;
+    let body =
+        browser().get(format!("http://{addr}/klaim/identitas?lang=en")).send().await.unwrap().text().await.unwrap();
+    assert!(body.contains("<html lang=\"en\">"));
+    assert!(body.contains("Who are you?"));
+    assert!(body.contains("Date of birth"));
+}
