@@ -5,6 +5,8 @@
 //! created for the test, so the same suite runs against both engines. An unreachable
 //! PostgreSQL fails the test: it never falls back silently.
 
+pub mod smtp;
+
 use jiff::civil::{date, Date};
 use lapak_domain::member::{Branch, BranchCode, BranchKind, Company, CompanyScale, Member, Name, ServiceMode};
 use lapak_domain::{Email, Kpj, MobileNumber, Nik, Npp, Rupiah};

@@ -15,6 +15,9 @@ pub struct FileConfig {
     pub key_file: Option<PathBuf>,
     pub max_upload_mb: Option<usize>,
     pub log_format: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub public_url: Option<String>,
 }
 
 /// Settings given on the command line or in the environment (clap reads both).
@@ -36,6 +39,17 @@ pub struct Overrides {
     /// Log format: text or json.
     #[arg(long, env = "LAPAK_LOG_FORMAT", global = true, value_name = "FORMAT")]
     pub log_format: Option<String>,
+    /// SMTP server for e-mail (smtp://host:port, smtp://host?tls=required,
+    /// smtps://user:pass@host). Default: e-mails are written to the mail folder in the data
+    /// folder.
+    #[arg(long, env = "LAPAK_SMTP_URL", global = true, value_name = "URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of e-mails.
+    #[arg(long, env = "LAPAK_MAIL_FROM", global = true, value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+    /// The address people open Lapak at, for links in e-mails. Default: http://LISTEN.
+    #[arg(long, env = "LAPAK_PUBLIC_URL", global = true, value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +60,9 @@ pub struct Config {
     pub key_file: PathBuf,
     pub max_upload_bytes: usize,
     pub log_json: bool,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub public_url: String,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -87,6 +104,9 @@ impl Config {
             other => return Err(ConfigError::LogFormat(other.to_string())),
         };
         Ok(Config {
+            smtp_url: o.smtp_url.clone().or(file.smtp_url),
+            mail_from: o.mail_from.clone().or(file.mail_from).unwrap_or_else(|| "Lapak <lapak@localhost>".into()),
+            public_url: o.public_url.clone().or(file.public_url).unwrap_or_else(|| format!("http://{listen}")),
             data_dir,
             listen,
             database_url,
@@ -98,6 +118,11 @@ impl Config {
 
     pub fn documents_dir(&self) -> PathBuf {
         self.data_dir.join("documents")
+    }
+
+    /// Where e-mails go when no SMTP server is configured.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
     }
 
     pub fn is_postgres(&self) -> bool {

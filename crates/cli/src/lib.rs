@@ -6,6 +6,8 @@ pub mod config;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use lapak_storage::{DocumentStore, KeyRing, Store};
+use lapak_workers::email::Mailer;
+use lapak_workers::outbox;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -214,10 +216,28 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
         max_body_bytes: config.max_upload_bytes + 1024 * 1024,
         ..lapak_web::Limits::default()
     };
+    let mailer = match &config.smtp_url {
+        Some(url) => Mailer::smtp(url, &config.mail_from, &config.public_url)?,
+        None => {
+            println!(
+                "Email ditulis ke / e-mails are written to {} (set LAPAK_SMTP_URL to send them)",
+                config.mail_dir().display()
+            );
+            Mailer::folder(&config.mail_dir(), &config.mail_from, &config.public_url)?
+        }
+    };
+    let (stop_relay, stopped) = tokio::sync::watch::channel(false);
+    let relay =
+        tokio::spawn(outbox::run(store.clone(), Arc::new(mailer), outbox::RelayConfig::default(), async move {
+            let mut stopped = stopped;
+            let _ = stopped.changed().await;
+        }));
     let app = lapak_web::router(store, documents, &limits);
     println!("Lapak berjalan di / is running at http://{}  (Ctrl-C untuk berhenti / to stop)", listener.local_addr()?);
     tracing::info!(listen = %config.listen, "serving");
     lapak_web::serve(listener, app, shutdown_signal()).await?;
+    let _ = stop_relay.send(true);
+    let _ = relay.await;
     tracing::info!("stopped");
     Ok(())
 }

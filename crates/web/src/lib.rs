@@ -2,7 +2,6 @@
 //! and English, health and metrics, and the protections every route gets (security
 //! headers, body limits, timeouts, load shedding).
 
-pub mod i18n;
 mod middleware;
 mod pages;
 mod participant;
@@ -15,7 +14,7 @@ use lapak_storage::{DocumentStore, Store};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use i18n::{I18n, Lang};
+pub use lapak_i18n::{I18n, Lang};
 
 /// Limits that protect the service; defaults suit one small machine.
 #[derive(Debug, Clone)]

@@ -16,8 +16,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::i18n::Lang;
 use crate::{AppState, Limits};
+use lapak_i18n::Lang;
 
 pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
     prometheus();

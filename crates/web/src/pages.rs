@@ -7,8 +7,8 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use std::sync::Arc;
 
-use crate::i18n::Lang;
 use crate::AppState;
+use lapak_i18n::Lang;
 
 #[derive(Deserialize, Default)]
 pub struct LangQuery {

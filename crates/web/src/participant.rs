@@ -21,9 +21,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use crate::i18n::{I18n, Lang};
 use crate::pages::{LangQuery, PageLang};
 use crate::AppState;
+use lapak_i18n::{I18n, Lang};
 
 /// The resume cookie: the draft's secret, never the NIK. HttpOnly, SameSite=Lax.
 const COOKIE: &str = "lapak_klaim";

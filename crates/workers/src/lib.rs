@@ -2,4 +2,5 @@
 //! the change they announce (transactional outbox): at least once, retried with back-off,
 //! and never by two workers at the same time (leases).
 
+pub mod email;
 pub mod outbox;

@@ -204,3 +204,25 @@ err-session = Your claim session was not found. Start again or open the link in 
 missing-cause = reason for the claim
 missing-payment = bank account and contact
 missing-documents = documents
+
+# E-mail
+email-resume-subject = Continue your JHT claim
+email-resume-body =
+    Dear { $name },
+
+    You have started a claim for your old-age savings (JHT) on Lapak. Your answers and documents are saved. To carry on at any time, open this link:
+
+    { $link }
+
+    Do not share this link: anyone who has it can continue your claim.
+
+    If you did not start a claim, ignore this e-mail.
+email-submitted-subject = Your JHT claim has been submitted: { $number }
+email-submitted-body =
+    Dear { $name },
+
+    We have received your old-age savings (JHT) claim with claim number { $number }.
+
+    An officer will schedule a verification interview by video call and let you know by e-mail and WhatsApp. Have your original documents ready to show on camera.
+
+    Track your claim with the claim number and your date of birth: { $link }

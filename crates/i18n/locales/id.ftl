@@ -204,3 +204,25 @@ err-session = Sesi pengajuan Anda tidak ditemukan. Mulai lagi atau buka tautan d
 missing-cause = sebab klaim
 missing-payment = rekening dan kontak
 missing-documents = dokumen
+
+# E-mail
+email-resume-subject = Lanjutkan pengajuan klaim JHT Anda
+email-resume-body =
+    Yth. { $name },
+
+    Anda telah memulai pengajuan klaim Jaminan Hari Tua di Lapak. Jawaban dan dokumen Anda tersimpan. Untuk melanjutkan kapan saja, buka tautan ini:
+
+    { $link }
+
+    Jangan bagikan tautan ini kepada siapa pun: siapa pun yang memilikinya dapat melanjutkan pengajuan Anda.
+
+    Bila Anda tidak memulai pengajuan, abaikan email ini.
+email-submitted-subject = Klaim JHT Anda telah diajukan: { $number }
+email-submitted-body =
+    Yth. { $name },
+
+    Klaim Jaminan Hari Tua Anda telah kami terima dengan nomor klaim { $number }.
+
+    Petugas akan menjadwalkan wawancara verifikasi lewat panggilan video dan memberi tahu Anda lewat email dan WhatsApp. Siapkan dokumen asli untuk ditunjukkan di kamera.
+
+    Lacak klaim Anda dengan nomor klaim dan tanggal lahir Anda: { $link }

@@ -1,5 +1,5 @@
-//! Translations: Bahasa Indonesia first, English second. Strings live in
-//! `locales/*.ftl` (Fluent), never in code.
+//! Translations: Bahasa Indonesia first, English second, for pages and e-mail. Strings
+//! live in `locales/*.ftl` (Fluent), never in code.
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};

@@ -1,0 +1,130 @@
+//! The e-mail channel of the outbox relay: renders the participant's message in their
+//! language and sends it over SMTP (lettre), or, with no SMTP server configured (the demo),
+//! writes it as an .eml file into a folder so that nothing is lost and links can be opened.
+
+use async_trait::async_trait;
+use lapak_claims::EmailMessage;
+use lapak_i18n::{I18n, Lang};
+use lapak_storage::OutboxItem;
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::Path;
+use std::time::Duration;
+
+use crate::outbox::Deliver;
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Folder(AsyncFileTransport<Tokio1Executor>),
+}
+
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+    /// Where links in e-mails point, e.g. https://lapak.example.go.id (no trailing slash).
+    public_url: String,
+    i18n: I18n,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailerError {
+    #[error("SMTP URL is not valid (smtp://host:port or smtps://user:pass@host): {0}")]
+    InvalidUrl(String),
+    #[error("sender address is not valid: {0}")]
+    InvalidFrom(String),
+    #[error("cannot create the mail folder: {0}")]
+    Folder(std::io::Error),
+}
+
+impl Mailer {
+    /// SMTP at `url` (`smtp://host:port`, `smtp://host?tls=required`, `smtps://user:pass@host`).
+    pub fn smtp(url: &str, from: &str, public_url: &str) -> Result<Mailer, MailerError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| MailerError::InvalidUrl(e.to_string()))?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
+        Mailer::with(Transport::Smtp(transport), from, public_url)
+    }
+
+    /// .eml files in `dir`, for a machine without an SMTP server.
+    pub fn folder(dir: &Path, from: &str, public_url: &str) -> Result<Mailer, MailerError> {
+        std::fs::create_dir_all(dir).map_err(MailerError::Folder)?;
+        Mailer::with(Transport::Folder(AsyncFileTransport::new(dir)), from, public_url)
+    }
+
+    fn with(transport: Transport, from: &str, public_url: &str) -> Result<Mailer, MailerError> {
+        Ok(Mailer {
+            transport,
+            from: from.parse().map_err(|e: lettre::address::AddressError| MailerError::InvalidFrom(e.to_string()))?,
+            public_url: public_url.trim_end_matches('/').to_string(),
+            i18n: I18n::load(),
+        })
+    }
+
+    /// Subject and plain-text body of a message.
+    pub fn render(&self, m: &EmailMessage) -> Option<(String, String)> {
+        let lang = Lang::parse(&m.lang).unwrap_or(Lang::Id);
+        let t = |key: &str, args: &[(&str, &str)]| self.i18n.t_args(lang, key, args);
+        match m.template.as_str() {
+            "resume" => {
+                let link = format!("{}/klaim/lanjut/{}", self.public_url, m.resume_token.as_deref()?);
+                Some((t("email-resume-subject", &[]), t("email-resume-body", &[("name", &m.name), ("link", &link)])))
+            }
+            "submitted" => {
+                let number = m.claim_number.as_deref()?;
+                let shown = grouped_claim_number(number);
+                let link = format!("{}/lacak?nomor={number}", self.public_url);
+                Some((
+                    t("email-submitted-subject", &[("number", &shown)]),
+                    t("email-submitted-body", &[("name", &m.name), ("number", &shown), ("link", &link)]),
+                ))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// K7M29QXD4 → K7M2-9QXD-4, as printed on the receipt.
+fn grouped_claim_number(compact: &str) -> String {
+    if compact.len() == 9 {
+        format!("{}-{}-{}", &compact[0..4], &compact[4..8], &compact[8..9])
+    } else {
+        compact.to_string()
+    }
+}
+
+#[async_trait]
+impl Deliver for Mailer {
+    async fn deliver(&self, item: &OutboxItem) -> Result<(), String> {
+        // Errors name the kind of failure, never the address or the content.
+        let m: EmailMessage =
+            serde_json::from_str(&item.payload).map_err(|_| "malformed outbox payload".to_string())?;
+        let (subject, body) = self.render(&m).ok_or_else(|| format!("unknown template {}", m.template))?;
+        let to: Mailbox = m.to.parse().map_err(|_| "recipient address rejected".to_string())?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|e| format!("message not built: {e}"))?;
+        match &self.transport {
+            Transport::Smtp(t) => {
+                t.send(message).await.map(|_| ()).map_err(|e| format!("smtp: {}", smtp_error_kind(&e)))
+            }
+            Transport::Folder(t) => t.send(message).await.map(|_| ()).map_err(|e| format!("mail folder: {e}")),
+        }
+    }
+}
+
+fn smtp_error_kind(e: &lettre::transport::smtp::Error) -> &'static str {
+    if e.is_permanent() {
+        "permanent rejection"
+    } else if e.is_transient() {
+        "temporary rejection"
+    } else if e.is_timeout() {
+        "timeout"
+    } else {
+        "connection failed"
+    }
+}
