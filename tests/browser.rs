@@ -1,0 +1,152 @@
+//! The participant's journey in a real browser (headless Chromium over WebDriver): in
+//! Indonesian with a field error, a rejected upload, a reload in the middle, submission
+//! and tracking; and the first page in English. Screenshots of every step go to
+//! `target/screenshots/`.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Under CI a
+//! missing driver fails the test; elsewhere it says loudly that it did not run.
+
+use lapak_domain::documents::{required_documents, DocumentKind};
+use lapak_tests::webdriver::{chromedriver_path, Browser};
+use lapak_tests::*;
+use std::path::PathBuf;
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer\n%%EOF\n";
+
+fn driver() -> Option<String> {
+    match chromedriver_path() {
+        Some(d) => Some(d),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("chromedriver not found: install chromium and chromium-driver")
+        }
+        None => {
+            eprintln!("\n*** NOT RUN: browser test needs chromium and chromium-driver (apt-get install chromium chromium-driver) ***\n");
+            None
+        }
+    }
+}
+
+fn shots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn spawn_app() -> (String, TestStore) {
+    let t = seeded().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let documents = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
+    let app = lapak_web::router(t.store.clone(), documents, &lapak_web::Limits::default());
+    tokio::spawn(lapak_web::serve(listener, app, std::future::pending()));
+    (format!("http://{addr}"), t)
+}
+
+#[tokio::test]
+async fn the_whole_journey_in_indonesian_in_a_browser() {
+    let Some(driver) = driver() else { return };
+    let (base, t) = spawn_app().await;
+    let b = Browser::start(&driver, "id-ID").await;
+    let shots = shots();
+
+    b.goto(&format!("{base}/")).await;
+    assert!(b.source().await.contains("lang=\"id\""));
+    b.screenshot(&shots.join("01-beranda.png")).await;
+    b.click("a.button").await;
+
+    // A field error: a NIK of 12 digits.
+    b.type_into("#field-nik", "327301550590").await;
+    b.type_into("#field-kpj", "12345678901").await;
+    b.type_into("#field-full_name", "Siti Aminah").await;
+    b.type_into("#field-birth_date", "15/05/1990").await;
+    b.click("button[type=submit]").await;
+    b.wait_for("Masukkan 16 digit NIK").await;
+    assert!(b.title().await.starts_with("Galat:"));
+    b.screenshot(&shots.join("02-galat-nik.png")).await;
+    b.type_into("#field-nik", NIK_SITI).await;
+    b.click("button[type=submit]").await;
+    b.wait_for("Pengajuan klaim JHT Anda").await;
+    b.screenshot(&shots.join("03-daftar-tugas.png")).await;
+
+    b.goto(&format!("{base}/klaim/sebab")).await;
+    b.click("#field-cause-layoff").await;
+    b.type_into("#field-last_working_day", "30/09/2026").await;
+    b.click("button[type=submit]").await;
+    b.wait_for("Anda dapat mengajukan klaim sekarang").await;
+    b.screenshot(&shots.join("04-eligibilitas.png")).await;
+    b.click("button[type=submit]").await;
+    b.wait_for("Pengajuan klaim JHT Anda").await;
+
+    b.goto(&format!("{base}/klaim/pembayaran")).await;
+    b.click("#field-bank_code option[value='014']").await;
+    b.type_into("#field-account_number", "1234567890").await;
+    b.type_into("#field-account_holder", "Siti Aminah").await;
+    b.click("#field-branch option[value='KC001']").await;
+    b.click("button[type=submit]").await;
+    b.wait_for("Pengajuan klaim JHT Anda").await;
+
+    // A rejected upload: HTML named as a photo.
+    let files = tempfile::tempdir().unwrap();
+    let fake = files.path().join("ktp.jpg");
+    std::fs::write(&fake, "<html><body>bukan foto</body></html>").unwrap();
+    let scan = files.path().join("scan.pdf");
+    std::fs::write(&scan, PDF).unwrap();
+    b.goto(&format!("{base}/klaim/dokumen")).await;
+    b.attach("#file-ektp", &fake).await;
+    b.click("section[aria-labelledby=doc-ektp] form[enctype] button").await;
+    b.wait_for("Berkas harus JPG, PNG, atau PDF").await;
+    b.screenshot(&shots.join("05-unggah-ditolak.png")).await;
+
+    let kinds =
+        required_documents(lapak_domain::cause::ClaimCause::Layoff).iter().filter(|(k, _)| *k != DocumentKind::Npwp);
+    for (uploaded, (kind, _)) in kinds.enumerate() {
+        b.goto(&format!("{base}/klaim/dokumen")).await;
+        b.attach(&format!("#file-{}", kind.code()), &scan).await;
+        b.click(&format!("section[aria-labelledby=doc-{}] form[enctype] button", kind.code())).await;
+        for _ in 0..200 {
+            if b.source().await.matches("Terunggah").count() == uploaded + 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+    b.goto(&format!("{base}/klaim/dokumen")).await;
+    // A reload in the middle loses nothing.
+    b.refresh().await;
+    let page = b.wait_for("Unggah dokumen").await;
+    assert_eq!(page.matches("Terunggah").count(), 6, "six documents uploaded");
+    b.screenshot(&shots.join("06-dokumen.png")).await;
+
+    b.goto(&format!("{base}/klaim/periksa")).await;
+    b.screenshot(&shots.join("07-periksa.png")).await;
+    b.click("form[action='/klaim/kirim'] button").await;
+    let done = b.wait_for("Klaim Anda telah diajukan").await;
+    let number = done.split("class=\"claim-number\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    b.screenshot(&shots.join("08-selesai.png")).await;
+    b.goto(&format!("{base}/klaim/tanda-terima")).await;
+    b.screenshot(&shots.join("09-tanda-terima.png")).await;
+
+    b.goto(&format!("{base}/lacak")).await;
+    b.type_into("#field-claim_number", &number).await;
+    b.type_into("#field-birth_date", "15/05/1990").await;
+    b.click("button[type=submit]").await;
+    let tracked = b.wait_for("Riwayat").await;
+    assert!(tracked.contains("Diajukan"));
+    assert!(tracked.contains("WIB"));
+    b.screenshot(&shots.join("10-lacak.png")).await;
+    assert_eq!(t.store.counts().await.unwrap().claims, 1);
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn the_first_page_in_english_in_a_browser() {
+    let Some(driver) = driver() else { return };
+    let (base, _t) = spawn_app().await;
+    let b = Browser::start(&driver, "en-US").await;
+    b.goto(&format!("{base}/klaim/identitas")).await;
+    let page = b.source().await;
+    assert!(page.contains("lang=\"en\""));
+    assert!(page.contains("Who are you?"));
+    b.screenshot(&shots().join("11-identity-en.png")).await;
+    b.quit().await;
+}

@@ -1,0 +1,157 @@
+//! A small W3C WebDriver client for the browser tests, driving Debian's chromium through
+//! chromedriver on localhost.
+//!
+//! Written by hand on purpose: the WebDriver crates (fantoccini, thirtyfour) bring a TLS
+//! stack whose C build costs minutes on every CI run, for a plain-HTTP loopback
+//! connection; the handful of commands used here are plain JSON over HTTP (W3C WebDriver,
+//! sections 6–17).
+
+use base64::Engine;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub struct Browser {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+/// Where Debian puts the driver; `LAPAK_CHROMEDRIVER` overrides.
+pub fn chromedriver_path() -> Option<String> {
+    std::env::var("LAPAK_CHROMEDRIVER").ok().or_else(|| {
+        ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .map(|p| p.to_string())
+    })
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium session with the given UI language.
+    pub async fn start(driver: &str, accept_language: &str) -> Browser {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let child = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        for _ in 0..100 {
+            if http.get(format!("{base}/status")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .copied();
+        let mut options = json!({
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--no-first-run", "--window-size=360,800",
+                format!("--user-data-dir={}", profile.path().display()),
+                format!("--lang={accept_language}"),
+            ],
+            "prefs": { "intl.accept_languages": accept_language },
+        });
+        if let Some(b) = binary {
+            options["binary"] = json!(b);
+        }
+        let caps = json!({ "capabilities": { "alwaysMatch": { "goog:chromeOptions": options } } });
+        let res: Value = http.post(format!("{base}/session")).json(&caps).send().await.unwrap().json().await.unwrap();
+        let session =
+            res["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {res}")).to_string();
+        Browser { http, base, session, driver: child, _profile: profile }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let req = self.http.request(method.clone(), url);
+        let req = if method == reqwest::Method::GET { req } else { req.json(&body) };
+        let res: Value = req.send().await.unwrap().json().await.unwrap();
+        if let Some(err) = res["value"].get("error") {
+            panic!("WebDriver {path}: {err} {}", res["value"]["message"]);
+        }
+        res["value"].clone()
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", json!({ "url": url })).await;
+    }
+
+    pub async fn refresh(&self) {
+        self.call(reqwest::Method::POST, "/refresh", json!({})).await;
+    }
+
+    pub async fn source(&self) -> String {
+        self.call(reqwest::Method::GET, "/source", Value::Null).await.as_str().unwrap_or_default().to_string()
+    }
+
+    /// The page source once it contains `needle` (a click's navigation may still be
+    /// under way when the command returns); panics with the page after 10 s.
+    pub async fn wait_for(&self, needle: &str) -> String {
+        let mut page = String::new();
+        for _ in 0..200 {
+            page = self.source().await;
+            if page.contains(needle) {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{needle:?} did not appear; page:\n{page}");
+    }
+
+    pub async fn title(&self) -> String {
+        self.call(reqwest::Method::GET, "/title", Value::Null).await.as_str().unwrap_or_default().to_string()
+    }
+
+    async fn element(&self, css: &str) -> String {
+        let v = self.call(reqwest::Method::POST, "/element", json!({ "using": "css selector", "value": css })).await;
+        v.as_object().and_then(|o| o.values().next()).and_then(|id| id.as_str()).expect("element id").to_string()
+    }
+
+    /// Types into the element (for a file input: the path of the file to upload).
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css).await;
+        self.call(reqwest::Method::POST, &format!("/element/{id}/clear"), json!({})).await;
+        self.call(reqwest::Method::POST, &format!("/element/{id}/value"), json!({ "text": text })).await;
+    }
+
+    pub async fn attach(&self, css: &str, path: &std::path::Path) {
+        let id = self.element(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            json!({ "text": path.display().to_string() }),
+        )
+        .await;
+    }
+
+    pub async fn click(&self, css: &str) {
+        let id = self.element(css).await;
+        self.call(reqwest::Method::POST, &format!("/element/{id}/click"), json!({})).await;
+    }
+
+    pub async fn screenshot(&self, path: &std::path::Path) {
+        let b64 = self.call(reqwest::Method::GET, "/screenshot", Value::Null).await;
+        let png = base64::engine::general_purpose::STANDARD.decode(b64.as_str().unwrap()).unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+
+    pub async fn quit(mut self) {
+        let _ = self.http.delete(format!("{}/session/{}", self.base, self.session)).send().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
