@@ -2,6 +2,7 @@
 //! and English, health and metrics, and the protections every route gets (security
 //! headers, body limits, timeouts, load shedding).
 
+pub mod api;
 mod middleware;
 mod pages;
 mod participant;
@@ -67,6 +68,14 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/klaim/selesai", get(participant::done))
         .route("/klaim/tanda-terima", get(participant::receipt))
         .route("/lacak", get(participant::track_form).post(participant::track_submit))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/v1/claims", post(api::start_claim))
+        .route("/api/v1/claim", get(api::get_claim))
+        .route("/api/v1/claim/cause", axum::routing::put(api::save_cause))
+        .route("/api/v1/claim/payment", axum::routing::put(api::save_payment))
+        .route("/api/v1/claim/documents/{kind}", post(api::upload_claim_document).delete(api::remove_claim_document))
+        .route("/api/v1/claim/submit", post(api::submit_claim))
+        .route("/api/v1/track", post(api::track_claim))
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/metrics", get(middleware::metrics))

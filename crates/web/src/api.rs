@@ -1,0 +1,523 @@
+//! JSON API v1: the participant journey for a mobile app or a partner, over the same claim
+//! services as the pages. The OpenAPI 3.1 document is generated from these definitions
+//! (`/api/openapi.json`); a test fails when the committed copy drifts.
+//!
+//! A claim is started with the identity and then addressed with the returned claim token
+//! (`Authorization: Bearer …`). Errors are JSON: a stable `code`, a `message` in the
+//! language of `Accept-Language`, and the `field` at fault.
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use lapak_claims::{ClaimError, Draft, IdentityInput, PaymentInput};
+use lapak_domain::eligibility::Decision;
+use lapak_i18n::Lang;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Lapak API", version = "1.0.0", description = "Contactless JHT claims: start, answer, upload, submit, track."),
+    paths(start_claim, get_claim, save_cause, save_payment, upload_claim_document, remove_claim_document, submit_claim, track_claim),
+    components(schemas(
+        StartClaimRequest, StartedClaim, ClaimView, DecisionView, Estimate, DocumentView, CauseRequest, PaymentRequest,
+        SubmittedClaim, TrackRequest, TrackingView, TrackedEventView, ApiError, FieldProblem
+    )),
+    modifiers(&ClaimTokenScheme)
+)]
+pub struct ApiDoc;
+
+/// The claim token returned by startClaim, sent as a bearer token.
+struct ClaimTokenScheme;
+
+impl utoipa::Modify for ClaimTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "claim_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI document as served.
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().expect("serialisable")
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiError {
+    /// Stable machine code, e.g. `invalid`, `identity-mismatch`, `rate-limited`.
+    code: String,
+    /// Human message in the requested language.
+    message: String,
+    /// The first field at fault, if any.
+    field: Option<String>,
+    /// Every field at fault.
+    errors: Vec<FieldProblem>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldProblem {
+    field: String,
+    code: String,
+    message: String,
+}
+
+fn lang(headers: &HeaderMap) -> Lang {
+    headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map_or(Lang::Id, Lang::from_accept_language)
+}
+
+fn error(state: &AppState, lang: Lang, e: &ClaimError) -> Response {
+    let i = &state.i18n;
+    let status = match e {
+        ClaimError::Fields(_)
+        | ClaimError::IdentityMismatch
+        | ClaimError::Incomplete(_)
+        | ClaimError::NotEligible(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ClaimError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+        ClaimError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ClaimError::OpenClaimExists | ClaimError::NotEditable => StatusCode::CONFLICT,
+        ClaimError::NotFound => StatusCode::NOT_FOUND,
+        ClaimError::Storage(cause) => {
+            tracing::error!(error = %cause, "claim service failed");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    let errors: Vec<FieldProblem> = match e {
+        ClaimError::Fields(list) => list
+            .iter()
+            .map(|f| FieldProblem {
+                field: f.field.into(),
+                code: f.code.into(),
+                message: i.t(lang, &format!("err-{}", f.code)),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let body = ApiError {
+        code: e.code().into(),
+        message: i.t(lang, &format!("err-{}", e.code())),
+        field: errors.first().map(|f| f.field.clone()),
+        errors,
+    };
+    let mut res = (status, Json(body)).into_response();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        res.headers_mut().insert(header::RETRY_AFTER, "60".parse().expect("ascii"));
+    }
+    res
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+async fn draft(state: &AppState, headers: &HeaderMap) -> Result<Draft, Response> {
+    let lang = lang(headers);
+    let token = bearer(headers).ok_or_else(|| error(state, lang, &ClaimError::NotFound))?;
+    state.claims.resume(token).await.map_err(|e| error(state, lang, &e))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct StartClaimRequest {
+    /// 16-digit NIK.
+    nik: String,
+    /// 11-digit KPJ number.
+    kpj: String,
+    full_name: String,
+    /// YYYY-MM-DD (DD/MM/YYYY is accepted too).
+    birth_date: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StartedClaim {
+    /// Send as `Authorization: Bearer <claim_token>` on the claim's other calls. Secret.
+    claim_token: String,
+    claim: ClaimView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClaimView {
+    /// draft, submitted, scheduled, verified, needs_documents, rejected, approved, payment_sent, paid, payment_failed, cancelled
+    state: String,
+    claim_number: Option<String>,
+    cause: Option<String>,
+    last_working_day: Option<String>,
+    decision: Option<DecisionView>,
+    documents: Vec<DocumentView>,
+    /// Parts still missing before submission: cause, payment, documents.
+    missing_parts: Vec<String>,
+    /// Document kinds still missing.
+    missing_documents: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DecisionView {
+    /// eligible, not_yet or refused
+    outcome: String,
+    /// Why: a stable ground code such as waiting_period.
+    ground: String,
+    /// For not_yet: the first day the claim can be submitted.
+    from: Option<String>,
+    estimate: Option<Estimate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Estimate {
+    /// Whole rupiah.
+    gross: i64,
+    tax: i64,
+    net: i64,
+    npwp_required: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DocumentView {
+    id: String,
+    kind: String,
+    content_type: String,
+    size_bytes: i64,
+}
+
+fn decision_view(d: &Decision) -> DecisionView {
+    let estimate = |b: &lapak_domain::tax::Benefit| Estimate {
+        gross: b.gross.amount(),
+        tax: b.tax.amount(),
+        net: b.net.amount(),
+        npwp_required: b.npwp_required,
+    };
+    match d {
+        Decision::Eligible { why, benefit } => DecisionView {
+            outcome: "eligible".into(),
+            ground: why.code().into(),
+            from: None,
+            estimate: Some(estimate(benefit)),
+        },
+        Decision::NotYet { from, why, benefit } => DecisionView {
+            outcome: "not_yet".into(),
+            ground: why.code().into(),
+            from: Some(from.to_string()),
+            estimate: Some(estimate(benefit)),
+        },
+        Decision::Refused { why } => {
+            DecisionView { outcome: "refused".into(), ground: why.code().into(), from: None, estimate: None }
+        }
+    }
+}
+
+fn claim_view(d: &Draft) -> ClaimView {
+    let missing = d.missing();
+    ClaimView {
+        state: d.claim.lifecycle.state.code().into(),
+        claim_number: d.claim.number.as_ref().map(|n| n.to_string()),
+        cause: d.claim.application.cause.map(|c| c.code().into()),
+        last_working_day: d.claim.application.last_working_day.map(|x| x.to_string()),
+        decision: d.decision.as_ref().map(decision_view),
+        documents: d
+            .documents
+            .iter()
+            .map(|x| DocumentView {
+                id: x.id.clone(),
+                kind: x.kind.code().into(),
+                content_type: x.content_type.clone(),
+                size_bytes: x.size_bytes,
+            })
+            .collect(),
+        missing_parts: missing
+            .as_ref()
+            .map(|m| {
+                m.parts
+                    .iter()
+                    .map(|p| {
+                        serde_json::to_value(p).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        missing_documents: missing
+            .map(|m| m.documents.iter().map(|k| k.code().to_string()).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// Start a claim: match the identity against the registry.
+#[utoipa::path(post, path = "/api/v1/claims", operation_id = "startClaim", request_body = StartClaimRequest,
+    responses((status = 201, body = StartedClaim), (status = 422, body = ApiError), (status = 409, body = ApiError), (status = 429, body = ApiError)))]
+pub async fn start_claim(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Json(body): Json<StartClaimRequest>,
+) -> Response {
+    let lang = lang(&headers);
+    let input = IdentityInput { nik: body.nik, kpj: body.kpj, full_name: body.full_name, birth_date: body.birth_date };
+    let started = match state.claims.start(&input, addr.ip(), lang.code()).await {
+        Ok(s) => s,
+        Err(e) => return error(&state, lang, &e),
+    };
+    match state.claims.resume(&started.resume_token).await {
+        Ok(d) => (StatusCode::CREATED, Json(StartedClaim { claim_token: started.resume_token, claim: claim_view(&d) }))
+            .into_response(),
+        Err(e) => error(&state, lang, &e),
+    }
+}
+
+/// The claim as it stands: answers, eligibility, documents, what is missing.
+#[utoipa::path(get, path = "/api/v1/claim", operation_id = "getClaim",
+    responses((status = 200, body = ClaimView), (status = 404, body = ApiError)), security(("claim_token" = [])))]
+pub async fn get_claim(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    match draft(&state, &headers).await {
+        Ok(d) => Json(claim_view(&d)).into_response(),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CauseRequest {
+    /// resignation, layoff, end_of_contract, retirement_age, total_permanent_disability, death, leaving_indonesia, partial_10, partial_30
+    cause: String,
+    /// YYYY-MM-DD; for resignation, layoff and end of contract.
+    last_working_day: Option<String>,
+}
+
+/// Choose the cause; eligibility is decided at once.
+#[utoipa::path(put, path = "/api/v1/claim/cause", operation_id = "saveCause", request_body = CauseRequest,
+    responses((status = 200, body = DecisionView), (status = 422, body = ApiError)), security(("claim_token" = [])))]
+pub async fn save_cause(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(body): Json<CauseRequest>,
+) -> Response {
+    let d = match draft(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match state.claims.save_cause(&d, &body.cause, body.last_working_day.as_deref().unwrap_or("")).await {
+        Ok(decision) => Json(decision_view(&decision)).into_response(),
+        Err(e) => error(&state, lang(&headers), &e),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PaymentRequest {
+    /// Bank Indonesia 3-digit code, e.g. 014.
+    bank_code: String,
+    account_number: String,
+    account_holder: String,
+    email: String,
+    whatsapp: String,
+    npwp: Option<String>,
+    /// Office code of the branch for the interview.
+    branch: String,
+}
+
+/// Bank account, contact and branch.
+#[utoipa::path(put, path = "/api/v1/claim/payment", operation_id = "savePayment", request_body = PaymentRequest,
+    responses((status = 204), (status = 422, body = ApiError)), security(("claim_token" = [])))]
+pub async fn save_payment(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(body): Json<PaymentRequest>,
+) -> Response {
+    let d = match draft(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let input = PaymentInput {
+        bank_code: body.bank_code,
+        account_number: body.account_number,
+        account_holder: body.account_holder,
+        email: body.email,
+        whatsapp: body.whatsapp,
+        npwp: body.npwp.unwrap_or_default(),
+        branch: body.branch,
+    };
+    match state.claims.save_payment(&d, &input).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => error(&state, lang(&headers), &e),
+    }
+}
+
+/// Upload one file (JPG, PNG or PDF; recognised by content) for a document of the checklist.
+#[utoipa::path(post, path = "/api/v1/claim/documents/{kind}", operation_id = "uploadClaimDocument",
+    params(("kind" = String, Path, description = "Document kind, e.g. ektp, kpj_card, passbook, photo")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = DocumentView), (status = 422, body = ApiError)), security(("claim_token" = [])))]
+pub async fn upload_claim_document(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> Response {
+    let d = match draft(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match state.claims.upload(&d, &kind, &body).await {
+        Ok(m) => (
+            StatusCode::CREATED,
+            Json(DocumentView {
+                id: m.id,
+                kind: m.kind.code().into(),
+                content_type: m.content_type,
+                size_bytes: m.size_bytes,
+            }),
+        )
+            .into_response(),
+        Err(e) => error(&state, lang(&headers), &e),
+    }
+}
+
+/// Remove an uploaded file (to replace it) before submission.
+#[utoipa::path(delete, path = "/api/v1/claim/documents/{id}", operation_id = "removeClaimDocument",
+    params(("id" = String, Path)), responses((status = 204), (status = 404, body = ApiError)), security(("claim_token" = [])))]
+pub async fn remove_claim_document(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let d = match draft(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match state.claims.remove_document(&d, &id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => error(&state, lang(&headers), &e),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SubmittedClaim {
+    /// Read it out as printed: K7M2-9QXD-4.
+    claim_number: String,
+}
+
+/// Submit the claim. With an `Idempotency-Key` header, the same key and body return the
+/// same claim and the same key with another body is refused.
+#[utoipa::path(post, path = "/api/v1/claim/submit", operation_id = "submitClaim",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Up to 255 characters, e.g. a UUID")),
+    responses((status = 201, body = SubmittedClaim), (status = 422, body = ApiError), (status = 409, body = ApiError)),
+    security(("claim_token" = [])))]
+pub async fn submit_claim(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let lang = lang(&headers);
+    let d = match draft(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).filter(|k| !k.is_empty() && k.len() <= 255);
+    match state.claims.submit(&d, lang.code(), key.map(|k| (k, body.as_ref()))).await {
+        Ok(number) => (StatusCode::CREATED, Json(SubmittedClaim { claim_number: number.to_string() })).into_response(),
+        Err(e) => error(&state, lang, &e),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TrackRequest {
+    claim_number: String,
+    /// The participant's date of birth, YYYY-MM-DD.
+    birth_date: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TrackingView {
+    claim_number: String,
+    state: String,
+    /// The state in plain words, in the requested language.
+    state_text: String,
+    /// What happens next and what the participant must do.
+    next: String,
+    /// IANA zone of the branch (Asia/Jakarta, Asia/Makassar, Asia/Jayapura).
+    time_zone: String,
+    events: Vec<TrackedEventView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TrackedEventView {
+    /// RFC 3339 in the branch's zone.
+    at: String,
+    state: String,
+    reason: Option<String>,
+}
+
+/// Track a claim by number and birth date. A wrong pair answers like an unknown number.
+#[utoipa::path(post, path = "/api/v1/track", operation_id = "trackClaim", request_body = TrackRequest,
+    responses((status = 200, body = TrackingView), (status = 404, body = ApiError), (status = 429, body = ApiError)))]
+pub async fn track_claim(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Json(body): Json<TrackRequest>,
+) -> Response {
+    let lang = lang(&headers);
+    match state.claims.track(&body.claim_number, &body.birth_date, addr.ip()).await {
+        Ok(t) => Json(TrackingView {
+            claim_number: t.number.to_string(),
+            state: t.state.code().into(),
+            state_text: state.i18n.t(lang, &format!("state-{}", t.state.code())),
+            next: state.i18n.t(lang, &format!("next-{}", t.state.code())),
+            events: t
+                .events
+                .iter()
+                .map(|e| TrackedEventView {
+                    at: e.at.in_tz(&t.time_zone).map_or_else(
+                        |_| e.at.to_string(),
+                        |z| z.timestamp().display_with_offset(z.offset()).to_string(),
+                    ),
+                    state: e.to.code().into(),
+                    reason: e.reason.clone(),
+                })
+                .collect(),
+            time_zone: t.time_zone,
+        })
+        .into_response(),
+        Err(e) => error(&state, lang, &e),
+    }
+}
+
+/// `/api/openapi.json`
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed `docs/openapi.json` is what the code generates. When the API changes on
+    /// purpose, regenerate it: `LAPAK_UPDATE_OPENAPI=1 cargo test -p lapak-web openapi`.
+    #[test]
+    fn openapi_document_matches_the_committed_copy() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+        let generated = openapi_json() + "\n";
+        if std::env::var_os("LAPAK_UPDATE_OPENAPI").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "docs/openapi.json is out of date: run LAPAK_UPDATE_OPENAPI=1 cargo test -p lapak-web openapi"
+        );
+    }
+
+    #[test]
+    fn openapi_is_3_1_with_the_journey_operations() {
+        let doc: serde_json::Value = serde_json::from_str(&openapi_json()).unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+        let ids: Vec<String> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|p| p.as_object().unwrap().values().filter_map(|op| op["operationId"].as_str().map(String::from)))
+            .collect();
+        for id in ["startClaim", "uploadClaimDocument", "submitClaim", "trackClaim"] {
+            assert!(ids.iter().any(|i| i == id), "{id} missing from {ids:?}");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! JSON API v1 over real HTTP: the same journey as the pages, for an app.
+
+use lapak_domain::documents::{required_documents, DocumentKind};
+use lapak_tests::*;
+use serde_json::{json, Value};
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer\n%%EOF\n";
+
+async fn spawn_app() -> (String, TestStore) {
+    let t = seeded().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let documents = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
+    let app = lapak_web::router(t.store.clone(), documents, &lapak_web::Limits::default());
+    tokio::spawn(lapak_web::serve(listener, app, std::future::pending()));
+    (format!("http://{addr}/api/v1"), t)
+}
+
+fn identity() -> Value {
+    json!({ "nik": NIK_SITI, "kpj": "12345678901", "full_name": "Siti Aminah", "birth_date": "1990-05-15" })
+}
+
+#[tokio::test]
+async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
+    let (api, t) = spawn_app().await;
+    let c = reqwest::Client::new();
+
+    let res = c.post(format!("{api}/claims")).json(&identity()).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let started: Value = res.json().await.unwrap();
+    let token = started["claim_token"].as_str().unwrap().to_string();
+    assert_eq!(started["claim"]["state"], "draft");
+    let auth = format!("Bearer {token}");
+
+    let res = c
+        .put(format!("{api}/claim/cause"))
+        .header("authorization", &auth)
+        .json(&json!({ "cause": "layoff", "last_working_day": "2026-09-30" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let decision: Value = res.json().await.unwrap();
+    assert_eq!(decision["outcome"], "eligible");
+    assert_eq!(decision["estimate"]["net"], 35_750_000);
+
+    // Errors: JSON, stable code, message in the asked language, the field at fault.
+    let bad = json!({ "bank_code": "014", "account_number": "12", "account_holder": "Siti Aminah", "email": "x", "whatsapp": "0812 3456 7890", "branch": "KC001" });
+    let res = c
+        .put(format!("{api}/claim/payment"))
+        .header("authorization", &auth)
+        .header("accept-language", "en")
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["code"], "invalid");
+    assert_eq!(err["field"], "account_number");
+    assert_eq!(err["errors"][1]["field"], "email");
+    assert!(err["errors"][1]["message"].as_str().unwrap().contains("e-mail address"));
+    let good = json!({ "bank_code": "014", "account_number": "1234567890", "account_holder": "Siti Aminah", "email": "siti.aminah@example.id", "whatsapp": "0812 3456 7890", "branch": "KC001" });
+    let res = c.put(format!("{api}/claim/payment")).header("authorization", &auth).json(&good).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+
+    let res = c
+        .post(format!("{api}/claim/documents/ektp"))
+        .header("authorization", &auth)
+        .body("<script>x</script>")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!((err["field"].as_str(), err["errors"][0]["code"].as_str()), (Some("file"), Some("file-type")));
+    for (kind, _) in required_documents(lapak_domain::cause::ClaimCause::Layoff) {
+        if *kind != DocumentKind::Npwp {
+            let res = c
+                .post(format!("{api}/claim/documents/{}", kind.code()))
+                .header("authorization", &auth)
+                .body(PDF.to_vec())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 201, "{}", kind.code());
+        }
+    }
+    let claim: Value =
+        c.get(format!("{api}/claim")).header("authorization", &auth).send().await.unwrap().json().await.unwrap();
+    assert_eq!(claim["missing_parts"], json!([]));
+
+    let submit = |key: &'static str, body: &'static str| {
+        c.post(format!("{api}/claim/submit"))
+            .header("authorization", &auth)
+            .header("idempotency-key", key)
+            .body(body)
+            .send()
+    };
+    let first = submit("8b0f6c1e-1", "{}").await.unwrap();
+    assert_eq!(first.status(), 201);
+    let number = first.json::<Value>().await.unwrap()["claim_number"].as_str().unwrap().to_string();
+    let again: Value = submit("8b0f6c1e-1", "{}").await.unwrap().json().await.unwrap();
+    assert_eq!(again["claim_number"], number.as_str());
+    let other = submit("8b0f6c1e-1", "{\"x\":1}").await.unwrap();
+    assert_eq!(other.status(), 422);
+    assert_eq!(other.json::<Value>().await.unwrap()["code"], "idempotency-mismatch");
+    assert_eq!(t.store.counts().await.unwrap().claims, 1);
+
+    let res = c
+        .post(format!("{api}/track"))
+        .header("accept-language", "en")
+        .json(&json!({ "claim_number": number, "birth_date": "1990-05-15" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let tracked: Value = res.json().await.unwrap();
+    assert_eq!(tracked["state"], "submitted");
+    assert_eq!(tracked["state_text"], "Submitted");
+    assert!(tracked["events"][0]["at"].as_str().unwrap().ends_with("+07:00"));
+    let res = c
+        .post(format!("{api}/track"))
+        .json(&json!({ "claim_number": number, "birth_date": "1990-05-16" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_served_and_names_the_journey() {
+    let (api, _t) = spawn_app().await;
+    let base = api.trim_end_matches("/v1");
+    let doc: Value = reqwest::get(format!("{base}/openapi.json")).await.unwrap().json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["paths"]["/api/v1/claim/submit"]["post"]["operationId"], "submitClaim");
+}
+
+#[tokio::test]
+async fn a_mismatch_is_one_answer_and_an_unknown_token_is_404() {
+    let (api, _t) = spawn_app().await;
+    let c = reqwest::Client::new();
+    let mut wrong = identity();
+    wrong["kpj"] = json!("12345678999");
+    let res = c.post(format!("{api}/claims")).json(&wrong).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["code"], "identity-mismatch");
+    assert!(err["message"].as_str().unwrap().contains("tidak cocok"));
+    let res = c.get(format!("{api}/claim")).header("authorization", "Bearer nope").send().await.unwrap();
+    assert_eq!(res.status(), 404);
+}
