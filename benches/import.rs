@@ -8,7 +8,6 @@
 //! with no parsing, validation or encryption. Peak memory is the process's peak resident
 //! set during the import (reset before each run through /proc/self/clear_refs).
 
-use anyhow::Context;
 use lapak_domain::member::{Branch, BranchCode, BranchKind, Company, CompanyScale, Name, ServiceMode};
 use lapak_domain::Npp;
 use lapak_registry::import::{self, Kind, Source};
@@ -16,7 +15,9 @@ use lapak_storage::{KeyRing, Store};
 use rand::{Rng, SeedableRng};
 use std::fmt;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::fresh::FreshDatabase;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -35,13 +36,7 @@ pub struct Run {
     pub imported: u64,
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    if v.is_empty() {
-        return 0.0;
-    }
-    v[v.len() / 2]
-}
+use crate::median;
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -164,53 +159,6 @@ pub fn write_members_csv(path: &Path, rows: u32) -> anyhow::Result<()> {
     }
     w.flush()?;
     Ok(())
-}
-
-/// A database made for one run and dropped after it.
-struct FreshDatabase {
-    url: String,
-    admin: Option<(String, String)>,
-    file: Option<PathBuf>,
-}
-
-impl FreshDatabase {
-    async fn create(configured: &str, dir: &Path, run: u32) -> anyhow::Result<FreshDatabase> {
-        if configured.starts_with("postgres") {
-            use sqlx::Connection;
-            let name = format!("lapak_bench_{}_{run}", std::process::id());
-            let mut c = sqlx::PgConnection::connect(configured).await.context("connect to PostgreSQL")?;
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c).await?;
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut c).await?;
-            let base = configured.split('?').next().unwrap_or(configured);
-            let host_start = base.find("://").map_or(0, |i| i + 3);
-            let host_end = base[host_start..].find('/').map_or(base.len(), |i| host_start + i);
-            Ok(FreshDatabase {
-                url: format!("{}/{name}", &base[..host_end]),
-                admin: Some((configured.to_string(), name)),
-                file: None,
-            })
-        } else {
-            let file = dir.join(format!("bench-{run}.db"));
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-            }
-            Ok(FreshDatabase { url: format!("sqlite://{}", file.display()), admin: None, file: Some(file) })
-        }
-    }
-
-    async fn drop_it(self) -> anyhow::Result<()> {
-        if let Some((admin, name)) = self.admin {
-            use sqlx::Connection;
-            let mut c = sqlx::PgConnection::connect(&admin).await?;
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await?;
-        }
-        if let Some(file) = self.file {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Rows per second the engine takes for rows as wide as `members`, inserted with

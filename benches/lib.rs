@@ -1,2 +1,20 @@
-//! Lapak's benchmarks, run through the one binary: `lapak bench import`.
+//! Lapak's benchmarks, run through the one binary: `lapak bench import` and
+//! `lapak bench claims`. Each measures the storage engine's own raw rate in the same run
+//! and reports Lapak's rates as ratios of it.
+pub mod claims;
+mod fresh;
 pub mod import;
+
+/// The median of a sample (the upper one for an even count).
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The `q` quantile (0..1) of latencies in milliseconds.
+pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]
+}

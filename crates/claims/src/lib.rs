@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use std::sync::Arc;
 
-pub use limits::Limiter;
+pub use limits::{Limiter, RateLimits};
 
 /// A problem with one field: which, and the message code (`err-<code>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -202,13 +202,16 @@ fn name_code(e: &NameError) -> &'static str {
 
 impl ClaimService {
     pub fn new(store: Arc<dyn Store>, documents: DocumentStore, max_upload_bytes: usize) -> ClaimService {
-        ClaimService {
-            store,
-            documents,
-            rules: EligibilityRules::default(),
-            max_upload_bytes,
-            limiter: Limiter::default(),
-        }
+        ClaimService::with_limits(store, documents, max_upload_bytes, RateLimits::default())
+    }
+
+    pub fn with_limits(
+        store: Arc<dyn Store>,
+        documents: DocumentStore,
+        max_upload_bytes: usize,
+        limits: RateLimits,
+    ) -> ClaimService {
+        ClaimService { store, documents, rules: EligibilityRules::default(), max_upload_bytes, limiter: Limiter::new(limits) }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -608,8 +611,7 @@ impl ClaimService {
             return Err(ClaimError::RateLimited);
         }
         let claim = self.store.claim_by_number(&number).await?.ok_or(ClaimError::NotFound)?;
-        let member = self.store.member_by_kpj(&claim.kpj).await?.ok_or(ClaimError::NotFound)?;
-        if member.birth_date != birth {
+        if self.store.member_birth_date(&claim.kpj).await? != Some(birth) {
             return Err(ClaimError::NotFound);
         }
         let (_, events) = self.store.claim_history(&claim.id).await?;

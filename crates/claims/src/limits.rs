@@ -18,18 +18,37 @@ fn per_minute(n: u32) -> Quota {
     Quota::per_minute(NonZeroU32::new(n).expect("positive"))
 }
 
+/// Attempts allowed per minute.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    pub identity_per_person: u32,
+    pub identity_per_client: u32,
+    pub tracking_per_number: u32,
+    pub tracking_per_client: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits { identity_per_person: 5, identity_per_client: 60, tracking_per_number: 10, tracking_per_client: 120 }
+    }
+}
+
 impl Default for Limiter {
     fn default() -> Self {
-        Limiter {
-            identity_per_person: RateLimiter::keyed(per_minute(5)),
-            identity_per_client: RateLimiter::keyed(per_minute(60)),
-            tracking_per_number: RateLimiter::keyed(per_minute(10)),
-            tracking_per_client: RateLimiter::keyed(per_minute(120)),
-        }
+        Limiter::new(RateLimits::default())
     }
 }
 
 impl Limiter {
+    pub fn new(l: RateLimits) -> Limiter {
+        Limiter {
+            identity_per_person: RateLimiter::keyed(per_minute(l.identity_per_person)),
+            identity_per_client: RateLimiter::keyed(per_minute(l.identity_per_client)),
+            tracking_per_number: RateLimiter::keyed(per_minute(l.tracking_per_number)),
+            tracking_per_client: RateLimiter::keyed(per_minute(l.tracking_per_client)),
+        }
+    }
+
     /// Whether one more identity check for this NIK from this client is allowed.
     pub fn identity(&self, nik: &str, client: IpAddr) -> bool {
         self.identity_per_client.check_key(&client).is_ok()

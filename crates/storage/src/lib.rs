@@ -221,6 +221,8 @@ pub trait Store: Send + Sync {
     /// Every KPJ registered to this NIK (one person may have several).
     async fn members_by_nik(&self, nik: &Nik) -> Result<Vec<Member>>;
     async fn member_by_kpj(&self, kpj: &Kpj) -> Result<Option<Member>>;
+    /// Only the birth date of the KPJ's holder (tracking checks it without unsealing anything).
+    async fn member_birth_date(&self, kpj: &Kpj) -> Result<Option<jiff::civil::Date>>;
 
     /// Creates a draft claim, with the message announcing it. Refused with
     /// [`StorageError::Conflict`] when the KPJ already has an open claim.

@@ -244,6 +244,12 @@ macro_rules! impl_store {
                 row.map(|r| Self::member_row(r)?.open(&self.keys)).transpose()
             }
 
+            async fn member_birth_date(&self, kpj: &lapak_domain::Kpj) -> $crate::Result<Option<jiff::civil::Date>> {
+                let d: Option<String> = sqlx::query_scalar("SELECT birth_date FROM members WHERE kpj = $1")
+                    .bind(kpj.as_str()).fetch_optional(&self.read).await?;
+                d.map(|d| $crate::rows::date(&d)).transpose()
+            }
+
             async fn create_claim(&self, c: &$crate::NewClaim, outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
                 let at = $crate::micros(c.created_at);
                 let mut tx = self.begin_write().await?;

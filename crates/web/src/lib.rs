@@ -26,6 +26,8 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// A request that takes longer is answered 503.
     pub request_timeout: Duration,
+    /// Guessing limits (identity checks, tracking lookups), per minute.
+    pub rate_limits: lapak_claims::RateLimits,
     /// Requests handled at once; more are refused at once with 503 and `Retry-After`
     /// rather than queued until they time out.
     pub max_in_flight: usize,
@@ -37,6 +39,7 @@ impl Default for Limits {
             max_upload_bytes: 6 * 1024 * 1024,
             max_body_bytes: 7 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            rate_limits: lapak_claims::RateLimits::default(),
             max_in_flight: 1024,
         }
     }
@@ -50,7 +53,7 @@ pub struct AppState {
 }
 
 pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) -> Router {
-    let claims = ClaimService::new(store.clone(), documents, limits.max_upload_bytes);
+    let claims = ClaimService::with_limits(store.clone(), documents, limits.max_upload_bytes, limits.rate_limits);
     let state = Arc::new(AppState { store, claims, i18n: I18n::load() });
     let app = Router::new()
         .route("/", get(pages::home))
