@@ -69,9 +69,18 @@ impl fmt::Display for Report {
         let ins = med(&|r| r.raw_inserts_per_sec);
         let sel = med(&|r| r.raw_selects_per_sec);
         writeln!(f, "  median full submissions: {subs:.0}/s, p99 {:.0} ms", med(&|r| r.submit_p99_ms))?;
-        writeln!(f, "  median tracking lookups: {looks:.0}/s, p50 {:.2} ms, p99 {:.2} ms", med(&|r| r.lookup_p50_ms), med(&|r| r.lookup_p99_ms))?;
+        writeln!(
+            f,
+            "  median tracking lookups: {looks:.0}/s, p50 {:.2} ms, p99 {:.2} ms",
+            med(&|r| r.lookup_p50_ms),
+            med(&|r| r.lookup_p99_ms)
+        )?;
         writeln!(f, "  median raw {}: {ins:.0} durable single-row inserts/s, {sel:.0} point selects/s", self.engine)?;
-        writeln!(f, "  submissions / raw inserts: {:.3} (goal ≥ 0.167: a submission is 9 requests and ~10 commits)", subs / ins.max(1.0))?;
+        writeln!(
+            f,
+            "  submissions / raw inserts: {:.3} (goal ≥ 0.167: a submission is 9 requests and ~10 commits)",
+            subs / ins.max(1.0)
+        )?;
         write!(f, "  lookups / raw selects: {:.3} (goal ≥ 0.5)", looks / sel.max(1.0))
     }
 }
@@ -111,7 +120,12 @@ pub async fn run(database_url: &str, work_dir: &Path, o: Options) -> anyhow::Res
         for chunk in data.members.chunks(5_000) {
             store.upsert_members(chunk).await?;
         }
-        let members: Vec<_> = data.members.iter().filter(|m| m.jht_balance.amount() > 0 && m.jht_balance.amount() <= 50_000_000).take(o.submissions).collect();
+        let members: Vec<_> = data
+            .members
+            .iter()
+            .filter(|m| m.jht_balance.amount() > 0 && m.jht_balance.amount() <= 50_000_000)
+            .take(o.submissions)
+            .collect();
         anyhow::ensure!(members.len() == o.submissions, "not enough demo members for {} submissions", o.submissions);
 
         let docs_dir = dir.join(format!("documents-{run_no}"));
@@ -130,15 +144,17 @@ pub async fn run(database_url: &str, work_dir: &Path, o: Options) -> anyhow::Res
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let api = format!("http://{}/api/v1", listener.local_addr()?);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(lapak_web::serve(listener, lapak_web::router(store.clone(), documents, &limits), async {
-            let _ = stopped.await;
-        }));
+        let server =
+            tokio::spawn(lapak_web::serve(listener, lapak_web::router(store.clone(), documents, &limits), async {
+                let _ = stopped.await;
+            }));
 
         let http = reqwest::Client::builder().pool_max_idle_per_host(o.clients).build()?;
         let big: Vec<Vec<u8>> = (0..3).map(|i| pdf(BIG, i)).collect();
         let small = pdf(8 * 1024, 7);
         let cause = ClaimCause::TotalPermanentDisability;
-        let kinds: Vec<DocumentKind> = required_documents(cause).iter().filter(|(_, n)| *n == Need::Required).map(|(k, _)| *k).collect();
+        let kinds: Vec<DocumentKind> =
+            required_documents(cause).iter().filter(|(_, n)| *n == Need::Required).map(|(k, _)| *k).collect();
 
         let next = AtomicUsize::new(0);
         let latencies = Mutex::new(Vec::with_capacity(o.submissions));
@@ -175,7 +191,11 @@ pub async fn run(database_url: &str, work_dir: &Path, o: Options) -> anyhow::Res
                 while next.fetch_add(1, Ordering::Relaxed) < o.lookups {
                     let (number, birth) = &numbers[rng.gen_range(0..numbers.len())];
                     let t0 = Instant::now();
-                    let res = http.post(format!("{api}/track")).json(&json!({ "claim_number": number, "birth_date": birth })).send().await?;
+                    let res = http
+                        .post(format!("{api}/track"))
+                        .json(&json!({ "claim_number": number, "birth_date": birth }))
+                        .send()
+                        .await?;
                     anyhow::ensure!(res.status() == 200, "tracking answered {}", res.status());
                     res.bytes().await?;
                     mine.push(t0.elapsed().as_secs_f64() * 1_000.0);
@@ -241,18 +261,42 @@ async fn submit_one(
         .await?,
     )?;
     let auth = format!("Bearer {}", started["claim_token"].as_str().unwrap_or_default());
-    ok(http.put(format!("{api}/claim/cause")).header("authorization", &auth).json(&json!({ "cause": "total_permanent_disability" })).send().await?, "saveCause").await?;
+    ok(
+        http.put(format!("{api}/claim/cause"))
+            .header("authorization", &auth)
+            .json(&json!({ "cause": "total_permanent_disability" }))
+            .send()
+            .await?,
+        "saveCause",
+    )
+    .await?;
     let payment = json!({
         "bank_code": "014", "account_number": "1234567890", "account_holder": m.full_name.as_str(),
         "email": "peserta@example.com", "whatsapp": "081234567890", "branch": "KC001"
     });
-    ok(http.put(format!("{api}/claim/payment")).header("authorization", &auth).json(&payment).send().await?, "savePayment").await?;
+    ok(
+        http.put(format!("{api}/claim/payment")).header("authorization", &auth).json(&payment).send().await?,
+        "savePayment",
+    )
+    .await?;
     for (i, kind) in kinds.iter().enumerate() {
         let body = if i < big.len() { big[i].clone() } else { small.to_vec() };
-        ok(http.post(format!("{api}/claim/documents/{}", kind.code())).header("authorization", &auth).body(body).send().await?, "upload").await?;
+        ok(
+            http.post(format!("{api}/claim/documents/{}", kind.code()))
+                .header("authorization", &auth)
+                .body(body)
+                .send()
+                .await?,
+            "upload",
+        )
+        .await?;
     }
     let submitted: Value = serde_json::from_slice(
-        &ok(http.post(format!("{api}/claim/submit")).header("authorization", &auth).body("{}").send().await?, "submitClaim").await?,
+        &ok(
+            http.post(format!("{api}/claim/submit")).header("authorization", &auth).body("{}").send().await?,
+            "submitClaim",
+        )
+        .await?,
     )?;
     Ok(submitted["claim_number"].as_str().unwrap_or_default().to_string())
 }
@@ -275,7 +319,11 @@ async fn raw_rates(url: &str, clients: usize) -> anyhow::Result<(f64, f64)> {
                 while t0.elapsed() < duration {
                     let id = next_id.fetch_add(1, Ordering::Relaxed) as i64;
                     let mut tx = pool.begin_with($begin).await?;
-                    sqlx::query("INSERT INTO raw_rate (id, payload) VALUES ($1, $2)").bind(id).bind(&payload).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO raw_rate (id, payload) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(&payload)
+                        .execute(&mut *tx)
+                        .await?;
                     tx.commit().await?;
                     done.fetch_add(1, Ordering::Relaxed);
                 }
@@ -287,7 +335,11 @@ async fn raw_rates(url: &str, clients: usize) -> anyhow::Result<(f64, f64)> {
             let rate = done.load(Ordering::Relaxed) as f64 / t0.elapsed().as_secs_f64();
             let mut tx = pool.begin_with($begin).await?;
             for id in next_id.load(Ordering::Relaxed) as i64..=ROWS {
-                sqlx::query("INSERT INTO raw_rate (id, payload) VALUES ($1, $2)").bind(id).bind(&payload).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO raw_rate (id, payload) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(&payload)
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
             rate
@@ -304,7 +356,10 @@ async fn raw_rates(url: &str, clients: usize) -> anyhow::Result<(f64, f64)> {
                     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(w as u64);
                     while t0.elapsed() < duration {
                         let id: i64 = rng.gen_range(1..=ROWS);
-                        let _: (String,) = sqlx::query_as("SELECT payload FROM raw_rate WHERE id = $1").bind(id).fetch_one(pool).await?;
+                        let _: (String,) = sqlx::query_as("SELECT payload FROM raw_rate WHERE id = $1")
+                            .bind(id)
+                            .fetch_one(pool)
+                            .await?;
                         done.fetch_add(1, Ordering::Relaxed);
                     }
                     anyhow::Ok(())

@@ -211,7 +211,13 @@ impl ClaimService {
         max_upload_bytes: usize,
         limits: RateLimits,
     ) -> ClaimService {
-        ClaimService { store, documents, rules: EligibilityRules::default(), max_upload_bytes, limiter: Limiter::new(limits) }
+        ClaimService {
+            store,
+            documents,
+            rules: EligibilityRules::default(),
+            max_upload_bytes,
+            limiter: Limiter::new(limits),
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -610,22 +616,17 @@ impl ClaimService {
         if !self.limiter.tracking(number.as_str(), client) {
             return Err(ClaimError::RateLimited);
         }
-        let claim = self.store.claim_by_number(&number).await?.ok_or(ClaimError::NotFound)?;
-        if self.store.member_birth_date(&claim.kpj).await? != Some(birth) {
+        let t = self.store.tracking(&number).await?.ok_or(ClaimError::NotFound)?;
+        if t.birth_date != birth {
             return Err(ClaimError::NotFound);
         }
-        let (_, events) = self.store.claim_history(&claim.id).await?;
-        let branch = match &claim.application.branch {
-            Some(code) => self.store.branch(code.as_str()).await?,
-            None => None,
-        };
         Ok(Tracking {
             number,
-            state: claim.lifecycle.state,
-            cause: claim.application.cause,
-            time_zone: branch.as_ref().map_or_else(|| "Asia/Jakarta".to_string(), |b| b.time_zone.clone()),
-            branch_name: branch.map(|b| b.name.as_str().to_string()),
-            events: events.into_iter().map(|e| TrackedEvent { at: e.at, to: e.to, reason: e.reason }).collect(),
+            state: t.state,
+            cause: t.cause,
+            time_zone: t.time_zone.unwrap_or_else(|| "Asia/Jakarta".to_string()),
+            branch_name: t.branch_name,
+            events: t.events.into_iter().map(|(at, to, reason)| TrackedEvent { at, to, reason }).collect(),
         })
     }
 }

@@ -29,7 +29,12 @@ pub struct RateLimits {
 
 impl Default for RateLimits {
     fn default() -> Self {
-        RateLimits { identity_per_person: 5, identity_per_client: 60, tracking_per_number: 10, tracking_per_client: 120 }
+        RateLimits {
+            identity_per_person: 5,
+            identity_per_client: 60,
+            tracking_per_number: 10,
+            tracking_per_client: 120,
+        }
     }
 }
 

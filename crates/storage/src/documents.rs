@@ -15,26 +15,41 @@ use crate::{Result, StorageError};
 pub struct DocumentStore {
     store: Arc<dyn ObjectStore>,
     keys: Arc<KeyRing>,
+    /// For a local folder: fsync each stored file and its folder before acknowledging
+    /// (object_store's local backend renames into place but does not sync).
+    local_root: Option<std::path::PathBuf>,
 }
 
 const CONTEXT: &str = "documents";
 
 impl DocumentStore {
     pub fn new(store: Arc<dyn ObjectStore>, keys: Arc<KeyRing>) -> DocumentStore {
-        DocumentStore { store, keys }
+        DocumentStore { store, keys, local_root: None }
     }
 
     /// A folder on this machine (created if missing).
     pub fn local(dir: &std::path::Path, keys: Arc<KeyRing>) -> Result<DocumentStore> {
         std::fs::create_dir_all(dir).map_err(|e| StorageError::Corrupt(format!("document folder: {e}")))?;
         let fs = LocalFileSystem::new_with_prefix(dir)?;
-        Ok(DocumentStore::new(Arc::new(fs), keys))
+        Ok(DocumentStore { local_root: Some(dir.to_path_buf()), ..DocumentStore::new(Arc::new(fs), keys) })
     }
 
     /// Stores `bytes` under `key` (a server-made name such as `claims/<id>/<uuid>`).
     pub async fn put(&self, key: &str, bytes: &[u8]) -> Result<()> {
         let sealed = self.keys.seal(&format!("{CONTEXT}/{key}"), bytes);
         self.store.put(&ObjectPath::from(key), PutPayload::from(Bytes::from(sealed))).await?;
+        if let Some(root) = &self.local_root {
+            let file = root.join(key);
+            tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+                std::fs::File::open(&file)?.sync_all()?;
+                if let Some(dir) = file.parent() {
+                    std::fs::File::open(dir)?.sync_all()?;
+                }
+                Ok(())
+            })
+            .await
+            .map_err(std::io::Error::other)??;
+        }
         Ok(())
     }
 

@@ -51,6 +51,8 @@ pub enum StorageError {
     Documents(#[from] object_store::Error),
     #[error("unsupported database URL (use sqlite://FILE or postgres://…)")]
     UnsupportedUrl,
+    #[error("document folder: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +138,20 @@ pub struct DocumentMeta {
     pub size_bytes: i64,
     pub sha256: Vec<u8>,
     pub created_at: Timestamp,
+}
+
+/// What tracking shows of a submitted claim, read in one query without unsealing anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackingRecord {
+    pub state: lapak_domain::lifecycle::ClaimState,
+    pub cause: Option<lapak_domain::cause::ClaimCause>,
+    /// The holder's birth date, to check against what the person typed.
+    pub birth_date: jiff::civil::Date,
+    /// The branch's IANA zone, when a branch was chosen.
+    pub time_zone: Option<String>,
+    pub branch_name: Option<String>,
+    /// (when, to which state, reason) in order.
+    pub events: Vec<(Timestamp, lapak_domain::lifecycle::ClaimState, Option<String>)>,
 }
 
 /// Everything a submission changes, written in one transaction.
@@ -234,6 +250,7 @@ pub trait Store: Send + Sync {
     async fn open_claim(&self, kpj: &Kpj) -> Result<Option<ClaimRecord>>;
     async fn claim_by_resume_token(&self, token_hash: &[u8]) -> Result<Option<ClaimRecord>>;
     async fn claim_by_number(&self, number: &ClaimNumber) -> Result<Option<ClaimRecord>>;
+    async fn tracking(&self, number: &ClaimNumber) -> Result<Option<TrackingRecord>>;
     /// Replaces the resume link (a participant who starts again gets a new one).
     async fn set_resume_token(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&OutboxMessage>) -> Result<()>;
     /// Saves the answers; only while the participant may still change them (draft, or

@@ -298,6 +298,32 @@ macro_rules! impl_store {
                 row.map(|r| self.claim_row(r)).transpose()
             }
 
+            async fn tracking(&self, number: &lapak_domain::claim_number::ClaimNumber) -> $crate::Result<Option<$crate::TrackingRecord>> {
+                use sqlx::Row;
+                let rows = sqlx::query("SELECT c.state, c.cause, m.birth_date, b.time_zone, b.name, e.at, e.to_state, e.reason \
+                    FROM claims c JOIN members m ON m.kpj = c.kpj LEFT JOIN branches b ON b.code = c.branch_code \
+                    LEFT JOIN claim_events e ON e.claim_id = c.id WHERE c.claim_number = $1 ORDER BY e.id")
+                    .bind(number.as_str()).fetch_all(&self.read).await?;
+                let Some(first) = rows.first() else { return Ok(None) };
+                let state = |s: &str| lapak_domain::lifecycle::ClaimState::parse(s).ok_or_else(|| $crate::rows::corrupt("state"));
+                let cause: Option<String> = first.try_get(1)?;
+                let mut record = $crate::TrackingRecord {
+                    state: state(&first.try_get::<String, _>(0)?)?,
+                    cause: cause.as_deref().and_then(lapak_domain::cause::ClaimCause::parse),
+                    birth_date: $crate::rows::date(&first.try_get::<String, _>(2)?)?,
+                    time_zone: first.try_get(3)?,
+                    branch_name: first.try_get(4)?,
+                    events: Vec::with_capacity(rows.len()),
+                };
+                for r in &rows {
+                    let at: Option<i64> = r.try_get(5)?;
+                    if let Some(at) = at {
+                        record.events.push(($crate::from_micros(at)?, state(&r.try_get::<String, _>(6)?)?, r.try_get(7)?));
+                    }
+                }
+                Ok(Some(record))
+            }
+
             async fn set_resume_token(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_write().await?;
