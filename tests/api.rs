@@ -8,11 +8,7 @@ const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer\n%%EOF\n";
 
 async fn spawn_app() -> (String, TestStore) {
     let t = seeded().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let documents = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
-    let app = lapak_web::router(t.store.clone(), documents, &lapak_web::Limits::default());
-    tokio::spawn(lapak_web::serve(listener, app, std::future::pending()));
+    let addr = serve(&t).await;
     (format!("http://{addr}/api/v1"), t)
 }
 

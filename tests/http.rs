@@ -5,11 +5,7 @@ use std::net::SocketAddr;
 
 async fn spawn_app() -> (SocketAddr, TestStore) {
     let t = test_store().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let documents = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
-    let app = lapak_web::router(t.store.clone(), documents, &lapak_web::Limits::default());
-    tokio::spawn(lapak_web::serve(listener, app, std::future::pending()));
+    let addr = serve(&t).await;
     (addr, t)
 }
 

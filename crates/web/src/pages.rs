@@ -83,6 +83,7 @@ struct MessagePage<'a> {
     body: String,
 }
 
+/// Gives page structs (with `lang` and `state`) the `tr(key)` their templates call.
 macro_rules! translated {
     ($($page:ident),*) => {$(
         impl $page<'_> {
@@ -92,6 +93,7 @@ macro_rules! translated {
         }
     )*};
 }
+pub(crate) use translated;
 translated!(HomePage, MessagePage);
 
 pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {

@@ -215,12 +215,40 @@ pub struct FormPage<'a> {
     state: &'a AppState,
     title: String,
     lead: Option<String>,
-    back: Option<String>,
     action: &'static str,
     button: String,
     fields: Vec<Field>,
     errors: Vec<(String, String)>,
     decision: Option<DecisionView>,
+}
+
+impl<'a> FormPage<'a> {
+    /// A form page with no errors yet.
+    fn new(
+        state: &'a AppState,
+        lang: Lang,
+        title: String,
+        action: &'static str,
+        button: &str,
+        fields: Vec<Field>,
+    ) -> FormPage<'a> {
+        FormPage {
+            button: state.i18n.t(lang, button),
+            lang,
+            state,
+            title,
+            lead: None,
+            action,
+            fields,
+            errors: Vec::new(),
+            decision: None,
+        }
+    }
+
+    fn lead(mut self, key: &str) -> FormPage<'a> {
+        self.lead = Some(self.state.i18n.t(self.lang, key));
+        self
+    }
 }
 
 #[derive(Template)]
@@ -296,16 +324,7 @@ struct TrackPage<'a> {
     events: Vec<(String, String, String)>,
 }
 
-macro_rules! translated {
-    ($($page:ident),*) => {$(
-        impl $page<'_> {
-            fn tr(&self, key: &str) -> String {
-                self.state.i18n.t(self.lang, key)
-            }
-        }
-    )*};
-}
-translated!(FormPage, TasksPage, DocumentsPage, ReviewPage, DonePage, ReceiptPage, TrackPage);
+crate::pages::translated!(FormPage, TasksPage, DocumentsPage, ReviewPage, DonePage, ReceiptPage, TrackPage);
 
 /// Field errors as (field, message) pairs for the summary, and set on the fields.
 fn apply_errors(i18n: &I18n, lang: Lang, fields: &mut [Field], errors: &[FieldError]) -> Vec<(String, String)> {
@@ -337,36 +356,30 @@ fn client_ip(addr: SocketAddr) -> std::net::IpAddr {
 // ---------- identity ----------
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct IdentityForm {
-    #[serde(default)]
     nik: String,
-    #[serde(default)]
     kpj: String,
-    #[serde(default)]
     full_name: String,
-    #[serde(default)]
     birth_date: String,
 }
 
 fn identity_page<'a>(state: &'a AppState, lang: Lang, form: &IdentityForm) -> FormPage<'a> {
     let i = &state.i18n;
-    FormPage {
-        lang,
+    FormPage::new(
         state,
-        title: i.t(lang, "identity-title"),
-        lead: Some(i.t(lang, "identity-lead")),
-        back: None,
-        action: "/klaim/identitas",
-        button: i.t(lang, "continue"),
-        fields: vec![
+        lang,
+        i.t(lang, "identity-title"),
+        "/klaim/identitas",
+        "continue",
+        vec![
             Field::text(i, lang, "nik", &form.nik).hint(i, lang, "hint-nik").mode("numeric", "off"),
             Field::text(i, lang, "kpj", &form.kpj).hint(i, lang, "hint-kpj").mode("numeric", "off"),
             Field::text(i, lang, "full_name", &form.full_name).mode("text", "name"),
             Field::text(i, lang, "birth_date", &form.birth_date).hint(i, lang, "hint-date").mode("numeric", "bday"),
         ],
-        errors: Vec::new(),
-        decision: None,
-    }
+    )
+    .lead("identity-lead")
 }
 
 /// `/klaim`: the task list when a draft is open, else the identity question.
@@ -487,10 +500,9 @@ fn tasks(state: &AppState, pl: &PageLang, draft: &Draft) -> Response {
 // ---------- cause ----------
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CauseForm {
-    #[serde(default)]
     cause: String,
-    #[serde(default)]
     last_working_day: String,
 }
 
@@ -498,23 +510,19 @@ fn cause_page<'a>(state: &'a AppState, lang: Lang, form: &CauseForm) -> FormPage
     let i = &state.i18n;
     let causes =
         ClaimCause::ALL.iter().map(|c| (c.code().to_string(), i.t(lang, &format!("cause-{}", c.code())))).collect();
-    FormPage {
-        lang,
+    FormPage::new(
         state,
-        title: i.t(lang, "cause-title"),
-        lead: None,
-        back: None,
-        action: "/klaim/sebab",
-        button: i.t(lang, "continue"),
-        fields: vec![
+        lang,
+        i.t(lang, "cause-title"),
+        "/klaim/sebab",
+        "continue",
+        vec![
             Field::text(i, lang, "cause", &form.cause).choices("radio", causes),
             Field::text(i, lang, "last_working_day", &form.last_working_day)
                 .hint(i, lang, "hint-last_working_day")
                 .mode("numeric", "off"),
         ],
-        errors: Vec::new(),
-        decision: None,
-    }
+    )
 }
 
 fn date_text(d: Option<Date>) -> String {
@@ -581,17 +589,10 @@ pub async fn cause_result(
     };
     let Some(decision) = &draft.decision else { return see_other("/klaim/sebab") };
     let i = &state.i18n;
+    let title = i.t(pl.lang, &format!("cause-{}", draft.claim.application.cause.map_or("resignation", |c| c.code())));
     let page = FormPage {
-        lang: pl.lang,
-        state: &state,
-        title: i.t(pl.lang, &format!("cause-{}", draft.claim.application.cause.map_or("resignation", |c| c.code()))),
-        lead: None,
-        back: None,
-        action: "/klaim/lanjut",
-        button: i.t(pl.lang, "continue"),
-        fields: Vec::new(),
-        errors: Vec::new(),
         decision: Some(decision_view(i, pl.lang, decision)),
+        ..FormPage::new(&state, pl.lang, title, "/klaim/lanjut", "continue", Vec::new())
     };
     pl.respond(StatusCode::OK, page)
 }
@@ -604,20 +605,14 @@ pub async fn next_task() -> Response {
 // ---------- payment ----------
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PaymentForm {
-    #[serde(default)]
     bank_code: String,
-    #[serde(default)]
     account_number: String,
-    #[serde(default)]
     account_holder: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     whatsapp: String,
-    #[serde(default)]
     npwp: String,
-    #[serde(default)]
     branch: String,
 }
 
@@ -642,15 +637,13 @@ async fn payment_page<'a>(state: &'a AppState, lang: Lang, form: &PaymentForm, n
     } else {
         npwp = npwp.hint(i, lang, "hint-npwp");
     }
-    FormPage {
-        lang,
+    FormPage::new(
         state,
-        title: i.t(lang, "payment-title"),
-        lead: Some(i.t(lang, "payment-lead")),
-        back: None,
-        action: "/klaim/pembayaran",
-        button: i.t(lang, "continue"),
-        fields: vec![
+        lang,
+        i.t(lang, "payment-title"),
+        "/klaim/pembayaran",
+        "continue",
+        vec![
             Field::text(i, lang, "bank_code", &form.bank_code).choices("select", banks),
             Field::text(i, lang, "account_number", &form.account_number).mode("numeric", "off"),
             Field::text(i, lang, "account_holder", &form.account_holder)
@@ -661,9 +654,8 @@ async fn payment_page<'a>(state: &'a AppState, lang: Lang, form: &PaymentForm, n
             npwp,
             Field::text(i, lang, "branch", &form.branch).choices("select", branches),
         ],
-        errors: Vec::new(),
-        decision: None,
-    }
+    )
+    .lead("payment-lead")
 }
 
 pub async fn payment_form(
@@ -993,30 +985,26 @@ pub fn local_time(lang: Lang, at: jiff::Timestamp, zone: &str) -> String {
 // ---------- tracking ----------
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct TrackForm {
-    #[serde(default)]
     claim_number: String,
-    #[serde(default)]
     birth_date: String,
 }
 
 fn track_form_page<'a>(state: &'a AppState, lang: Lang, form: &TrackForm) -> FormPage<'a> {
     let i = &state.i18n;
-    FormPage {
-        lang,
+    FormPage::new(
         state,
-        title: i.t(lang, "track-title"),
-        lead: Some(i.t(lang, "track-lead")),
-        back: None,
-        action: "/lacak",
-        button: i.t(lang, "track-button"),
-        fields: vec![
+        lang,
+        i.t(lang, "track-title"),
+        "/lacak",
+        "track-button",
+        vec![
             Field::text(i, lang, "claim_number", &form.claim_number).hint(i, lang, "hint-claim_number"),
             Field::text(i, lang, "birth_date", &form.birth_date).hint(i, lang, "hint-date").mode("numeric", "bday"),
         ],
-        errors: Vec::new(),
-        decision: None,
-    }
+    )
+    .lead("track-lead")
 }
 
 pub async fn track_form(
