@@ -144,3 +144,26 @@ async fn the_first_page_in_english() {
     assert!(body.contains("Who are you?"));
     assert!(body.contains("Date of birth"));
 }
+
+#[tokio::test]
+async fn the_resume_cookie_is_secure_when_served_over_https() {
+    let t = seeded().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let documents = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
+    let limits = lapak_web::Limits { secure_cookies: true, ..Default::default() };
+    tokio::spawn(lapak_web::serve(
+        listener,
+        lapak_web::router(t.store.clone(), documents, &limits),
+        std::future::pending(),
+    ));
+    let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let right = [("nik", NIK_SITI), ("kpj", "12345678901"), ("full_name", "Siti Aminah"), ("birth_date", "15/05/1990")];
+    let res = c.post(format!("http://{addr}/klaim/identitas")).form(&right).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("lapak_klaim=") && cookie.contains("HttpOnly") && cookie.ends_with("; Secure"),
+        "{cookie}"
+    );
+}

@@ -235,6 +235,7 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
     let limits = lapak_web::Limits {
         max_upload_bytes: config.max_upload_bytes,
         max_body_bytes: config.max_upload_bytes + 1024 * 1024,
+        secure_cookies: config.public_url.starts_with("https://"),
         ..lapak_web::Limits::default()
     };
     let mailer = match &config.smtp_url {

@@ -26,6 +26,8 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// A request that takes longer is answered 503.
     pub request_timeout: Duration,
+    /// Mark cookies `Secure` (set when the public address is https://).
+    pub secure_cookies: bool,
     /// Guessing limits (identity checks, tracking lookups), per minute.
     pub rate_limits: lapak_claims::RateLimits,
     /// Requests handled at once; more are refused at once with 503 and `Retry-After`
@@ -40,6 +42,7 @@ impl Default for Limits {
             max_body_bytes: 7 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             rate_limits: lapak_claims::RateLimits::default(),
+            secure_cookies: false,
             max_in_flight: 1024,
         }
     }
@@ -50,11 +53,12 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub claims: ClaimService,
     pub i18n: I18n,
+    pub secure_cookies: bool,
 }
 
 pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) -> Router {
     let claims = ClaimService::with_limits(store.clone(), documents, limits.max_upload_bytes, limits.rate_limits);
-    let state = Arc::new(AppState { store, claims, i18n: I18n::load() });
+    let state = Arc::new(AppState { store, claims, i18n: I18n::load(), secure_cookies: limits.secure_cookies });
     let app = Router::new()
         .route("/", get(pages::home))
         .route("/klaim", get(participant::start))

@@ -38,8 +38,10 @@ fn resume_token(headers: &HeaderMap) -> Option<String> {
         .filter(|t| !t.is_empty() && t.len() <= 128)
 }
 
-fn set_cookie(token: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!("{COOKIE}={token}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax"))
+/// The resume cookie; `Secure` when Lapak is served over HTTPS (ASVS 3.4.1).
+fn set_cookie(state: &AppState, token: &str) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{COOKIE}={token}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax{secure}"))
         .expect("ascii token")
 }
 
@@ -419,7 +421,7 @@ pub async fn identity_submit(
     match state.claims.start(&input, client_ip(addr), lang.code()).await {
         Ok(started) => {
             let mut res = see_other("/klaim");
-            res.headers_mut().insert(header::SET_COOKIE, set_cookie(&started.resume_token));
+            res.headers_mut().insert(header::SET_COOKIE, set_cookie(&state, &started.resume_token));
             res
         }
         Err(e) => {
@@ -449,7 +451,7 @@ pub async fn resume_link(State(state): State<Arc<AppState>>, Path(token): Path<S
     match state.claims.resume(&token).await {
         Ok(_) => {
             let mut res = see_other("/klaim");
-            res.headers_mut().insert(header::SET_COOKIE, set_cookie(&token));
+            res.headers_mut().insert(header::SET_COOKIE, set_cookie(&state, &token));
             res
         }
         Err(_) => see_other("/klaim/identitas"),
