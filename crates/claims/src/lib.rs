@@ -553,6 +553,9 @@ impl ClaimService {
                 ))
             }
         };
+        // The documents are flushed to disk before the submission that refers to them is.
+        let keys: Vec<String> = draft.documents.iter().map(|d| d.object_key.clone()).collect();
+        self.documents.sync(&keys).await?;
         let action = if draft.claim.lifecycle.state == ClaimState::Draft { Action::Submit } else { Action::Resubmit };
         let event: ClaimEvent = draft
             .claim

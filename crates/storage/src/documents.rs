@@ -15,8 +15,8 @@ use crate::{Result, StorageError};
 pub struct DocumentStore {
     store: Arc<dyn ObjectStore>,
     keys: Arc<KeyRing>,
-    /// For a local folder: fsync each stored file and its folder before acknowledging
-    /// (object_store's local backend renames into place but does not sync).
+    /// For a local folder, where [`DocumentStore::sync`] fsyncs (object_store's local
+    /// backend renames files into place but does not sync them).
     local_root: Option<std::path::PathBuf>,
 }
 
@@ -38,18 +38,30 @@ impl DocumentStore {
     pub async fn put(&self, key: &str, bytes: &[u8]) -> Result<()> {
         let sealed = self.keys.seal(&format!("{CONTEXT}/{key}"), bytes);
         self.store.put(&ObjectPath::from(key), PutPayload::from(Bytes::from(sealed))).await?;
-        if let Some(root) = &self.local_root {
-            let file = root.join(key);
-            tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-                std::fs::File::open(&file)?.sync_all()?;
+        Ok(())
+    }
+
+    /// Makes stored documents durable across power loss (fsync of each file and of the
+    /// folders holding them), before a submission that refers to them is acknowledged.
+    /// A document that is missing fails the call.
+    pub async fn sync(&self, keys: &[String]) -> Result<()> {
+        let Some(root) = self.local_root.clone() else { return Ok(()) };
+        let files: Vec<std::path::PathBuf> = keys.iter().map(|k| root.join(k)).collect();
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            let mut folders = std::collections::BTreeSet::new();
+            for file in &files {
+                std::fs::File::open(file)?.sync_all()?;
                 if let Some(dir) = file.parent() {
-                    std::fs::File::open(dir)?.sync_all()?;
+                    folders.insert(dir.to_path_buf());
                 }
-                Ok(())
-            })
-            .await
-            .map_err(std::io::Error::other)??;
-        }
+            }
+            for dir in folders {
+                std::fs::File::open(dir)?.sync_all()?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(std::io::Error::other)??;
         Ok(())
     }
 

@@ -209,6 +209,10 @@ pub enum AuditCheck {
 }
 
 /// Everything Lapak keeps in its database.
+///
+/// Durability: the steps of a draft claim (create, answers, documents, resume link) survive
+/// a crash of the process but are flushed to disk by the next durable commit; everything
+/// else, above all a submission, is durable across power loss when the call returns.
 #[async_trait]
 pub trait Store: Send + Sync {
     fn engine(&self) -> Engine;

@@ -33,6 +33,12 @@ impl PostgresStore {
         Ok(self.write.begin().await?)
     }
 
+    /// A draft step: committed without waiting for the WAL flush (`synchronous_commit=off`
+    /// for this transaction only). A later durable commit waits for a flush that includes it.
+    pub(crate) async fn begin_draft(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.write.begin_with("BEGIN; SET LOCAL synchronous_commit = off").await?)
+    }
+
     pub async fn close(&self) {
         self.write.close().await;
     }

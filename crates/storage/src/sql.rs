@@ -252,7 +252,7 @@ macro_rules! impl_store {
 
             async fn create_claim(&self, c: &$crate::NewClaim, outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
                 let at = $crate::micros(c.created_at);
-                let mut tx = self.begin_write().await?;
+                let mut tx = self.begin_draft().await?;
                 let result = sqlx::query("INSERT INTO claims (id, kpj, state, version, resume_token_hash, created_at, updated_at) \
                     VALUES ($1, $2, 'draft', 0, $3, $4, $4)")
                     .bind(&c.id).bind(c.kpj.as_str()).bind(c.resume_token_hash.clone()).bind(at)
@@ -326,7 +326,7 @@ macro_rules! impl_store {
 
             async fn set_resume_token(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
                 let at = $crate::micros(jiff::Timestamp::now());
-                let mut tx = self.begin_write().await?;
+                let mut tx = self.begin_draft().await?;
                 let done = sqlx::query("UPDATE claims SET resume_token_hash = $1, updated_at = $2 WHERE id = $3")
                     .bind(token_hash.to_vec()).bind(at).bind(claim_id).execute(&mut *tx).await?;
                 if done.rows_affected() != 1 {
@@ -340,7 +340,7 @@ macro_rules! impl_store {
             async fn save_application(&self, claim_id: &str, application: &lapak_domain::application::Application) -> $crate::Result<()> {
                 let sealed = self.keys.seal_str("claims.application", &serde_json::to_string(application).expect("serialisable"));
                 let at = $crate::micros(jiff::Timestamp::now());
-                let mut tx = self.begin_write().await?;
+                let mut tx = self.begin_draft().await?;
                 let done = sqlx::query("UPDATE claims SET application_sealed = $1, updated_at = $2, version = version + 1 \
                     WHERE id = $3 AND state IN ('draft', 'needs_documents')")
                     .bind(sealed).bind(at).bind(claim_id).execute(&mut *tx).await?;
@@ -352,7 +352,7 @@ macro_rules! impl_store {
             }
 
             async fn add_document(&self, d: &$crate::DocumentMeta) -> $crate::Result<()> {
-                let mut tx = self.begin_write().await?;
+                let mut tx = self.begin_draft().await?;
                 let state: Option<String> = sqlx::query_scalar(concat!("SELECT state FROM claims WHERE id = $1", $lock_rows))
                     .bind(&d.claim_id).fetch_optional(&mut *tx).await?;
                 match state.as_deref() {
@@ -370,7 +370,7 @@ macro_rules! impl_store {
             }
 
             async fn remove_document(&self, claim_id: &str, document_id: &str) -> $crate::Result<Option<$crate::DocumentMeta>> {
-                let mut tx = self.begin_write().await?;
+                let mut tx = self.begin_draft().await?;
                 let row = sqlx::query(&format!("DELETE FROM documents WHERE claim_id = $1 AND id = $2 \
                     AND claim_id IN (SELECT id FROM claims WHERE state IN ('draft', 'needs_documents')) RETURNING {}", $crate::sql::DOCUMENT_COLUMNS))
                     .bind(claim_id).bind(document_id).fetch_optional(&mut *tx).await?;
