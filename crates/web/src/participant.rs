@@ -458,10 +458,19 @@ pub async fn resume_link(State(state): State<Arc<AppState>>, Path(token): Path<S
     }
 }
 
-/// The open draft, or a redirect to the start.
-async fn current(state: &AppState, headers: &HeaderMap) -> Result<Draft, Response> {
-    let token = resume_token(headers).ok_or_else(|| see_other("/klaim/identitas"))?;
-    state.claims.resume(&token).await.map_err(|_| see_other("/klaim/identitas"))
+/// The draft the resume cookie opens; without one, a redirect to the start.
+pub struct CurrentDraft(Draft);
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for CurrentDraft {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Response> {
+        let token = resume_token(&parts.headers).ok_or_else(|| see_other("/klaim/identitas"))?;
+        state.claims.resume(&token).await.map(CurrentDraft).map_err(|_| see_other("/klaim/identitas"))
+    }
 }
 
 fn tasks(state: &AppState, pl: &PageLang, draft: &Draft) -> Response {
@@ -534,13 +543,10 @@ fn date_text(d: Option<Date>) -> String {
 pub async fn cause_form(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
     Query(q): Query<LangQuery>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &q);
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     let a = &draft.claim.application;
     let form = CauseForm {
         cause: a.cause.map(|c| c.code().to_string()).unwrap_or_default(),
@@ -554,13 +560,10 @@ pub async fn cause_form(
 pub async fn cause_submit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
     Form(form): Form<CauseForm>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     match state.claims.save_cause(&draft, &form.cause, &form.last_working_day).await {
         // Show the decision with the estimate before moving on.
         Ok(_) => see_other("/klaim/sebab/hasil"),
@@ -582,13 +585,10 @@ pub async fn cause_submit(
 pub async fn cause_result(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
     Query(q): Query<LangQuery>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &q);
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     let Some(decision) = &draft.decision else { return see_other("/klaim/sebab") };
     let i = &state.i18n;
     let title = i.t(pl.lang, &format!("cause-{}", draft.claim.application.cause.map_or("resignation", |c| c.code())));
@@ -663,13 +663,10 @@ async fn payment_page<'a>(state: &'a AppState, lang: Lang, form: &PaymentForm, n
 pub async fn payment_form(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
     Query(q): Query<LangQuery>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &q);
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     let a = &draft.claim.application;
     let form = PaymentForm {
         bank_code: a.bank_account.as_ref().map(|b| b.bank_code().to_string()).unwrap_or_default(),
@@ -692,13 +689,10 @@ pub async fn payment_form(
 pub async fn payment_submit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
     Form(form): Form<PaymentForm>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     let input = PaymentInput {
         bank_code: form.bank_code.clone(),
         account_number: form.account_number.clone(),
@@ -766,13 +760,10 @@ fn documents_page<'a>(
 pub async fn documents_form(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
     Query(q): Query<LangQuery>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &q);
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     if draft.claim.application.cause.is_none() {
         return see_other("/klaim/sebab");
     }
@@ -782,13 +773,10 @@ pub async fn documents_form(
 pub async fn documents_upload(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
     mut multipart: Multipart,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     let mut kind = String::new();
     let mut bytes = Vec::new();
     let mut too_large = false;
@@ -834,13 +822,9 @@ pub async fn documents_upload(
 
 pub async fn documents_remove(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
     Path(id): Path<String>,
 ) -> Response {
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     let _ = state.claims.remove_document(&draft, &id).await;
     see_other("/klaim/dokumen")
 }
@@ -906,21 +890,22 @@ fn review_page<'a>(state: &'a AppState, lang: Lang, draft: &Draft, errors: Vec<(
     }
 }
 
-pub async fn review(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+pub async fn review(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
+    Query(q): Query<LangQuery>,
+) -> Response {
     let pl = PageLang::resolve(&headers, &q);
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     pl.respond(StatusCode::OK, review_page(&state, pl.lang, &draft, Vec::new()))
 }
 
-pub async fn submit(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
+) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     match state.claims.submit(&draft, pl.lang.code(), None).await {
         Ok(_) => see_other("/klaim/selesai"),
         Err(e) => {
@@ -930,12 +915,13 @@ pub async fn submit(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
     }
 }
 
-pub async fn done(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+pub async fn done(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
+    Query(q): Query<LangQuery>,
+) -> Response {
     let pl = PageLang::resolve(&headers, &q);
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     match &draft.claim.number {
         Some(n) => pl.respond(StatusCode::OK, DonePage { lang: pl.lang, state: &state, number: n.to_string() }),
         None => see_other("/klaim"),
@@ -949,12 +935,13 @@ fn qr_svg_base64(text: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(svg)
 }
 
-pub async fn receipt(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+pub async fn receipt(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    CurrentDraft(draft): CurrentDraft,
+    Query(q): Query<LangQuery>,
+) -> Response {
     let pl = PageLang::resolve(&headers, &q);
-    let draft = match current(&state, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     let Some(number) = &draft.claim.number else { return see_other("/klaim") };
     let i = &state.i18n;
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
