@@ -19,11 +19,8 @@ impl FreshDatabase {
             let mut c = sqlx::PgConnection::connect(configured).await.context("connect to PostgreSQL")?;
             sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c).await?;
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut c).await?;
-            let base = configured.split('?').next().unwrap_or(configured);
-            let host_start = base.find("://").map_or(0, |i| i + 3);
-            let host_end = base[host_start..].find('/').map_or(base.len(), |i| host_start + i);
             Ok(FreshDatabase {
-                url: format!("{}/{name}", &base[..host_end]),
+                url: lapak_storage::postgres_url_for_database(configured, &name),
                 admin: Some((configured.to_string(), name)),
                 file: None,
             })

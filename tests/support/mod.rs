@@ -39,21 +39,10 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
                 .await
                 .unwrap_or_else(|e| panic!("LAPAK_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
-            with_database(&admin, &name)
+            lapak_storage::postgres_url_for_database(&admin, &name)
         }
         None => format!("sqlite://{}", dir.join("lapak.db").display()),
     }
-}
-
-/// `admin` with its database name replaced by `name`.
-fn with_database(admin: &str, name: &str) -> String {
-    let (base, query) = match admin.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (admin, String::new()),
-    };
-    let host_start = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[host_start..].find('/').map_or(base.len(), |i| host_start + i);
-    format!("{}/{name}{query}", &base[..host_end])
 }
 
 pub async fn test_store() -> TestStore {

@@ -88,15 +88,6 @@ pub struct UpsertOutcome {
     pub refused: Vec<(usize, RowConflict)>,
 }
 
-impl UpsertOutcome {
-    pub fn absorb(&mut self, other: UpsertOutcome, offset: usize) {
-        self.inserted += other.inserted;
-        self.updated += other.updated;
-        self.unchanged += other.unchanged;
-        self.refused.extend(other.refused.into_iter().map(|(i, c)| (i + offset, c)));
-    }
-}
-
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RegistryCounts {
     pub branches: i64,
@@ -304,10 +295,33 @@ pub async fn open(url: &str, keys: Arc<KeyRing>) -> Result<Arc<dyn Store>> {
     }
 }
 
+/// A PostgreSQL URL naming another database on the same server (tests and benchmarks make
+/// a database of their own next to the configured one).
+pub fn postgres_url_for_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let host_start = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[host_start..].find('/').map_or(base.len(), |i| host_start + i);
+    format!("{}/{database}{query}", &base[..host_end])
+}
+
 pub(crate) fn micros(t: Timestamp) -> i64 {
     t.as_microsecond()
 }
 
 pub(crate) fn from_micros(v: i64) -> Result<Timestamp> {
     Timestamp::from_microsecond(v).map_err(|e| StorageError::Corrupt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn another_database_on_the_same_server() {
+        let f = super::postgres_url_for_database;
+        assert_eq!(f("postgres://u:p@h:5432/lapak", "t1"), "postgres://u:p@h:5432/t1");
+        assert_eq!(f("postgres://u:p@h/lapak?sslmode=disable", "t1"), "postgres://u:p@h/t1?sslmode=disable");
+        assert_eq!(f("postgres://h", "t1"), "postgres://h/t1");
+    }
 }

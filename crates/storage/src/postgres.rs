@@ -38,10 +38,6 @@ impl PostgresStore {
     pub(crate) async fn begin_draft(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
         Ok(self.write.begin_with("BEGIN; SET LOCAL synchronous_commit = off").await?)
     }
-
-    pub async fn close(&self) {
-        self.write.close().await;
-    }
 }
 
 crate::sql::impl_store!(

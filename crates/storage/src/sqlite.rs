@@ -3,7 +3,7 @@
 //! the pool is cheaper than busy retries) and a few readers.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +14,6 @@ pub struct SqliteStore {
     pub(crate) write: SqlitePool,
     pub(crate) read: SqlitePool,
     pub(crate) keys: Arc<KeyRing>,
-    path: PathBuf,
 }
 
 impl SqliteStore {
@@ -33,13 +32,9 @@ impl SqliteStore {
             .pragma("temp_store", "memory");
         let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         let read = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        let store = SqliteStore { write, read, keys, path: path.to_path_buf() };
+        let store = SqliteStore { write, read, keys };
         store.run_migrations().await?;
         Ok(store)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     pub(crate) async fn run_migrations(&self) -> Result<()> {
@@ -61,18 +56,6 @@ impl SqliteStore {
     /// a submission acknowledged after its draft steps carries them all.
     pub(crate) async fn begin_draft(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.write.begin_with("PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE").await?)
-    }
-
-    /// Copies the WAL into the main file (used by tests that read the raw files, and on
-    /// shutdown).
-    pub async fn checkpoint(&self) -> Result<()> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.write).await?;
-        Ok(())
-    }
-
-    pub async fn close(&self) {
-        self.read.close().await;
-        self.write.close().await;
     }
 }
 

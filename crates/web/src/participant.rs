@@ -247,6 +247,22 @@ impl<'a> FormPage<'a> {
         }
     }
 
+    /// Shows a service error on the page (at its fields, in the summary, or as the
+    /// eligibility decision) and returns the status to answer with.
+    fn show_error(&mut self, e: &ClaimError) -> StatusCode {
+        let (i, lang) = (&self.state.i18n, self.lang);
+        match e {
+            ClaimError::Fields(errors) => self.errors = apply_errors(i, lang, &mut self.fields, errors),
+            ClaimError::NotEligible(d) => self.decision = Some(decision_view(i, lang, d)),
+            other => self.errors = general(i, lang, other),
+        }
+        match e {
+            ClaimError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ClaimError::NotFound => StatusCode::NOT_FOUND,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
     fn lead(mut self, key: &str) -> FormPage<'a> {
         self.lead = Some(self.state.i18n.t(self.lang, key));
         self
@@ -426,20 +442,7 @@ pub async fn identity_submit(
         }
         Err(e) => {
             let mut page = identity_page(&state, lang, &form);
-            let status = match &e {
-                ClaimError::Fields(errors) => {
-                    page.errors = apply_errors(&state.i18n, lang, &mut page.fields, errors);
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
-                ClaimError::RateLimited => {
-                    page.errors = general(&state.i18n, lang, &e);
-                    StatusCode::TOO_MANY_REQUESTS
-                }
-                _ => {
-                    page.errors = general(&state.i18n, lang, &e);
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
-            };
+            let status = page.show_error(&e);
             pl.respond(status, page)
         }
     }
@@ -488,9 +491,9 @@ fn tasks(state: &AppState, pl: &PageLang, draft: &Draft) -> Response {
             (false, false) => (i.t(lang, "status-cannot"), "cannot"),
         }
     };
-    let docs_done = a.cause.is_some()
-        && lapak_domain::documents::missing_documents(a.cause.unwrap(), draft.npwp_needed(), &draft.uploaded_kinds())
-            .is_empty();
+    let docs_done = a.cause.is_some_and(|c| {
+        lapak_domain::documents::missing_documents(c, draft.npwp_needed(), &draft.uploaded_kinds()).is_empty()
+    });
     let rows = [
         ("task-identity", None, true, true),
         ("task-cause", Some("/klaim/sebab"), a.cause_done(), true),
@@ -569,14 +572,8 @@ pub async fn cause_submit(
         Ok(_) => see_other("/klaim/sebab/hasil"),
         Err(e) => {
             let mut page = cause_page(&state, pl.lang, &form);
-            match &e {
-                ClaimError::Fields(errors) => {
-                    page.errors = apply_errors(&state.i18n, pl.lang, &mut page.fields, errors)
-                }
-                ClaimError::NotEligible(d) => page.decision = Some(decision_view(&state.i18n, pl.lang, d)),
-                _ => page.errors = general(&state.i18n, pl.lang, &e),
-            }
-            pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page)
+            let status = page.show_error(&e);
+            pl.respond(status, page)
         }
     }
 }
@@ -706,11 +703,8 @@ pub async fn payment_submit(
         Ok(()) => see_other("/klaim"),
         Err(e) => {
             let mut page = payment_page(&state, pl.lang, &form, draft.npwp_needed()).await;
-            page.errors = match &e {
-                ClaimError::Fields(errors) => apply_errors(&state.i18n, pl.lang, &mut page.fields, errors),
-                _ => general(&state.i18n, pl.lang, &e),
-            };
-            pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page)
+            let status = page.show_error(&e);
+            pl.respond(status, page)
         }
     }
 }
@@ -1040,20 +1034,7 @@ pub async fn track_submit(
         }
         Err(e) => {
             let mut page = track_form_page(&state, lang, &form);
-            let status = match &e {
-                ClaimError::Fields(errors) => {
-                    page.errors = apply_errors(i, lang, &mut page.fields, errors);
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
-                ClaimError::RateLimited => {
-                    page.errors = general(i, lang, &e);
-                    StatusCode::TOO_MANY_REQUESTS
-                }
-                _ => {
-                    page.errors = general(i, lang, &e);
-                    StatusCode::NOT_FOUND
-                }
-            };
+            let status = page.show_error(&e);
             pl.respond(status, page)
         }
     }
