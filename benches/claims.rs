@@ -374,7 +374,8 @@ async fn raw_rates(url: &str, clients: usize) -> anyhow::Result<(f64, f64)> {
         }};
     }
     if url.starts_with("postgres") {
-        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(32).connect(url).await?;
+        let pool =
+            sqlx::postgres::PgPoolOptions::new().max_connections(32).test_before_acquire(false).connect(url).await?;
         let i = inserts!(pool, "BEGIN");
         Ok((i, selects!(pool)))
     } else {
@@ -384,9 +385,14 @@ async fn raw_rates(url: &str, clients: usize) -> anyhow::Result<(f64, f64)> {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(15));
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
+            .await?;
         let i = inserts!(writer, "BEGIN IMMEDIATE");
-        let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let readers =
+            SqlitePoolOptions::new().max_connections(4).test_before_acquire(false).connect_with(options).await?;
         Ok((i, selects!(readers)))
     }
 }

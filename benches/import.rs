@@ -204,7 +204,8 @@ async fn raw_insert_rate(url: &str, rows: u32) -> anyhow::Result<f64> {
         }};
     }
     if url.starts_with("postgres") {
-        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(url).await?;
+        let pool =
+            sqlx::postgres::PgPoolOptions::new().max_connections(1).test_before_acquire(false).connect(url).await?;
         Ok(measure!(pool, sqlx::Postgres, DDL, "BEGIN"))
     } else {
         use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -213,7 +214,11 @@ async fn raw_insert_rate(url: &str, rows: u32) -> anyhow::Result<f64> {
             .filename(path)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full);
-        let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options)
+            .await?;
         let ddl = DDL.replace("BYTEA", "BLOB");
         Ok(measure!(pool, sqlx::Sqlite, ddl.as_str(), "BEGIN IMMEDIATE"))
     }

@@ -296,12 +296,21 @@ async fn a_draft_keeps_its_answers_sealed_and_is_found_by_its_resume_link() {
         ..Default::default()
     };
     t.store.save_application("c-6", &application).await.unwrap();
-    let found = t.store.claim_by_resume_token(b"c-6").await.unwrap().unwrap();
-    assert_eq!(found.application, application);
+    let found = t.store.draft_by_resume_token(b"c-6").await.unwrap().unwrap();
+    assert_eq!(found.claim.application, application);
+    assert_eq!(found.member.kpj.as_str(), "12345678901");
+    assert!(found.documents.is_empty());
+    t.store.add_document(&document("c-6", "d-2", DocumentKind::Ektp)).await.unwrap();
+    t.store.add_document(&document("c-6", "d-1", DocumentKind::FamilyCard)).await.unwrap();
+    let found = t.store.draft_by_resume_token(b"c-6").await.unwrap().unwrap();
+    let ids: Vec<_> = found.documents.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["d-2", "d-1"], "in upload order");
+    assert_eq!(found.documents[1].kind, DocumentKind::FamilyCard);
+    assert_eq!(found.documents[1].object_key, "claims/c-6/d-1");
     assert_eq!(t.store.open_claim(&Kpj::parse("12345678901").unwrap()).await.unwrap().unwrap().id, "c-6");
     t.store.set_resume_token("c-6", b"new-token", None).await.unwrap();
-    assert!(t.store.claim_by_resume_token(b"c-6").await.unwrap().is_none());
-    assert_eq!(t.store.claim_by_resume_token(b"new-token").await.unwrap().unwrap().id, "c-6");
+    assert!(t.store.draft_by_resume_token(b"c-6").await.unwrap().is_none());
+    assert_eq!(t.store.draft_by_resume_token(b"new-token").await.unwrap().unwrap().claim.id, "c-6");
     let dump = sqlx_dump(&t.url).await;
     assert!(!dump.contains("9876543210"));
     assert!(!dump.contains("siti.aminah"));
@@ -337,6 +346,8 @@ async fn documents_can_be_replaced_until_submission_then_the_claim_is_frozen() {
     let number = ClaimNumber::from_random(12345);
     let s = Submission {
         claim_id: "c-7".into(),
+        version: 0,
+        application: Application::default(),
         number: number.clone(),
         event: submit,
         benefit: lapak_domain::tax::benefit(ClaimCause::Layoff, Rupiah::new(60_000_000).unwrap()),

@@ -20,7 +20,7 @@ use lapak_domain::member::{BranchCode, Member, Name, NameError};
 use lapak_domain::upload::{inspect, UploadError};
 use lapak_domain::{Email, Kpj, MobileNumber, Nik, Npwp};
 use lapak_storage::{
-    ClaimRecord, DocumentMeta, DocumentStore, NewClaim, OutboxMessage, StorageError, Store, Submission,
+    ClaimRecord, DocumentMeta, DocumentStore, DraftRecord, NewClaim, OutboxMessage, StorageError, Store, Submission,
 };
 use rand::RngCore;
 use serde::Serialize;
@@ -325,13 +325,8 @@ impl ClaimService {
 
     /// The draft a resume secret opens.
     pub async fn resume(&self, token: &str) -> Result<Draft> {
-        let claim = self.store.claim_by_resume_token(&token_hash(token)).await?.ok_or(ClaimError::NotFound)?;
-        self.draft(claim).await
-    }
-
-    async fn draft(&self, claim: ClaimRecord) -> Result<Draft> {
-        let member = self.store.member_by_kpj(&claim.kpj).await?.ok_or(ClaimError::NotFound)?;
-        let documents = self.store.documents(&claim.id).await?;
+        let DraftRecord { claim, member, documents } =
+            self.store.draft_by_resume_token(&token_hash(token)).await?.ok_or(ClaimError::NotFound)?;
         let decision = match claim.application.cause {
             Some(cause) => Some(self.decide(&member, cause, claim.application.last_working_day).await?),
             None => None,
@@ -580,6 +575,8 @@ impl ClaimService {
             });
             let submission = Submission {
                 claim_id: draft.claim.id.clone(),
+                version: draft.claim.version,
+                application: draft.claim.application.clone(),
                 number: number.clone(),
                 event: event.clone(),
                 benefit,

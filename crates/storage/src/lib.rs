@@ -116,6 +116,16 @@ pub struct ClaimRecord {
     pub application: Application,
     pub created_at: Timestamp,
     pub submitted_at: Option<Timestamp>,
+    /// Bumped by every change; writes that build on what was read check it.
+    pub version: i64,
+}
+
+/// A claim with its member and documents, as one step of the journey needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftRecord {
+    pub claim: ClaimRecord,
+    pub member: lapak_domain::member::Member,
+    pub documents: Vec<DocumentMeta>,
 }
 
 /// An uploaded document's metadata; the bytes are in the [`DocumentStore`].
@@ -149,6 +159,10 @@ pub struct TrackingRecord {
 #[derive(Debug, Clone)]
 pub struct Submission {
     pub claim_id: String,
+    /// The version the answers were read at: the submission is refused if the claim
+    /// changed since.
+    pub version: i64,
+    pub application: Application,
     pub number: ClaimNumber,
     /// Draft → Submitted (or NeedsDocuments → Submitted).
     pub event: ClaimEvent,
@@ -243,7 +257,9 @@ pub trait Store: Send + Sync {
     async fn partial_claims(&self, kpj: &Kpj) -> Result<i64>;
     /// The KPJ's claim that is not yet finished, if any.
     async fn open_claim(&self, kpj: &Kpj) -> Result<Option<ClaimRecord>>;
-    async fn claim_by_resume_token(&self, token_hash: &[u8]) -> Result<Option<ClaimRecord>>;
+    /// The claim a resume secret opens, with its member and documents, in one query (every
+    /// step of the participant's journey starts here).
+    async fn draft_by_resume_token(&self, token_hash: &[u8]) -> Result<Option<DraftRecord>>;
     async fn claim_by_number(&self, number: &ClaimNumber) -> Result<Option<ClaimRecord>>;
     async fn tracking(&self, number: &ClaimNumber) -> Result<Option<TrackingRecord>>;
     /// Replaces the resume link (a participant who starts again gets a new one).

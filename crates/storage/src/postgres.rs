@@ -1,7 +1,10 @@
 //! The PostgreSQL engine, for when one machine is not enough. Default `synchronous_commit`
-//! (on): a reported commit is on disk.
+//! (on): a reported commit is on disk. Draft steps go through a second pool whose sessions
+//! run with `synchronous_commit=off`: committed without waiting for the WAL flush; a later
+//! durable commit waits for a flush that includes them.
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,14 +15,28 @@ pub struct PostgresStore {
     pub(crate) write: PgPool,
     /// The same pool: PostgreSQL needs no separate readers.
     pub(crate) read: PgPool,
+    /// Sessions with `synchronous_commit=off`, for draft steps.
+    pub(crate) draft: PgPool,
     pub(crate) keys: Arc<KeyRing>,
 }
 
 impl PostgresStore {
     pub async fn connect(url: &str, keys: Arc<KeyRing>) -> Result<PostgresStore> {
-        let pool =
-            PgPoolOptions::new().max_connections(32).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
-        let store = PostgresStore { write: pool.clone(), read: pool, keys };
+        // No ping before each use (sqlx's default): it is a round trip to the server per
+        // statement. A connection the server dropped fails one statement and is discarded.
+        let pool = PgPoolOptions::new()
+            .max_connections(32)
+            .test_before_acquire(false)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        let relaxed = PgConnectOptions::from_str(url)?.options([("synchronous_commit", "off")]);
+        let draft = PgPoolOptions::new()
+            .max_connections(16)
+            .test_before_acquire(false)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_lazy_with(relaxed);
+        let store = PostgresStore { write: pool.clone(), read: pool, draft, keys };
         store.run_migrations().await?;
         Ok(store)
     }
@@ -33,10 +50,14 @@ impl PostgresStore {
         Ok(self.write.begin().await?)
     }
 
-    /// A draft step: committed without waiting for the WAL flush (`synchronous_commit=off`
-    /// for this transaction only). A later durable commit waits for a flush that includes it.
+    /// A draft step's transaction, on the relaxed pool.
     pub(crate) async fn begin_draft(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
-        Ok(self.write.begin_with("BEGIN; SET LOCAL synchronous_commit = off").await?)
+        Ok(self.draft.begin().await?)
+    }
+
+    /// Commits on the default pool are durable when they return.
+    pub(crate) async fn durable(&self) -> Result<()> {
+        Ok(())
     }
 }
 

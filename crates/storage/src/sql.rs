@@ -9,7 +9,7 @@
 pub(crate) const CHUNK: usize = 1_000;
 
 pub(crate) const CLAIM_COLUMNS: &str =
-    "id, claim_number, kpj, state, verified_by, application_sealed, created_at, submitted_at";
+    "id, claim_number, kpj, state, verified_by, application_sealed, created_at, submitted_at, version";
 
 pub(crate) const DOCUMENT_COLUMNS: &str =
     "id, claim_id, kind, object_key, content_type, size_bytes, sha256, created_at";
@@ -17,6 +17,16 @@ pub(crate) const DOCUMENT_COLUMNS: &str =
 pub(crate) const MEMBER_COLUMNS: &str = "kpj, nik_index, nik_sealed, full_name_sealed, birth_date, sex, \
     mother_name_sealed, npp, membership_start, stopped_working_on, jht_balance, email_sealed, phone_sealed, \
     fingerprint, updated_at";
+
+/// `cols` with each column qualified by `table`.
+pub(crate) fn prefixed(table: &str, cols: &str) -> String {
+    cols.split(',').map(|c| format!("{table}.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
+
+/// How many columns `cols` lists.
+pub(crate) fn width(cols: &str) -> usize {
+    cols.split(',').count()
+}
 
 macro_rules! impl_store {
     ($store:ty, $db:ty, $engine:expr, lock_rows = $lock_rows:literal, skip_locked = $skip_locked:literal) => {
@@ -75,6 +85,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
+                self.durable().await?;
                 Ok(())
             }
 
@@ -108,6 +119,7 @@ macro_rules! impl_store {
                     qb.build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
+                self.durable().await?;
                 Ok(out)
             }
 
@@ -139,6 +151,7 @@ macro_rules! impl_store {
                     qb.build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
+                self.durable().await?;
                 Ok(out)
             }
 
@@ -177,6 +190,7 @@ macro_rules! impl_store {
                     qb.build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
+                self.durable().await?;
                 Ok(out)
             }
 
@@ -231,7 +245,7 @@ macro_rules! impl_store {
                     .bind(index).fetch_all(&self.read).await?;
                 let mut out = Vec::with_capacity(rows.len());
                 for r in rows {
-                    let m = Self::member_row(r)?.open(&self.keys)?;
+                    let m = Self::member_row(&r, 0)?.open(&self.keys)?;
                     // The index could collide in theory; the sealed NIK is the truth.
                     if m.nik == *nik { out.push(m); }
                 }
@@ -241,7 +255,7 @@ macro_rules! impl_store {
             async fn member_by_kpj(&self, kpj: &lapak_domain::Kpj) -> $crate::Result<Option<lapak_domain::member::Member>> {
                 let row = sqlx::query(&format!("SELECT {} FROM members WHERE kpj = $1", $crate::sql::MEMBER_COLUMNS))
                     .bind(kpj.as_str()).fetch_optional(&self.read).await?;
-                row.map(|r| Self::member_row(r)?.open(&self.keys)).transpose()
+                row.map(|r| Self::member_row(&r, 0)?.open(&self.keys)).transpose()
             }
 
             async fn member_birth_date(&self, kpj: &lapak_domain::Kpj) -> $crate::Result<Option<jiff::civil::Date>> {
@@ -271,7 +285,7 @@ macro_rules! impl_store {
             async fn claim(&self, claim_id: &str) -> $crate::Result<Option<$crate::ClaimRecord>> {
                 let row = sqlx::query(&format!("SELECT {} FROM claims WHERE id = $1", $crate::sql::CLAIM_COLUMNS))
                     .bind(claim_id).fetch_optional(&self.read).await?;
-                row.map(|r| self.claim_row(r)).transpose()
+                row.map(|r| self.claim_row(&r, 0)).transpose()
             }
 
             async fn partial_claims(&self, kpj: &lapak_domain::Kpj) -> $crate::Result<i64> {
@@ -283,19 +297,36 @@ macro_rules! impl_store {
             async fn open_claim(&self, kpj: &lapak_domain::Kpj) -> $crate::Result<Option<$crate::ClaimRecord>> {
                 let row = sqlx::query(&format!("SELECT {} FROM claims WHERE kpj = $1 AND state NOT IN ('paid', 'rejected', 'cancelled')", $crate::sql::CLAIM_COLUMNS))
                     .bind(kpj.as_str()).fetch_optional(&self.read).await?;
-                row.map(|r| self.claim_row(r)).transpose()
+                row.map(|r| self.claim_row(&r, 0)).transpose()
             }
 
-            async fn claim_by_resume_token(&self, token_hash: &[u8]) -> $crate::Result<Option<$crate::ClaimRecord>> {
-                let row = sqlx::query(&format!("SELECT {} FROM claims WHERE resume_token_hash = $1", $crate::sql::CLAIM_COLUMNS))
-                    .bind(token_hash.to_vec()).fetch_optional(&self.read).await?;
-                row.map(|r| self.claim_row(r)).transpose()
+            async fn draft_by_resume_token(&self, token_hash: &[u8]) -> $crate::Result<Option<$crate::DraftRecord>> {
+                use sqlx::Row;
+                static QUERY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!(
+                    "SELECT {}, {}, {} FROM claims c JOIN members m ON m.kpj = c.kpj \
+                     LEFT JOIN documents d ON d.claim_id = c.id WHERE c.resume_token_hash = $1 ORDER BY d.created_at, d.id",
+                    $crate::sql::prefixed("c", $crate::sql::CLAIM_COLUMNS),
+                    $crate::sql::prefixed("m", $crate::sql::MEMBER_COLUMNS),
+                    $crate::sql::prefixed("d", $crate::sql::DOCUMENT_COLUMNS),
+                ));
+                let rows = sqlx::query(QUERY.as_str()).bind(token_hash.to_vec()).fetch_all(&self.read).await?;
+                let Some(first) = rows.first() else { return Ok(None) };
+                let (claims, members) = ($crate::sql::width($crate::sql::CLAIM_COLUMNS), $crate::sql::width($crate::sql::MEMBER_COLUMNS));
+                let claim = self.claim_row(first, 0)?;
+                let member = Self::member_row(first, claims)?.open(&self.keys)?;
+                let mut documents = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    if r.try_get::<Option<String>, _>(claims + members)?.is_some() {
+                        documents.push(Self::document_row(r, claims + members)?);
+                    }
+                }
+                Ok(Some($crate::DraftRecord { claim, member, documents }))
             }
 
             async fn claim_by_number(&self, number: &lapak_domain::claim_number::ClaimNumber) -> $crate::Result<Option<$crate::ClaimRecord>> {
                 let row = sqlx::query(&format!("SELECT {} FROM claims WHERE claim_number = $1", $crate::sql::CLAIM_COLUMNS))
                     .bind(number.as_str()).fetch_optional(&self.read).await?;
-                row.map(|r| self.claim_row(r)).transpose()
+                row.map(|r| self.claim_row(&r, 0)).transpose()
             }
 
             async fn tracking(&self, number: &lapak_domain::claim_number::ClaimNumber) -> $crate::Result<Option<$crate::TrackingRecord>> {
@@ -340,33 +371,30 @@ macro_rules! impl_store {
             async fn save_application(&self, claim_id: &str, application: &lapak_domain::application::Application) -> $crate::Result<()> {
                 let sealed = self.keys.seal_str("claims.application", &serde_json::to_string(application).expect("serialisable"));
                 let at = $crate::micros(jiff::Timestamp::now());
-                let mut tx = self.begin_draft().await?;
+                // One statement, its own transaction: a draft step is one hand-off to the engine.
                 let done = sqlx::query("UPDATE claims SET application_sealed = $1, updated_at = $2, version = version + 1 \
                     WHERE id = $3 AND state IN ('draft', 'needs_documents')")
-                    .bind(sealed).bind(at).bind(claim_id).execute(&mut *tx).await?;
+                    .bind(sealed).bind(at).bind(claim_id).execute(&self.draft).await?;
                 if done.rows_affected() != 1 {
                     return Err($crate::StorageError::Conflict("the claim can no longer be changed".into()));
                 }
-                tx.commit().await?;
                 Ok(())
             }
 
             async fn add_document(&self, d: &$crate::DocumentMeta) -> $crate::Result<()> {
-                let mut tx = self.begin_draft().await?;
-                let state: Option<String> = sqlx::query_scalar(concat!("SELECT state FROM claims WHERE id = $1", $lock_rows))
-                    .bind(&d.claim_id).fetch_optional(&mut *tx).await?;
-                match state.as_deref() {
-                    None => return Err($crate::StorageError::NotFound),
-                    Some("draft" | "needs_documents") => {}
-                    Some(_) => return Err($crate::StorageError::Conflict("the claim can no longer be changed".into())),
-                }
-                sqlx::query("INSERT INTO documents (id, claim_id, kind, object_key, content_type, size_bytes, sha256, created_at) \
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                let done = sqlx::query(concat!("INSERT INTO documents (id, claim_id, kind, object_key, content_type, size_bytes, sha256, created_at) \
+                    SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS \
+                    (SELECT 1 FROM claims WHERE id = $2 AND state IN ('draft', 'needs_documents')", $lock_rows, ")"))
                     .bind(&d.id).bind(&d.claim_id).bind(d.kind.code()).bind(&d.object_key).bind(&d.content_type)
                     .bind(d.size_bytes).bind(d.sha256.clone()).bind($crate::micros(d.created_at))
-                    .execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(())
+                    .execute(&self.draft).await?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                match self.claim(&d.claim_id).await? {
+                    None => Err($crate::StorageError::NotFound),
+                    Some(_) => Err($crate::StorageError::Conflict("the claim can no longer be changed".into())),
+                }
             }
 
             async fn remove_document(&self, claim_id: &str, document_id: &str) -> $crate::Result<Option<$crate::DocumentMeta>> {
@@ -375,36 +403,24 @@ macro_rules! impl_store {
                     AND claim_id IN (SELECT id FROM claims WHERE state IN ('draft', 'needs_documents')) RETURNING {}", $crate::sql::DOCUMENT_COLUMNS))
                     .bind(claim_id).bind(document_id).fetch_optional(&mut *tx).await?;
                 tx.commit().await?;
-                row.map(Self::document_row).transpose()
+                row.map(|r| Self::document_row(&r, 0)).transpose()
             }
 
             async fn documents(&self, claim_id: &str) -> $crate::Result<Vec<$crate::DocumentMeta>> {
                 let rows = sqlx::query(&format!("SELECT {} FROM documents WHERE claim_id = $1 ORDER BY created_at, id", $crate::sql::DOCUMENT_COLUMNS))
                     .bind(claim_id).fetch_all(&self.read).await?;
-                rows.into_iter().map(Self::document_row).collect()
+                rows.iter().map(|r| Self::document_row(r, 0)).collect()
             }
 
             async fn submit_claim(&self, s: &$crate::Submission) -> $crate::Result<()> {
-                use sqlx::Row;
                 let at = $crate::micros(s.event.at);
                 let mut tx = self.begin_write().await?;
-                let row = sqlx::query(concat!("SELECT state, version, application_sealed FROM claims WHERE id = $1", $lock_rows))
-                    .bind(&s.claim_id).fetch_optional(&mut *tx).await?.ok_or($crate::StorageError::NotFound)?;
-                let state: String = row.try_get(0)?;
-                let version: i64 = row.try_get(1)?;
-                let sealed: Option<Vec<u8>> = row.try_get(2)?;
-                if state != s.event.from.code() {
-                    return Err($crate::StorageError::Conflict("the claim moved on".into()));
-                }
-                let application: lapak_domain::application::Application = match sealed {
-                    Some(v) => serde_json::from_str(&self.keys.open_string("claims.application", &v)?).map_err(|_| $crate::rows::corrupt("application"))?,
-                    None => Default::default(),
-                };
+                let application = &s.application;
                 let seal = |ctx: &str, v: Option<&str>| v.map(|v| self.keys.seal_str(ctx, v));
                 let updated = sqlx::query("UPDATE claims SET claim_number = COALESCE(claim_number, $1), state = $2, cause = $3, \
                     branch_code = $4, last_working_day = $5, gross = $6, tax = $7, bank_code = $8, bank_account_sealed = $9, \
                     email_sealed = $10, phone_sealed = $11, npwp_sealed = $12, submitted_at = $13, updated_at = $13, \
-                    version = version + 1 WHERE id = $14 AND version = $15")
+                    version = version + 1 WHERE id = $14 AND version = $15 AND state = $16")
                     .bind(s.number.as_str()).bind(s.event.to.code()).bind(application.cause.map(|c| c.code()))
                     .bind(application.branch.as_ref().map(|b| b.as_str().to_string()))
                     .bind(application.last_working_day.map(|d| d.to_string()))
@@ -414,7 +430,7 @@ macro_rules! impl_store {
                     .bind(seal("claims.email", application.email.as_ref().map(|e| e.as_str())))
                     .bind(seal("claims.phone", application.whatsapp.as_ref().map(|p| p.as_str())))
                     .bind(seal("claims.npwp", application.npwp.as_ref().map(|n| n.as_str())))
-                    .bind(at).bind(&s.claim_id).bind(version)
+                    .bind(at).bind(&s.claim_id).bind(s.version).bind(s.event.from.code())
                     .execute(&mut *tx).await;
                 match updated {
                     Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -438,6 +454,7 @@ macro_rules! impl_store {
                     }
                 }
                 tx.commit().await?;
+                self.durable().await?;
                 Ok(())
             }
 
@@ -477,6 +494,7 @@ macro_rules! impl_store {
                 Self::insert_event(&mut tx, claim_id, event).await?;
                 Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 tx.commit().await?;
+                self.durable().await?;
                 Ok(())
             }
 
@@ -513,6 +531,7 @@ macro_rules! impl_store {
                     .bind(now + lease_micros).bind(now).bind(limit)
                     .fetch_all(&mut *tx).await?;
                 tx.commit().await?;
+                self.durable().await?;
                 let mut items = rows.into_iter().map(|r| -> $crate::Result<$crate::OutboxItem> {
                     let sealed: Vec<u8> = r.try_get(2)?;
                     Ok($crate::OutboxItem { id: r.try_get(0)?, kind: r.try_get(1)?, payload: self.keys.open_string("outbox.payload", &sealed)?, attempts: r.try_get(3)? })
@@ -526,6 +545,7 @@ macro_rules! impl_store {
                 sqlx::query("UPDATE outbox SET delivered_at = $1, lease_until = NULL, last_error = NULL WHERE id = $2")
                     .bind($crate::micros(at)).bind(id).execute(&mut *tx).await?;
                 tx.commit().await?;
+                self.durable().await?;
                 Ok(())
             }
 
@@ -534,6 +554,7 @@ macro_rules! impl_store {
                 sqlx::query("UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3")
                     .bind($crate::micros(retry_at)).bind(error).bind(id).execute(&mut *tx).await?;
                 tx.commit().await?;
+                self.durable().await?;
                 Ok(())
             }
 
@@ -554,6 +575,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx).await?;
                 sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(hash).execute(&mut *tx).await?;
                 tx.commit().await?;
+                self.durable().await?;
                 Ok(seq)
             }
 
@@ -606,52 +628,53 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            fn claim_row(&self, r: <$db as sqlx::Database>::Row) -> $crate::Result<$crate::ClaimRecord> {
+            fn claim_row(&self, r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<$crate::ClaimRecord> {
                 use sqlx::Row;
-                let sealed: Option<Vec<u8>> = r.try_get(5)?;
+                let sealed: Option<Vec<u8>> = r.try_get(base + 5)?;
                 let application = match sealed {
                     Some(v) => serde_json::from_str(&self.keys.open_string("claims.application", &v)?).map_err(|_| $crate::rows::corrupt("application"))?,
                     None => Default::default(),
                 };
-                let number: Option<String> = r.try_get(1)?;
-                let state: String = r.try_get(3)?;
-                let submitted: Option<i64> = r.try_get(7)?;
+                let number: Option<String> = r.try_get(base + 1)?;
+                let state: String = r.try_get(base + 3)?;
+                let submitted: Option<i64> = r.try_get(base + 7)?;
                 Ok($crate::ClaimRecord {
-                    id: r.try_get(0)?,
+                    id: r.try_get(base + 0)?,
                     number: number.map(|n| lapak_domain::claim_number::ClaimNumber::parse(&n)).transpose().map_err(|_| $crate::rows::corrupt("claim number"))?,
-                    kpj: lapak_domain::Kpj::parse(&r.try_get::<String, _>(2)?).map_err(|_| $crate::rows::corrupt("kpj"))?,
+                    kpj: lapak_domain::Kpj::parse(&r.try_get::<String, _>(base + 2)?).map_err(|_| $crate::rows::corrupt("kpj"))?,
                     lifecycle: lapak_domain::lifecycle::Lifecycle {
                         state: lapak_domain::lifecycle::ClaimState::parse(&state).ok_or_else(|| $crate::rows::corrupt("state"))?,
-                        verified_by: r.try_get(4)?,
+                        verified_by: r.try_get(base + 4)?,
                     },
                     application,
-                    created_at: $crate::from_micros(r.try_get(6)?)?,
+                    created_at: $crate::from_micros(r.try_get(base + 6)?)?,
                     submitted_at: submitted.map($crate::from_micros).transpose()?,
+                    version: r.try_get(base + 8)?,
                 })
             }
 
-            fn document_row(r: <$db as sqlx::Database>::Row) -> $crate::Result<$crate::DocumentMeta> {
+            fn document_row(r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<$crate::DocumentMeta> {
                 use sqlx::Row;
-                let kind: String = r.try_get(2)?;
+                let kind: String = r.try_get(base + 2)?;
                 Ok($crate::DocumentMeta {
-                    id: r.try_get(0)?,
-                    claim_id: r.try_get(1)?,
+                    id: r.try_get(base + 0)?,
+                    claim_id: r.try_get(base + 1)?,
                     kind: lapak_domain::documents::DocumentKind::parse(&kind).ok_or_else(|| $crate::rows::corrupt("document kind"))?,
-                    object_key: r.try_get(3)?,
-                    content_type: r.try_get(4)?,
-                    size_bytes: r.try_get(5)?,
-                    sha256: r.try_get(6)?,
-                    created_at: $crate::from_micros(r.try_get(7)?)?,
+                    object_key: r.try_get(base + 3)?,
+                    content_type: r.try_get(base + 4)?,
+                    size_bytes: r.try_get(base + 5)?,
+                    sha256: r.try_get(base + 6)?,
+                    created_at: $crate::from_micros(r.try_get(base + 7)?)?,
                 })
             }
 
-            fn member_row(r: <$db as sqlx::Database>::Row) -> $crate::Result<$crate::rows::MemberRow> {
+            fn member_row(r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<$crate::rows::MemberRow> {
                 use sqlx::Row;
                 Ok($crate::rows::MemberRow {
-                    kpj: r.try_get(0)?, nik_index: r.try_get(1)?, nik_sealed: r.try_get(2)?, full_name_sealed: r.try_get(3)?,
-                    birth_date: r.try_get(4)?, sex: r.try_get(5)?, mother_name_sealed: r.try_get(6)?, npp: r.try_get(7)?,
-                    membership_start: r.try_get(8)?, stopped_working_on: r.try_get(9)?, jht_balance: r.try_get(10)?,
-                    email_sealed: r.try_get(11)?, phone_sealed: r.try_get(12)?, fingerprint: r.try_get(13)?,
+                    kpj: r.try_get(base + 0)?, nik_index: r.try_get(base + 1)?, nik_sealed: r.try_get(base + 2)?, full_name_sealed: r.try_get(base + 3)?,
+                    birth_date: r.try_get(base + 4)?, sex: r.try_get(base + 5)?, mother_name_sealed: r.try_get(base + 6)?, npp: r.try_get(base + 7)?,
+                    membership_start: r.try_get(base + 8)?, stopped_working_on: r.try_get(base + 9)?, jht_balance: r.try_get(base + 10)?,
+                    email_sealed: r.try_get(base + 11)?, phone_sealed: r.try_get(base + 12)?, fingerprint: r.try_get(base + 13)?,
                 })
             }
         }

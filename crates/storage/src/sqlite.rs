@@ -1,9 +1,17 @@
-//! The SQLite engine: one file, WAL, `synchronous=FULL` so that an acknowledged commit
-//! survives power loss. One writer connection (SQLite has one writer anyway; queuing in
-//! the pool is cheaper than busy retries) and a few readers.
+//! The SQLite engine: one file, WAL. One writer connection (SQLite has one writer anyway;
+//! queuing in the pool is cheaper than busy retries) and a few readers.
+//!
+//! Durability: the connections run at `synchronous=NORMAL`, so a commit reaches the WAL
+//! file (it survives a crash of the process) without an fsync. A commit that acknowledges
+//! something to a person (`begin_write` … `durable`) is followed by an fsync of the WAL,
+//! which makes it, and every commit before it, survive power loss: what
+//! `synchronous=FULL` does, except that the fsync runs off the writer connection and
+//! concurrent commits share one (group commit). Draft steps skip it; the next durable
+//! commit carries them.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,8 +20,11 @@ use crate::Result;
 
 pub struct SqliteStore {
     pub(crate) write: SqlitePool,
+    /// Draft steps write through the writer connection, one statement each when they can.
+    pub(crate) draft: SqlitePool,
     pub(crate) read: SqlitePool,
     pub(crate) keys: Arc<KeyRing>,
+    wal: GroupCommit,
 }
 
 impl SqliteStore {
@@ -23,64 +34,151 @@ impl SqliteStore {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(15))
             // A 16 MiB page cache and in-memory statement journals: bulk upserts into three
             // indexes otherwise spill pages and write sub-journals to disk mid-transaction.
             .pragma("cache_size", "-16384")
             .pragma("temp_store", "memory");
-        let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
-        let read = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        let store = SqliteStore { write, read, keys };
+        // No ping before each use (sqlx's default): a file does not hang up, and the ping is
+        // a round trip to the connection's thread that doubled the cost of every statement.
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
+            .await?;
+        let read = SqlitePoolOptions::new().max_connections(4).test_before_acquire(false).connect_with(options).await?;
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let store = SqliteStore { draft: write.clone(), write, read, keys, wal: GroupCommit::new(PathBuf::from(wal)) };
         store.run_migrations().await?;
+        // The WAL file exists now; make its name in the folder durable once.
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
         Ok(store)
     }
 
     pub(crate) async fn run_migrations(&self) -> Result<()> {
         sqlx::migrate!("./migrations/sqlite").run(&self.write).await?;
-        Ok(())
+        self.durable().await
     }
 
-    /// A transaction whose commit is durable across power loss (`synchronous=FULL`: the WAL
-    /// is fsynced). `BEGIN IMMEDIATE` takes the write lock up front, so a transaction that
-    /// reads before it writes cannot fail half-way on a lock upgrade (another process, e.g.
-    /// an import while the server runs, waits on `busy_timeout` instead).
+    /// A write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so a
+    /// transaction that reads before it writes cannot fail half-way on a lock upgrade
+    /// (another process, e.g. an import while the server runs, waits on `busy_timeout`).
+    /// Call [`SqliteStore::durable`] after its commit before acknowledging it.
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        // The safety level cannot change inside a transaction, so it is set just before.
-        Ok(self.write.begin_with("PRAGMA synchronous = FULL; BEGIN IMMEDIATE").await?)
+        Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    /// A draft step: durable across a crash of the process (the WAL is written) but not
-    /// fsynced. The next durable commit fsyncs the WAL, and with it every step before it, so
-    /// a submission acknowledged after its draft steps carries them all.
+    /// A draft step: the same transaction; it is simply not followed by `durable`.
     pub(crate) async fn begin_draft(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.write.begin_with("PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE").await?)
+        self.begin_write().await
+    }
+
+    /// Returns once every commit made before the call survives power loss.
+    pub(crate) async fn durable(&self) -> Result<()> {
+        self.wal.barrier().await
+    }
+}
+
+/// Group commit over the WAL file, written by hand: SQLite has none, and `synchronous=FULL`
+/// fsyncs on the single writer connection while every other write waits.
+///
+/// Each caller takes a ticket after its commit; an fsync that starts after a ticket was
+/// taken covers that ticket's commit. The caller holding the lock syncs for every ticket
+/// issued up to the moment it starts; callers whose ticket is covered return at once.
+struct GroupCommit {
+    wal: PathBuf,
+    sync: fn(&Path) -> std::io::Result<()>,
+    issued: AtomicU64,
+    synced: tokio::sync::Mutex<u64>,
+    /// fsyncs done, for tests.
+    syncs: AtomicU64,
+}
+
+impl GroupCommit {
+    fn new(wal: PathBuf) -> GroupCommit {
+        GroupCommit {
+            wal,
+            sync: sync_file,
+            issued: AtomicU64::new(0),
+            synced: tokio::sync::Mutex::new(0),
+            syncs: AtomicU64::new(0),
+        }
+    }
+
+    async fn barrier(&self) -> Result<()> {
+        let ticket = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut synced = self.synced.lock().await;
+        if *synced >= ticket {
+            return Ok(());
+        }
+        let upto = self.issued.load(Ordering::SeqCst);
+        let (wal, sync) = (self.wal.clone(), self.sync);
+        tokio::task::spawn_blocking(move || sync(&wal)).await.map_err(std::io::Error::other)??;
+        *synced = upto;
+        self.syncs.fetch_add(1, Ordering::SeqCst);
+        Ok(())
     }
 }
 
 crate::sql::impl_store!(SqliteStore, sqlx::Sqlite, crate::Engine::Sqlite, lock_rows = "", skip_locked = "");
+
+fn sync_file(path: &Path) -> std::io::Result<()> {
+    match std::fs::File::open(path) {
+        Ok(file) => file.sync_data(),
+        // No WAL file: the last connection checkpointed it into the (synced) database.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Store;
 
-    async fn safety_level(store: &SqliteStore) -> i64 {
-        sqlx::query_scalar("PRAGMA synchronous").fetch_one(&store.write).await.unwrap()
-    }
-
-    /// Draft steps commit at NORMAL (no fsync), everything else at FULL; the level is set
-    /// before each transaction, never left over from the previous one.
+    /// Durable writes fsync the WAL, draft steps do not, and concurrent durable writes share
+    /// fsyncs instead of queuing one each.
     #[tokio::test]
-    async fn draft_steps_commit_without_fsync_and_everything_else_with_it() {
+    async fn durable_commits_fsync_the_wal_and_share_it() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("t.db"), Arc::new(KeyRing::generate())).await.unwrap();
+        let level: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&store.write).await.unwrap();
+        assert_eq!(level, 1, "NORMAL: commits reach the WAL, the fsync is ours");
+        let before = store.wal.syncs.load(Ordering::SeqCst);
         store.meta_set("a", "1").await.unwrap();
-        assert_eq!(safety_level(&store).await, 2, "FULL");
+        assert_eq!(store.wal.syncs.load(Ordering::SeqCst), before + 1, "a durable write syncs");
         let _ = store.set_resume_token("no-such-claim", b"x", None).await;
-        assert_eq!(safety_level(&store).await, 1, "NORMAL");
-        store.meta_set("a", "2").await.unwrap();
-        assert_eq!(safety_level(&store).await, 2, "FULL again");
+        assert_eq!(store.wal.syncs.load(Ordering::SeqCst), before + 1, "a draft step does not");
+
+        for i in 0..8 {
+            assert_eq!(store.meta_get("a").await.unwrap().as_deref(), Some("1"), "read {i}");
+        }
+    }
+
+    /// Callers that arrive while an fsync runs share the next one.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_barriers_share_fsyncs() {
+        let mut group = GroupCommit::new(PathBuf::from("unused"));
+        group.sync = |_| {
+            std::thread::sleep(Duration::from_millis(20));
+            Ok(())
+        };
+        let group = Arc::new(group);
+        let callers: Vec<_> = (0..64)
+            .map(|_| {
+                let group = group.clone();
+                tokio::spawn(async move { group.barrier().await })
+            })
+            .collect();
+        for c in callers {
+            c.await.unwrap().unwrap();
+        }
+        let syncs = group.syncs.load(Ordering::SeqCst);
+        assert!((1..=4).contains(&syncs), "64 callers took {syncs} fsyncs");
     }
 }
