@@ -146,13 +146,31 @@ pub struct PaymentInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct EmailMessage {
     pub to: String,
-    /// `resume` or `submitted`.
+    /// `resume`, `submitted` or `scheduled`.
     pub template: String,
     pub lang: String,
     pub name: String,
     /// The resume link's secret, for `resume`.
     pub resume_token: Option<String>,
     pub claim_number: Option<String>,
+    /// For `scheduled`: the appointment.
+    #[serde(default)]
+    pub appointment: Option<AppointmentNote>,
+}
+
+/// An appointment as a message describes it (and its calendar invitation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct AppointmentNote {
+    /// Stable across re-sends: the calendar replaces rather than duplicates.
+    pub uid: String,
+    pub starts_at: jiff::Timestamp,
+    pub ends_at: jiff::Timestamp,
+    /// The branch's IANA zone: the time is written in it.
+    pub time_zone: String,
+    pub mode: lapak_domain::schedule::Mode,
+    pub branch_name: String,
+    /// Video calls: the participant's link.
+    pub link: Option<String>,
 }
 
 pub struct ClaimService {
@@ -295,6 +313,7 @@ impl ClaimService {
                 name: member.full_name.as_str().to_string(),
                 resume_token: Some(resume_token.clone()),
                 claim_number: None,
+                appointment: None,
             };
             OutboxMessage {
                 dedupe_key: format!("resume:{}", URL_SAFE_NO_PAD.encode(&hash[..12])),
@@ -570,6 +589,7 @@ impl ClaimService {
                     name: draft.member.full_name.as_str().into(),
                     resume_token: None,
                     claim_number: Some(number.as_str().into()),
+                    appointment: None,
                 })
                 .expect("serialisable"),
             });

@@ -24,6 +24,12 @@ pub struct Application {
     pub npwp: Option<Npwp>,
     /// The branch that holds the verification interview.
     pub branch: Option<BranchCode>,
+    /// How the participant wants to be served; a video call when not chosen.
+    #[serde(default)]
+    pub service: Option<crate::schedule::Mode>,
+    /// Video calls: any branch's officers may take it (the earliest slot anywhere).
+    #[serde(default)]
+    pub anywhere: bool,
 }
 
 /// A part of the application, as shown in the task list.

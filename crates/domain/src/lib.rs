@@ -18,6 +18,7 @@ pub mod money;
 pub mod nik;
 pub mod reference;
 pub mod region;
+pub mod schedule;
 pub mod tax;
 pub mod upload;
 

@@ -13,6 +13,7 @@ use jiff::ToSpan;
 use lapak_domain::member::{Branch, BranchCode, BranchKind, Company, CompanyScale, Member, Name, ServiceMode};
 use lapak_domain::reference::REGENCIES;
 use lapak_domain::region::Province;
+use lapak_domain::schedule::{Capacity, Mode, ModeSetting, OfficerHours};
 use lapak_domain::{Email, Kpj, MobileNumber, Nik, Npp, Rupiah, Sex};
 use lapak_storage::Store;
 use rand::seq::SliceRandom;
@@ -347,6 +348,11 @@ pub async fn run(store: &dyn Store, seed: u64, members: u32) -> anyhow::Result<(
         load(store, &data).await?;
         store.meta_set("demo", &stamp).await?;
     }
+    if store.capacities().await?.is_empty() {
+        for c in capacities(&data.branches) {
+            store.set_capacity(&c).await.context("loading demo capacity")?;
+        }
+    }
     println!("\nCoba ajukan klaim dengan peserta ini / try a claim with these members:");
     for (id, en, m) in examples(&data, today) {
         println!(
@@ -382,6 +388,59 @@ async fn load(store: &dyn Store, data: &DemoData) -> anyhow::Result<()> {
         data.members.len()
     );
     Ok(())
+}
+
+/// A plausible capacity for every office: video calls all day, One to Many (or a counter
+/// where there are no booths) at the branch, and a collective session at main branches.
+pub fn capacities(branches: &[Branch]) -> Vec<Capacity> {
+    let weekdays = vec![1, 2, 3, 4, 5];
+    let officer = |id: &str, name: &str, mode: Mode, start: &str, end: &str| OfficerHours {
+        id: id.into(),
+        name: name.into(),
+        mode,
+        weekdays: weekdays.clone(),
+        start: start.into(),
+        end: end.into(),
+        absent: vec![],
+    };
+    branches
+        .iter()
+        .filter(|b| b.kind != BranchKind::Kanwil)
+        .map(|b| {
+            let booths = b.booths.clamp(4, 6) as u8;
+            let at_branch = if b.mode == ServiceMode::OneToMany && b.booths >= 4 {
+                (Mode::OneToMany, booths, 30)
+            } else {
+                (Mode::Counter, 1, 20)
+            };
+            let mut modes = vec![
+                ModeSetting { mode: Mode::VideoCall, slot_minutes: 20, seats: 1 },
+                ModeSetting { mode: at_branch.0, slot_minutes: at_branch.2, seats: at_branch.1 },
+            ];
+            let mut officers = vec![
+                officer("v1", "Petugas Video 1", Mode::VideoCall, "08:00", "16:00"),
+                officer("m1", "Petugas Layanan 1", at_branch.0, "08:00", "15:00"),
+            ];
+            if b.kind == BranchKind::Kc {
+                modes.push(ModeSetting { mode: Mode::Collective, slot_minutes: 60, seats: 1 });
+                officers.push(officer("v2", "Petugas Video 2", Mode::VideoCall, "08:00", "16:00"));
+                officers.push(officer("k1", "Petugas Kolektif", Mode::Collective, "13:00", "15:00"));
+            }
+            let needed: u16 = officers
+                .iter()
+                .filter(|o| o.mode.at_branch())
+                .map(|o| modes.iter().find(|m| m.mode == o.mode).map_or(1, |m| u16::from(m.seats)))
+                .sum();
+            Capacity {
+                branch: b.code.as_str().to_string(),
+                time_zone: b.time_zone.clone(),
+                modes,
+                officers,
+                room_capacity: b.room_capacity.max(needed),
+                closed: vec![],
+            }
+        })
+        .collect()
 }
 
 /// The date the demo was first generated on (stored), so regenerating gives the same data.

@@ -19,6 +19,7 @@ use lapak_domain::claim_number::ClaimNumber;
 use lapak_domain::documents::DocumentKind;
 use lapak_domain::lifecycle::{ClaimEvent, Lifecycle};
 use lapak_domain::member::{Branch, Company, Member};
+use lapak_domain::schedule::{Capacity, Mode, Session};
 use lapak_domain::tax::Benefit;
 use lapak_domain::{Kpj, Nik};
 use std::collections::HashSet;
@@ -153,6 +154,47 @@ pub struct TrackingRecord {
     pub branch_name: Option<String>,
     /// (when, to which state, reason) in order.
     pub events: Vec<(Timestamp, lapak_domain::lifecycle::ClaimState, Option<String>)>,
+    pub appointment: Option<AppointmentRecord>,
+}
+
+/// A submitted claim still without an appointment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingClaim {
+    pub claim_id: String,
+    pub number: ClaimNumber,
+    pub branch_code: String,
+    pub mode: Mode,
+    pub anywhere: bool,
+    pub submitted_at: Timestamp,
+    /// For the message that tells the participant (unsealed here).
+    pub email: Option<String>,
+    pub name: String,
+}
+
+/// A seat to book for a claim, with the event and message that go with it.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub claim_id: String,
+    pub session: Session,
+    pub seat: u8,
+    pub event: ClaimEvent,
+    pub outbox: Option<OutboxMessage>,
+}
+
+/// A claim's booked appointment, as the participant sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppointmentRecord {
+    pub session_id: String,
+    pub branch_code: String,
+    pub branch_name: String,
+    pub time_zone: String,
+    pub officer: String,
+    pub mode: Mode,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub seat: u8,
+    /// The video room's name.
+    pub room: String,
 }
 
 /// Everything a submission changes, written in one transaction.
@@ -274,6 +316,19 @@ pub trait Store: Send + Sync {
     /// Submits: number, amounts, state and event, outbox message and idempotency key in
     /// one transaction. A taken claim number is [`StorageError::Conflict`] (draw another).
     async fn submit_claim(&self, submission: &Submission) -> Result<()>;
+
+    // Appointments.
+    /// Saves a branch's capacity (checked by the caller).
+    async fn set_capacity(&self, capacity: &Capacity) -> Result<()>;
+    async fn capacities(&self) -> Result<Vec<Capacity>>;
+    /// Submitted claims without an appointment, oldest submission first.
+    async fn waiting_for_appointment(&self, limit: i64) -> Result<Vec<WaitingClaim>>;
+    /// (session, seat) of every booked seat in sessions starting at or after `from`.
+    async fn booked_seats(&self, from: Timestamp) -> Result<Vec<(String, u8)>>;
+    /// Books every seat and moves every claim Submitted → Scheduled, or nothing: a seat or
+    /// a claim someone else booked first is a `Conflict`.
+    async fn book(&self, bookings: &[NewBooking]) -> Result<()>;
+    async fn appointment(&self, claim_id: &str) -> Result<Option<AppointmentRecord>>;
     /// The claim an Idempotency-Key was used for, with the request hash it was used with.
     async fn idempotent_submission(&self, key: &str) -> Result<Option<(Vec<u8>, String)>>;
     /// Records a lifecycle event: the claim must still be in `event.from` (else

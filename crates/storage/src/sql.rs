@@ -18,6 +18,14 @@ pub(crate) const MEMBER_COLUMNS: &str = "kpj, nik_index, nik_sealed, full_name_s
     mother_name_sealed, npp, membership_start, stopped_working_on, jht_balance, email_sealed, phone_sealed, \
     fingerprint, updated_at";
 
+/// The columns `appointment_row` reads (appointments a, sessions s, branches sb).
+macro_rules! appointment_columns {
+    () => {
+        "s.id, s.branch_code, sb.name, sb.time_zone, s.officer, s.mode, s.starts_at, s.ends_at, a.seat, s.room"
+    };
+}
+pub(crate) use appointment_columns;
+
 /// `cols` with each column qualified by `table`.
 pub(crate) fn prefixed(table: &str, cols: &str) -> String {
     cols.split(',').map(|c| format!("{table}.{}", c.trim())).collect::<Vec<_>>().join(", ")
@@ -331,9 +339,13 @@ macro_rules! impl_store {
 
             async fn tracking(&self, number: &lapak_domain::claim_number::ClaimNumber) -> $crate::Result<Option<$crate::TrackingRecord>> {
                 use sqlx::Row;
-                let rows = sqlx::query("SELECT c.state, c.cause, m.birth_date, b.time_zone, b.name, e.at, e.to_state, e.reason \
+                let rows = sqlx::query(concat!("SELECT c.state, c.cause, m.birth_date, b.time_zone, b.name, e.at, e.to_state, e.reason, ",
+                    $crate::sql::appointment_columns!(), " \
                     FROM claims c JOIN members m ON m.kpj = c.kpj LEFT JOIN branches b ON b.code = c.branch_code \
-                    LEFT JOIN claim_events e ON e.claim_id = c.id WHERE c.claim_number = $1 ORDER BY e.id")
+                    LEFT JOIN claim_events e ON e.claim_id = c.id \
+                    LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
+                    LEFT JOIN sessions s ON s.id = a.session_id LEFT JOIN branches sb ON sb.code = s.branch_code \
+                    WHERE c.claim_number = $1 ORDER BY e.id"))
                     .bind(number.as_str()).fetch_all(&self.read).await?;
                 let Some(first) = rows.first() else { return Ok(None) };
                 let state = |s: &str| lapak_domain::lifecycle::ClaimState::parse(s).ok_or_else(|| $crate::rows::corrupt("state"));
@@ -345,6 +357,7 @@ macro_rules! impl_store {
                     time_zone: first.try_get(3)?,
                     branch_name: first.try_get(4)?,
                     events: Vec::with_capacity(rows.len()),
+                    appointment: Self::appointment_row(first, 8)?,
                 };
                 for r in &rows {
                     let at: Option<i64> = r.try_get(5)?;
@@ -420,7 +433,8 @@ macro_rules! impl_store {
                 let updated = sqlx::query("UPDATE claims SET claim_number = COALESCE(claim_number, $1), state = $2, cause = $3, \
                     branch_code = $4, last_working_day = $5, gross = $6, tax = $7, bank_code = $8, bank_account_sealed = $9, \
                     email_sealed = $10, phone_sealed = $11, npwp_sealed = $12, submitted_at = $13, updated_at = $13, \
-                    version = version + 1 WHERE id = $14 AND version = $15 AND state = $16")
+                    version = version + 1, service_mode = $17, service_anywhere = $18 \
+                    WHERE id = $14 AND version = $15 AND state = $16")
                     .bind(s.number.as_str()).bind(s.event.to.code()).bind(application.cause.map(|c| c.code()))
                     .bind(application.branch.as_ref().map(|b| b.as_str().to_string()))
                     .bind(application.last_working_day.map(|d| d.to_string()))
@@ -431,6 +445,8 @@ macro_rules! impl_store {
                     .bind(seal("claims.phone", application.whatsapp.as_ref().map(|p| p.as_str())))
                     .bind(seal("claims.npwp", application.npwp.as_ref().map(|n| n.as_str())))
                     .bind(at).bind(&s.claim_id).bind(s.version).bind(s.event.from.code())
+                    .bind(application.service.unwrap_or(lapak_domain::schedule::Mode::VideoCall).code())
+                    .bind(application.anywhere)
                     .execute(&mut *tx).await;
                 match updated {
                     Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -456,6 +472,133 @@ macro_rules! impl_store {
                 tx.commit().await?;
                 self.durable().await?;
                 Ok(())
+            }
+
+            async fn set_capacity(&self, c: &lapak_domain::schedule::Capacity) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO branch_capacity (branch_code, config, updated_at) VALUES ($1, $2, $3) \
+                    ON CONFLICT (branch_code) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at")
+                    .bind(&c.branch).bind(serde_json::to_string(c).expect("serialisable"))
+                    .bind($crate::micros(jiff::Timestamp::now()))
+                    .execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(())
+            }
+
+            async fn capacities(&self) -> $crate::Result<Vec<lapak_domain::schedule::Capacity>> {
+                let rows: Vec<String> = sqlx::query_scalar("SELECT config FROM branch_capacity ORDER BY branch_code")
+                    .fetch_all(&self.read).await?;
+                rows.iter().map(|r| serde_json::from_str(r).map_err(|_| $crate::rows::corrupt("capacity"))).collect()
+            }
+
+            async fn waiting_for_appointment(&self, limit: i64) -> $crate::Result<Vec<$crate::WaitingClaim>> {
+                use sqlx::Row;
+                let rows = sqlx::query("SELECT c.id, c.claim_number, c.branch_code, c.service_mode, c.service_anywhere, \
+                    c.submitted_at, c.email_sealed, m.full_name_sealed FROM claims c JOIN members m ON m.kpj = c.kpj \
+                    WHERE c.state = 'submitted' ORDER BY c.submitted_at, c.id LIMIT $1")
+                    .bind(limit).fetch_all(&self.read).await?;
+                rows.iter().map(|r| {
+                    let mode: Option<String> = r.try_get(3)?;
+                    let email: Option<Vec<u8>> = r.try_get(6)?;
+                    let name: Vec<u8> = r.try_get(7)?;
+                    let number: String = r.try_get(1)?;
+                    Ok($crate::WaitingClaim {
+                        claim_id: r.try_get(0)?,
+                        number: lapak_domain::claim_number::ClaimNumber::parse(&number).map_err(|_| $crate::rows::corrupt("claim number"))?,
+                        branch_code: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
+                        mode: mode.as_deref().and_then(lapak_domain::schedule::Mode::parse).unwrap_or(lapak_domain::schedule::Mode::VideoCall),
+                        anywhere: r.try_get(4)?,
+                        submitted_at: $crate::from_micros(r.try_get::<Option<i64>, _>(5)?.unwrap_or_default())?,
+                        email: email.map(|e| self.keys.open_string("claims.email", &e)).transpose()?,
+                        name: self.keys.open_string("members.full_name", &name)?,
+                    })
+                }).collect()
+            }
+
+            async fn booked_seats(&self, from: jiff::Timestamp) -> $crate::Result<Vec<(String, u8)>> {
+                let rows: Vec<(String, i32)> = sqlx::query_as("SELECT a.session_id, a.seat FROM appointments a \
+                    JOIN sessions s ON s.id = a.session_id WHERE a.status = 'booked' AND s.starts_at >= $1")
+                    .bind($crate::micros(from)).fetch_all(&self.read).await?;
+                Ok(rows.into_iter().map(|(s, seat)| (s, seat.clamp(0, 255) as u8)).collect())
+            }
+
+            async fn book(&self, bookings: &[$crate::NewBooking]) -> $crate::Result<()> {
+                use rand::Rng;
+                if bookings.is_empty() {
+                    return Ok(());
+                }
+                let at = $crate::micros(jiff::Timestamp::now());
+                let mut tx = self.begin_write().await?;
+                let mut seen = std::collections::HashSet::new();
+                let sessions: Vec<&lapak_domain::schedule::Session> =
+                    bookings.iter().map(|b| &b.session).filter(|s| seen.insert(s.id.as_str())).collect();
+                for chunk in sessions.chunks($crate::sql::CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO sessions (id, branch_code, officer, mode, starts_at, ends_at, seats, room) ");
+                    qb.push_values(chunk, |mut b, s| {
+                        let room: String = rand::thread_rng().sample_iter(rand::distributions::Alphanumeric).take(20).map(char::from).collect();
+                        b.push_bind(s.id.clone()).push_bind(s.branch.clone()).push_bind(s.officer.clone()).push_bind(s.mode.code())
+                            .push_bind($crate::micros(s.starts_at)).push_bind($crate::micros(s.ends_at)).push_bind(i32::from(s.seats))
+                            .push_bind(format!("lapak-{}", room.to_lowercase()));
+                    });
+                    qb.push(" ON CONFLICT (id) DO NOTHING");
+                    qb.build().execute(&mut *tx).await?;
+                }
+                let conflict = |e: sqlx::Error| match e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => $crate::StorageError::Conflict("seat or claim already booked".into()),
+                    other => other.into(),
+                };
+                for chunk in bookings.chunks($crate::sql::CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO appointments (claim_id, session_id, seat, status, created_at) ");
+                    qb.push_values(chunk, |mut b, x| {
+                        b.push_bind(x.claim_id.clone()).push_bind(x.session.id.clone()).push_bind(i32::from(x.seat))
+                            .push_bind("booked").push_bind(at);
+                    });
+                    qb.build().execute(&mut *tx).await.map_err(conflict)?;
+
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("UPDATE claims SET state = 'scheduled', version = version + 1, updated_at = ");
+                    qb.push_bind(at).push(" WHERE state = 'submitted' AND id IN (");
+                    let mut sep = qb.separated(", ");
+                    for x in chunk {
+                        sep.push_bind(x.claim_id.clone());
+                    }
+                    sep.push_unseparated(")");
+                    let moved = qb.build().execute(&mut *tx).await?.rows_affected();
+                    if moved != chunk.len() as u64 {
+                        return Err($crate::StorageError::Conflict("a claim moved on before it was booked".into()));
+                    }
+
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) ");
+                    qb.push_values(chunk, |mut b, x| {
+                        let e = &x.event;
+                        b.push_bind(x.claim_id.clone()).push_bind($crate::micros(e.at)).push_bind($crate::rows::role_code(e.actor.role))
+                            .push_bind(e.actor.id.clone()).push_bind($crate::rows::action_code(e.action)).push_bind(e.from.code())
+                            .push_bind(e.to.code()).push_bind(e.reason.clone());
+                    });
+                    qb.build().execute(&mut *tx).await?;
+
+                    let messages: Vec<&$crate::OutboxMessage> = chunk.iter().filter_map(|x| x.outbox.as_ref()).collect();
+                    if !messages.is_empty() {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at) ");
+                        qb.push_values(messages, |mut b, m| {
+                            b.push_bind(m.dedupe_key.clone()).push_bind(m.kind.clone())
+                                .push_bind(self.keys.seal_str("outbox.payload", &m.payload)).push_bind(at).push_bind(at);
+                        });
+                        qb.push(" ON CONFLICT (dedupe_key) DO NOTHING");
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                }
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(())
+            }
+
+            async fn appointment(&self, claim_id: &str) -> $crate::Result<Option<$crate::AppointmentRecord>> {
+                let row = sqlx::query(concat!("SELECT ", $crate::sql::appointment_columns!(), " FROM appointments a \
+                    JOIN sessions s ON s.id = a.session_id JOIN branches sb ON sb.code = s.branch_code \
+                    WHERE a.claim_id = $1 AND a.status = 'booked'"))
+                    .bind(claim_id).fetch_optional(&self.read).await?;
+                row.map(|r| Self::appointment_row(&r, 0).and_then(|a| a.ok_or_else(|| $crate::rows::corrupt("appointment")))).transpose()
             }
 
             async fn idempotent_submission(&self, key: &str) -> $crate::Result<Option<(Vec<u8>, String)>> {
@@ -651,6 +794,26 @@ macro_rules! impl_store {
                     submitted_at: submitted.map($crate::from_micros).transpose()?,
                     version: r.try_get(base + 8)?,
                 })
+            }
+
+            /// The appointment columns from `base` on; `None` when the (outer-joined) row has none.
+            fn appointment_row(r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<Option<$crate::AppointmentRecord>> {
+                use sqlx::Row;
+                let Some(session_id) = r.try_get::<Option<String>, _>(base)? else { return Ok(None) };
+                let mode: String = r.try_get(base + 5)?;
+                let seat: i32 = r.try_get(base + 8)?;
+                Ok(Some($crate::AppointmentRecord {
+                    session_id,
+                    branch_code: r.try_get(base + 1)?,
+                    branch_name: r.try_get(base + 2)?,
+                    time_zone: r.try_get(base + 3)?,
+                    officer: r.try_get(base + 4)?,
+                    mode: lapak_domain::schedule::Mode::parse(&mode).ok_or_else(|| $crate::rows::corrupt("mode"))?,
+                    starts_at: $crate::from_micros(r.try_get(base + 6)?)?,
+                    ends_at: $crate::from_micros(r.try_get(base + 7)?)?,
+                    seat: seat.clamp(0, 255) as u8,
+                    room: r.try_get(base + 9)?,
+                }))
             }
 
             fn document_row(r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<$crate::DocumentMeta> {

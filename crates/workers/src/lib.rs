@@ -4,3 +4,4 @@
 
 pub mod email;
 pub mod outbox;
+pub mod scheduler;

@@ -1,0 +1,208 @@
+//! The scheduler: every Submitted claim gets the earliest seat that fits, at once.
+//!
+//! One pass loads the branches' capacities and the waiting claims, plans the sessions of
+//! the coming days (ten at a time, up to the horizon, until every claim has a seat),
+//! assigns seats with [`lapak_domain::schedule::assign`] and books them in transactions of
+//! [`BATCH`] claims. Double bookings are refused by the database itself (one booked claim
+//! per seat, one booked seat per claim), so two processes scheduling at the same moment
+//! cannot both win a seat: the loser's batch rolls back whole and it plans again from what
+//! is booked now.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+use lapak_claims::{AppointmentNote, EmailMessage};
+use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle};
+use lapak_domain::schedule::{self, Capacity, Mode, Request, Session};
+use lapak_storage::{NewBooking, OutboxMessage, StorageError, Store};
+
+/// Claims booked per transaction.
+pub const BATCH: usize = 5_000;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How far ahead sessions are planned, in days, before a claim is left waiting.
+    pub horizon_days: i64,
+    /// Base URL of the Jitsi Meet server for video calls.
+    pub video_base_url: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { horizon_days: 90, video_base_url: "https://meet.jit.si".into() }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub booked: usize,
+    /// Claims that found no seat within the horizon (no capacity for their branch/mode).
+    pub waiting: usize,
+    /// Sessions planned for this pass.
+    pub sessions: usize,
+    /// Batches that lost a race with another scheduler and were planned again.
+    pub retries: usize,
+}
+
+/// One pass. Retries a batch another process got to first.
+pub async fn run_once(store: &Arc<dyn Store>, settings: &Settings, now: Timestamp) -> Result<Outcome, StorageError> {
+    let mut outcome = Outcome::default();
+    for _ in 0..5 {
+        match pass(store, settings, now, &mut outcome).await {
+            Err(StorageError::Conflict(_)) => outcome.retries += 1,
+            other => return other.map(|()| outcome),
+        }
+    }
+    Err(StorageError::Conflict("the schedule kept changing under this scheduler".into()))
+}
+
+async fn pass(
+    store: &Arc<dyn Store>,
+    settings: &Settings,
+    now: Timestamp,
+    outcome: &mut Outcome,
+) -> Result<(), StorageError> {
+    let waiting = store.waiting_for_appointment(i64::MAX).await?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let capacities: Vec<(Capacity, TimeZone)> = store
+        .capacities()
+        .await?
+        .into_iter()
+        .filter(|c| c.check().is_ok())
+        .filter_map(|c| TimeZone::get(&c.time_zone).ok().map(|tz| (c, tz)))
+        .collect();
+    let zones: HashMap<&str, &TimeZone> = capacities.iter().map(|(c, tz)| (c.branch.as_str(), tz)).collect();
+    let names: HashMap<String, String> = store
+        .branches()
+        .await?
+        .into_iter()
+        .map(|b| (b.code.as_str().to_string(), b.name.as_str().to_string()))
+        .collect();
+    let mut taken_by_id: HashMap<String, Vec<u8>> = HashMap::new();
+    for (session, seat) in store.booked_seats(now).await? {
+        taken_by_id.entry(session).or_default().push(seat);
+    }
+
+    let jakarta = TimeZone::get("Asia/Jakarta").expect("bundled zone");
+    let requests: Vec<Request> = waiting
+        .iter()
+        .map(|w| {
+            let tz = zones.get(w.branch_code.as_str()).copied().unwrap_or(&jakarta);
+            Request {
+                claim_id: w.claim_id.clone(),
+                branch: w.branch_code.clone(),
+                mode: w.mode,
+                anywhere: w.anywhere && w.mode == Mode::VideoCall,
+                not_before: schedule::next_day_start(w.submitted_at.max(now), tz),
+            }
+        })
+        .collect();
+
+    // Plan ten days at a time until every request has a seat or the horizon is reached.
+    let mut sessions: Vec<Session> = Vec::new();
+    let mut bookings = Vec::new();
+    let mut pending: Vec<usize> = (0..requests.len()).collect();
+    let mut from_day = 1;
+    while !pending.is_empty() && from_day <= settings.horizon_days {
+        let to_day = (from_day + 10).min(settings.horizon_days + 1);
+        let mut window = Vec::new();
+        for (c, tz) in &capacities {
+            let today = now.to_zoned(tz.clone()).date();
+            for offset in from_day..to_day {
+                if let Ok(day) = today.checked_add(offset.days()) {
+                    window.extend(c.sessions(day, schedule::national_holiday));
+                }
+            }
+        }
+        window.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));
+        let mut taken: Vec<Vec<u8>> = window.iter().map(|s| taken_by_id.remove(&s.id).unwrap_or_default()).collect();
+        let asked: Vec<Request> = pending.iter().map(|&i| requests[i].clone()).collect();
+        let (made, unplaced) = schedule::assign(&window, &mut taken, &asked);
+        let offset = sessions.len();
+        for b in made {
+            bookings.push((pending[b.request], offset + b.session, b.seat));
+        }
+        pending = unplaced.into_iter().map(|i| pending[i]).collect();
+        sessions.extend(window);
+        from_day = to_day;
+    }
+    outcome.sessions = sessions.len();
+    outcome.waiting = pending.len();
+
+    let at = Timestamp::now();
+    let submitted = Lifecycle { state: ClaimState::Submitted, verified_by: None };
+    let event = submitted
+        .check(Action::Schedule, &Actor::system(), at, None)
+        .map_err(|e| StorageError::Conflict(e.to_string()))?;
+    let by_id: HashMap<&str, &lapak_storage::WaitingClaim> = waiting.iter().map(|w| (w.claim_id.as_str(), w)).collect();
+    let new: Vec<NewBooking> = bookings
+        .into_iter()
+        .map(|(request, session, seat)| {
+            let claim_id = requests[request].claim_id.clone();
+            let session = sessions[session].clone();
+            let w = by_id[claim_id.as_str()];
+            let outbox = w.email.as_ref().map(|email| {
+                let time_zone = zones
+                    .get(session.branch.as_str())
+                    .map_or("Asia/Jakarta".to_string(), |tz| tz.iana_name().unwrap_or("Asia/Jakarta").to_string());
+                let note = AppointmentNote {
+                    uid: format!("{}@lapak", session.id),
+                    starts_at: session.starts_at,
+                    ends_at: session.ends_at,
+                    time_zone,
+                    mode: session.mode,
+                    branch_name: names.get(&session.branch).cloned().unwrap_or_default(),
+                    link: None,
+                };
+                OutboxMessage {
+                    dedupe_key: format!("scheduled:{}:{}", claim_id, session.id),
+                    kind: "email".into(),
+                    payload: serde_json::to_string(&EmailMessage {
+                        to: email.clone(),
+                        template: "scheduled".into(),
+                        lang: "id".into(),
+                        name: w.name.clone(),
+                        resume_token: None,
+                        claim_number: Some(w.number.as_str().to_string()),
+                        appointment: Some(note),
+                    })
+                    .expect("serialisable"),
+                }
+            });
+            NewBooking { claim_id, session, seat, event: event.clone(), outbox }
+        })
+        .collect();
+    for chunk in new.chunks(BATCH) {
+        store.book(chunk).await?;
+        outcome.booked += chunk.len();
+    }
+    Ok(())
+}
+
+/// Runs passes until `stop` resolves: at once, then every `every`.
+pub async fn run(
+    store: Arc<dyn Store>,
+    settings: Settings,
+    every: Duration,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(stop);
+    loop {
+        match run_once(&store, &settings, Timestamp::now()).await {
+            Ok(o) if o.booked > 0 || o.waiting > 0 => {
+                tracing::info!(booked = o.booked, waiting = o.waiting, retries = o.retries, "scheduler pass")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "scheduler pass failed"),
+        }
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+    }
+}
