@@ -647,6 +647,16 @@ impl ClaimService {
             time_zone: t.time_zone.unwrap_or_else(|| "Asia/Jakarta".to_string()),
             branch_name: t.branch_name,
             events: t.events.into_iter().map(|(at, to, reason)| TrackedEvent { at, to, reason }).collect(),
+            appointment: t.appointment.map(|a| Appointment {
+                starts_at: a.starts_at,
+                ends_at: a.ends_at,
+                time_zone: a.time_zone,
+                mode: a.mode,
+                branch_name: a.branch_name,
+                seat: a.seat,
+                link: (a.mode == lapak_domain::schedule::Mode::VideoCall)
+                    .then(|| format!("{VIDEO_BASE_URL}/{}", a.room)),
+            }),
         })
     }
 }
@@ -661,7 +671,26 @@ pub struct Tracking {
     pub time_zone: String,
     pub branch_name: Option<String>,
     pub events: Vec<TrackedEvent>,
+    pub appointment: Option<Appointment>,
 }
+
+/// The participant's appointment, as tracking shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Appointment {
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    /// The zone of the branch that serves (WIB/WITA/WIT).
+    pub time_zone: String,
+    pub mode: lapak_domain::schedule::Mode,
+    pub branch_name: String,
+    /// One to Many: the booth to sit in.
+    pub seat: u8,
+    /// Video calls: the meeting link.
+    pub link: Option<String>,
+}
+
+/// The Jitsi Meet server video rooms are on (one room per session).
+pub const VIDEO_BASE_URL: &str = "https://meet.jit.si";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TrackedEvent {

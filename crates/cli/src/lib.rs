@@ -254,12 +254,22 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
             let mut stopped = stopped;
             let _ = stopped.changed().await;
         }));
+    let mut stopped = stop_relay.subscribe();
+    let planner = tokio::spawn(lapak_workers::scheduler::run(
+        store.clone(),
+        lapak_workers::scheduler::Settings::default(),
+        std::time::Duration::from_secs(5),
+        async move {
+            let _ = stopped.changed().await;
+        },
+    ));
     let app = lapak_web::router(store, documents, &limits);
     println!("Lapak berjalan di / is running at http://{}  (Ctrl-C untuk berhenti / to stop)", listener.local_addr()?);
     tracing::info!(listen = %config.listen, "serving");
     lapak_web::serve(listener, app, shutdown_signal()).await?;
     let _ = stop_relay.send(true);
     let _ = relay.await;
+    let _ = planner.await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -99,6 +99,8 @@ mod tests {
             whatsapp: Some(MobileNumber::parse("081234567890").unwrap()),
             npwp: None,
             branch: Some(BranchCode::parse("KC001").unwrap()),
+            service: None,
+            anywhere: false,
         }
     }
 

@@ -226,3 +226,32 @@ email-submitted-body =
     An officer will schedule a verification interview by video call and let you know by e-mail and WhatsApp. Have your original documents ready to show on camera.
 
     Track your claim with the claim number and your date of birth: { $link }
+
+## Appointments
+appointment-title = Verification appointment
+appointment-when = When
+appointment-how = How
+appointment-where = Where
+appointment-link = Video call link
+appointment-seat = Booth
+appointment-prepare = What to prepare
+mode-video_call = One-to-one video call
+mode-one_to_many = One to Many at the branch (booth with a screen)
+mode-counter = One-to-one counter at the branch
+mode-collective = Company collective session
+prepare-video_call = Your original documents, e-KTP, and a phone or computer with a camera. Open the video call link on time.
+prepare-one_to_many = Come 10 minutes early with your original documents and e-KTP. Sit in the booth shown; the officer greets you on the screen.
+prepare-counter = Come 10 minutes early with your original documents and e-KTP, and keep your distance in the waiting room.
+prepare-collective = The company's representative brings the power of attorney and the workers' original documents.
+email-scheduled-subject = Your JHT claim verification appointment: { $when }
+email-scheduled-body =
+    Dear { $name },
+
+    The verification interview for claim { $number } is scheduled for { $when }.
+
+    How: { $how }
+    Where: { $place }
+
+    What to prepare: { $prepare }
+
+    A calendar invitation is attached. Track your claim or change the appointment at: { $link }

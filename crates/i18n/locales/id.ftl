@@ -226,3 +226,32 @@ email-submitted-body =
     Petugas akan menjadwalkan wawancara verifikasi lewat panggilan video dan memberi tahu Anda lewat email dan WhatsApp. Siapkan dokumen asli untuk ditunjukkan di kamera.
 
     Lacak klaim Anda dengan nomor klaim dan tanggal lahir Anda: { $link }
+
+## Appointments
+appointment-title = Jadwal verifikasi
+appointment-when = Waktu
+appointment-how = Cara
+appointment-where = Tempat
+appointment-link = Tautan panggilan video
+appointment-seat = Bilik
+appointment-prepare = Yang perlu disiapkan
+mode-video_call = Panggilan video satu per satu
+mode-one_to_many = One to Many di kantor cabang (bilik dengan layar)
+mode-counter = Loket satu per satu di kantor cabang
+mode-collective = Sesi kolektif perusahaan
+prepare-video_call = Dokumen asli, KTP-el, dan ponsel atau komputer berkamera. Buka tautan panggilan video tepat waktu.
+prepare-one_to_many = Datang 10 menit lebih awal dengan dokumen asli dan KTP-el. Duduk di bilik yang tertulis; petugas menyapa Anda lewat layar.
+prepare-counter = Datang 10 menit lebih awal dengan dokumen asli dan KTP-el, dan jaga jarak di ruang tunggu.
+prepare-collective = Perwakilan perusahaan membawa surat kuasa dan dokumen asli para pekerja.
+email-scheduled-subject = Jadwal verifikasi klaim JHT Anda: { $when }
+email-scheduled-body =
+    Yth. { $name },
+
+    Wawancara verifikasi klaim { $number } dijadwalkan pada { $when }.
+
+    Cara: { $how }
+    Tempat: { $place }
+
+    Yang perlu disiapkan: { $prepare }
+
+    Undangan kalender terlampir. Lacak atau ubah jadwal di: { $link }

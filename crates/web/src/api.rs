@@ -27,7 +27,7 @@ use crate::AppState;
     paths(start_claim, get_claim, save_cause, save_payment, upload_claim_document, remove_claim_document, submit_claim, track_claim),
     components(schemas(
         StartClaimRequest, StartedClaim, ClaimView, DecisionView, Estimate, DocumentView, CauseRequest, PaymentRequest,
-        SubmittedClaim, TrackRequest, TrackingView, TrackedEventView, ApiError, FieldProblem
+        SubmittedClaim, TrackRequest, TrackingView, TrackedEventView, AppointmentView, ApiError, FieldProblem
     )),
     modifiers(&ClaimTokenScheme)
 )]
@@ -436,6 +436,30 @@ pub struct TrackingView {
     /// IANA zone of the branch (Asia/Jakarta, Asia/Makassar, Asia/Jayapura).
     time_zone: String,
     events: Vec<TrackedEventView>,
+    /// The verification appointment, once the claim is scheduled.
+    appointment: Option<AppointmentView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AppointmentView {
+    /// In words, in the requested language and the serving branch's zone.
+    when: String,
+    /// RFC 3339 with the branch's offset.
+    starts_at: String,
+    ends_at: String,
+    /// IANA zone of the branch that serves.
+    time_zone: String,
+    /// video_call, one_to_many, counter or collective.
+    mode: String,
+    mode_text: String,
+    /// The branch (at the branch) or the serving branch (video calls).
+    place: String,
+    /// One to Many: the booth number.
+    seat: Option<u8>,
+    /// Video calls: the meeting link.
+    meeting_link: Option<String>,
+    /// What to bring or have ready.
+    prepare: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -474,6 +498,24 @@ pub async fn track_claim(
                     reason: e.reason.clone(),
                 })
                 .collect(),
+            appointment: t.appointment.as_ref().map(|a| {
+                let at = |ts: jiff::Timestamp| {
+                    ts.in_tz(&a.time_zone)
+                        .map_or_else(|_| ts.to_string(), |z| z.timestamp().display_with_offset(z.offset()).to_string())
+                };
+                AppointmentView {
+                    when: lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id),
+                    starts_at: at(a.starts_at),
+                    ends_at: at(a.ends_at),
+                    time_zone: a.time_zone.clone(),
+                    mode: a.mode.code().into(),
+                    mode_text: state.i18n.t(lang, &format!("mode-{}", a.mode.code())),
+                    place: a.branch_name.clone(),
+                    seat: (a.mode == lapak_domain::schedule::Mode::OneToMany).then_some(a.seat),
+                    meeting_link: a.link.clone(),
+                    prepare: state.i18n.t(lang, &format!("prepare-{}", a.mode.code())),
+                }
+            }),
             time_zone: t.time_zone,
         })
         .into_response(),

@@ -340,6 +340,8 @@ struct TrackPage<'a> {
     state_name: String,
     next: String,
     events: Vec<(String, String, String)>,
+    /// (label, value, link) lines of the appointment, when there is one.
+    appointment: Vec<(String, String, String)>,
 }
 
 crate::pages::translated!(FormPage, TasksPage, DocumentsPage, ReviewPage, DonePage, ReceiptPage, TrackPage);
@@ -1001,6 +1003,26 @@ pub async fn track_form(
     pl.respond(StatusCode::OK, track_form_page(&state, pl.lang, &form))
 }
 
+/// The appointment as (label, value, link) lines for the tracking page.
+fn appointment_lines(i: &I18n, lang: Lang, a: Option<&lapak_claims::Appointment>) -> Vec<(String, String, String)> {
+    let Some(a) = a else { return Vec::new() };
+    let mode = a.mode.code();
+    let when = lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id);
+    let mut lines = vec![
+        (i.t(lang, "appointment-when"), when, String::new()),
+        (i.t(lang, "appointment-how"), i.t(lang, &format!("mode-{mode}")), String::new()),
+    ];
+    match &a.link {
+        Some(link) => lines.push((i.t(lang, "appointment-link"), link.clone(), link.clone())),
+        None => lines.push((i.t(lang, "appointment-where"), a.branch_name.clone(), String::new())),
+    }
+    if a.mode == lapak_domain::schedule::Mode::OneToMany {
+        lines.push((i.t(lang, "appointment-seat"), a.seat.to_string(), String::new()));
+    }
+    lines.push((i.t(lang, "appointment-prepare"), i.t(lang, &format!("prepare-{mode}")), String::new()));
+    lines
+}
+
 pub async fn track_submit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -1029,6 +1051,7 @@ pub async fn track_submit(
                 state_name: i.t(lang, &format!("state-{}", t.state.code())),
                 next: i.t(lang, &format!("next-{}", t.state.code())),
                 events,
+                appointment: appointment_lines(i, lang, t.appointment.as_ref()),
             };
             pl.respond(StatusCode::OK, page)
         }

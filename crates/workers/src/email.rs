@@ -3,10 +3,10 @@
 //! writes it as an .eml file into a folder so that nothing is lost and links can be opened.
 
 use async_trait::async_trait;
-use lapak_claims::EmailMessage;
+use lapak_claims::{AppointmentNote, EmailMessage};
 use lapak_i18n::{I18n, Lang};
 use lapak_storage::OutboxItem;
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::Path;
 use std::time::Duration;
@@ -79,9 +79,59 @@ impl Mailer {
                     t("email-submitted-body", &[("name", &m.name), ("number", &shown), ("link", &link)]),
                 ))
             }
+            "scheduled" => {
+                let number = m.claim_number.as_deref()?;
+                let a = m.appointment.as_ref()?;
+                let mode = a.mode.code();
+                let when = lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id);
+                let place = a.link.clone().unwrap_or_else(|| a.branch_name.clone());
+                let link = format!("{}/lacak?nomor={number}", self.public_url);
+                Some((
+                    t("email-scheduled-subject", &[("when", &when)]),
+                    t(
+                        "email-scheduled-body",
+                        &[
+                            ("name", &m.name),
+                            ("number", &grouped_claim_number(number)),
+                            ("when", &when),
+                            ("how", &t(&format!("mode-{mode}"), &[])),
+                            ("place", &place),
+                            ("prepare", &t(&format!("prepare-{mode}"), &[])),
+                            ("link", &link),
+                        ],
+                    ),
+                ))
+            }
             _ => None,
         }
     }
+}
+
+/// A calendar invitation (RFC 5545) for an appointment. Written by hand: a handful of
+/// fixed lines, no recurrence or time-zone tables (times are in UTC).
+pub fn ics(a: &AppointmentNote, summary: &str, from: &str) -> String {
+    let stamp = |t: jiff::Timestamp| t.strftime("%Y%m%dT%H%M%SZ").to_string();
+    // Text values escape backslash, semicolon, comma and newline (RFC 5545 §3.3.11).
+    let text = |s: &str| s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n");
+    let location = a.link.clone().unwrap_or_else(|| a.branch_name.clone());
+    [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        "PRODID:-//Lapak//Appointments//ID".into(),
+        "METHOD:REQUEST".into(),
+        "BEGIN:VEVENT".into(),
+        format!("UID:{}", a.uid),
+        format!("DTSTAMP:{}", stamp(jiff::Timestamp::now())),
+        format!("DTSTART:{}", stamp(a.starts_at)),
+        format!("DTEND:{}", stamp(a.ends_at)),
+        format!("SUMMARY:{}", text(summary)),
+        format!("LOCATION:{}", text(&location)),
+        format!("ORGANIZER:mailto:{from}"),
+        "END:VEVENT".into(),
+        "END:VCALENDAR".into(),
+        String::new(),
+    ]
+    .join("\r\n")
 }
 
 /// K7M29QXD4 → K7M2-9QXD-4, as printed on the receipt.
@@ -101,13 +151,21 @@ impl Deliver for Mailer {
             serde_json::from_str(&item.payload).map_err(|_| "malformed outbox payload".to_string())?;
         let (subject, body) = self.render(&m).ok_or_else(|| format!("unknown template {}", m.template))?;
         let to: Mailbox = m.to.parse().map_err(|_| "recipient address rejected".to_string())?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)
-            .map_err(|e| format!("message not built: {e}"))?;
+        let builder = Message::builder().from(self.from.clone()).to(to).subject(subject.clone());
+        let message = match &m.appointment {
+            Some(a) => {
+                let invite = ics(a, &subject, &self.from.email.to_string());
+                let calendar = ContentType::parse("text/calendar; charset=utf-8; method=REQUEST")
+                    .map_err(|e| format!("content type: {e}"))?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(body))
+                        .singlepart(Attachment::new("undangan.ics".into()).body(invite, calendar)),
+                )
+            }
+            None => builder.header(ContentType::TEXT_PLAIN).body(body),
+        }
+        .map_err(|e| format!("message not built: {e}"))?;
         match &self.transport {
             Transport::Smtp(t) => {
                 t.send(message).await.map(|_| ()).map_err(|e| format!("smtp: {}", smtp_error_kind(&e)))

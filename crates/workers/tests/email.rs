@@ -63,3 +63,55 @@ async fn without_smtp_mail_is_kept_as_files() {
     let text = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
     assert!(text.contains("Continue your JHT claim"));
 }
+
+#[tokio::test]
+async fn an_appointment_arrives_with_its_time_in_the_branch_zone_and_a_calendar_invitation() {
+    use lapak_claims::{AppointmentNote, EmailMessage};
+    use lapak_workers::outbox::Deliver;
+    let sink = SmtpSink::start().await;
+    let mailer = Mailer::smtp(&sink.url(), "Lapak <no-reply@lapak.example>", "https://lapak.example/").unwrap();
+    let message = EmailMessage {
+        to: "siti.aminah@example.id".into(),
+        template: "scheduled".into(),
+        lang: "id".into(),
+        name: "Siti Aminah".into(),
+        resume_token: None,
+        claim_number: Some("K7M29QXD4".into()),
+        appointment: Some(AppointmentNote {
+            uid: "KC901-m1-20261207-0800@lapak".into(),
+            starts_at: "2026-12-06T23:00:00Z".parse().unwrap(),
+            ends_at: "2026-12-06T23:30:00Z".parse().unwrap(),
+            time_zone: "Asia/Jayapura".into(),
+            mode: lapak_domain::schedule::Mode::OneToMany,
+            branch_name: "Kantor Cabang Jayapura".into(),
+            link: None,
+        }),
+    };
+    let item = lapak_storage::OutboxItem {
+        id: 1,
+        kind: "email".into(),
+        payload: serde_json::to_string(&message).unwrap(),
+        attempts: 0,
+    };
+    mailer.deliver(&item).await.unwrap();
+    let arrived = sink.messages();
+    assert_eq!(arrived.len(), 1);
+    let mail = arrived[0].replace("=\n", "").replace("\r\n ", " ");
+    assert!(mail.contains("Senin, 7 Desember 2026, 08.00 WIT"), "{mail}");
+    assert!(mail.contains("Kantor Cabang Jayapura"), "{mail}");
+    assert!(mail.contains("K7M2-9QXD-4"), "{mail}");
+    assert!(mail.contains("text/calendar"), "{mail}");
+    // The invitation may be base64-encoded in the message; find and decode it.
+    let ics = if mail.contains("BEGIN:VCALENDAR") {
+        mail.clone()
+    } else {
+        use base64::Engine;
+        let part = mail.split("undangan.ics").nth(1).expect("the attachment");
+        let body: String =
+            part.split("\r\n\r\n").nth(1).unwrap().lines().take_while(|l| !l.starts_with("--")).collect();
+        String::from_utf8(base64::engine::general_purpose::STANDARD.decode(body.trim()).unwrap()).unwrap()
+    };
+    assert!(ics.contains("BEGIN:VCALENDAR"), "{ics}");
+    assert!(ics.contains("DTSTART:20261206T230000Z"), "{ics}");
+    assert!(ics.contains("UID:KC901-m1-20261207-0800@lapak"), "{ics}");
+}
