@@ -154,7 +154,7 @@ impl Deliver for Mailer {
         let builder = Message::builder().from(self.from.clone()).to(to).subject(subject.clone());
         let message = match &m.appointment {
             Some(a) => {
-                let invite = ics(a, &subject, &self.from.email.to_string());
+                let invite = ics(a, &subject, self.from.email.as_ref());
                 let calendar = ContentType::parse("text/calendar; charset=utf-8; method=REQUEST")
                     .map_err(|e| format!("content type: {e}"))?;
                 builder.multipart(
