@@ -302,8 +302,8 @@ async fn submit_one(
 }
 
 /// The engine's own rates with `clients` concurrent tasks: durable single-row insert
-/// transactions, then primary-key selects on a 100,000-row table. SQLite is set up as Lapak
-/// durable commit is defined: WAL, `synchronous=FULL`, one writer connection and four readers.
+/// transactions, then primary-key selects on a 100,000-row table. SQLite with its own durable
+/// commit: WAL, `synchronous=FULL`, one writer connection and four readers.
 async fn raw_rates(url: &str, clients: usize) -> anyhow::Result<(f64, f64)> {
     const ROWS: i64 = 100_000;
     let duration = Duration::from_secs(3);
