@@ -1,9 +1,10 @@
 //! Lapak's benchmarks, run through the one binary: `lapak bench import` and
-//! `lapak bench claims`. Each measures the storage engine's own raw rate in the same run
+//! `lapak bench claims` and `lapak bench schedule`. Each measures the storage engine's own raw rate in the same run
 //! and reports Lapak's rates as ratios of it.
 pub mod claims;
 mod fresh;
 pub mod import;
+pub mod schedule;
 
 /// The median of a sample (the upper one for an even count).
 pub(crate) fn median(mut v: Vec<f64>) -> f64 {

@@ -116,6 +116,14 @@ pub enum BenchWhich {
         #[arg(long, default_value_t = 3)]
         runs: u32,
     },
+    /// Schedule submitted claims across every demo office in one scheduler pass: time and
+    /// fill rate, with the engine's raw multi-row insert rate.
+    Schedule {
+        #[arg(long, default_value_t = 100_000)]
+        claims: usize,
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -174,6 +182,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             create_private_dir(&config.data_dir)?;
             let options = lapak_bench::claims::Options { clients, submissions, lookups, runs };
             let report = lapak_bench::claims::run(&config.database_url, &config.data_dir, options).await?;
+            println!("{report}");
+        }
+        Command::Bench { which: BenchWhich::Schedule { claims, runs } } => {
+            create_private_dir(&config.data_dir)?;
+            let report = lapak_bench::schedule::run(&config.database_url, &config.data_dir, claims, runs).await?;
             println!("{report}");
         }
     }

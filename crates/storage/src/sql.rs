@@ -557,7 +557,9 @@ macro_rules! impl_store {
                     qb.build().execute(&mut *tx).await.map_err(conflict)?;
 
                     let mut qb = sqlx::QueryBuilder::<$db>::new("UPDATE claims SET state = 'scheduled', version = version + 1, updated_at = ");
-                    qb.push_bind(at).push(" WHERE state = 'submitted' AND id IN (");
+                    // COALESCE keeps SQLite from choosing the index on state (every waiting claim)
+                    // over the primary key for the listed ids; state is never NULL.
+                    qb.push_bind(at).push(" WHERE COALESCE(state, '') = 'submitted' AND id IN (");
                     let mut sep = qb.separated(", ");
                     for x in chunk {
                         sep.push_bind(x.claim_id.clone());
