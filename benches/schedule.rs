@@ -73,11 +73,7 @@ impl fmt::Display for Report {
             f,
             "  rows written per claim: 3 (appointment, event, message) + its session; raw multi-row insert {raw:.0} rows/s"
         )?;
-        write!(
-            f,
-            "  written rows / raw: {:.3}",
-            (3.0 * self.claims as f64 / secs.max(1e-9)) / raw.max(1.0)
-        )
+        write!(f, "  written rows / raw: {:.3}", (3.0 * self.claims as f64 / secs.max(1e-9)) / raw.max(1.0))
     }
 }
 

@@ -140,6 +140,8 @@ pub struct PaymentInput {
     pub whatsapp: String,
     pub npwp: String,
     pub branch: String,
+    /// How to be served (`lapak_domain::schedule::SERVICES`); empty: a video call.
+    pub service: String,
 }
 
 /// A message for the outbox relay: what to send to whom.
@@ -473,6 +475,24 @@ impl ClaimService {
                 None
             }
         };
+        let service = match lapak_domain::schedule::parse_service(&input.service) {
+            None => {
+                fail("service", "service-unknown");
+                None
+            }
+            // At the branch: only what the branch offers (a video call any branch can take).
+            Some((mode, anywhere)) if mode.at_branch() => match &branch {
+                Some(code) => match self.store.capacity(code.as_str()).await? {
+                    Some(c) if c.setting(mode).is_some() => Some((mode, anywhere)),
+                    _ => {
+                        fail("service", "service-not-offered");
+                        None
+                    }
+                },
+                None => None,
+            },
+            other => other,
+        };
         if !errors.is_empty() {
             return Err(ClaimError::Fields(errors));
         }
@@ -483,6 +503,8 @@ impl ClaimService {
             whatsapp,
             npwp,
             branch,
+            service: service.map(|(mode, _)| mode),
+            anywhere: service.is_some_and(|(_, anywhere)| anywhere),
             ..draft.claim.application.clone()
         };
         self.save(&draft.claim.id, &application).await

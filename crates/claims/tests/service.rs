@@ -38,6 +38,7 @@ fn payment() -> PaymentInput {
         whatsapp: "0812 3456 7890".into(),
         npwp: String::new(),
         branch: "KC001".into(),
+        service: String::new(),
     }
 }
 
@@ -101,11 +102,16 @@ async fn the_whole_journey_gives_one_claim_number_and_tracks_it() {
         email: "bukan-email".into(),
         whatsapp: "0215551234".into(),
         branch: "KC999".into(),
+        service: "teleport".into(),
         ..payment()
     };
     let Err(ClaimError::Fields(errors)) = s.save_payment(&draft, &bad).await else { panic!() };
     let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
-    assert_eq!(fields, vec!["account_number", "account_holder", "email", "whatsapp", "branch"]);
+    assert_eq!(fields, vec!["account_number", "account_holder", "email", "whatsapp", "branch", "service"]);
+    // One to Many only where the branch offers it (KC001 has no capacity set here).
+    let otm = PaymentInput { service: "one_to_many".into(), ..payment() };
+    let Err(ClaimError::Fields(errors)) = s.save_payment(&draft, &otm).await else { panic!() };
+    assert_eq!((errors[0].field, errors[0].code), ("service", "service-not-offered"));
     s.save_payment(&draft, &payment()).await.unwrap();
     let draft = s.resume(&again.resume_token).await.unwrap();
 

@@ -51,6 +51,21 @@ impl Mode {
     }
 }
 
+/// What a participant can choose on the payment step: a mode, and for video calls
+/// whether any branch's officers may take it. Codes as the form and the API send them.
+pub fn parse_service(code: &str) -> Option<(Mode, bool)> {
+    match code.trim() {
+        "" | "video_call" => Some((Mode::VideoCall, false)),
+        "video_call_anywhere" => Some((Mode::VideoCall, true)),
+        "one_to_many" => Some((Mode::OneToMany, false)),
+        "counter" => Some((Mode::Counter, false)),
+        _ => None,
+    }
+}
+
+/// The codes of [`parse_service`], in the order the form offers them.
+pub const SERVICES: [&str; 4] = ["video_call", "video_call_anywhere", "one_to_many", "counter"];
+
 /// A mode a branch offers, with its slot length and seats per session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModeSetting {

@@ -255,3 +255,11 @@ email-scheduled-body =
     What to prepare: { $prepare }
 
     A calendar invitation is attached. Track your claim or change the appointment at: { $link }
+field-service = How the verification interview is held
+hint-service = You get an appointment as soon as you submit, at the earliest the next working day.
+service-video_call = Video call with the branch you chose
+service-video_call_anywhere = Video call, the earliest slot of any branch
+service-one_to_many = At the branch: One to Many (booth with a screen)
+service-counter = At the branch: one-to-one counter
+err-service-unknown = Choose how the interview is held from the list
+err-service-not-offered = This branch does not offer that. Choose a video call or another branch.

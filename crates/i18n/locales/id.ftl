@@ -255,3 +255,11 @@ email-scheduled-body =
     Yang perlu disiapkan: { $prepare }
 
     Undangan kalender terlampir. Lacak atau ubah jadwal di: { $link }
+field-service = Cara wawancara verifikasi
+hint-service = Jadwal diberikan langsung setelah Anda mengirim klaim, paling cepat hari kerja berikutnya.
+service-video_call = Panggilan video dengan kantor cabang pilihan
+service-video_call_anywhere = Panggilan video, jadwal tercepat dari kantor cabang mana pun
+service-one_to_many = Datang ke kantor cabang: One to Many (bilik berlayar)
+service-counter = Datang ke kantor cabang: loket satu per satu
+err-service-unknown = Pilih cara wawancara dari daftar
+err-service-not-offered = Kantor cabang ini tidak menyediakan cara tersebut. Pilih panggilan video atau kantor cabang lain.

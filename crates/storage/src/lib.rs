@@ -321,6 +321,7 @@ pub trait Store: Send + Sync {
     /// Saves a branch's capacity (checked by the caller).
     async fn set_capacity(&self, capacity: &Capacity) -> Result<()>;
     async fn capacities(&self) -> Result<Vec<Capacity>>;
+    async fn capacity(&self, branch: &str) -> Result<Option<Capacity>>;
     /// Submitted claims without an appointment, oldest submission first.
     async fn waiting_for_appointment(&self, limit: i64) -> Result<Vec<WaitingClaim>>;
     /// (session, seat) of every booked seat in sessions starting at or after `from`.

@@ -492,6 +492,12 @@ macro_rules! impl_store {
                 rows.iter().map(|r| serde_json::from_str(r).map_err(|_| $crate::rows::corrupt("capacity"))).collect()
             }
 
+            async fn capacity(&self, branch: &str) -> $crate::Result<Option<lapak_domain::schedule::Capacity>> {
+                let row: Option<String> = sqlx::query_scalar("SELECT config FROM branch_capacity WHERE branch_code = $1")
+                    .bind(branch).fetch_optional(&self.read).await?;
+                row.map(|r| serde_json::from_str(&r).map_err(|_| $crate::rows::corrupt("capacity"))).transpose()
+            }
+
             async fn waiting_for_appointment(&self, limit: i64) -> $crate::Result<Vec<$crate::WaitingClaim>> {
                 use sqlx::Row;
                 let rows = sqlx::query("SELECT c.id, c.claim_number, c.branch_code, c.service_mode, c.service_anywhere, \

@@ -316,6 +316,9 @@ pub struct PaymentRequest {
     npwp: Option<String>,
     /// Office code of the branch for the interview.
     branch: String,
+    /// video_call (default), video_call_anywhere (any branch's officers, the earliest
+    /// slot), one_to_many or counter (at the branch, where it offers them).
+    service: Option<String>,
 }
 
 /// Bank account, contact and branch.
@@ -338,6 +341,7 @@ pub async fn save_payment(
         whatsapp: body.whatsapp,
         npwp: body.npwp.unwrap_or_default(),
         branch: body.branch,
+        service: body.service.unwrap_or_default(),
     };
     match state.claims.save_payment(&d, &input).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),

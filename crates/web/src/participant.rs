@@ -615,6 +615,7 @@ pub struct PaymentForm {
     whatsapp: String,
     npwp: String,
     branch: String,
+    service: String,
 }
 
 async fn payment_page<'a>(state: &'a AppState, lang: Lang, form: &PaymentForm, npwp_needed: bool) -> FormPage<'a> {
@@ -654,6 +655,13 @@ async fn payment_page<'a>(state: &'a AppState, lang: Lang, form: &PaymentForm, n
             Field::text(i, lang, "whatsapp", &form.whatsapp).hint(i, lang, "hint-whatsapp").mode("tel", "tel"),
             npwp,
             Field::text(i, lang, "branch", &form.branch).choices("select", branches),
+            Field::text(i, lang, "service", &form.service).hint(i, lang, "hint-service").choices(
+                "select",
+                lapak_domain::schedule::SERVICES
+                    .iter()
+                    .map(|s| (s.to_string(), i.t(lang, &format!("service-{s}"))))
+                    .collect(),
+            ),
         ],
     )
     .lead("payment-lead")
@@ -680,6 +688,11 @@ pub async fn payment_form(
             .unwrap_or_default(),
         npwp: a.npwp.as_ref().map(|n| n.as_str().to_string()).unwrap_or_default(),
         branch: a.branch.as_ref().map(|b| b.as_str().to_string()).unwrap_or_default(),
+        service: match (a.service, a.anywhere) {
+            (Some(lapak_domain::schedule::Mode::VideoCall), true) => "video_call_anywhere".into(),
+            (Some(mode), _) => mode.code().into(),
+            (None, _) => "video_call".into(),
+        },
     };
     let page = payment_page(&state, pl.lang, &form, draft.npwp_needed()).await;
     pl.respond(StatusCode::OK, page)
@@ -700,6 +713,7 @@ pub async fn payment_submit(
         whatsapp: form.whatsapp.clone(),
         npwp: form.npwp.clone(),
         branch: form.branch.clone(),
+        service: form.service.clone(),
     };
     match state.claims.save_payment(&draft, &input).await {
         Ok(()) => see_other("/klaim"),
