@@ -159,7 +159,7 @@ async fn two_schedulers_at_the_same_moment_never_double_book() {
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.booked + b.booked, 300, "each claim booked exactly once: {a:?} {b:?}");
 
-    let booked = d.t.store.booked_seats(now).await.unwrap();
+    let booked = d.t.store.booked_seats(now, None).await.unwrap();
     assert_eq!(booked.len(), 300);
     let distinct: HashSet<_> = booked.iter().collect();
     assert_eq!(distinct.len(), 300, "no seat holds two claims");
@@ -172,4 +172,131 @@ async fn two_schedulers_at_the_same_moment_never_double_book() {
     for n in &numbers {
         assert_eq!(d.t.store.tracking(n).await.unwrap().unwrap().state, ClaimState::Scheduled);
     }
+}
+
+#[tokio::test]
+async fn a_no_show_or_an_absent_officer_gets_the_claim_a_new_seat() {
+    let d = demo_store(300).await;
+    let store = d.t.store.clone();
+    let branch = branch_in(&d, "Asia/Makassar");
+    let numbers = submit(&store, &d.members[..12], &branch, Mode::OneToMany, false).await;
+    let now = Timestamp::now();
+    scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    let before: Vec<_> = futures_appointments(&store, &numbers).await;
+
+    // The first participant did not come: a new seat, still Scheduled, no second event.
+    let first = store.claim_by_number(&numbers[0]).await.unwrap().unwrap();
+    assert!(scheduler::no_show(&store, &first.id).await.unwrap());
+    assert!(store.appointment(&first.id).await.unwrap().is_none(), "the seat is released at once");
+    let pass = scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    assert_eq!(pass.booked, 1);
+    let again = store.tracking(&numbers[0]).await.unwrap().unwrap();
+    assert_eq!(again.state, ClaimState::Scheduled);
+    assert_eq!(again.events.iter().filter(|e| e.1 == ClaimState::Scheduled).count(), 1);
+    assert_ne!(again.appointment.unwrap().session_id, before[0].session_id);
+
+    // The officer of the second participant is away that day: everyone in their sessions
+    // that day moves, and nobody is booked with them that day again.
+    let victim = &before[1];
+    let day = victim.starts_at.to_zoned(jiff::tz::TimeZone::get(&victim.time_zone).unwrap()).date();
+    let moved = scheduler::officer_absent(&store, &branch, &victim.officer, day).await.unwrap();
+    assert!(!moved.is_empty());
+    let pass = scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    assert_eq!(pass.booked, moved.len());
+    for a in futures_appointments(&store, &numbers).await {
+        let a_day = a.starts_at.to_zoned(jiff::tz::TimeZone::get(&a.time_zone).unwrap()).date();
+        assert!(!(a.officer == victim.officer && a_day == day), "booked with an absent officer");
+    }
+    let outbox = store.lease_outbox(Timestamp::now(), 60_000_000, 1_000).await.unwrap();
+    assert_eq!(
+        outbox.iter().filter(|m| m.payload.contains("\"scheduled\"")).count(),
+        12 + 1 + moved.len(),
+        "a message for every seat given"
+    );
+}
+
+async fn futures_appointments(
+    store: &Arc<dyn Store>,
+    numbers: &[ClaimNumber],
+) -> Vec<lapak_storage::AppointmentRecord> {
+    let mut out = Vec::new();
+    for n in numbers {
+        out.push(store.tracking(n).await.unwrap().unwrap().appointment.expect("an appointment"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_participant_moves_or_cancels_from_the_tracking_page() {
+    let d = demo_store(200).await;
+    let store = d.t.store.clone();
+    let branch = branch_in(&d, "Asia/Jakarta");
+    let numbers = submit(&store, &d.members[..1], &branch, Mode::OneToMany, false).await;
+    scheduler::run_once(&store, &Settings::default(), Timestamp::now()).await.unwrap();
+    let first = store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap();
+    let addr = serve(&d.t).await;
+    let http = reqwest::Client::new();
+    let birth = d.members[0].birth_date.strftime("%d/%m/%Y").to_string();
+    let number = numbers[0].as_str().to_string();
+    let post = |path: &str, form: Vec<(&str, String)>| {
+        http.post(format!("http://{addr}{path}")).header("accept-language", "id").form(&form).send()
+    };
+
+    let page = post("/lacak", vec![("claim_number", number.clone()), ("birth_date", birth.clone())]).await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Jadwal verifikasi") && html.contains("Pindahkan jadwal"), "{html}");
+
+    let choose = post("/lacak/jadwal", vec![("claim_number", number.clone()), ("birth_date", birth.clone())])
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let option = choose
+        .split("name=\"session_id\" value=\"")
+        .nth(2)
+        .expect("at least two free times")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_ne!(option, first.session_id);
+    let done = post(
+        "/lacak/jadwal",
+        vec![("claim_number", number.clone()), ("birth_date", birth.clone()), ("session_id", option.clone())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(done.text().await.unwrap().contains("Jadwal dipindahkan"));
+    assert_eq!(store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap().session_id, option);
+
+    // A wrong birth date moves nothing.
+    let wrong = post(
+        "/lacak/jadwal",
+        vec![
+            ("claim_number", number.clone()),
+            ("birth_date", "01/01/1970".into()),
+            ("session_id", first.session_id.clone()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(wrong.status(), 404);
+    assert_eq!(store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap().session_id, option);
+
+    let ask =
+        post("/lacak/batal", vec![("claim_number", number.clone()), ("birth_date", birth.clone())]).await.unwrap();
+    assert!(ask.text().await.unwrap().contains("Ya, batalkan klaim"));
+    let cancelled = post(
+        "/lacak/batal",
+        vec![("claim_number", number.clone()), ("birth_date", birth.clone()), ("confirm", "ya".into())],
+    )
+    .await
+    .unwrap();
+    assert!(cancelled.text().await.unwrap().contains("Klaim dibatalkan"));
+    let t = store.tracking(&numbers[0]).await.unwrap().unwrap();
+    assert_eq!(t.state, ClaimState::Cancelled);
+    assert!(t.appointment.is_none(), "the seat is free again");
+    assert!(store.booked_seats(Timestamp::now(), None).await.unwrap().is_empty());
 }

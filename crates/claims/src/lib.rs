@@ -3,7 +3,10 @@
 //! and stores the result; errors name the field at fault and a message code that the web
 //! layer translates (`err-<code>` in the Fluent files).
 
+mod appointments;
 mod limits;
+
+pub use appointments::{video_link, Alternative};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -46,6 +49,9 @@ pub enum ClaimError {
     IdentityMismatch,
     #[error("too many attempts")]
     RateLimited,
+    /// The seat chosen is no longer free.
+    #[error("the chosen slot is no longer free")]
+    SlotTaken,
     #[error("the KPJ already has a claim in progress")]
     OpenClaimExists,
     #[error("not found")]
@@ -79,6 +85,7 @@ impl ClaimError {
             ClaimError::Incomplete(_) => "incomplete",
             ClaimError::NotEligible(_) => "not-eligible",
             ClaimError::IdempotencyMismatch => "idempotency-mismatch",
+            ClaimError::SlotTaken => "slot-taken",
             ClaimError::Storage(_) => "internal",
         }
     }
@@ -676,8 +683,7 @@ impl ClaimService {
                 mode: a.mode,
                 branch_name: a.branch_name,
                 seat: a.seat,
-                link: (a.mode == lapak_domain::schedule::Mode::VideoCall)
-                    .then(|| format!("{VIDEO_BASE_URL}/{}", a.room)),
+                link: (a.mode == lapak_domain::schedule::Mode::VideoCall).then(|| video_link(&a.room)),
             }),
         })
     }

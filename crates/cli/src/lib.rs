@@ -1,6 +1,7 @@
 //! The `lapak` command: one binary for the server, the demo, migrations, registry imports
 //! and benchmarks. `main` only calls [`main`]; everything is here so tests can drive it.
 
+mod appointments;
 pub mod config;
 
 use anyhow::Context;
@@ -73,6 +74,16 @@ pub enum Command {
         /// Print a JSON summary as the last line of standard output.
         #[arg(long)]
         json: bool,
+    },
+    /// Branch capacity for appointments: show, set from JSON, an officer's absence, report.
+    Capacity {
+        #[command(subcommand)]
+        action: appointments::CapacityAction,
+    },
+    /// Appointments: record a no-show, run a scheduling pass now.
+    Appointments {
+        #[command(subcommand)]
+        action: appointments::AppointmentAction,
     },
     /// Encryption keys.
     Keys {
@@ -169,6 +180,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let summary = import::run(&store, kind, &file, report.as_deref(), json).await?;
             return Ok(if summary.rejected > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS });
         }
+        Command::Capacity { action } => appointments::capacity(open_store(&config).await?, action).await?,
+        Command::Appointments { action } => appointments::appointments(open_store(&config).await?, action).await?,
         Command::Keys { action: KeysAction::Rotate } => {
             let version = KeyRing::rotate(&config.key_file)?;
             println!("Kunci data baru versi {version} aktif / new data key version {version} is current");

@@ -193,3 +193,39 @@ async fn member_count(url: &str) -> i64 {
         sqlx::query_scalar(q).fetch_one(&mut c).await.unwrap_or(0)
     }
 }
+
+#[tokio::test]
+async fn a_branch_admin_sets_capacity_and_reads_the_report() {
+    let env = Env::new().await;
+    env.seed_registry();
+    let bad = env.file(
+        "kapasitas-salah.json",
+        r#"{"branch":"KC001","time_zone":"Europe/Berlin","modes":[{"mode":"one_to_many","slot_minutes":30,"seats":9}],
+            "officers":[{"id":"a","name":"A","mode":"counter","weekdays":[1],"start":"17:00","end":"08:00"}],"room_capacity":2}"#,
+    );
+    let out = env.run(&["capacity", "set", &bad]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for reason in ["Zona waktu", "4–6 bilik", "berakhir sebelum dimulai", "tidak ditawarkan"] {
+        assert!(err.contains(reason), "{reason} missing: {err}");
+    }
+    let good = env.file(
+        "kapasitas.json",
+        r#"{"branch":"KC001","time_zone":"Asia/Jakarta","modes":[{"mode":"one_to_many","slot_minutes":30,"seats":5},
+            {"mode":"video_call","slot_minutes":20}],
+            "officers":[{"id":"m1","name":"Petugas 1","mode":"one_to_many","weekdays":[1,2,3,4,5],"start":"08:00","end":"12:00"},
+                        {"id":"v1","name":"Petugas 2","mode":"video_call","weekdays":[1,2,3,4,5],"start":"08:00","end":"16:00"}],
+            "room_capacity":20}"#,
+    );
+    let out = env.run(&["capacity", "set", &good]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("seats in the next 7 days"));
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&env.run(&["capacity", "show", "KC001"]))).unwrap();
+    assert_eq!(shown["officers"][1]["id"], "v1");
+    // 2026-12-07 is a Monday: 8 One to Many sessions of 5 and 24 calls.
+    let report = stdout(&env.run(&["capacity", "report", "--from", "2026-12-07", "--days", "1"]));
+    assert_eq!(report.lines().next(), Some("branch,date,offered,booked,served,no_shows,lead_time_hours"));
+    assert_eq!(report.lines().nth(1), Some("KC001,2026-12-07,64,0,0,0,"));
+    let out = env.run(&["appointments", "no-show", "K7M2-9QXD-4"]);
+    assert!(!out.status.success());
+}

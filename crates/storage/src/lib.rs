@@ -166,6 +166,10 @@ pub struct WaitingClaim {
     pub mode: Mode,
     pub anywhere: bool,
     pub submitted_at: Timestamp,
+    /// Scheduled before and lost its seat (no-show, officer absent): a new seat, no event.
+    pub rebooking: bool,
+    /// The end of the last appointment the participant missed: the next one comes after.
+    pub missed_until: Option<Timestamp>,
     /// For the message that tells the participant (unsealed here).
     pub email: Option<String>,
     pub name: String,
@@ -177,7 +181,8 @@ pub struct NewBooking {
     pub claim_id: String,
     pub session: Session,
     pub seat: u8,
-    pub event: ClaimEvent,
+    /// Submitted → Scheduled; `None` when the claim is scheduled already (a new seat).
+    pub event: Option<ClaimEvent>,
     pub outbox: Option<OutboxMessage>,
 }
 
@@ -324,12 +329,36 @@ pub trait Store: Send + Sync {
     async fn capacity(&self, branch: &str) -> Result<Option<Capacity>>;
     /// Submitted claims without an appointment, oldest submission first.
     async fn waiting_for_appointment(&self, limit: i64) -> Result<Vec<WaitingClaim>>;
-    /// (session, seat) of every booked seat in sessions starting at or after `from`.
-    async fn booked_seats(&self, from: Timestamp) -> Result<Vec<(String, u8)>>;
+    /// (session, seat) of every booked seat in sessions starting at or after `from`, of one
+    /// branch or all.
+    async fn booked_seats(&self, from: Timestamp, branch: Option<&str>) -> Result<Vec<(String, u8)>>;
     /// Books every seat and moves every claim Submitted → Scheduled, or nothing: a seat or
     /// a claim someone else booked first is a `Conflict`.
     async fn book(&self, bookings: &[NewBooking]) -> Result<()>;
     async fn appointment(&self, claim_id: &str) -> Result<Option<AppointmentRecord>>;
+    /// Every appointment in sessions starting in [from, to): (branch, session start,
+    /// status, claim submitted at), for the capacity report.
+    async fn appointments_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(String, Timestamp, String, Timestamp)>>;
+    /// Ends a claim's booked appointment with `status` (`no_show`, `moved`) and puts the
+    /// claim back in line for a seat. False when it had none.
+    async fn release_appointment(&self, claim_id: &str, status: &str) -> Result<bool>;
+    /// An officer is away: their booked seats in [from, to) are released and the claims put
+    /// back in line. Returns the claims affected.
+    async fn release_officer(&self, branch: &str, officer: &str, from: Timestamp, to: Timestamp)
+        -> Result<Vec<String>>;
+    /// The participant moves to another seat: the old one is released, the new one booked
+    /// (a `Conflict` when someone took it first), with the message.
+    async fn move_appointment(
+        &self,
+        claim_id: &str,
+        session: &Session,
+        seat: u8,
+        outbox: Option<&OutboxMessage>,
+    ) -> Result<()>;
     /// The claim an Idempotency-Key was used for, with the request hash it was used with.
     async fn idempotent_submission(&self, key: &str) -> Result<Option<(Vec<u8>, String)>>;
     /// Records a lifecycle event: the claim must still be in `event.from` (else

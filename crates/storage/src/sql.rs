@@ -433,7 +433,7 @@ macro_rules! impl_store {
                 let updated = sqlx::query("UPDATE claims SET claim_number = COALESCE(claim_number, $1), state = $2, cause = $3, \
                     branch_code = $4, last_working_day = $5, gross = $6, tax = $7, bank_code = $8, bank_account_sealed = $9, \
                     email_sealed = $10, phone_sealed = $11, npwp_sealed = $12, submitted_at = $13, updated_at = $13, \
-                    version = version + 1, service_mode = $17, service_anywhere = $18 \
+                    version = version + 1, service_mode = $17, service_anywhere = $18, needs_appointment = $19 \
                     WHERE id = $14 AND version = $15 AND state = $16")
                     .bind(s.number.as_str()).bind(s.event.to.code()).bind(application.cause.map(|c| c.code()))
                     .bind(application.branch.as_ref().map(|b| b.as_str().to_string()))
@@ -447,6 +447,7 @@ macro_rules! impl_store {
                     .bind(at).bind(&s.claim_id).bind(s.version).bind(s.event.from.code())
                     .bind(application.service.unwrap_or(lapak_domain::schedule::Mode::VideoCall).code())
                     .bind(application.anywhere)
+                    .bind(s.event.from == lapak_domain::lifecycle::ClaimState::Draft)
                     .execute(&mut *tx).await;
                 match updated {
                     Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -501,8 +502,11 @@ macro_rules! impl_store {
             async fn waiting_for_appointment(&self, limit: i64) -> $crate::Result<Vec<$crate::WaitingClaim>> {
                 use sqlx::Row;
                 let rows = sqlx::query("SELECT c.id, c.claim_number, c.branch_code, c.service_mode, c.service_anywhere, \
-                    c.submitted_at, c.email_sealed, m.full_name_sealed FROM claims c JOIN members m ON m.kpj = c.kpj \
-                    WHERE c.state = 'submitted' ORDER BY c.submitted_at, c.id LIMIT $1")
+                    c.submitted_at, c.email_sealed, m.full_name_sealed, c.state, \
+                    (SELECT MAX(s.ends_at) FROM appointments a JOIN sessions s ON s.id = a.session_id \
+                     WHERE a.claim_id = c.id AND a.status = 'no_show') \
+                    FROM claims c JOIN members m ON m.kpj = c.kpj \
+                    WHERE c.needs_appointment AND c.state IN ('submitted', 'scheduled') ORDER BY c.submitted_at, c.id LIMIT $1")
                     .bind(limit).fetch_all(&self.read).await?;
                 rows.iter().map(|r| {
                     let mode: Option<String> = r.try_get(3)?;
@@ -516,21 +520,23 @@ macro_rules! impl_store {
                         mode: mode.as_deref().and_then(lapak_domain::schedule::Mode::parse).unwrap_or(lapak_domain::schedule::Mode::VideoCall),
                         anywhere: r.try_get(4)?,
                         submitted_at: $crate::from_micros(r.try_get::<Option<i64>, _>(5)?.unwrap_or_default())?,
+                        rebooking: r.try_get::<String, _>(8)? == "scheduled",
+                        missed_until: r.try_get::<Option<i64>, _>(9)?.map($crate::from_micros).transpose()?,
                         email: email.map(|e| self.keys.open_string("claims.email", &e)).transpose()?,
                         name: self.keys.open_string("members.full_name", &name)?,
                     })
                 }).collect()
             }
 
-            async fn booked_seats(&self, from: jiff::Timestamp) -> $crate::Result<Vec<(String, u8)>> {
+            async fn booked_seats(&self, from: jiff::Timestamp, branch: Option<&str>) -> $crate::Result<Vec<(String, u8)>> {
                 let rows: Vec<(String, i32)> = sqlx::query_as("SELECT a.session_id, a.seat FROM appointments a \
-                    JOIN sessions s ON s.id = a.session_id WHERE a.status = 'booked' AND s.starts_at >= $1")
-                    .bind($crate::micros(from)).fetch_all(&self.read).await?;
+                    JOIN sessions s ON s.id = a.session_id WHERE a.status = 'booked' AND s.starts_at >= $1 \
+                    AND ($2 IS NULL OR s.branch_code = $2)")
+                    .bind($crate::micros(from)).bind(branch).fetch_all(&self.read).await?;
                 Ok(rows.into_iter().map(|(s, seat)| (s, seat.clamp(0, 255) as u8)).collect())
             }
 
             async fn book(&self, bookings: &[$crate::NewBooking]) -> $crate::Result<()> {
-                use rand::Rng;
                 if bookings.is_empty() {
                     return Ok(());
                 }
@@ -539,17 +545,7 @@ macro_rules! impl_store {
                 let mut seen = std::collections::HashSet::new();
                 let sessions: Vec<&lapak_domain::schedule::Session> =
                     bookings.iter().map(|b| &b.session).filter(|s| seen.insert(s.id.as_str())).collect();
-                for chunk in sessions.chunks($crate::sql::CHUNK) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO sessions (id, branch_code, officer, mode, starts_at, ends_at, seats, room) ");
-                    qb.push_values(chunk, |mut b, s| {
-                        let room: String = rand::thread_rng().sample_iter(rand::distributions::Alphanumeric).take(20).map(char::from).collect();
-                        b.push_bind(s.id.clone()).push_bind(s.branch.clone()).push_bind(s.officer.clone()).push_bind(s.mode.code())
-                            .push_bind($crate::micros(s.starts_at)).push_bind($crate::micros(s.ends_at)).push_bind(i32::from(s.seats))
-                            .push_bind(format!("lapak-{}", room.to_lowercase()));
-                    });
-                    qb.push(" ON CONFLICT (id) DO NOTHING");
-                    qb.build().execute(&mut *tx).await?;
-                }
+                Self::insert_sessions(&mut tx, &sessions).await?;
                 let conflict = |e: sqlx::Error| match e {
                     sqlx::Error::Database(d) if d.is_unique_violation() => $crate::StorageError::Conflict("seat or claim already booked".into()),
                     other => other.into(),
@@ -562,28 +558,44 @@ macro_rules! impl_store {
                     });
                     qb.build().execute(&mut *tx).await.map_err(conflict)?;
 
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("UPDATE claims SET state = 'scheduled', version = version + 1, updated_at = ");
-                    // COALESCE keeps SQLite from choosing the index on state (every waiting claim)
-                    // over the primary key for the listed ids; state is never NULL.
-                    qb.push_bind(at).push(" WHERE COALESCE(state, '') = 'submitted' AND id IN (");
-                    let mut sep = qb.separated(", ");
-                    for x in chunk {
-                        sep.push_bind(x.claim_id.clone());
-                    }
-                    sep.push_unseparated(")");
-                    let moved = qb.build().execute(&mut *tx).await?.rows_affected();
-                    if moved != chunk.len() as u64 {
-                        return Err($crate::StorageError::Conflict("a claim moved on before it was booked".into()));
+                    // First seats move the claim Submitted → Scheduled with an event; new seats
+                    // for scheduled claims (no-show, officer away) only clear the flag.
+                    for first in [true, false] {
+                        let ids: Vec<&$crate::NewBooking> = chunk.iter().filter(|x| x.event.is_some() == first).collect();
+                        if ids.is_empty() {
+                            continue;
+                        }
+                        let mut qb = sqlx::QueryBuilder::<$db>::new("UPDATE claims SET needs_appointment = FALSE, version = version + 1, updated_at = ");
+                        qb.push_bind(at);
+                        // COALESCE keeps SQLite from choosing the index on state (every waiting
+                        // claim) over the primary key for the listed ids; state is never NULL.
+                        qb.push(if first {
+                            ", state = 'scheduled' WHERE COALESCE(state, '') = 'submitted' AND id IN ("
+                        } else {
+                            " WHERE COALESCE(state, '') = 'scheduled' AND needs_appointment AND id IN ("
+                        });
+                        let mut sep = qb.separated(", ");
+                        for x in &ids {
+                            sep.push_bind(x.claim_id.clone());
+                        }
+                        sep.push_unseparated(")");
+                        let moved = qb.build().execute(&mut *tx).await?.rows_affected();
+                        if moved != ids.len() as u64 {
+                            return Err($crate::StorageError::Conflict("a claim moved on before it was booked".into()));
+                        }
                     }
 
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) ");
-                    qb.push_values(chunk, |mut b, x| {
-                        let e = &x.event;
-                        b.push_bind(x.claim_id.clone()).push_bind($crate::micros(e.at)).push_bind($crate::rows::role_code(e.actor.role))
-                            .push_bind(e.actor.id.clone()).push_bind($crate::rows::action_code(e.action)).push_bind(e.from.code())
-                            .push_bind(e.to.code()).push_bind(e.reason.clone());
-                    });
-                    qb.build().execute(&mut *tx).await?;
+                    let events: Vec<(&str, &lapak_domain::lifecycle::ClaimEvent)> =
+                        chunk.iter().filter_map(|x| x.event.as_ref().map(|e| (x.claim_id.as_str(), e))).collect();
+                    if !events.is_empty() {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) ");
+                        qb.push_values(events, |mut b, (claim_id, e)| {
+                            b.push_bind(claim_id.to_string()).push_bind($crate::micros(e.at)).push_bind($crate::rows::role_code(e.actor.role))
+                                .push_bind(e.actor.id.clone()).push_bind($crate::rows::action_code(e.action)).push_bind(e.from.code())
+                                .push_bind(e.to.code()).push_bind(e.reason.clone());
+                        });
+                        qb.build().execute(&mut *tx).await?;
+                    }
 
                     let messages: Vec<&$crate::OutboxMessage> = chunk.iter().filter_map(|x| x.outbox.as_ref()).collect();
                     if !messages.is_empty() {
@@ -607,6 +619,76 @@ macro_rules! impl_store {
                     WHERE a.claim_id = $1 AND a.status = 'booked'"))
                     .bind(claim_id).fetch_optional(&self.read).await?;
                 row.map(|r| Self::appointment_row(&r, 0).and_then(|a| a.ok_or_else(|| $crate::rows::corrupt("appointment")))).transpose()
+            }
+
+            async fn appointments_between(&self, from: jiff::Timestamp, to: jiff::Timestamp) -> $crate::Result<Vec<(String, jiff::Timestamp, String, jiff::Timestamp)>> {
+                let rows: Vec<(String, i64, String, Option<i64>)> = sqlx::query_as("SELECT s.branch_code, s.starts_at, a.status, c.submitted_at \
+                    FROM appointments a JOIN sessions s ON s.id = a.session_id JOIN claims c ON c.id = a.claim_id \
+                    WHERE s.starts_at >= $1 AND s.starts_at < $2 AND a.status <> 'moved'")
+                    .bind($crate::micros(from)).bind($crate::micros(to)).fetch_all(&self.read).await?;
+                rows.into_iter().map(|(b, s, st, sub)| Ok((b, $crate::from_micros(s)?, st, $crate::from_micros(sub.unwrap_or(s))?))).collect()
+            }
+
+            async fn release_appointment(&self, claim_id: &str, status: &str) -> $crate::Result<bool> {
+                let at = $crate::micros(jiff::Timestamp::now());
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("UPDATE appointments SET status = $1 WHERE claim_id = $2 AND status = 'booked'")
+                    .bind(status).bind(claim_id).execute(&mut *tx).await?.rows_affected();
+                if done == 0 {
+                    return Ok(false);
+                }
+                sqlx::query("UPDATE claims SET needs_appointment = TRUE, version = version + 1, updated_at = $1 \
+                    WHERE id = $2 AND state = 'scheduled'")
+                    .bind(at).bind(claim_id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(true)
+            }
+
+            async fn release_officer(&self, branch: &str, officer: &str, from: jiff::Timestamp, to: jiff::Timestamp) -> $crate::Result<Vec<String>> {
+                let at = $crate::micros(jiff::Timestamp::now());
+                let mut tx = self.begin_write().await?;
+                let claims: Vec<String> = sqlx::query_scalar("UPDATE appointments SET status = 'moved' WHERE status = 'booked' \
+                    AND session_id IN (SELECT id FROM sessions WHERE branch_code = $1 AND officer = $2 AND starts_at >= $3 AND starts_at < $4) \
+                    RETURNING claim_id")
+                    .bind(branch).bind(officer).bind($crate::micros(from)).bind($crate::micros(to))
+                    .fetch_all(&mut *tx).await?;
+                for chunk in claims.chunks($crate::sql::CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("UPDATE claims SET needs_appointment = TRUE, version = version + 1, updated_at = ");
+                    qb.push_bind(at).push(" WHERE state = 'scheduled' AND id IN (");
+                    let mut sep = qb.separated(", ");
+                    for id in chunk {
+                        sep.push_bind(id.clone());
+                    }
+                    sep.push_unseparated(")");
+                    qb.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(claims)
+            }
+
+            async fn move_appointment(&self, claim_id: &str, session: &lapak_domain::schedule::Session, seat: u8, outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
+                let at = $crate::micros(jiff::Timestamp::now());
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("UPDATE appointments SET status = 'moved' WHERE claim_id = $1 AND status = 'booked'")
+                    .bind(claim_id).execute(&mut *tx).await?.rows_affected();
+                if done != 1 {
+                    return Err($crate::StorageError::NotFound);
+                }
+                Self::insert_sessions(&mut tx, &[session]).await?;
+                let r = sqlx::query("INSERT INTO appointments (claim_id, session_id, seat, status, created_at) VALUES ($1, $2, $3, 'booked', $4)")
+                    .bind(claim_id).bind(&session.id).bind(i32::from(seat)).bind(at).execute(&mut *tx).await;
+                match r {
+                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                        return Err($crate::StorageError::Conflict("the seat was taken".into()));
+                    }
+                    other => { other?; }
+                }
+                Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(())
             }
 
             async fn idempotent_submission(&self, key: &str) -> $crate::Result<Option<(Vec<u8>, String)>> {
@@ -643,6 +725,20 @@ macro_rules! impl_store {
                     return Err($crate::StorageError::Conflict("the claim was changed concurrently".into()));
                 }
                 Self::insert_event(&mut tx, claim_id, event).await?;
+                // Leaving Scheduled ends the appointment: attended (verified, documents asked
+                // for, rejected) or cancelled.
+                use lapak_domain::lifecycle::ClaimState as S;
+                let ended = match (event.from, event.to) {
+                    (_, S::Cancelled) => Some("cancelled"),
+                    (S::Scheduled, _) => Some("served"),
+                    _ => None,
+                };
+                if let Some(status) = ended {
+                    sqlx::query("UPDATE appointments SET status = $1 WHERE claim_id = $2 AND status = 'booked'")
+                        .bind(status).bind(claim_id).execute(&mut *tx).await?;
+                    sqlx::query("UPDATE claims SET needs_appointment = FALSE WHERE id = $1")
+                        .bind(claim_id).execute(&mut *tx).await?;
+                }
                 Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 tx.commit().await?;
                 self.durable().await?;
@@ -764,6 +860,23 @@ macro_rules! impl_store {
                     .bind($crate::rows::action_code(event.action)).bind(event.from.code()).bind(event.to.code())
                     .bind(event.reason.clone())
                     .execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            /// Writes planned sessions (once: the id decides) in the caller's transaction.
+            async fn insert_sessions(tx: &mut sqlx::Transaction<'static, $db>, sessions: &[&lapak_domain::schedule::Session]) -> $crate::Result<()> {
+                use rand::Rng;
+                for chunk in sessions.chunks($crate::sql::CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO sessions (id, branch_code, officer, mode, starts_at, ends_at, seats, room) ");
+                    qb.push_values(chunk, |mut b, s| {
+                        let room: String = rand::thread_rng().sample_iter(rand::distributions::Alphanumeric).take(20).map(char::from).collect();
+                        b.push_bind(s.id.clone()).push_bind(s.branch.clone()).push_bind(s.officer.clone()).push_bind(s.mode.code())
+                            .push_bind($crate::micros(s.starts_at)).push_bind($crate::micros(s.ends_at)).push_bind(i32::from(s.seats))
+                            .push_bind(format!("lapak-{}", room.to_lowercase()));
+                    });
+                    qb.push(" ON CONFLICT (id) DO NOTHING");
+                    qb.build().execute(&mut **tx).await?;
+                }
                 Ok(())
             }
 

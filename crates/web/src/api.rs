@@ -84,7 +84,7 @@ fn error(state: &AppState, lang: Lang, e: &ClaimError) -> Response {
         | ClaimError::NotEligible(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ClaimError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
         ClaimError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        ClaimError::OpenClaimExists | ClaimError::NotEditable => StatusCode::CONFLICT,
+        ClaimError::OpenClaimExists | ClaimError::NotEditable | ClaimError::SlotTaken => StatusCode::CONFLICT,
         ClaimError::NotFound => StatusCode::NOT_FOUND,
         ClaimError::Storage(cause) => {
             tracing::error!(error = %cause, "claim service failed");

@@ -76,11 +76,11 @@ struct HomePage<'a> {
 
 #[derive(Template)]
 #[template(path = "message.html")]
-struct MessagePage<'a> {
-    lang: Lang,
-    state: &'a AppState,
-    heading: String,
-    body: String,
+pub(crate) struct MessagePage<'a> {
+    pub(crate) lang: Lang,
+    pub(crate) state: &'a AppState,
+    pub(crate) heading: String,
+    pub(crate) body: String,
 }
 
 /// Gives page structs (with `lang` and `state`) the `tr(key)` their templates call.

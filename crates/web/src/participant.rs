@@ -342,9 +342,45 @@ struct TrackPage<'a> {
     events: Vec<(String, String, String)>,
     /// (label, value, link) lines of the appointment, when there is one.
     appointment: Vec<(String, String, String)>,
+    /// What the participant typed, carried by the move and cancel forms (in the body).
+    birth: String,
+    can_move: bool,
+    can_cancel: bool,
 }
 
-crate::pages::translated!(FormPage, TasksPage, DocumentsPage, ReviewPage, DonePage, ReceiptPage, TrackPage);
+#[derive(Template)]
+#[template(path = "choose_slot.html")]
+struct ChooseSlotPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    number: String,
+    birth: String,
+    options: Vec<(String, String)>,
+    errors: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "confirm_cancel.html")]
+struct ConfirmCancelPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    number: String,
+    birth: String,
+    body: String,
+    errors: Vec<(String, String)>,
+}
+
+crate::pages::translated!(
+    FormPage,
+    TasksPage,
+    DocumentsPage,
+    ReviewPage,
+    DonePage,
+    ReceiptPage,
+    TrackPage,
+    ChooseSlotPage,
+    ConfirmCancelPage
+);
 
 /// Field errors as (field, message) pairs for the summary, and set on the fields.
 fn apply_errors(i18n: &I18n, lang: Lang, fields: &mut [Field], errors: &[FieldError]) -> Vec<(String, String)> {
@@ -1066,6 +1102,14 @@ pub async fn track_submit(
                 next: i.t(lang, &format!("next-{}", t.state.code())),
                 events,
                 appointment: appointment_lines(i, lang, t.appointment.as_ref()),
+                birth: form.birth_date.clone(),
+                can_move: t.state == lapak_domain::lifecycle::ClaimState::Scheduled && t.appointment.is_some(),
+                can_cancel: matches!(
+                    t.state,
+                    lapak_domain::lifecycle::ClaimState::Submitted
+                        | lapak_domain::lifecycle::ClaimState::Scheduled
+                        | lapak_domain::lifecycle::ClaimState::NeedsDocuments
+                ),
             };
             pl.respond(StatusCode::OK, page)
         }
@@ -1075,4 +1119,112 @@ pub async fn track_submit(
             pl.respond(status, page)
         }
     }
+}
+
+// ---------- moving or cancelling from the tracking page ----------
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    claim_number: String,
+    birth_date: String,
+    session_id: String,
+}
+
+/// Without a chosen slot: the free slots to choose from. With one: move there.
+pub async fn reschedule(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<MoveForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (i, lang) = (&state.i18n, pl.lang);
+    let client = client_ip(addr);
+    let mut errors = Vec::new();
+    if !form.session_id.is_empty() {
+        match state.claims.reschedule(&form.claim_number, &form.birth_date, &form.session_id, client, lang.code()).await
+        {
+            Ok(moved) => {
+                let when = lapak_domain::schedule::format_local(moved.starts_at, &moved.time_zone, lang == Lang::Id);
+                let page = crate::pages::MessagePage {
+                    lang,
+                    state: &state,
+                    heading: i.t(lang, "rescheduled-title"),
+                    body: i.t_args(lang, "rescheduled-body", &[("when", &when)]),
+                };
+                return pl.respond(StatusCode::OK, page);
+            }
+            Err(e) => errors = general(i, lang, &e),
+        }
+    }
+    let options = match state.claims.alternatives(&form.claim_number, &form.birth_date, client, 8).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|a| (a.session_id, lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id)))
+            .collect(),
+        Err(e) => {
+            let status = if matches!(e, ClaimError::RateLimited) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            let mut page = track_form_page(
+                &state,
+                lang,
+                &TrackForm { claim_number: form.claim_number.clone(), birth_date: form.birth_date.clone() },
+            );
+            page.show_error(&e);
+            return pl.respond(status, page);
+        }
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::CONFLICT };
+    let page =
+        ChooseSlotPage { lang, state: &state, number: form.claim_number, birth: form.birth_date, options, errors };
+    pl.respond(status, page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CancelForm {
+    claim_number: String,
+    birth_date: String,
+    confirm: String,
+}
+
+/// Asks once, then cancels the claim.
+pub async fn cancel(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<CancelForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (i, lang) = (&state.i18n, pl.lang);
+    let shown = form.claim_number.trim().to_uppercase();
+    let mut errors = Vec::new();
+    if form.confirm == "ya" {
+        match state.claims.cancel(&form.claim_number, &form.birth_date, client_ip(addr)).await {
+            Ok(()) => {
+                let page = crate::pages::MessagePage {
+                    lang,
+                    state: &state,
+                    heading: i.t(lang, "cancelled-title"),
+                    body: i.t_args(lang, "cancelled-body", &[("number", &shown)]),
+                };
+                return pl.respond(StatusCode::OK, page);
+            }
+            Err(e) => errors = general(i, lang, &e),
+        }
+    }
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::CONFLICT };
+    let page = ConfirmCancelPage {
+        lang,
+        state: &state,
+        body: i.t_args(lang, "cancel-body", &[("number", &shown)]),
+        number: form.claim_number,
+        birth: form.birth_date,
+        errors,
+    };
+    pl.respond(status, page)
 }

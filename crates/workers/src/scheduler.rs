@@ -84,7 +84,7 @@ async fn pass(
         .map(|b| (b.code.as_str().to_string(), b.name.as_str().to_string()))
         .collect();
     let mut taken_by_id: HashMap<String, Vec<u8>> = HashMap::new();
-    for (session, seat) in store.booked_seats(now).await? {
+    for (session, seat) in store.booked_seats(now, None).await? {
         taken_by_id.entry(session).or_default().push(seat);
     }
 
@@ -98,7 +98,7 @@ async fn pass(
                 branch: w.branch_code.clone(),
                 mode: w.mode,
                 anywhere: w.anywhere && w.mode == Mode::VideoCall,
-                not_before: schedule::next_day_start(w.submitted_at.max(now), tz),
+                not_before: schedule::next_day_start(w.submitted_at.max(now), tz).max(w.missed_until.unwrap_or(now)),
             }
         })
         .collect();
@@ -174,7 +174,7 @@ async fn pass(
                     .expect("serialisable"),
                 }
             });
-            NewBooking { claim_id, session, seat, event: event.clone(), outbox }
+            NewBooking { claim_id, session, seat, event: (!w.rebooking).then(|| event.clone()), outbox }
         })
         .collect();
     for chunk in new.chunks(BATCH) {
@@ -205,4 +205,107 @@ pub async fn run(
             _ = tokio::time::sleep(every) => {}
         }
     }
+}
+
+/// An officer marked a participant absent: the seat is released and the next pass gives
+/// the claim the next free seat (and the participant a message). Returns whether the claim
+/// had a booked appointment.
+pub async fn no_show(store: &Arc<dyn Store>, claim_id: &str) -> Result<bool, StorageError> {
+    store.release_appointment(claim_id, "no_show").await
+}
+
+/// An officer is away on `day`: recorded in the branch's capacity (no more sessions planned
+/// for them that day) and their booked seats released, so the next pass moves everyone
+/// affected and tells them. Returns the claims moved.
+pub async fn officer_absent(
+    store: &Arc<dyn Store>,
+    branch: &str,
+    officer: &str,
+    day: jiff::civil::Date,
+) -> Result<Vec<String>, StorageError> {
+    let mut capacity = store.capacity(branch).await?.ok_or(StorageError::NotFound)?;
+    let o = capacity.officers.iter_mut().find(|o| o.id == officer).ok_or(StorageError::NotFound)?;
+    if !o.absent.contains(&day) {
+        o.absent.push(day);
+    }
+    store.set_capacity(&capacity).await?;
+    let tz = TimeZone::get(&capacity.time_zone).map_err(|_| StorageError::Corrupt("time zone".into()))?;
+    let start = |d: jiff::civil::Date| {
+        d.to_datetime(jiff::civil::Time::midnight())
+            .to_zoned(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|_| StorageError::Corrupt("date".into()))
+    };
+    let next = day.tomorrow().map_err(|_| StorageError::Corrupt("date".into()))?;
+    store.release_officer(branch, officer, start(day)?, start(next)?).await
+}
+
+/// One line of the capacity report: a branch on a day (in its zone).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReportRow {
+    pub branch: String,
+    pub date: jiff::civil::Date,
+    /// Seats in the sessions the capacity gives that day.
+    pub offered: u32,
+    /// Seats given (booked, attended or missed; not those moved elsewhere or cancelled).
+    pub booked: u32,
+    pub served: u32,
+    pub no_shows: u32,
+    /// Median hours from submission to the appointment, for the seats given.
+    pub lead_time_hours: Option<f64>,
+}
+
+/// Slots offered, booked, served and missed per branch and day from `from` for `days`
+/// days, with the lead time from submission to appointment.
+pub async fn capacity_report(
+    store: &Arc<dyn Store>,
+    from: jiff::civil::Date,
+    days: i64,
+) -> Result<Vec<ReportRow>, StorageError> {
+    let capacities = store.capacities().await?;
+    let day_range = |d: jiff::civil::Date| -> Option<(Timestamp, Timestamp)> {
+        let start = d.to_datetime(jiff::civil::Time::midnight()).to_zoned(TimeZone::UTC).ok()?.timestamp();
+        Some((start, start.checked_add(jiff::SignedDuration::from_hours(24)).ok()?))
+    };
+    let last = from.checked_add(days.days()).map_err(|_| StorageError::Corrupt("date".into()))?;
+    // A day either side in UTC covers every Indonesian zone's local day.
+    let (lo, _) = day_range(from.yesterday().unwrap_or(from)).ok_or(StorageError::Corrupt("date".into()))?;
+    let (_, hi) = day_range(last).ok_or(StorageError::Corrupt("date".into()))?;
+    let zones: HashMap<&str, TimeZone> =
+        capacities.iter().filter_map(|c| TimeZone::get(&c.time_zone).ok().map(|tz| (c.branch.as_str(), tz))).collect();
+    let mut given: HashMap<(String, jiff::civil::Date), (u32, u32, u32, Vec<f64>)> = HashMap::new();
+    for (branch, starts, status, submitted) in store.appointments_between(lo, hi).await? {
+        let Some(tz) = zones.get(branch.as_str()) else { continue };
+        let date = starts.to_zoned(tz.clone()).date();
+        let e = given.entry((branch, date)).or_default();
+        if status == "cancelled" {
+            continue;
+        }
+        e.0 += 1;
+        match status.as_str() {
+            "served" => e.1 += 1,
+            "no_show" => e.2 += 1,
+            _ => {}
+        }
+        e.3.push(starts.duration_since(submitted).as_secs_f64() / 3600.0);
+    }
+    let mut rows = Vec::new();
+    for c in &capacities {
+        for offset in 0..days {
+            let Ok(date) = from.checked_add(offset.days()) else { continue };
+            let offered: u32 = c.sessions(date, schedule::national_holiday).iter().map(|s| u32::from(s.seats)).sum();
+            let (booked, served, no_shows, mut lead) = given.remove(&(c.branch.clone(), date)).unwrap_or_default();
+            lead.sort_by(f64::total_cmp);
+            rows.push(ReportRow {
+                branch: c.branch.clone(),
+                date,
+                offered,
+                booked,
+                served,
+                no_shows,
+                lead_time_hours: lead.get(lead.len() / 2).copied(),
+            });
+        }
+    }
+    Ok(rows)
 }

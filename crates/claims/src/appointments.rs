@@ -1,0 +1,149 @@
+//! The participant's side of appointments, from the tracking page: see other free seats,
+//! move to one, or cancel the claim. Each call proves the claim number and birth date again
+//! (rate-limited like tracking), so no account or link is needed.
+
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+use lapak_domain::claim_number::ClaimNumber;
+use lapak_domain::lifecycle::{Action, Actor, Role};
+use lapak_domain::schedule::{self, Session};
+use lapak_storage::{ClaimRecord, OutboxMessage, StorageError};
+
+use crate::{parse_date, AppointmentNote, ClaimError, ClaimService, EmailMessage, Result, VIDEO_BASE_URL};
+
+/// How many days ahead alternatives are looked for.
+const ALTERNATIVE_DAYS: i64 = 14;
+
+/// A free seat the participant may move to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    pub session_id: String,
+    pub starts_at: Timestamp,
+    pub time_zone: String,
+}
+
+impl ClaimService {
+    /// The claim behind a number and birth date, with the same answer for a wrong pair as
+    /// for an unknown number.
+    async fn claim_for(&self, number: &str, birth_date: &str, client: std::net::IpAddr) -> Result<ClaimRecord> {
+        let number = ClaimNumber::parse(number).map_err(|_| ClaimError::NotFound)?;
+        let birth = parse_date(birth_date).ok_or(ClaimError::NotFound)?;
+        if !self.limiter.tracking(number.as_str(), client) {
+            return Err(ClaimError::RateLimited);
+        }
+        let claim = self.store.claim_by_number(&number).await?.ok_or(ClaimError::NotFound)?;
+        match self.store.member_birth_date(&claim.kpj).await? {
+            Some(b) if b == birth => Ok(claim),
+            _ => Err(ClaimError::NotFound),
+        }
+    }
+
+    /// Up to `limit` free seats of the same branch and mode, earliest first, from the next
+    /// day on, other than the one held.
+    pub async fn alternatives(
+        &self,
+        number: &str,
+        birth_date: &str,
+        client: std::net::IpAddr,
+        limit: usize,
+    ) -> Result<Vec<Alternative>> {
+        let claim = self.claim_for(number, birth_date, client).await?;
+        let (free, _) = self.free_sessions(&claim, limit).await?;
+        Ok(free
+            .into_iter()
+            .map(|(s, tz, _)| Alternative { session_id: s.id, starts_at: s.starts_at, time_zone: tz })
+            .collect())
+    }
+
+    /// Free sessions for the claim's current appointment (with their zone and a free seat).
+    async fn free_sessions(&self, claim: &ClaimRecord, limit: usize) -> Result<(Vec<(Session, String, u8)>, String)> {
+        let current = self.store.appointment(&claim.id).await?.ok_or(ClaimError::NotEditable)?;
+        let capacity = self.store.capacity(&current.branch_code).await?.ok_or(ClaimError::NotEditable)?;
+        let tz = TimeZone::get(&capacity.time_zone).map_err(|_| ClaimError::NotEditable)?;
+        let now = Timestamp::now();
+        let not_before = schedule::next_day_start(now, &tz);
+        let mut taken: std::collections::HashMap<String, Vec<u8>> = std::collections::HashMap::new();
+        for (session, seat) in self.store.booked_seats(now, Some(&current.branch_code)).await? {
+            taken.entry(session).or_default().push(seat);
+        }
+        let today = now.to_zoned(tz.clone()).date();
+        let mut out = Vec::new();
+        for offset in 1..=ALTERNATIVE_DAYS {
+            let Ok(day) = today.checked_add(offset.days()) else { break };
+            for s in capacity.sessions(day, schedule::national_holiday) {
+                if s.mode != current.mode || s.id == current.session_id || s.starts_at < not_before {
+                    continue;
+                }
+                let held = taken.get(&s.id).map_or(&[][..], |v| v.as_slice());
+                if let Some(seat) = (1..=s.seats).find(|n| !held.contains(n)) {
+                    out.push((s, capacity.time_zone.clone(), seat));
+                    if out.len() >= limit {
+                        return Ok((out, current.branch_name));
+                    }
+                }
+            }
+        }
+        Ok((out, current.branch_name))
+    }
+
+    /// Moves the claim's appointment to `session_id`, one of its alternatives.
+    pub async fn reschedule(
+        &self,
+        number: &str,
+        birth_date: &str,
+        session_id: &str,
+        client: std::net::IpAddr,
+        lang: &str,
+    ) -> Result<Alternative> {
+        let claim = self.claim_for(number, birth_date, client).await?;
+        let (free, branch_name) = self.free_sessions(&claim, 200).await?;
+        let (session, tz, seat) = free.into_iter().find(|(s, _, _)| s.id == session_id).ok_or(ClaimError::SlotTaken)?;
+        let outbox = claim.application.email.as_ref().map(|email| OutboxMessage {
+            dedupe_key: format!("scheduled:{}:{}", claim.id, session.id),
+            kind: "email".into(),
+            payload: serde_json::to_string(&EmailMessage {
+                to: email.as_str().into(),
+                template: "scheduled".into(),
+                lang: lang.into(),
+                name: String::new(),
+                resume_token: None,
+                claim_number: claim.number.as_ref().map(|n| n.as_str().to_string()),
+                appointment: Some(AppointmentNote {
+                    uid: format!("{}@lapak", claim.id),
+                    starts_at: session.starts_at,
+                    ends_at: session.ends_at,
+                    time_zone: tz.clone(),
+                    mode: session.mode,
+                    branch_name,
+                    link: None,
+                }),
+            })
+            .expect("serialisable"),
+        });
+        match self.store.move_appointment(&claim.id, &session, seat, outbox.as_ref()).await {
+            Ok(()) => Ok(Alternative { session_id: session.id, starts_at: session.starts_at, time_zone: tz }),
+            Err(StorageError::Conflict(_)) => Err(ClaimError::SlotTaken),
+            Err(StorageError::NotFound) => Err(ClaimError::NotEditable),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Cancels the claim (while it is not yet verified); its seat goes back to the pool.
+    pub async fn cancel(&self, number: &str, birth_date: &str, client: std::net::IpAddr) -> Result<()> {
+        let claim = self.claim_for(number, birth_date, client).await?;
+        let event = claim
+            .lifecycle
+            .check(Action::Cancel, &Actor::new(Role::Participant, claim.kpj.as_str()), Timestamp::now(), None)
+            .map_err(|_| ClaimError::NotEditable)?;
+        match self.store.record_claim_event(&claim.id, &event, None).await {
+            Ok(()) => Ok(()),
+            Err(StorageError::Conflict(_)) => Err(ClaimError::NotEditable),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// The meeting link of a video room.
+pub fn video_link(room: &str) -> String {
+    format!("{VIDEO_BASE_URL}/{room}")
+}
