@@ -64,6 +64,7 @@ async fn submit(
             service: Some(mode),
             anywhere,
             email: m.email.clone(),
+            whatsapp: m.phone.clone(),
             ..Default::default()
         };
         let number = ClaimNumber::from_random(rand::random());
@@ -140,7 +141,9 @@ async fn every_submitted_claim_gets_the_earliest_seat_in_its_branch_zone() {
 
     // A message per claim with the appointment, and nothing more on a second pass.
     let outbox = store.lease_outbox(Timestamp::now(), 60_000_000, 1_000).await.unwrap();
-    assert_eq!(outbox.iter().filter(|m| m.payload.contains("\"scheduled\"")).count(), 40);
+    assert_eq!(outbox.iter().filter(|m| m.kind == "email" && m.payload.contains("\"scheduled\"")).count(), 40);
+    assert_eq!(outbox.iter().filter(|m| m.kind == "sms").count(), 40, "and a WhatsApp text each");
+    assert!(outbox.iter().all(|m| !m.payload.contains("\"reminder\"")), "reminders wait for the day before");
     let again = scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
     assert_eq!(again.booked, 0);
 }
@@ -208,11 +211,8 @@ async fn a_no_show_or_an_absent_officer_gets_the_claim_a_new_seat() {
         assert!(!(a.officer == victim.officer && a_day == day), "booked with an absent officer");
     }
     let outbox = store.lease_outbox(Timestamp::now(), 60_000_000, 1_000).await.unwrap();
-    assert_eq!(
-        outbox.iter().filter(|m| m.payload.contains("\"scheduled\"")).count(),
-        12 + 1 + moved.len(),
-        "a message for every seat given"
-    );
+    let emails = outbox.iter().filter(|m| m.kind == "email" && m.payload.contains("\"scheduled\"")).count();
+    assert_eq!(emails, 12 + 1 + moved.len(), "an e-mail for every seat given");
 }
 
 async fn futures_appointments(
@@ -299,4 +299,28 @@ async fn the_participant_moves_or_cancels_from_the_tracking_page() {
     assert_eq!(t.state, ClaimState::Cancelled);
     assert!(t.appointment.is_none(), "the seat is free again");
     assert!(store.booked_seats(Timestamp::now(), None).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn reminders_go_the_day_before_and_are_dropped_when_the_seat_changes() {
+    let d = demo_store(200).await;
+    let store = d.t.store.clone();
+    let branch = branch_in(&d, "Asia/Jakarta");
+    let numbers = submit(&store, &d.members[..1], &branch, Mode::OneToMany, false).await;
+    let now = Timestamp::now();
+    scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    let first = store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap();
+    let sent = store.lease_outbox(Timestamp::now(), 1, 100).await.unwrap();
+    assert_eq!(sent.len(), 2, "e-mail and text now");
+    let day_before = |t: Timestamp| t.checked_sub(jiff::SignedDuration::from_hours(23)).unwrap();
+    // The participant misses it: the old reminders must not go; the new seat brings its own.
+    let claim = store.claim_by_number(&numbers[0]).await.unwrap().unwrap();
+    assert!(scheduler::no_show(&store, &claim.id).await.unwrap());
+    scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    let second = store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap();
+    assert!(second.starts_at > first.starts_at);
+    let due = store.lease_outbox(day_before(second.starts_at), 1, 100).await.unwrap();
+    let reminders: Vec<_> = due.iter().filter(|m| m.payload.contains("\"reminder\"")).collect();
+    assert_eq!(reminders.len(), 2, "e-mail and text reminders for the new seat only");
+    assert!(reminders.iter().all(|m| m.payload.contains(&second.starts_at.to_string())));
 }

@@ -222,6 +222,7 @@ async fn outbox_messages_are_written_with_the_event_once_and_leased_to_one_worke
         dedupe_key: "submitted:c-5".into(),
         kind: "email".into(),
         payload: "{\"to\":\"siti.aminah@example.id\"}".into(),
+        ..Default::default()
     };
     t.store.record_claim_event("c-5", &submit, Some(&msg)).await.unwrap();
 

@@ -9,7 +9,7 @@ use lapak_domain::lifecycle::{Action, Actor, Role};
 use lapak_domain::schedule::{self, Session};
 use lapak_storage::{ClaimRecord, OutboxMessage, StorageError};
 
-use crate::{parse_date, AppointmentNote, ClaimError, ClaimService, EmailMessage, Result, VIDEO_BASE_URL};
+use crate::{parse_date, AppointmentNote, ClaimError, ClaimService, EmailMessage, Result, TextMessage, VIDEO_BASE_URL};
 
 /// How many days ahead alternatives are looked for.
 const ALTERNATIVE_DAYS: i64 = 14;
@@ -98,29 +98,26 @@ impl ClaimService {
         let claim = self.claim_for(number, birth_date, client).await?;
         let (free, branch_name) = self.free_sessions(&claim, 200).await?;
         let (session, tz, seat) = free.into_iter().find(|(s, _, _)| s.id == session_id).ok_or(ClaimError::SlotTaken)?;
-        let outbox = claim.application.email.as_ref().map(|email| OutboxMessage {
-            dedupe_key: format!("scheduled:{}:{}", claim.id, session.id),
-            kind: "email".into(),
-            payload: serde_json::to_string(&EmailMessage {
-                to: email.as_str().into(),
-                template: "scheduled".into(),
-                lang: lang.into(),
-                name: String::new(),
-                resume_token: None,
-                claim_number: claim.number.as_ref().map(|n| n.as_str().to_string()),
-                appointment: Some(AppointmentNote {
-                    uid: format!("{}@lapak", claim.id),
-                    starts_at: session.starts_at,
-                    ends_at: session.ends_at,
-                    time_zone: tz.clone(),
-                    mode: session.mode,
-                    branch_name,
-                    link: None,
-                }),
-            })
-            .expect("serialisable"),
-        });
-        match self.store.move_appointment(&claim.id, &session, seat, outbox.as_ref()).await {
+        let note = AppointmentNote {
+            uid: format!("{}@lapak", claim.id),
+            starts_at: session.starts_at,
+            ends_at: session.ends_at,
+            time_zone: tz.clone(),
+            mode: session.mode,
+            branch_name,
+            link: None,
+        };
+        let app = &claim.application;
+        let name = self.store.member_by_kpj(&claim.kpj).await?.map(|m| m.full_name.as_str().to_string());
+        let to = Recipient {
+            email: app.email.as_ref().map(|e| e.as_str()),
+            phone: app.whatsapp.as_ref().map(|p| p.as_str()),
+            name: name.as_deref().unwrap_or_default(),
+            lang,
+        };
+        let number = claim.number.as_ref().map_or("", |n| n.as_str());
+        let outbox = appointment_messages(&claim.id, &session.id, number, &to, note, Timestamp::now());
+        match self.store.move_appointment(&claim.id, &session, seat, &outbox).await {
             Ok(()) => Ok(Alternative { session_id: session.id, starts_at: session.starts_at, time_zone: tz }),
             Err(StorageError::Conflict(_)) => Err(ClaimError::SlotTaken),
             Err(StorageError::NotFound) => Err(ClaimError::NotEditable),
@@ -146,4 +143,63 @@ impl ClaimService {
 /// The meeting link of a video room.
 pub fn video_link(room: &str) -> String {
     format!("{VIDEO_BASE_URL}/{room}")
+}
+
+/// Who is told of an appointment, and in which language.
+pub struct Recipient<'a> {
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub name: &'a str,
+    pub lang: &'a str,
+}
+
+/// What tells a participant of a seat: an e-mail (with the calendar invitation) and a
+/// WhatsApp/SMS text at once, and both again the day before. The reminders carry the claim
+/// as their subject, so they are dropped when the seat changes.
+pub fn appointment_messages(
+    claim_id: &str,
+    session_id: &str,
+    claim_number: &str,
+    to: &Recipient<'_>,
+    note: AppointmentNote,
+    now: Timestamp,
+) -> Vec<OutboxMessage> {
+    let reminder_at = note.starts_at.checked_sub(jiff::SignedDuration::from_hours(24)).ok().filter(|t| *t > now);
+    let mut out = Vec::new();
+    for (purpose, not_before) in [("scheduled", None), ("reminder", reminder_at)] {
+        if purpose == "reminder" && not_before.is_none() {
+            continue;
+        }
+        let message = |kind: &str, payload: String| OutboxMessage {
+            dedupe_key: format!("{purpose}:{kind}:{claim_id}:{session_id}"),
+            kind: kind.into(),
+            payload,
+            not_before,
+            subject: Some(claim_id.to_string()),
+            purpose: Some(purpose.into()),
+        };
+        if let Some(email) = to.email {
+            let m = EmailMessage {
+                to: email.into(),
+                template: purpose.into(),
+                lang: to.lang.into(),
+                name: to.name.into(),
+                resume_token: None,
+                claim_number: Some(claim_number.into()),
+                appointment: Some(note.clone()),
+            };
+            out.push(message("email", serde_json::to_string(&m).expect("serialisable")));
+        }
+        if let Some(phone) = to.phone {
+            let m = TextMessage {
+                to: phone.into(),
+                template: purpose.into(),
+                lang: to.lang.into(),
+                claim_number: claim_number.into(),
+                appointment: note.clone(),
+            };
+            out.push(message("sms", serde_json::to_string(&m).expect("serialisable")));
+        }
+    }
+    out
 }

@@ -6,7 +6,7 @@
 mod appointments;
 mod limits;
 
-pub use appointments::{video_link, Alternative};
+pub use appointments::{appointment_messages, video_link, Alternative, Recipient};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -155,7 +155,7 @@ pub struct PaymentInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct EmailMessage {
     pub to: String,
-    /// `resume`, `submitted` or `scheduled`.
+    /// `resume`, `submitted`, `scheduled` or `reminder`.
     pub template: String,
     pub lang: String,
     pub name: String,
@@ -165,6 +165,18 @@ pub struct EmailMessage {
     /// For `scheduled`: the appointment.
     #[serde(default)]
     pub appointment: Option<AppointmentNote>,
+}
+
+/// A short text for SMS/WhatsApp: what to send to which number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct TextMessage {
+    /// E.164, e.g. +6281234567890.
+    pub to: String,
+    /// `scheduled` or `reminder`.
+    pub template: String,
+    pub lang: String,
+    pub claim_number: String,
+    pub appointment: AppointmentNote,
 }
 
 /// An appointment as a message describes it (and its calendar invitation).
@@ -328,6 +340,7 @@ impl ClaimService {
                 dedupe_key: format!("resume:{}", URL_SAFE_NO_PAD.encode(&hash[..12])),
                 kind: "email".into(),
                 payload: serde_json::to_string(&msg).expect("serialisable"),
+                ..Default::default()
             }
         });
         match self.store.open_claim(&member.kpj).await? {
@@ -621,6 +634,7 @@ impl ClaimService {
                     appointment: None,
                 })
                 .expect("serialisable"),
+                ..Default::default()
             });
             let submission = Submission {
                 claim_id: draft.claim.id.clone(),

@@ -18,6 +18,8 @@ pub struct FileConfig {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub public_url: Option<String>,
+    pub text_webhook_url: Option<String>,
+    pub text_webhook_token: Option<String>,
 }
 
 /// Settings given on the command line or in the environment (clap reads both).
@@ -50,6 +52,13 @@ pub struct Overrides {
     /// The address people open Lapak at, for links in e-mails. Default: http://LISTEN.
     #[arg(long, env = "LAPAK_PUBLIC_URL", global = true, value_name = "URL")]
     pub public_url: Option<String>,
+    /// SMS/WhatsApp provider webhook (JSON POST, see the README). Default: texts are
+    /// written to the texts folder in the data folder.
+    #[arg(long, env = "LAPAK_TEXT_WEBHOOK_URL", global = true, value_name = "URL", hide_env_values = true)]
+    pub text_webhook_url: Option<String>,
+    /// Bearer token for the SMS/WhatsApp webhook.
+    #[arg(long, env = "LAPAK_TEXT_WEBHOOK_TOKEN", global = true, value_name = "TOKEN", hide_env_values = true)]
+    pub text_webhook_token: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +72,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub public_url: String,
+    pub text_webhook_url: Option<String>,
+    pub text_webhook_token: Option<String>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -105,6 +116,8 @@ impl Config {
         };
         Ok(Config {
             smtp_url: o.smtp_url.clone().or(file.smtp_url),
+            text_webhook_url: o.text_webhook_url.clone().or(file.text_webhook_url),
+            text_webhook_token: o.text_webhook_token.clone().or(file.text_webhook_token),
             mail_from: o.mail_from.clone().or(file.mail_from).unwrap_or_else(|| "Lapak <lapak@localhost>".into()),
             public_url: o.public_url.clone().or(file.public_url).unwrap_or_else(|| format!("http://{listen}")),
             data_dir,
@@ -118,6 +131,11 @@ impl Config {
 
     pub fn documents_dir(&self) -> PathBuf {
         self.data_dir.join("documents")
+    }
+
+    /// Where SMS/WhatsApp texts go when no webhook is configured.
+    pub fn texts_dir(&self) -> PathBuf {
+        self.data_dir.join("texts")
     }
 
     /// Where e-mails go when no SMTP server is configured.

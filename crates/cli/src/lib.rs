@@ -274,9 +274,17 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
             Mailer::folder(&config.mail_dir(), &config.mail_from, &config.public_url)?
         }
     };
+    let texts = match &config.text_webhook_url {
+        Some(url) => {
+            lapak_workers::text::TextSender::webhook(url, config.text_webhook_token.as_deref(), &config.public_url)
+                .map_err(anyhow::Error::msg)?
+        }
+        None => lapak_workers::text::TextSender::folder(&config.texts_dir(), &config.public_url)?,
+    };
+    let channels = lapak_workers::text::Channels { email: Box::new(mailer), text: Box::new(texts) };
     let (stop_relay, stopped) = tokio::sync::watch::channel(false);
     let relay =
-        tokio::spawn(outbox::run(store.clone(), Arc::new(mailer), outbox::RelayConfig::default(), async move {
+        tokio::spawn(outbox::run(store.clone(), Arc::new(channels), outbox::RelayConfig::default(), async move {
             let mut stopped = stopped;
             let _ = stopped.changed().await;
         }));

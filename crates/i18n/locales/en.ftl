@@ -291,3 +291,17 @@ err-capacity-hours = An officer's hours end before they start or hold no session
 err-capacity-weekdays = An officer has no working days (1 = Monday … 7 = Sunday)
 err-capacity-mode-not-offered = An officer is assigned a mode the branch does not offer
 err-capacity-room = The waiting room is smaller than the seats of the branch's sessions at one time
+email-reminder-subject = Reminder: your verification interview tomorrow, { $when }
+email-reminder-body =
+    Dear { $name },
+
+    A reminder: the verification interview for claim { $number } is tomorrow, { $when }.
+
+    How: { $how }
+    Where: { $place }
+
+    What to prepare: { $prepare }
+
+    Cannot make it? Change the appointment at: { $link }
+text-scheduled = BPJS Ketenagakerjaan: the verification interview for JHT claim { $number } is on { $when }, { $how }, { $place }. See or change it: { $link }
+text-reminder = BPJS Ketenagakerjaan: reminder, the verification interview for claim { $number } is tomorrow { $when }, { $how }, { $place }. Bring your original documents. { $link }

@@ -291,3 +291,17 @@ err-capacity-hours = Jam kerja petugas berakhir sebelum dimulai atau terlalu pen
 err-capacity-weekdays = Petugas belum punya hari kerja (1 = Senin … 7 = Minggu)
 err-capacity-mode-not-offered = Petugas ditugaskan pada cara layanan yang tidak ditawarkan kantor
 err-capacity-room = Ruang tunggu lebih kecil dari jumlah kursi sesi di kantor pada saat yang sama
+email-reminder-subject = Pengingat: wawancara verifikasi besok, { $when }
+email-reminder-body =
+    Yth. { $name },
+
+    Mengingatkan: wawancara verifikasi klaim { $number } besok, { $when }.
+
+    Cara: { $how }
+    Tempat: { $place }
+
+    Yang perlu disiapkan: { $prepare }
+
+    Berhalangan? Pindahkan jadwal di: { $link }
+text-scheduled = BPJS Ketenagakerjaan: wawancara verifikasi klaim JHT { $number } dijadwalkan { $when }, { $how }, { $place }. Lihat atau ubah: { $link }
+text-reminder = BPJS Ketenagakerjaan: pengingat, wawancara verifikasi klaim { $number } besok { $when }, { $how }, { $place }. Bawa dokumen asli. { $link }

@@ -172,6 +172,8 @@ pub struct WaitingClaim {
     pub missed_until: Option<Timestamp>,
     /// For the message that tells the participant (unsealed here).
     pub email: Option<String>,
+    /// WhatsApp number given with the claim (unsealed here).
+    pub phone: Option<String>,
     pub name: String,
 }
 
@@ -183,7 +185,8 @@ pub struct NewBooking {
     pub seat: u8,
     /// Submitted → Scheduled; `None` when the claim is scheduled already (a new seat).
     pub event: Option<ClaimEvent>,
-    pub outbox: Option<OutboxMessage>,
+    /// The messages that tell the participant (and remind them the day before).
+    pub outbox: Vec<OutboxMessage>,
 }
 
 /// A claim's booked appointment, as the participant sees it.
@@ -220,13 +223,20 @@ pub struct Submission {
 }
 
 /// A message to deliver after the transaction that wrote it commits (transactional outbox).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OutboxMessage {
     /// Delivering twice for one event is prevented by this key.
     pub dedupe_key: String,
+    /// The channel: `email` or `sms` (SMS/WhatsApp).
     pub kind: String,
     /// Sealed at rest: it usually holds an e-mail address.
     pub payload: String,
+    /// Not delivered before this (a reminder the day before).
+    pub not_before: Option<Timestamp>,
+    /// What it is about (a claim id) and what for (`reminder`): a reminder is dropped when
+    /// the appointment it reminds of moves or ends.
+    pub subject: Option<String>,
+    pub purpose: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -357,7 +367,7 @@ pub trait Store: Send + Sync {
         claim_id: &str,
         session: &Session,
         seat: u8,
-        outbox: Option<&OutboxMessage>,
+        outbox: &[OutboxMessage],
     ) -> Result<()>;
     /// The claim an Idempotency-Key was used for, with the request hash it was used with.
     async fn idempotent_submission(&self, key: &str) -> Result<Option<(Vec<u8>, String)>>;

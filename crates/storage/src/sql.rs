@@ -502,7 +502,7 @@ macro_rules! impl_store {
             async fn waiting_for_appointment(&self, limit: i64) -> $crate::Result<Vec<$crate::WaitingClaim>> {
                 use sqlx::Row;
                 let rows = sqlx::query("SELECT c.id, c.claim_number, c.branch_code, c.service_mode, c.service_anywhere, \
-                    c.submitted_at, c.email_sealed, m.full_name_sealed, c.state, \
+                    c.submitted_at, c.email_sealed, m.full_name_sealed, c.state, c.phone_sealed, \
                     (SELECT MAX(s.ends_at) FROM appointments a JOIN sessions s ON s.id = a.session_id \
                      WHERE a.claim_id = c.id AND a.status = 'no_show') \
                     FROM claims c JOIN members m ON m.kpj = c.kpj \
@@ -521,7 +521,8 @@ macro_rules! impl_store {
                         anywhere: r.try_get(4)?,
                         submitted_at: $crate::from_micros(r.try_get::<Option<i64>, _>(5)?.unwrap_or_default())?,
                         rebooking: r.try_get::<String, _>(8)? == "scheduled",
-                        missed_until: r.try_get::<Option<i64>, _>(9)?.map($crate::from_micros).transpose()?,
+                        missed_until: r.try_get::<Option<i64>, _>(10)?.map($crate::from_micros).transpose()?,
+                        phone: r.try_get::<Option<Vec<u8>>, _>(9)?.map(|p| self.keys.open_string("claims.phone", &p)).transpose()?,
                         email: email.map(|e| self.keys.open_string("claims.email", &e)).transpose()?,
                         name: self.keys.open_string("members.full_name", &name)?,
                     })
@@ -597,12 +598,14 @@ macro_rules! impl_store {
                         qb.build().execute(&mut *tx).await?;
                     }
 
-                    let messages: Vec<&$crate::OutboxMessage> = chunk.iter().filter_map(|x| x.outbox.as_ref()).collect();
-                    if !messages.is_empty() {
-                        let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at) ");
+                    let messages: Vec<&$crate::OutboxMessage> = chunk.iter().flat_map(|x| x.outbox.iter()).collect();
+                    for messages in messages.chunks($crate::sql::CHUNK) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at, subject, purpose) ");
                         qb.push_values(messages, |mut b, m| {
                             b.push_bind(m.dedupe_key.clone()).push_bind(m.kind.clone())
-                                .push_bind(self.keys.seal_str("outbox.payload", &m.payload)).push_bind(at).push_bind(at);
+                                .push_bind(self.keys.seal_str("outbox.payload", &m.payload)).push_bind(at)
+                                .push_bind(m.not_before.map_or(at, |t| $crate::micros(t).max(at)))
+                                .push_bind(m.subject.clone()).push_bind(m.purpose.clone());
                         });
                         qb.push(" ON CONFLICT (dedupe_key) DO NOTHING");
                         qb.build().execute(&mut *tx).await?;
@@ -640,6 +643,7 @@ macro_rules! impl_store {
                 sqlx::query("UPDATE claims SET needs_appointment = TRUE, version = version + 1, updated_at = $1 \
                     WHERE id = $2 AND state = 'scheduled'")
                     .bind(at).bind(claim_id).execute(&mut *tx).await?;
+                Self::supersede_reminders(&mut tx, claim_id, at).await?;
                 tx.commit().await?;
                 self.durable().await?;
                 Ok(true)
@@ -663,12 +667,15 @@ macro_rules! impl_store {
                     sep.push_unseparated(")");
                     qb.build().execute(&mut *tx).await?;
                 }
+                for id in &claims {
+                    Self::supersede_reminders(&mut tx, id, at).await?;
+                }
                 tx.commit().await?;
                 self.durable().await?;
                 Ok(claims)
             }
 
-            async fn move_appointment(&self, claim_id: &str, session: &lapak_domain::schedule::Session, seat: u8, outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
+            async fn move_appointment(&self, claim_id: &str, session: &lapak_domain::schedule::Session, seat: u8, outbox: &[$crate::OutboxMessage]) -> $crate::Result<()> {
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_write().await?;
                 let done = sqlx::query("UPDATE appointments SET status = 'moved' WHERE claim_id = $1 AND status = 'booked'")
@@ -685,7 +692,10 @@ macro_rules! impl_store {
                     }
                     other => { other?; }
                 }
-                Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
+                Self::supersede_reminders(&mut tx, claim_id, at).await?;
+                for m in outbox {
+                    Self::enqueue(&mut tx, &self.keys, Some(m), at).await?;
+                }
                 tx.commit().await?;
                 self.durable().await?;
                 Ok(())
@@ -738,6 +748,7 @@ macro_rules! impl_store {
                         .bind(status).bind(claim_id).execute(&mut *tx).await?;
                     sqlx::query("UPDATE claims SET needs_appointment = FALSE WHERE id = $1")
                         .bind(claim_id).execute(&mut *tx).await?;
+                    Self::supersede_reminders(&mut tx, claim_id, at).await?;
                 }
                 Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 tx.commit().await?;
@@ -863,6 +874,14 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            /// Drops the reminders not yet sent for `claim_id`: its appointment moved or ended.
+            async fn supersede_reminders(tx: &mut sqlx::Transaction<'static, $db>, claim_id: &str, at: i64) -> $crate::Result<()> {
+                sqlx::query("UPDATE outbox SET delivered_at = $1, last_error = 'superseded' \
+                    WHERE subject = $2 AND purpose = 'reminder' AND delivered_at IS NULL")
+                    .bind(at).bind(claim_id).execute(&mut **tx).await?;
+                Ok(())
+            }
+
             /// Writes planned sessions (once: the id decides) in the caller's transaction.
             async fn insert_sessions(tx: &mut sqlx::Transaction<'static, $db>, sessions: &[&lapak_domain::schedule::Session]) -> $crate::Result<()> {
                 use rand::Rng;
@@ -884,9 +903,10 @@ macro_rules! impl_store {
             /// dedupe key is written once.
             async fn enqueue(tx: &mut sqlx::Transaction<'static, $db>, keys: &$crate::KeyRing, outbox: Option<&$crate::OutboxMessage>, at: i64) -> $crate::Result<()> {
                 if let Some(m) = outbox {
-                    sqlx::query("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at) \
-                        VALUES ($1, $2, $3, $4, $4) ON CONFLICT (dedupe_key) DO NOTHING")
+                    sqlx::query("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at, subject, purpose) \
+                        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING")
                         .bind(&m.dedupe_key).bind(&m.kind).bind(keys.seal_str("outbox.payload", &m.payload)).bind(at)
+                        .bind(m.not_before.map_or(at, |t| $crate::micros(t).max(at))).bind(&m.subject).bind(&m.purpose)
                         .execute(&mut **tx).await?;
                 }
                 Ok(())

@@ -79,17 +79,22 @@ impl Mailer {
                     t("email-submitted-body", &[("name", &m.name), ("number", &shown), ("link", &link)]),
                 ))
             }
-            "scheduled" => {
+            "scheduled" | "reminder" => {
                 let number = m.claim_number.as_deref()?;
                 let a = m.appointment.as_ref()?;
                 let mode = a.mode.code();
                 let when = lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id);
                 let place = a.link.clone().unwrap_or_else(|| a.branch_name.clone());
                 let link = format!("{}/lacak?nomor={number}", self.public_url);
+                let (subject, body) = if m.template == "reminder" {
+                    ("email-reminder-subject", "email-reminder-body")
+                } else {
+                    ("email-scheduled-subject", "email-scheduled-body")
+                };
                 Some((
-                    t("email-scheduled-subject", &[("when", &when)]),
+                    t(subject, &[("when", &when)]),
                     t(
-                        "email-scheduled-body",
+                        body,
                         &[
                             ("name", &m.name),
                             ("number", &grouped_claim_number(number)),

@@ -5,3 +5,4 @@
 pub mod email;
 pub mod outbox;
 pub mod scheduler;
+pub mod text;

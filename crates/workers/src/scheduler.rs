@@ -14,10 +14,10 @@ use std::time::Duration;
 
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
-use lapak_claims::{AppointmentNote, EmailMessage};
+use lapak_claims::{appointment_messages, AppointmentNote, Recipient};
 use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle};
 use lapak_domain::schedule::{self, Capacity, Mode, Request, Session};
-use lapak_storage::{NewBooking, OutboxMessage, StorageError, Store};
+use lapak_storage::{NewBooking, StorageError, Store};
 
 /// Claims booked per transaction.
 pub const BATCH: usize = 5_000;
@@ -146,34 +146,20 @@ async fn pass(
             let claim_id = requests[request].claim_id.clone();
             let session = sessions[session].clone();
             let w = by_id[claim_id.as_str()];
-            let outbox = w.email.as_ref().map(|email| {
-                let time_zone = zones
-                    .get(session.branch.as_str())
-                    .map_or("Asia/Jakarta".to_string(), |tz| tz.iana_name().unwrap_or("Asia/Jakarta").to_string());
-                let note = AppointmentNote {
-                    uid: format!("{}@lapak", session.id),
-                    starts_at: session.starts_at,
-                    ends_at: session.ends_at,
-                    time_zone,
-                    mode: session.mode,
-                    branch_name: names.get(&session.branch).cloned().unwrap_or_default(),
-                    link: None,
-                };
-                OutboxMessage {
-                    dedupe_key: format!("scheduled:{}:{}", claim_id, session.id),
-                    kind: "email".into(),
-                    payload: serde_json::to_string(&EmailMessage {
-                        to: email.clone(),
-                        template: "scheduled".into(),
-                        lang: "id".into(),
-                        name: w.name.clone(),
-                        resume_token: None,
-                        claim_number: Some(w.number.as_str().to_string()),
-                        appointment: Some(note),
-                    })
-                    .expect("serialisable"),
-                }
-            });
+            let time_zone = zones
+                .get(session.branch.as_str())
+                .map_or("Asia/Jakarta".to_string(), |tz| tz.iana_name().unwrap_or("Asia/Jakarta").to_string());
+            let note = AppointmentNote {
+                uid: format!("{claim_id}@lapak"),
+                starts_at: session.starts_at,
+                ends_at: session.ends_at,
+                time_zone,
+                mode: session.mode,
+                branch_name: names.get(&session.branch).cloned().unwrap_or_default(),
+                link: None,
+            };
+            let to = Recipient { email: w.email.as_deref(), phone: w.phone.as_deref(), name: &w.name, lang: "id" };
+            let outbox = appointment_messages(&claim_id, &session.id, w.number.as_str(), &to, note, at);
             NewBooking { claim_id, session, seat, event: (!w.rebooking).then(|| event.clone()), outbox }
         })
         .collect();

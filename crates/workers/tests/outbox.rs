@@ -42,7 +42,12 @@ async fn a_failed_delivery_is_retried_after_back_off_and_delivered_once() {
     let event = Lifecycle::default()
         .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
         .unwrap();
-    let msg = OutboxMessage { dedupe_key: "submitted:c-1".into(), kind: "email".into(), payload: "receipt".into() };
+    let msg = OutboxMessage {
+        dedupe_key: "submitted:c-1".into(),
+        kind: "email".into(),
+        payload: "receipt".into(),
+        ..Default::default()
+    };
     t.store.record_claim_event("c-1", &event, Some(&msg)).await.unwrap();
 
     let channel = Flaky { failures: Mutex::new(1), delivered: Mutex::new(Vec::new()) };
