@@ -259,7 +259,9 @@ pub async fn capacity_report(
     let (_, hi) = day_range(last).ok_or(StorageError::Corrupt("date".into()))?;
     let zones: HashMap<&str, TimeZone> =
         capacities.iter().filter_map(|c| TimeZone::get(&c.time_zone).ok().map(|tz| (c.branch.as_str(), tz))).collect();
-    let mut given: HashMap<(String, jiff::civil::Date), (u32, u32, u32, Vec<f64>)> = HashMap::new();
+    // (branch, day) → seats given, served, missed, lead times in hours.
+    type Given = (u32, u32, u32, Vec<f64>);
+    let mut given: HashMap<(String, jiff::civil::Date), Given> = HashMap::new();
     for (branch, starts, status, submitted) in store.appointments_between(lo, hi).await? {
         let Some(tz) = zones.get(branch.as_str()) else { continue };
         let date = starts.to_zoned(tz.clone()).date();
