@@ -324,3 +324,54 @@ async fn reminders_go_the_day_before_and_are_dropped_when_the_seat_changes() {
     assert_eq!(reminders.len(), 2, "e-mail and text reminders for the new seat only");
     assert!(reminders.iter().all(|m| m.payload.contains(&second.starts_at.to_string())));
 }
+
+#[tokio::test]
+async fn a_branch_admin_sets_capacity_and_reads_the_report_over_the_api() {
+    let d = demo_store(100).await;
+    let branch = branch_in(&d, "Asia/Jayapura");
+    let addr =
+        serve_with(&d.t, lapak_web::Limits { admin_token: Some("rahasia-kantor".into()), ..Default::default() }).await;
+    let http = reqwest::Client::new();
+    let url = format!("http://{addr}/api/v1/branches/{branch}/capacity");
+
+    let anonymous = http.get(&url).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let current: serde_json::Value =
+        http.get(&url).bearer_auth("rahasia-kantor").send().await.unwrap().json().await.unwrap();
+    assert_eq!(current["time_zone"], "Asia/Jayapura");
+
+    let mut broken = current.clone();
+    broken["officers"] = serde_json::json!([]);
+    broken["time_zone"] = "Asia/Tokyo".into();
+    let refused = http
+        .put(&url)
+        .bearer_auth("rahasia-kantor")
+        .header("accept-language", "en")
+        .json(&broken)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    let codes: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["capacity-zone", "capacity-no-officers"]);
+    assert!(body["errors"][1]["message"].as_str().unwrap().contains("no officers"));
+
+    let mut fewer = current.clone();
+    fewer["officers"] = serde_json::json!([current["officers"][0]]);
+    let saved = http.put(&url).bearer_auth("rahasia-kantor").json(&fewer).send().await.unwrap();
+    assert_eq!(saved.status(), 204);
+    assert_eq!(d.t.store.capacity(&branch).await.unwrap().unwrap().officers.len(), 1);
+
+    let csv = http
+        .get(format!("http://{addr}/api/v1/reports/capacity?from=2026-12-07&days=2&format=csv"))
+        .bearer_auth("rahasia-kantor")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("branch,date,offered,booked,served,no_shows,lead_time_hours\n"));
+    assert!(text.lines().any(|l| l.starts_with(&format!("{branch},2026-12-07,"))), "{text}");
+    assert!(d.t.store.verify_audit_chain().await.is_ok());
+}

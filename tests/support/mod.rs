@@ -115,10 +115,15 @@ pub async fn seeded() -> TestStore {
 /// Lapak's web service on a loopback port over `t`'s store and a document folder in its
 /// temporary directory, until the test ends.
 pub async fn serve(t: &TestStore) -> std::net::SocketAddr {
+    serve_with(t, lapak_web::Limits::default()).await
+}
+
+/// The same with other limits and settings.
+pub async fn serve_with(t: &TestStore, limits: lapak_web::Limits) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let documents = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
-    let app = lapak_web::router(t.store.clone(), documents, &lapak_web::Limits::default());
+    let app = lapak_web::router(t.store.clone(), documents, &limits);
     tokio::spawn(lapak_web::serve(listener, app, std::future::pending()));
     addr
 }

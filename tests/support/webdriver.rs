@@ -72,7 +72,11 @@ impl Browser {
         let res: Value = http.post(format!("{base}/session")).json(&caps).send().await.unwrap().json().await.unwrap();
         let session =
             res["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {res}")).to_string();
-        Browser { http, base, session, driver: child, _profile: profile }
+        let browser = Browser { http, base, session, driver: child, _profile: profile };
+        // Finding an element waits up to 10 s for it (a click's navigation may still be
+        // under way on a busy machine), instead of failing at once.
+        browser.call(reqwest::Method::POST, "/timeouts", json!({ "implicit": 10_000, "pageLoad": 30_000 })).await;
+        browser
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {

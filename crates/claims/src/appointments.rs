@@ -2,6 +2,8 @@
 //! move to one, or cancel the claim. Each call proves the claim number and birth date again
 //! (rate-limited like tracking), so no account or link is needed.
 
+use std::collections::HashMap;
+
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use lapak_domain::claim_number::ClaimNumber;
@@ -202,4 +204,95 @@ pub fn appointment_messages(
         }
     }
     out
+}
+
+/// One line of the capacity report: a branch on a day (in its zone).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReportRow {
+    pub branch: String,
+    pub date: jiff::civil::Date,
+    /// Seats in the sessions the capacity gives that day.
+    pub offered: u32,
+    /// Seats given (booked, attended or missed; not those moved elsewhere or cancelled).
+    pub booked: u32,
+    pub served: u32,
+    pub no_shows: u32,
+    /// Median hours from submission to the appointment, for the seats given.
+    pub lead_time_hours: Option<f64>,
+}
+
+/// Slots offered, booked, served and missed per branch and day from `from` for `days`
+/// days, with the lead time from submission to appointment.
+pub async fn capacity_report(
+    store: &dyn lapak_storage::Store,
+    from: jiff::civil::Date,
+    days: i64,
+) -> std::result::Result<Vec<ReportRow>, StorageError> {
+    let capacities = store.capacities().await?;
+    let day_range = |d: jiff::civil::Date| -> Option<(Timestamp, Timestamp)> {
+        let start = d.to_datetime(jiff::civil::Time::midnight()).to_zoned(TimeZone::UTC).ok()?.timestamp();
+        Some((start, start.checked_add(jiff::SignedDuration::from_hours(24)).ok()?))
+    };
+    let last = from.checked_add(days.days()).map_err(|_| StorageError::Corrupt("date".into()))?;
+    // A day either side in UTC covers every Indonesian zone's local day.
+    let (lo, _) = day_range(from.yesterday().unwrap_or(from)).ok_or(StorageError::Corrupt("date".into()))?;
+    let (_, hi) = day_range(last).ok_or(StorageError::Corrupt("date".into()))?;
+    let zones: HashMap<&str, TimeZone> =
+        capacities.iter().filter_map(|c| TimeZone::get(&c.time_zone).ok().map(|tz| (c.branch.as_str(), tz))).collect();
+    // (branch, day) → seats given, served, missed, lead times in hours.
+    type Given = (u32, u32, u32, Vec<f64>);
+    let mut given: HashMap<(String, jiff::civil::Date), Given> = HashMap::new();
+    for (branch, starts, status, submitted) in store.appointments_between(lo, hi).await? {
+        let Some(tz) = zones.get(branch.as_str()) else { continue };
+        let date = starts.to_zoned(tz.clone()).date();
+        let e = given.entry((branch, date)).or_default();
+        if status == "cancelled" {
+            continue;
+        }
+        e.0 += 1;
+        match status.as_str() {
+            "served" => e.1 += 1,
+            "no_show" => e.2 += 1,
+            _ => {}
+        }
+        e.3.push(starts.duration_since(submitted).as_secs_f64() / 3600.0);
+    }
+    let mut rows = Vec::new();
+    for c in &capacities {
+        for offset in 0..days {
+            let Ok(date) = from.checked_add(offset.days()) else { continue };
+            let offered: u32 = c.sessions(date, schedule::national_holiday).iter().map(|s| u32::from(s.seats)).sum();
+            let (booked, served, no_shows, mut lead) = given.remove(&(c.branch.clone(), date)).unwrap_or_default();
+            lead.sort_by(f64::total_cmp);
+            rows.push(ReportRow {
+                branch: c.branch.clone(),
+                date,
+                offered,
+                booked,
+                served,
+                no_shows,
+                lead_time_hours: lead.get(lead.len() / 2).copied(),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// The report as CSV (written with the csv crate).
+pub fn report_csv(rows: &[ReportRow]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = w.write_record(["branch", "date", "offered", "booked", "served", "no_shows", "lead_time_hours"]);
+    for r in rows {
+        let _ = w.write_record([
+            r.branch.clone(),
+            r.date.to_string(),
+            r.offered.to_string(),
+            r.booked.to_string(),
+            r.served.to_string(),
+            r.no_shows.to_string(),
+            r.lead_time_hours.map(|h| format!("{h:.1}")).unwrap_or_default(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

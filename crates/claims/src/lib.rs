@@ -6,7 +6,9 @@
 mod appointments;
 mod limits;
 
-pub use appointments::{appointment_messages, video_link, Alternative, Recipient};
+pub use appointments::{
+    appointment_messages, capacity_report, report_csv, video_link, Alternative, Recipient, ReportRow,
+};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

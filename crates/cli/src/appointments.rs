@@ -102,10 +102,10 @@ pub async fn capacity(store: Arc<dyn Store>, action: CapacityAction) -> anyhow::
         }
         CapacityAction::Report { from, days, format } => {
             let from = from.unwrap_or_else(lapak_claims::today);
-            let rows = scheduler::capacity_report(&store, from, days.clamp(1, 366)).await?;
+            let rows = lapak_claims::capacity_report(store.as_ref(), from, days.clamp(1, 366)).await?;
             match format.as_str() {
                 "json" => println!("{}", serde_json::to_string_pretty(&rows)?),
-                "csv" => print!("{}", report_csv(&rows)?),
+                "csv" => print!("{}", lapak_claims::report_csv(&rows)),
                 other => anyhow::bail!("format {other}: json atau/or csv"),
             }
         }
@@ -148,22 +148,4 @@ fn read_capacity(file: &Path) -> anyhow::Result<Capacity> {
             e.column()
         )
     })
-}
-
-/// The report as CSV (written with the csv crate).
-pub fn report_csv(rows: &[scheduler::ReportRow]) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["branch", "date", "offered", "booked", "served", "no_shows", "lead_time_hours"])?;
-    for r in rows {
-        w.write_record([
-            r.branch.clone(),
-            r.date.to_string(),
-            r.offered.to_string(),
-            r.booked.to_string(),
-            r.served.to_string(),
-            r.no_shows.to_string(),
-            r.lead_time_hours.map(|h| format!("{h:.1}")).unwrap_or_default(),
-        ])?;
-    }
-    Ok(String::from_utf8(w.into_inner()?)?)
 }

@@ -20,6 +20,7 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub text_webhook_url: Option<String>,
     pub text_webhook_token: Option<String>,
+    pub admin_token: Option<String>,
 }
 
 /// Settings given on the command line or in the environment (clap reads both).
@@ -56,6 +57,10 @@ pub struct Overrides {
     /// written to the texts folder in the data folder.
     #[arg(long, env = "LAPAK_TEXT_WEBHOOK_URL", global = true, value_name = "URL", hide_env_values = true)]
     pub text_webhook_url: Option<String>,
+    /// Token of the branch admin API (capacity, report) until staff accounts exist; without
+    /// it that API is off.
+    #[arg(long, env = "LAPAK_ADMIN_TOKEN", global = true, value_name = "TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
     /// Bearer token for the SMS/WhatsApp webhook.
     #[arg(long, env = "LAPAK_TEXT_WEBHOOK_TOKEN", global = true, value_name = "TOKEN", hide_env_values = true)]
     pub text_webhook_token: Option<String>,
@@ -74,6 +79,7 @@ pub struct Config {
     pub public_url: String,
     pub text_webhook_url: Option<String>,
     pub text_webhook_token: Option<String>,
+    pub admin_token: Option<String>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -118,6 +124,7 @@ impl Config {
             smtp_url: o.smtp_url.clone().or(file.smtp_url),
             text_webhook_url: o.text_webhook_url.clone().or(file.text_webhook_url),
             text_webhook_token: o.text_webhook_token.clone().or(file.text_webhook_token),
+            admin_token: o.admin_token.clone().or(file.admin_token),
             mail_from: o.mail_from.clone().or(file.mail_from).unwrap_or_else(|| "Lapak <lapak@localhost>".into()),
             public_url: o.public_url.clone().or(file.public_url).unwrap_or_else(|| format!("http://{listen}")),
             data_dir,

@@ -305,3 +305,7 @@ email-reminder-body =
     Cannot make it? Change the appointment at: { $link }
 text-scheduled = BPJS Ketenagakerjaan: the verification interview for JHT claim { $number } is on { $when }, { $how }, { $place }. See or change it: { $link }
 text-reminder = BPJS Ketenagakerjaan: reminder, the verification interview for claim { $number } is tomorrow { $when }, { $how }, { $place }. Bring your original documents. { $link }
+err-admin-off = The branch admin API is off (set LAPAK_ADMIN_TOKEN)
+err-unauthorized = The admin token is missing or wrong
+err-capacity-invalid = Capacity refused; fix every problem listed
+err-capacity-none = This branch has no capacity set

@@ -305,3 +305,7 @@ email-reminder-body =
     Berhalangan? Pindahkan jadwal di: { $link }
 text-scheduled = BPJS Ketenagakerjaan: wawancara verifikasi klaim JHT { $number } dijadwalkan { $when }, { $how }, { $place }. Lihat atau ubah: { $link }
 text-reminder = BPJS Ketenagakerjaan: pengingat, wawancara verifikasi klaim { $number } besok { $when }, { $how }, { $place }. Bawa dokumen asli. { $link }
+err-admin-off = API admin kantor tidak aktif (atur LAPAK_ADMIN_TOKEN)
+err-unauthorized = Token admin tidak ada atau salah
+err-capacity-invalid = Kapasitas ditolak; perbaiki semua masalah yang tercantum
+err-capacity-none = Kantor ini belum punya kapasitas

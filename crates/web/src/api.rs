@@ -24,7 +24,8 @@ use crate::AppState;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lapak API", version = "1.0.0", description = "Contactless JHT claims: start, answer, upload, submit, track."),
-    paths(start_claim, get_claim, save_cause, save_payment, upload_claim_document, remove_claim_document, submit_claim, track_claim),
+    paths(start_claim, get_claim, save_cause, save_payment, upload_claim_document, remove_claim_document, submit_claim, track_claim,
+        crate::admin::get_capacity, crate::admin::set_capacity, crate::admin::capacity_report),
     components(schemas(
         StartClaimRequest, StartedClaim, ClaimView, DecisionView, Estimate, DocumentView, CauseRequest, PaymentRequest,
         SubmittedClaim, TrackRequest, TrackingView, TrackedEventView, AppointmentView, ApiError, FieldProblem
@@ -42,6 +43,10 @@ impl utoipa::Modify for ClaimTokenScheme {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "claim_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "admin_token",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
@@ -71,7 +76,7 @@ pub struct FieldProblem {
     message: String,
 }
 
-fn lang(headers: &HeaderMap) -> Lang {
+pub(crate) fn lang(headers: &HeaderMap) -> Lang {
     headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map_or(Lang::Id, Lang::from_accept_language)
 }
 

@@ -2,6 +2,7 @@
 //! and English, health and metrics, and the protections every route gets (security
 //! headers, body limits, timeouts, load shedding).
 
+mod admin;
 pub mod api;
 mod middleware;
 mod pages;
@@ -33,6 +34,8 @@ pub struct Limits {
     /// Requests handled at once; more are refused at once with 503 and `Retry-After`
     /// rather than queued until they time out.
     pub max_in_flight: usize,
+    /// The operator token of the branch admin API; `None` turns that API off.
+    pub admin_token: Option<String>,
 }
 
 impl Default for Limits {
@@ -44,6 +47,7 @@ impl Default for Limits {
             rate_limits: lapak_claims::RateLimits::default(),
             secure_cookies: false,
             max_in_flight: 1024,
+            admin_token: None,
         }
     }
 }
@@ -54,11 +58,25 @@ pub struct AppState {
     pub claims: ClaimService,
     pub i18n: I18n,
     pub secure_cookies: bool,
+    /// SHA-256 of the branch admin API token, when one is configured.
+    pub admin_token_hash: Option<Vec<u8>>,
 }
 
 pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) -> Router {
     let claims = ClaimService::with_limits(store.clone(), documents, limits.max_upload_bytes, limits.rate_limits);
-    let state = Arc::new(AppState { store, claims, i18n: I18n::load(), secure_cookies: limits.secure_cookies });
+    use sha2::Digest;
+    let admin_token_hash = limits
+        .admin_token
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| sha2::Sha256::digest(t.trim().as_bytes()).to_vec());
+    let state = Arc::new(AppState {
+        store,
+        claims,
+        i18n: I18n::load(),
+        secure_cookies: limits.secure_cookies,
+        admin_token_hash,
+    });
     let app = Router::new()
         .route("/", get(pages::home))
         .route("/klaim", get(participant::start))
@@ -85,6 +103,8 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/api/v1/claim/documents/{kind}", post(api::upload_claim_document).delete(api::remove_claim_document))
         .route("/api/v1/claim/submit", post(api::submit_claim))
         .route("/api/v1/track", post(api::track_claim))
+        .route("/api/v1/branches/{code}/capacity", get(admin::get_capacity).put(admin::set_capacity))
+        .route("/api/v1/reports/capacity", get(admin::capacity_report))
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/metrics", get(middleware::metrics))

@@ -1,0 +1,167 @@
+//! The branch admin's API for appointments: read and set a branch's capacity, and the
+//! capacity report. Until staff accounts exist it is reached with one operator token
+//! (`LAPAK_ADMIN_TOKEN`, sent as `Authorization: Bearer …`); without one configured the
+//! routes answer 404. Every call is audited.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use jiff::civil::Date;
+use lapak_domain::schedule::Capacity;
+use lapak_storage::AuditEntry;
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use utoipa::IntoParams;
+
+use crate::AppState;
+
+fn problem(status: StatusCode, code: &str, message: String) -> Response {
+    (status, Json(json!({ "code": code, "message": message, "field": null, "errors": [] }))).into_response()
+}
+
+/// The operator's token, checked by its SHA-256 (the token itself is not kept).
+fn authorised(state: &AppState, headers: &HeaderMap) -> Result<(), Box<Response>> {
+    let lang = crate::api::lang(headers);
+    let Some(expected) = &state.admin_token_hash else {
+        return Err(Box::new(problem(StatusCode::NOT_FOUND, "not-found", state.i18n.t(lang, "err-admin-off"))));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| Sha256::digest(t.trim().as_bytes()));
+    match given {
+        Some(hash) if hash.as_slice() == expected.as_slice() => Ok(()),
+        _ => Err(Box::new(problem(StatusCode::UNAUTHORIZED, "unauthorized", state.i18n.t(lang, "err-unauthorized")))),
+    }
+}
+
+async fn audit(state: &AppState, action: &str, subject: &str, detail: String) {
+    let entry = AuditEntry {
+        at: jiff::Timestamp::now(),
+        actor_role: "branch_admin".into(),
+        actor_id: "api-token".into(),
+        action: action.into(),
+        subject: subject.into(),
+        detail,
+    };
+    if let Err(e) = state.store.append_audit(&entry).await {
+        tracing::error!(error = %e, "audit entry not written");
+    }
+}
+
+/// A branch's capacity (officers, hours, modes, booths, room).
+#[utoipa::path(get, path = "/api/v1/branches/{code}/capacity", operation_id = "getCapacity",
+    params(("code" = String, Path, description = "Office code")),
+    responses((status = 200, description = "The capacity (JSON of lapak_domain::schedule::Capacity)"),
+        (status = 404, body = crate::api::ApiError), (status = 401, body = crate::api::ApiError)),
+    security(("admin_token" = [])))]
+pub async fn get_capacity(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    if let Err(r) = authorised(&state, &headers) {
+        return *r;
+    }
+    audit(&state, "capacity.read", &code, String::new()).await;
+    match state.store.capacity(&code).await {
+        Ok(Some(c)) => Json(c).into_response(),
+        Ok(None) => {
+            problem(StatusCode::NOT_FOUND, "not-found", state.i18n.t(crate::api::lang(&headers), "err-capacity-none"))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "capacity read failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Replaces a branch's capacity; every problem is listed at once (422).
+#[utoipa::path(put, path = "/api/v1/branches/{code}/capacity", operation_id = "setCapacity",
+    params(("code" = String, Path, description = "Office code")),
+    request_body(content = Object, description = "The capacity (JSON of lapak_domain::schedule::Capacity)"),
+    responses((status = 204), (status = 422, body = crate::api::ApiError), (status = 401, body = crate::api::ApiError)),
+    security(("admin_token" = [])))]
+pub async fn set_capacity(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Json(mut capacity): Json<Capacity>,
+) -> Response {
+    if let Err(r) = authorised(&state, &headers) {
+        return *r;
+    }
+    let lang = crate::api::lang(&headers);
+    capacity.branch = code.clone();
+    match state.store.branch(&code).await {
+        Ok(Some(_)) => {}
+        _ => return problem(StatusCode::NOT_FOUND, "not-found", state.i18n.t(lang, "err-branch-unknown")),
+    }
+    if let Err(errors) = capacity.check() {
+        let list: Vec<_> = errors
+            .iter()
+            .map(|e| json!({ "field": "capacity", "code": e.code(), "message": state.i18n.t(lang, &format!("err-{}", e.code())), "detail": e.to_string() }))
+            .collect();
+        let body = json!({ "code": "invalid", "message": state.i18n.t(lang, "err-capacity-invalid"), "field": "capacity", "errors": list });
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+    }
+    match state.store.set_capacity(&capacity).await {
+        Ok(()) => {
+            audit(&state, "capacity.set", &code, format!("{} officers", capacity.officers.len())).await;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "capacity write failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ReportQuery {
+    /// First day, YYYY-MM-DD (default: today in Jakarta).
+    #[param(value_type = Option<String>, format = Date)]
+    from: Option<Date>,
+    /// Days, 1–366 (default 7).
+    days: Option<i64>,
+    /// json (default) or csv.
+    format: Option<String>,
+}
+
+/// Per branch and day: slots offered, booked, served, no-shows, and the median lead time
+/// from submission to appointment.
+#[utoipa::path(get, path = "/api/v1/reports/capacity", operation_id = "capacityReport", params(ReportQuery),
+    responses((status = 200, description = "JSON rows or CSV"), (status = 401, body = crate::api::ApiError)),
+    security(("admin_token" = [])))]
+pub async fn capacity_report(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    if let Err(r) = authorised(&state, &headers) {
+        return *r;
+    }
+    let from = q.from.unwrap_or_else(lapak_claims::today);
+    let days = q.days.unwrap_or(7).clamp(1, 366);
+    audit(&state, "capacity.report", "all", format!("{from} +{days}")).await;
+    match lapak_claims::capacity_report(state.store.as_ref(), from, days).await {
+        Ok(rows) if q.format.as_deref() == Some("csv") => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"kapasitas.csv\""),
+            ],
+            lapak_claims::report_csv(&rows),
+        )
+            .into_response(),
+        Ok(rows) => Json(rows).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "capacity report failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
