@@ -375,3 +375,69 @@ async fn a_branch_admin_sets_capacity_and_reads_the_report_over_the_api() {
     assert!(text.lines().any(|l| l.starts_with(&format!("{branch},2026-12-07,"))), "{text}");
     assert!(d.t.store.verify_audit_chain().await.is_ok());
 }
+
+#[tokio::test]
+async fn walk_ins_wait_outside_until_the_room_has_space() {
+    let d = demo_store(50).await;
+    let branch = branch_in(&d, "Asia/Makassar");
+    // A small office: one counter, a room for three.
+    let mut c = d.t.store.capacity(&branch).await.unwrap().unwrap();
+    c.modes = vec![lapak_domain::schedule::ModeSetting { mode: Mode::Counter, slot_minutes: 15, seats: 1 }];
+    c.officers.retain(|o| o.id == "m1");
+    c.officers[0].mode = Mode::Counter;
+    c.room_capacity = 3;
+    assert!(c.check().is_ok());
+    d.t.store.set_capacity(&c).await.unwrap();
+    let addr = serve_with(&d.t, lapak_web::Limits { admin_token: Some("kantor".into()), ..Default::default() }).await;
+    let http = reqwest::Client::new();
+
+    let mut pages = Vec::new();
+    for i in 0..5 {
+        let phone = if i == 3 { "0812 3456 7890" } else { "" };
+        let res = http
+            .post(format!("http://{addr}/cabang/{branch}/tiket"))
+            .header("accept-language", "id")
+            .form(&[("whatsapp", phone)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        pages.push(res.url().to_string());
+        let html = res.text().await.unwrap();
+        assert!(html.contains(&format!("A-00{}", i + 1)), "{html}");
+    }
+    let status = |url: String| {
+        let http = http.clone();
+        async move { http.get(url).header("accept-language", "id").send().await.unwrap().text().await.unwrap() }
+    };
+    for url in &pages[..3] {
+        assert!(status(url.clone()).await.contains("Silakan masuk"));
+    }
+    let fourth = status(pages[3].clone()).await;
+    assert!(fourth.contains("Menunggu di luar") && fourth.contains("0 orang sebelum Anda"), "{fourth}");
+    assert!(status(pages[4].clone()).await.contains("1 orang sebelum Anda"));
+    let board = http.get(format!("http://{addr}/cabang/{branch}/antrean")).send().await.unwrap().text().await.unwrap();
+    assert!(board.contains("3/3"), "{board}");
+
+    // A bad number is refused at its field, and no ticket is taken.
+    let bad =
+        http.post(format!("http://{addr}/cabang/{branch}/tiket")).form(&[("whatsapp", "12")]).send().await.unwrap();
+    assert_eq!(bad.status(), 422);
+
+    // The first is served and leaves: the fourth is called in, and texted.
+    let step = |n: i64, action: &str| {
+        http.post(format!("http://{addr}/api/v1/branches/{branch}/queue/{n}/{action}")).bearer_auth("kantor").send()
+    };
+    assert_eq!(step(1, "serve").await.unwrap().status(), 204);
+    assert_eq!(step(1, "serve").await.unwrap().status(), 409, "already at a counter");
+    assert!(status(pages[3].clone()).await.contains("Menunggu di luar"), "serving still fills the room");
+    assert_eq!(step(1, "done").await.unwrap().status(), 204);
+    assert!(status(pages[3].clone()).await.contains("Silakan masuk"));
+    assert!(status(pages[4].clone()).await.contains("Menunggu di luar"));
+    let day = Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Makassar").unwrap()).date();
+    assert_eq!(d.t.store.room_occupancy(&branch, day, Timestamp::now()).await.unwrap(), 3, "never over the cap");
+    let texts = d.t.store.lease_outbox(Timestamp::now(), 1, 100).await.unwrap();
+    let called: Vec<_> = texts.iter().filter(|m| m.payload.contains("ticket-called")).collect();
+    assert_eq!(called.len(), 1);
+    assert!(called[0].payload.contains("A-004") && called[0].payload.contains("+6281234567890"));
+}

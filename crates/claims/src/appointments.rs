@@ -198,7 +198,9 @@ pub fn appointment_messages(
                 template: purpose.into(),
                 lang: to.lang.into(),
                 claim_number: claim_number.into(),
-                appointment: note.clone(),
+                appointment: Some(note.clone()),
+                place: None,
+                link: None,
             };
             out.push(message("sms", serde_json::to_string(&m).expect("serialisable")));
         }

@@ -5,6 +5,7 @@
 
 mod appointments;
 mod limits;
+pub mod walk_in;
 
 pub use appointments::{
     appointment_messages, capacity_report, report_csv, video_link, Alternative, Recipient, ReportRow,
@@ -174,11 +175,17 @@ pub struct EmailMessage {
 pub struct TextMessage {
     /// E.164, e.g. +6281234567890.
     pub to: String,
-    /// `scheduled` or `reminder`.
+    /// `scheduled`, `reminder` or `ticket-called`.
     pub template: String,
     pub lang: String,
+    /// The claim number, or the ticket number ("A-007") for `ticket-called`.
     pub claim_number: String,
-    pub appointment: AppointmentNote,
+    pub appointment: Option<AppointmentNote>,
+    /// `ticket-called`: the branch and the ticket page.
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub link: Option<String>,
 }
 
 /// An appointment as a message describes it (and its calendar invitation).

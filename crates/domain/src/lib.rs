@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod member;
 pub mod money;
 pub mod nik;
+pub mod queue;
 pub mod reference;
 pub mod region;
 pub mod schedule;

@@ -205,6 +205,19 @@ pub struct AppointmentRecord {
     pub room: String,
 }
 
+/// A walk-in ticket as its page and the queue board show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketRecord {
+    pub id: String,
+    pub branch_code: String,
+    pub day: jiff::civil::Date,
+    pub number: i64,
+    pub status: lapak_domain::queue::TicketStatus,
+    pub created_at: Timestamp,
+    /// Waiting tickets before this one (0 when not waiting).
+    pub ahead: u32,
+}
+
 /// Everything a submission changes, written in one transaction.
 #[derive(Debug, Clone)]
 pub struct Submission {
@@ -369,6 +382,39 @@ pub trait Store: Send + Sync {
         seat: u8,
         outbox: &[OutboxMessage],
     ) -> Result<()>;
+    // Walk-ins.
+    /// Gives the next number of the branch's day; `phone` (sealed) to call the holder.
+    async fn take_ticket(
+        &self,
+        branch: &str,
+        day: jiff::civil::Date,
+        token_hash: &[u8],
+        phone: Option<&str>,
+    ) -> Result<TicketRecord>;
+    async fn ticket_by_token(&self, token_hash: &[u8]) -> Result<Option<TicketRecord>>;
+    /// The day's tickets of a branch, in number order.
+    async fn tickets(&self, branch: &str, day: jiff::civil::Date) -> Result<Vec<TicketRecord>>;
+    /// People in the room now: walk-ins called or being served today, and participants
+    /// booked in the branch's at-branch sessions running at `now`.
+    async fn room_occupancy(&self, branch: &str, day: jiff::civil::Date, now: Timestamp) -> Result<u32>;
+    /// Calls in up to `n` waiting tickets, oldest first, with a text to those who left a
+    /// number (`message` makes it). Returns the numbers called.
+    async fn call_tickets(
+        &self,
+        branch: &str,
+        day: jiff::civil::Date,
+        n: u32,
+        message: &(dyn Fn(i64, String) -> OutboxMessage + Sync),
+    ) -> Result<Vec<i64>>;
+    /// Moves a ticket from one of `from` to `to`; false when it was elsewhere.
+    async fn set_ticket_status(
+        &self,
+        branch: &str,
+        day: jiff::civil::Date,
+        number: i64,
+        from: &[lapak_domain::queue::TicketStatus],
+        to: lapak_domain::queue::TicketStatus,
+    ) -> Result<bool>;
     /// The claim an Idempotency-Key was used for, with the request hash it was used with.
     async fn idempotent_submission(&self, key: &str) -> Result<Option<(Vec<u8>, String)>>;
     /// Records a lifecycle event: the claim must still be in `event.from` (else

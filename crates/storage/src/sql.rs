@@ -18,6 +18,14 @@ pub(crate) const MEMBER_COLUMNS: &str = "kpj, nik_index, nik_sealed, full_name_s
     mother_name_sealed, npp, membership_start, stopped_working_on, jht_balance, email_sealed, phone_sealed, \
     fingerprint, updated_at";
 
+/// The columns `ticket_row` reads (tickets t).
+macro_rules! ticket_columns {
+    () => {
+        "t.id, t.branch_code, t.day, t.number, t.status, t.created_at"
+    };
+}
+pub(crate) use ticket_columns;
+
 /// The columns `appointment_row` reads (appointments a, sessions s, branches sb).
 macro_rules! appointment_columns {
     () => {
@@ -701,6 +709,116 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn take_ticket(&self, branch: &str, day: jiff::civil::Date, token_hash: &[u8], phone: Option<&str>) -> $crate::Result<$crate::TicketRecord> {
+                use rand::Rng;
+                let at = jiff::Timestamp::now();
+                let id: String = rand::thread_rng().sample_iter(rand::distributions::Alphanumeric).take(22).map(char::from).collect();
+                // Two kiosks at once on PostgreSQL may pick the same number: the unique
+                // (branch, day, number) refuses one, which takes the next.
+                for _ in 0..10 {
+                    let mut tx = self.begin_write().await?;
+                    let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE branch_code = $1 AND day = $2")
+                        .bind(branch).bind(day.to_string()).fetch_one(&mut *tx).await?;
+                    let r = sqlx::query("INSERT INTO tickets (id, branch_code, day, number, token_hash, phone_sealed, status, created_at) \
+                        VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7)")
+                        .bind(&id).bind(branch).bind(day.to_string()).bind(next).bind(token_hash.to_vec())
+                        .bind(phone.map(|p| self.keys.seal_str("tickets.phone", p))).bind($crate::micros(at))
+                        .execute(&mut *tx).await;
+                    match r {
+                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
+                        other => { other?; }
+                    }
+                    tx.commit().await?;
+                    self.durable().await?;
+                    return self.ticket_by_token(token_hash).await?.ok_or($crate::StorageError::NotFound);
+                }
+                Err($crate::StorageError::Conflict("no free ticket number".into()))
+            }
+
+            async fn ticket_by_token(&self, token_hash: &[u8]) -> $crate::Result<Option<$crate::TicketRecord>> {
+                let row = sqlx::query(concat!("SELECT ", $crate::sql::ticket_columns!(), ", \
+                    (SELECT COUNT(*) FROM tickets o WHERE o.branch_code = t.branch_code AND o.day = t.day \
+                     AND o.status = 'waiting' AND o.number < t.number) FROM tickets t WHERE t.token_hash = $1"))
+                    .bind(token_hash.to_vec()).fetch_optional(&self.read).await?;
+                row.map(|r| Self::ticket_row(&r, true)).transpose()
+            }
+
+            async fn tickets(&self, branch: &str, day: jiff::civil::Date) -> $crate::Result<Vec<$crate::TicketRecord>> {
+                let rows = sqlx::query(concat!("SELECT ", $crate::sql::ticket_columns!(), " FROM tickets t \
+                    WHERE t.branch_code = $1 AND t.day = $2 ORDER BY t.number"))
+                    .bind(branch).bind(day.to_string()).fetch_all(&self.read).await?;
+                let mut out: Vec<$crate::TicketRecord> = rows.iter().map(|r| Self::ticket_row(r, false)).collect::<$crate::Result<_>>()?;
+                let mut ahead = 0;
+                for t in &mut out {
+                    if t.status == lapak_domain::queue::TicketStatus::Waiting {
+                        t.ahead = ahead;
+                        ahead += 1;
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn room_occupancy(&self, branch: &str, day: jiff::civil::Date, now: jiff::Timestamp) -> $crate::Result<u32> {
+                let walk_ins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE branch_code = $1 AND day = $2 \
+                    AND status IN ('called', 'serving')")
+                    .bind(branch).bind(day.to_string()).fetch_one(&self.read).await?;
+                let booked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM appointments a JOIN sessions s ON s.id = a.session_id \
+                    WHERE s.branch_code = $1 AND s.mode <> 'video_call' AND a.status = 'booked' \
+                    AND s.starts_at <= $2 AND s.ends_at > $2")
+                    .bind(branch).bind($crate::micros(now)).fetch_one(&self.read).await?;
+                Ok(u32::try_from(walk_ins + booked).unwrap_or(u32::MAX))
+            }
+
+            async fn call_tickets(
+                &self,
+                branch: &str,
+                day: jiff::civil::Date,
+                n: u32,
+                message: &(dyn Fn(i64, String) -> $crate::OutboxMessage + Sync),
+            ) -> $crate::Result<Vec<i64>> {
+                if n == 0 {
+                    return Ok(Vec::new());
+                }
+                let at = $crate::micros(jiff::Timestamp::now());
+                let mut tx = self.begin_write().await?;
+                let rows: Vec<(i64, Option<Vec<u8>>)> = sqlx::query_as(concat!("SELECT number, phone_sealed FROM tickets \
+                    WHERE branch_code = $1 AND day = $2 AND status = 'waiting' ORDER BY number LIMIT $3", $lock_rows))
+                    .bind(branch).bind(day.to_string()).bind(i64::from(n)).fetch_all(&mut *tx).await?;
+                for (number, phone) in &rows {
+                    sqlx::query("UPDATE tickets SET status = 'called', called_at = $1 WHERE branch_code = $2 AND day = $3 AND number = $4")
+                        .bind(at).bind(branch).bind(day.to_string()).bind(number).execute(&mut *tx).await?;
+                    if let Some(sealed) = phone {
+                        let phone = self.keys.open_string("tickets.phone", sealed)?;
+                        Self::enqueue(&mut tx, &self.keys, Some(&message(*number, phone)), at).await?;
+                    }
+                }
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(rows.into_iter().map(|(n, _)| n).collect())
+            }
+
+            async fn set_ticket_status(
+                &self,
+                branch: &str,
+                day: jiff::civil::Date,
+                number: i64,
+                from: &[lapak_domain::queue::TicketStatus],
+                to: lapak_domain::queue::TicketStatus,
+            ) -> $crate::Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let current: Option<String> = sqlx::query_scalar(concat!("SELECT status FROM tickets WHERE branch_code = $1 AND day = $2 AND number = $3", $lock_rows))
+                    .bind(branch).bind(day.to_string()).bind(number).fetch_optional(&mut *tx).await?;
+                let Some(current) = current.as_deref().and_then(lapak_domain::queue::TicketStatus::parse) else { return Ok(false) };
+                if !from.contains(&current) {
+                    return Ok(false);
+                }
+                sqlx::query("UPDATE tickets SET status = $1 WHERE branch_code = $2 AND day = $3 AND number = $4")
+                    .bind(to.code()).bind(branch).bind(day.to_string()).bind(number).execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(true)
+            }
+
             async fn idempotent_submission(&self, key: &str) -> $crate::Result<Option<(Vec<u8>, String)>> {
                 use sqlx::Row;
                 let row = sqlx::query("SELECT request_hash, claim_id FROM idempotency_keys WHERE key = $1")
@@ -934,6 +1052,20 @@ macro_rules! impl_store {
                     created_at: $crate::from_micros(r.try_get(base + 6)?)?,
                     submitted_at: submitted.map($crate::from_micros).transpose()?,
                     version: r.try_get(base + 8)?,
+                })
+            }
+
+            fn ticket_row(r: &<$db as sqlx::Database>::Row, with_ahead: bool) -> $crate::Result<$crate::TicketRecord> {
+                use sqlx::Row;
+                let status: String = r.try_get(4)?;
+                Ok($crate::TicketRecord {
+                    id: r.try_get(0)?,
+                    branch_code: r.try_get(1)?,
+                    day: $crate::rows::date(&r.try_get::<String, _>(2)?)?,
+                    number: r.try_get(3)?,
+                    status: lapak_domain::queue::TicketStatus::parse(&status).ok_or_else(|| $crate::rows::corrupt("ticket status"))?,
+                    created_at: $crate::from_micros(r.try_get(5)?)?,
+                    ahead: if with_ahead { u32::try_from(r.try_get::<i64, _>(6)?).unwrap_or(0) } else { 0 },
                 })
             }
 

@@ -165,3 +165,35 @@ pub async fn capacity_report(
         }
     }
 }
+
+/// Staff moves a walk-in ticket on: `serve` (to a counter or booth), `done`, or `left`
+/// (did not come in when called). Freed room goes to the next in line at once.
+#[utoipa::path(post, path = "/api/v1/branches/{code}/queue/{number}/{action}", operation_id = "advanceTicket",
+    params(("code" = String, Path), ("number" = i64, Path, description = "Ticket number of today"),
+        ("action" = String, Path, description = "serve, done or left")),
+    responses((status = 204), (status = 409, body = crate::api::ApiError), (status = 401, body = crate::api::ApiError)),
+    security(("admin_token" = [])))]
+pub async fn advance_ticket(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((code, number, action)): Path<(String, i64, String)>,
+) -> Response {
+    if let Err(r) = authorised(&state, &headers) {
+        return *r;
+    }
+    let lang = crate::api::lang(&headers);
+    let to = match action.as_str() {
+        "serve" => lapak_domain::queue::TicketStatus::Serving,
+        "done" => lapak_domain::queue::TicketStatus::Done,
+        "left" => lapak_domain::queue::TicketStatus::Left,
+        _ => return problem(StatusCode::NOT_FOUND, "not-found", state.i18n.t(lang, "err-not-found")),
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    match lapak_claims::walk_in::advance(state.store.as_ref(), &code, number, to, &format!("http://{host}")).await {
+        Ok(()) => {
+            audit(&state, &format!("ticket.{action}"), &format!("{code}/{number}"), String::new()).await;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(_) => problem(StatusCode::CONFLICT, "not-editable", state.i18n.t(lang, "err-ticket-state")),
+    }
+}

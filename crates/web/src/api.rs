@@ -25,7 +25,7 @@ use crate::AppState;
 #[openapi(
     info(title = "Lapak API", version = "1.0.0", description = "Contactless JHT claims: start, answer, upload, submit, track."),
     paths(start_claim, get_claim, save_cause, save_payment, upload_claim_document, remove_claim_document, submit_claim, track_claim,
-        crate::admin::get_capacity, crate::admin::set_capacity, crate::admin::capacity_report),
+        crate::admin::get_capacity, crate::admin::set_capacity, crate::admin::capacity_report, crate::admin::advance_ticket),
     components(schemas(
         StartClaimRequest, StartedClaim, ClaimView, DecisionView, Estimate, DocumentView, CauseRequest, PaymentRequest,
         SubmittedClaim, TrackRequest, TrackingView, TrackedEventView, AppointmentView, ApiError, FieldProblem

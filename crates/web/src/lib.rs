@@ -7,6 +7,7 @@ pub mod api;
 mod middleware;
 mod pages;
 mod participant;
+mod walk_in;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -95,6 +96,9 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/lacak", get(participant::track_form).post(participant::track_submit))
         .route("/lacak/jadwal", post(participant::reschedule))
         .route("/lacak/batal", post(participant::cancel))
+        .route("/cabang/{code}/tiket", get(walk_in::kiosk).post(walk_in::take))
+        .route("/cabang/{code}/antrean", get(walk_in::board))
+        .route("/tiket/{token}", get(walk_in::ticket))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/v1/claims", post(api::start_claim))
         .route("/api/v1/claim", get(api::get_claim))
@@ -105,6 +109,7 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/api/v1/track", post(api::track_claim))
         .route("/api/v1/branches/{code}/capacity", get(admin::get_capacity).put(admin::set_capacity))
         .route("/api/v1/reports/capacity", get(admin::capacity_report))
+        .route("/api/v1/branches/{code}/queue/{number}/{action}", post(admin::advance_ticket))
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/metrics", get(middleware::metrics))

@@ -974,7 +974,7 @@ pub async fn done(
     }
 }
 
-fn qr_svg_base64(text: &str) -> String {
+pub(crate) fn qr_svg_base64(text: &str) -> String {
     use base64::Engine;
     let code = qrcode::QrCode::new(text.as_bytes()).expect("short text fits a QR code");
     let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).build();

@@ -69,7 +69,15 @@ impl TextSender {
     /// The text of a message, short enough for one or two SMS.
     pub fn render(&self, m: &TextMessage) -> Option<String> {
         let lang = Lang::parse(&m.lang).unwrap_or(Lang::Id);
-        let a = &m.appointment;
+        if m.template == "ticket-called" {
+            let args = [
+                ("number", m.claim_number.as_str()),
+                ("place", m.place.as_deref().unwrap_or_default()),
+                ("link", m.link.as_deref().unwrap_or_default()),
+            ];
+            return Some(self.i18n.t_args(lang, "text-ticket-called", &args));
+        }
+        let a = m.appointment.as_ref()?;
         let when = lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id);
         let how = self.i18n.t(lang, &format!("mode-{}", a.mode.code()));
         let link = format!("{}/lacak?nomor={}", self.public_url, m.claim_number);

@@ -43,7 +43,9 @@ fn reminder() -> OutboxItem {
         template: "reminder".into(),
         lang: "id".into(),
         claim_number: "K7M29QXD4".into(),
-        appointment: AppointmentNote {
+        place: None,
+        link: None,
+        appointment: Some(AppointmentNote {
             uid: "c-1@lapak".into(),
             starts_at: "2026-12-06T23:00:00Z".parse().unwrap(),
             ends_at: "2026-12-06T23:30:00Z".parse().unwrap(),
@@ -51,7 +53,7 @@ fn reminder() -> OutboxItem {
             mode: lapak_domain::schedule::Mode::OneToMany,
             branch_name: "Kantor Cabang Jayapura".into(),
             link: None,
-        },
+        }),
     };
     OutboxItem { id: 42, kind: "sms".into(), payload: serde_json::to_string(&m).unwrap(), attempts: 0 }
 }

@@ -1,0 +1,185 @@
+//! Walk-ins, the offline channel: a ticket at the branch (kiosk page), the ticket page the
+//! holder keeps open, the queue board, and calling people in only while the waiting room
+//! has space under distancing rules.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use lapak_domain::queue::{self, TicketStatus};
+use lapak_domain::MobileNumber;
+use lapak_storage::{OutboxMessage, Store, TicketRecord};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{ClaimError, FieldError, Result, TextMessage};
+
+/// A branch's room and pace, from its capacity (or the registry when none is set).
+struct Room {
+    name: String,
+    zone: TimeZone,
+    capacity: u16,
+    /// Officers serving at the branch, and minutes per person.
+    counters: u32,
+    minutes_each: u16,
+}
+
+async fn room(store: &dyn Store, branch: &str) -> Result<Room> {
+    let b = store.branch(branch).await?.ok_or(ClaimError::NotFound)?;
+    let capacity = store.capacity(branch).await?;
+    let zone = TimeZone::get(&b.time_zone).map_err(|_| ClaimError::NotFound)?;
+    let (counters, minutes_each) = capacity
+        .as_ref()
+        .map(|c| {
+            let at_branch: Vec<_> = c.officers.iter().filter(|o| o.mode.at_branch()).collect();
+            let minutes =
+                at_branch.iter().filter_map(|o| c.setting(o.mode)).map(|m| m.slot_minutes).min().unwrap_or(20);
+            (at_branch.len() as u32, minutes)
+        })
+        .unwrap_or((1, 20));
+    Ok(Room {
+        name: b.name.as_str().to_string(),
+        zone,
+        capacity: capacity.map_or(b.room_capacity, |c| c.room_capacity),
+        counters,
+        minutes_each,
+    })
+}
+
+fn today_in(zone: &TimeZone) -> Date {
+    Timestamp::now().to_zoned(zone.clone()).date()
+}
+
+fn hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// A ticket as its page shows it.
+#[derive(Debug, Clone)]
+pub struct TicketView {
+    pub label: String,
+    pub branch_code: String,
+    pub branch_name: String,
+    pub status: TicketStatus,
+    pub ahead: u32,
+    /// Expected minutes until served (while waiting).
+    pub wait_minutes: u32,
+}
+
+/// Takes the next ticket of the branch's day. `phone` (optional) gets a text when called.
+/// Returns the ticket page's secret.
+pub async fn take(store: &dyn Store, branch: &str, phone: &str, public_url: &str) -> Result<String> {
+    let phone = if phone.trim().is_empty() {
+        None
+    } else {
+        Some(
+            MobileNumber::parse(phone)
+                .map_err(|_| ClaimError::Fields(vec![FieldError { field: "whatsapp", code: "phone-invalid" }]))?,
+        )
+    };
+    let room = room(store, branch).await?;
+    let mut secret = [0u8; 18];
+    rand::thread_rng().fill_bytes(&mut secret);
+    let token = URL_SAFE_NO_PAD.encode(secret);
+    store.take_ticket(branch, today_in(&room.zone), &hash(&token), phone.as_ref().map(|p| p.as_str())).await?;
+    admit(store, branch, public_url).await?;
+    Ok(token)
+}
+
+/// The ticket behind a page's secret.
+pub async fn view(store: &dyn Store, token: &str) -> Result<TicketView> {
+    let t = store.ticket_by_token(&hash(token)).await?.ok_or(ClaimError::NotFound)?;
+    let room = room(store, &t.branch_code).await?;
+    Ok(TicketView {
+        label: queue::label(t.number),
+        wait_minutes: if t.status == TicketStatus::Waiting {
+            queue::expected_wait(t.ahead + 1, room.counters, room.minutes_each)
+        } else {
+            0
+        },
+        branch_code: t.branch_code,
+        branch_name: room.name,
+        status: t.status,
+        ahead: t.ahead,
+    })
+}
+
+/// The queue board of a branch today.
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub branch_name: String,
+    pub serving: Vec<String>,
+    pub called: Vec<String>,
+    pub waiting: Vec<String>,
+    pub inside: u32,
+    pub capacity: u16,
+}
+
+pub async fn board(store: &dyn Store, branch: &str) -> Result<Board> {
+    let room = room(store, branch).await?;
+    let day = today_in(&room.zone);
+    let tickets = store.tickets(branch, day).await?;
+    let pick = |s: TicketStatus| -> Vec<String> {
+        tickets.iter().filter(|t| t.status == s).map(|t| queue::label(t.number)).collect()
+    };
+    Ok(Board {
+        branch_name: room.name.clone(),
+        serving: pick(TicketStatus::Serving),
+        called: pick(TicketStatus::Called),
+        waiting: pick(TicketStatus::Waiting).into_iter().take(12).collect(),
+        inside: store.room_occupancy(branch, day, Timestamp::now()).await?,
+        capacity: room.capacity,
+    })
+}
+
+/// Calls in as many waiting people as the room has space for; each who left a number gets
+/// a text. Returns the tickets called.
+pub async fn admit(store: &dyn Store, branch: &str, public_url: &str) -> Result<Vec<i64>> {
+    let room = room(store, branch).await?;
+    let day = today_in(&room.zone);
+    let inside = store.room_occupancy(branch, day, Timestamp::now()).await?;
+    let free = queue::admissible(room.capacity, inside);
+    let place = room.name.clone();
+    let link = format!("{}/cabang/{branch}/antrean", public_url.trim_end_matches('/'));
+    let message = move |number: i64, phone: String| OutboxMessage {
+        dedupe_key: format!("ticket-called:{branch}:{day}:{number}"),
+        kind: "sms".into(),
+        payload: serde_json::to_string(&TextMessage {
+            to: phone,
+            template: "ticket-called".into(),
+            lang: "id".into(),
+            claim_number: queue::label(number),
+            appointment: None,
+            place: Some(place.clone()),
+            link: Some(link.clone()),
+        })
+        .expect("serialisable"),
+        ..Default::default()
+    };
+    Ok(store.call_tickets(branch, day, free, &message).await?)
+}
+
+/// Staff moves a ticket on: `serving` (at a counter), `done`, or `left` (did not come in).
+/// Room freed by `done`/`left` is given to the next in line at once.
+pub async fn advance(store: &dyn Store, branch: &str, number: i64, to: TicketStatus, public_url: &str) -> Result<()> {
+    let room = room(store, branch).await?;
+    let day = today_in(&room.zone);
+    let from: &[TicketStatus] = match to {
+        TicketStatus::Serving => &[TicketStatus::Called],
+        TicketStatus::Done => &[TicketStatus::Serving, TicketStatus::Called],
+        TicketStatus::Left => &[TicketStatus::Called, TicketStatus::Waiting],
+        _ => &[],
+    };
+    if !store.set_ticket_status(branch, day, number, from, to).await? {
+        return Err(ClaimError::NotEditable);
+    }
+    admit(store, branch, public_url).await?;
+    Ok(())
+}
+
+/// The day's tickets of a branch, for staff.
+pub async fn tickets(store: &dyn Store, branch: &str) -> Result<Vec<TicketRecord>> {
+    let room = room(store, branch).await?;
+    Ok(store.tickets(branch, today_in(&room.zone)).await?)
+}

@@ -1,0 +1,168 @@
+//! The walk-in pages: the kiosk that gives a ticket, the ticket page its holder keeps open,
+//! and the queue board on the branch's screen. No JavaScript: the ticket page and the board
+//! refresh themselves.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use lapak_claims::walk_in;
+use lapak_claims::ClaimError;
+use lapak_domain::queue::TicketStatus;
+use serde::Deserialize;
+
+use crate::pages::{LangQuery, PageLang};
+use crate::{AppState, Lang};
+
+#[derive(Template)]
+#[template(path = "kiosk.html")]
+struct KioskPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    code: String,
+    branch_name: String,
+    whatsapp: String,
+    errors: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "ticket.html")]
+struct TicketPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    label: String,
+    branch_name: String,
+    status_text: String,
+    detail: String,
+    qr: String,
+}
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    branch_name: String,
+    serving: Vec<String>,
+    called: Vec<String>,
+    waiting: Vec<String>,
+    inside: u32,
+    capacity: u16,
+}
+
+crate::pages::translated!(KioskPage, TicketPage, BoardPage);
+
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+async fn branch_name(state: &AppState, code: &str) -> Option<String> {
+    state.store.branch(code).await.ok().flatten().map(|b| b.name.as_str().to_string())
+}
+
+pub async fn kiosk(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let Some(branch_name) = branch_name(&state, &code).await else {
+        return crate::pages::not_found(State(state), headers).await;
+    };
+    let page = KioskPage { lang: pl.lang, state: &state, code, branch_name, whatsapp: String::new(), errors: vec![] };
+    pl.respond(StatusCode::OK, page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct KioskForm {
+    whatsapp: String,
+}
+
+pub async fn take(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    ConnectInfo(_addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<KioskForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    match walk_in::take(state.store.as_ref(), &code, &form.whatsapp, &base_url(&headers)).await {
+        Ok(token) => Redirect::to(&format!("/tiket/{token}")).into_response(),
+        Err(ClaimError::Fields(errors)) => {
+            let Some(branch_name) = branch_name(&state, &code).await else {
+                return crate::pages::not_found(State(state), headers).await;
+            };
+            let errors = errors
+                .iter()
+                .map(|e| (e.field.to_string(), state.i18n.t(pl.lang, &format!("err-{}", e.code))))
+                .collect();
+            let page = KioskPage { lang: pl.lang, state: &state, code, branch_name, whatsapp: form.whatsapp, errors };
+            pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(_) => crate::pages::not_found(State(state), headers).await,
+    }
+}
+
+pub async fn ticket(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let (i, lang) = (&state.i18n, pl.lang);
+    let Ok(t) = walk_in::view(state.store.as_ref(), &token).await else {
+        return crate::pages::not_found(State(state), headers).await;
+    };
+    let detail = match t.status {
+        TicketStatus::Waiting => i.t_args(
+            lang,
+            "ticket-waiting-detail",
+            &[("ahead", &t.ahead.to_string()), ("minutes", &t.wait_minutes.to_string())],
+        ),
+        other => i.t(lang, &format!("ticket-{}-detail", other.code())),
+    };
+    let url = format!("{}/tiket/{token}", base_url(&headers));
+    let page = TicketPage {
+        lang,
+        state: &state,
+        label: t.label,
+        branch_name: t.branch_name,
+        status_text: i.t(lang, &format!("ticket-{}", t.status.code())),
+        detail,
+        qr: crate::participant::qr_svg_base64(&url),
+    };
+    pl.respond(StatusCode::OK, page)
+}
+
+pub async fn board(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    // Sessions end and free the room on their own: call in whoever fits now.
+    let _ = walk_in::admit(state.store.as_ref(), &code, &base_url(&headers)).await;
+    let Ok(b) = walk_in::board(state.store.as_ref(), &code).await else {
+        return crate::pages::not_found(State(state), headers).await;
+    };
+    let page = BoardPage {
+        lang: pl.lang,
+        state: &state,
+        branch_name: b.branch_name,
+        serving: b.serving,
+        called: b.called,
+        waiting: b.waiting,
+        inside: b.inside,
+        capacity: b.capacity,
+    };
+    pl.respond(StatusCode::OK, page)
+}
