@@ -106,7 +106,11 @@ pub async fn take(
             let page = KioskPage { lang: pl.lang, state: &state, code, branch_name, whatsapp: form.whatsapp, errors };
             pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
-        Err(_) => crate::pages::not_found(State(state), headers).await,
+        Err(ClaimError::NotFound) => crate::pages::not_found(State(state), headers).await,
+        Err(e) => {
+            tracing::error!(error = %e, "ticket not taken");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }
 

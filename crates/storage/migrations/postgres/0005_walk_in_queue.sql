@@ -4,7 +4,7 @@ CREATE TABLE tickets (
     id           TEXT PRIMARY KEY,
     branch_code  TEXT NOT NULL REFERENCES branches (code),
     day          TEXT NOT NULL,
-    number       INTEGER NOT NULL,
+    number       BIGINT NOT NULL,
     -- The ticket page's secret (SHA-256); the page shows the number and the wait.
     token_hash   BYTEA NOT NULL UNIQUE,
     phone_sealed BYTEA,
