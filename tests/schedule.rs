@@ -441,3 +441,46 @@ async fn walk_ins_wait_outside_until_the_room_has_space() {
     assert_eq!(called.len(), 1);
     assert!(called[0].payload.contains("A-004") && called[0].payload.contains("+6281234567890"));
 }
+
+#[tokio::test]
+async fn a_personal_video_link_opens_the_room_with_a_token_at_its_time() {
+    let d = demo_store(60).await;
+    let store = d.t.store.clone();
+    let branch = branch_in(&d, "Asia/Jakarta");
+    let numbers = submit(&store, &d.members[..1], &branch, Mode::VideoCall, false).await;
+    scheduler::run_once(&store, &Settings::default(), Timestamp::now()).await.unwrap();
+    let sent = store.lease_outbox(Timestamp::now(), 1, 10).await.unwrap();
+    let email = sent.iter().find(|m| m.kind == "email").unwrap();
+    let token = email.payload.split("/video/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let video = lapak_claims::video::Jitsi {
+        base_url: "https://video.lapak.example".into(),
+        app: Some(("lapak".into(), "rahasia".into())),
+    };
+    let addr = serve_with(&d.t, lapak_web::Limits { video, ..Default::default() }).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    let early = http.get(format!("http://{addr}/video/{token}")).header("accept-language", "id").send().await.unwrap();
+    assert_eq!(early.status(), 200);
+    assert!(early.text().await.unwrap().contains("dapat dibuka mulai 15 menit sebelum"));
+
+    // The same participant in a session running now: the link goes to the room, with a token.
+    let claim = store.claim_by_number(&numbers[0]).await.unwrap().unwrap();
+    let now = Timestamp::now();
+    let session = lapak_domain::schedule::Session {
+        id: format!("{branch}-v1-now"),
+        branch: branch.clone(),
+        officer: "v1".into(),
+        mode: Mode::VideoCall,
+        starts_at: now - jiff::SignedDuration::from_mins(5),
+        ends_at: now + jiff::SignedDuration::from_mins(15),
+        seats: 1,
+    };
+    let (fresh, hash) = lapak_claims::video::new_video_token();
+    store.move_appointment(&claim.id, &session, 1, Some(&hash), &[]).await.unwrap();
+    let open = http.get(format!("http://{addr}/video/{fresh}")).send().await.unwrap();
+    assert_eq!(open.status(), 303);
+    let location = open.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("https://video.lapak.example/lapak-") && location.contains("?jwt="), "{location}");
+    // The old link no longer opens anything; the tracking page does not show the bare room.
+    assert_eq!(http.get(format!("http://{addr}/video/{token}")).send().await.unwrap().status(), 404);
+}

@@ -11,7 +11,7 @@ use lapak_domain::lifecycle::{Action, Actor, Role};
 use lapak_domain::schedule::{self, Session};
 use lapak_storage::{ClaimRecord, OutboxMessage, StorageError};
 
-use crate::{parse_date, AppointmentNote, ClaimError, ClaimService, EmailMessage, Result, TextMessage, VIDEO_BASE_URL};
+use crate::{parse_date, AppointmentNote, ClaimError, ClaimService, EmailMessage, Result, TextMessage};
 
 /// How many days ahead alternatives are looked for.
 const ALTERNATIVE_DAYS: i64 = 14;
@@ -100,6 +100,13 @@ impl ClaimService {
         let claim = self.claim_for(number, birth_date, client).await?;
         let (free, branch_name) = self.free_sessions(&claim, 200).await?;
         let (session, tz, seat) = free.into_iter().find(|(s, _, _)| s.id == session_id).ok_or(ClaimError::SlotTaken)?;
+        let (video_token, video_hash) = match session.mode {
+            lapak_domain::schedule::Mode::VideoCall => {
+                let (token, hash) = crate::video::new_video_token();
+                (Some(token), Some(hash))
+            }
+            _ => (None, None),
+        };
         let note = AppointmentNote {
             uid: format!("{}@lapak", claim.id),
             starts_at: session.starts_at,
@@ -107,7 +114,7 @@ impl ClaimService {
             time_zone: tz.clone(),
             mode: session.mode,
             branch_name,
-            link: None,
+            link: video_token.map(|t| format!("/video/{t}")),
         };
         let app = &claim.application;
         let name = self.store.member_by_kpj(&claim.kpj).await?.map(|m| m.full_name.as_str().to_string());
@@ -119,7 +126,7 @@ impl ClaimService {
         };
         let number = claim.number.as_ref().map_or("", |n| n.as_str());
         let outbox = appointment_messages(&claim.id, &session.id, number, &to, note, Timestamp::now());
-        match self.store.move_appointment(&claim.id, &session, seat, &outbox).await {
+        match self.store.move_appointment(&claim.id, &session, seat, video_hash.as_deref(), &outbox).await {
             Ok(()) => Ok(Alternative { session_id: session.id, starts_at: session.starts_at, time_zone: tz }),
             Err(StorageError::Conflict(_)) => Err(ClaimError::SlotTaken),
             Err(StorageError::NotFound) => Err(ClaimError::NotEditable),
@@ -140,11 +147,6 @@ impl ClaimService {
             Err(e) => Err(e.into()),
         }
     }
-}
-
-/// The meeting link of a video room.
-pub fn video_link(room: &str) -> String {
-    format!("{VIDEO_BASE_URL}/{room}")
 }
 
 /// Who is told of an appointment, and in which language.

@@ -5,11 +5,10 @@
 
 mod appointments;
 mod limits;
+pub mod video;
 pub mod walk_in;
 
-pub use appointments::{
-    appointment_messages, capacity_report, report_csv, video_link, Alternative, Recipient, ReportRow,
-};
+pub use appointments::{appointment_messages, capacity_report, report_csv, Alternative, Recipient, ReportRow};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -199,8 +198,20 @@ pub struct AppointmentNote {
     pub time_zone: String,
     pub mode: lapak_domain::schedule::Mode,
     pub branch_name: String,
-    /// Video calls: the participant's link.
+    /// Video calls: the participant's personal link (a path on Lapak, `/video/…`, until
+    /// [`AppointmentNote::absolute`] makes it a full address).
     pub link: Option<String>,
+}
+
+impl AppointmentNote {
+    /// The same with the link made absolute under `public_url`.
+    pub fn absolute(&self, public_url: &str) -> AppointmentNote {
+        let mut note = self.clone();
+        if let Some(path) = note.link.as_deref().filter(|l| l.starts_with('/')) {
+            note.link = Some(format!("{}{path}", public_url.trim_end_matches('/')));
+        }
+        note
+    }
 }
 
 pub struct ClaimService {
@@ -209,6 +220,7 @@ pub struct ClaimService {
     rules: EligibilityRules,
     max_upload_bytes: usize,
     limiter: Limiter,
+    video: video::Jitsi,
 }
 
 fn token_hash(token: &str) -> Vec<u8> {
@@ -265,7 +277,18 @@ impl ClaimService {
             rules: EligibilityRules::default(),
             max_upload_bytes,
             limiter: Limiter::new(limits),
+            video: video::Jitsi::default(),
         }
+    }
+
+    /// Video calls on another Jitsi server, or with room tokens.
+    pub fn with_video(mut self, video: video::Jitsi) -> ClaimService {
+        self.video = video;
+        self
+    }
+
+    pub fn video(&self) -> &video::Jitsi {
+        &self.video
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -706,7 +729,10 @@ impl ClaimService {
                 mode: a.mode,
                 branch_name: a.branch_name,
                 seat: a.seat,
-                link: (a.mode == lapak_domain::schedule::Mode::VideoCall).then(|| video_link(&a.room)),
+                // With room tokens the plain room admits nobody: the personal link in the
+                // participant's messages is the way in.
+                link: (a.mode == lapak_domain::schedule::Mode::VideoCall && self.video.app.is_none())
+                    .then(|| self.video.room_url(&a.room)),
             }),
         })
     }
@@ -739,9 +765,6 @@ pub struct Appointment {
     /// Video calls: the meeting link.
     pub link: Option<String>,
 }
-
-/// The Jitsi Meet server video rooms are on (one room per session).
-pub const VIDEO_BASE_URL: &str = "https://meet.jit.si";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TrackedEvent {

@@ -21,6 +21,9 @@ pub struct FileConfig {
     pub text_webhook_url: Option<String>,
     pub text_webhook_token: Option<String>,
     pub admin_token: Option<String>,
+    pub video_base_url: Option<String>,
+    pub jitsi_app_id: Option<String>,
+    pub jitsi_app_secret: Option<String>,
 }
 
 /// Settings given on the command line or in the environment (clap reads both).
@@ -61,6 +64,14 @@ pub struct Overrides {
     /// it that API is off.
     #[arg(long, env = "LAPAK_ADMIN_TOKEN", global = true, value_name = "TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// Jitsi Meet server for video calls. Default: https://meet.jit.si.
+    #[arg(long, env = "LAPAK_VIDEO_BASE_URL", global = true, value_name = "URL")]
+    pub video_base_url: Option<String>,
+    /// App id of the Jitsi server's token authentication (with the secret: room tokens).
+    #[arg(long, env = "LAPAK_JITSI_APP_ID", global = true, value_name = "ID")]
+    pub jitsi_app_id: Option<String>,
+    #[arg(long, env = "LAPAK_JITSI_APP_SECRET", global = true, value_name = "SECRET", hide_env_values = true)]
+    pub jitsi_app_secret: Option<String>,
     /// Bearer token for the SMS/WhatsApp webhook.
     #[arg(long, env = "LAPAK_TEXT_WEBHOOK_TOKEN", global = true, value_name = "TOKEN", hide_env_values = true)]
     pub text_webhook_token: Option<String>,
@@ -80,6 +91,7 @@ pub struct Config {
     pub text_webhook_url: Option<String>,
     pub text_webhook_token: Option<String>,
     pub admin_token: Option<String>,
+    pub video: lapak_claims::video::Jitsi,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -125,6 +137,20 @@ impl Config {
             text_webhook_url: o.text_webhook_url.clone().or(file.text_webhook_url),
             text_webhook_token: o.text_webhook_token.clone().or(file.text_webhook_token),
             admin_token: o.admin_token.clone().or(file.admin_token),
+            video: lapak_claims::video::Jitsi {
+                base_url: o
+                    .video_base_url
+                    .clone()
+                    .or(file.video_base_url)
+                    .unwrap_or_else(|| lapak_claims::video::Jitsi::default().base_url),
+                app: match (
+                    o.jitsi_app_id.clone().or(file.jitsi_app_id),
+                    o.jitsi_app_secret.clone().or(file.jitsi_app_secret),
+                ) {
+                    (Some(id), Some(secret)) => Some((id, secret)),
+                    _ => None,
+                },
+            },
             mail_from: o.mail_from.clone().or(file.mail_from).unwrap_or_else(|| "Lapak <lapak@localhost>".into()),
             public_url: o.public_url.clone().or(file.public_url).unwrap_or_else(|| format!("http://{listen}")),
             data_dir,

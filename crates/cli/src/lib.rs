@@ -263,6 +263,7 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
         max_body_bytes: config.max_upload_bytes + 1024 * 1024,
         secure_cookies: config.public_url.starts_with("https://"),
         admin_token: config.admin_token.clone(),
+        video: config.video.clone(),
         ..lapak_web::Limits::default()
     };
     let mailer = match &config.smtp_url {

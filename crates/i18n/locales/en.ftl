@@ -334,3 +334,7 @@ board-serving = Being served
 board-called = Please come in
 board-waiting = Waiting
 err-ticket-state = That ticket is not in a state that allows this step
+video-title = Verification video call
+video-not-yet = This link opens 15 minutes before your appointment: { $when }.
+video-ended = This session has ended ({ $when }). See your appointment on the tracking page.
+video-participant = Participant

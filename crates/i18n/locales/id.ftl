@@ -334,3 +334,7 @@ board-serving = Sedang dilayani
 board-called = Silakan masuk
 board-waiting = Menunggu
 err-ticket-state = Nomor antrean itu tidak dalam keadaan yang memungkinkan langkah ini
+video-title = Panggilan video verifikasi
+video-not-yet = Tautan ini dapat dibuka mulai 15 menit sebelum jadwal Anda: { $when }.
+video-ended = Sesi ini sudah berakhir ({ $when }). Lihat jadwal Anda di halaman pelacakan.
+video-participant = Peserta

@@ -187,6 +187,8 @@ pub struct NewBooking {
     pub event: Option<ClaimEvent>,
     /// The messages that tell the participant (and remind them the day before).
     pub outbox: Vec<OutboxMessage>,
+    /// Video calls: SHA-256 of the personal link's secret.
+    pub video_token_hash: Option<Vec<u8>>,
 }
 
 /// A claim's booked appointment, as the participant sees it.
@@ -380,8 +382,11 @@ pub trait Store: Send + Sync {
         claim_id: &str,
         session: &Session,
         seat: u8,
+        video_token_hash: Option<&[u8]>,
         outbox: &[OutboxMessage],
     ) -> Result<()>;
+    /// The booked appointment a personal video link opens, with its claim id.
+    async fn appointment_by_video_token(&self, token_hash: &[u8]) -> Result<Option<(String, AppointmentRecord)>>;
     // Walk-ins.
     /// Gives the next number of the branch's day; `phone` (sealed) to call the holder.
     async fn take_ticket(

@@ -560,10 +560,10 @@ macro_rules! impl_store {
                     other => other.into(),
                 };
                 for chunk in bookings.chunks($crate::sql::CHUNK) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO appointments (claim_id, session_id, seat, status, created_at) ");
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO appointments (claim_id, session_id, seat, status, created_at, video_token_hash) ");
                     qb.push_values(chunk, |mut b, x| {
                         b.push_bind(x.claim_id.clone()).push_bind(x.session.id.clone()).push_bind(i32::from(x.seat))
-                            .push_bind("booked").push_bind(at);
+                            .push_bind("booked").push_bind(at).push_bind(x.video_token_hash.clone());
                     });
                     qb.build().execute(&mut *tx).await.map_err(conflict)?;
 
@@ -632,6 +632,17 @@ macro_rules! impl_store {
                 row.map(|r| Self::appointment_row(&r, 0).and_then(|a| a.ok_or_else(|| $crate::rows::corrupt("appointment")))).transpose()
             }
 
+            async fn appointment_by_video_token(&self, token_hash: &[u8]) -> $crate::Result<Option<(String, $crate::AppointmentRecord)>> {
+                use sqlx::Row;
+                let row = sqlx::query(concat!("SELECT ", $crate::sql::appointment_columns!(), ", a.claim_id FROM appointments a \
+                    JOIN sessions s ON s.id = a.session_id JOIN branches sb ON sb.code = s.branch_code \
+                    WHERE a.video_token_hash = $1 AND a.status = 'booked'"))
+                    .bind(token_hash.to_vec()).fetch_optional(&self.read).await?;
+                let Some(r) = row else { return Ok(None) };
+                let claim_id: String = r.try_get(10)?;
+                Ok(Self::appointment_row(&r, 0)?.map(|a| (claim_id, a)))
+            }
+
             async fn appointments_between(&self, from: jiff::Timestamp, to: jiff::Timestamp) -> $crate::Result<Vec<(String, jiff::Timestamp, String, jiff::Timestamp)>> {
                 let rows: Vec<(String, i64, String, Option<i64>)> = sqlx::query_as("SELECT s.branch_code, s.starts_at, a.status, c.submitted_at \
                     FROM appointments a JOIN sessions s ON s.id = a.session_id JOIN claims c ON c.id = a.claim_id \
@@ -683,7 +694,7 @@ macro_rules! impl_store {
                 Ok(claims)
             }
 
-            async fn move_appointment(&self, claim_id: &str, session: &lapak_domain::schedule::Session, seat: u8, outbox: &[$crate::OutboxMessage]) -> $crate::Result<()> {
+            async fn move_appointment(&self, claim_id: &str, session: &lapak_domain::schedule::Session, seat: u8, video_token_hash: Option<&[u8]>, outbox: &[$crate::OutboxMessage]) -> $crate::Result<()> {
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_write().await?;
                 let done = sqlx::query("UPDATE appointments SET status = 'moved' WHERE claim_id = $1 AND status = 'booked'")
@@ -692,8 +703,10 @@ macro_rules! impl_store {
                     return Err($crate::StorageError::NotFound);
                 }
                 Self::insert_sessions(&mut tx, &[session]).await?;
-                let r = sqlx::query("INSERT INTO appointments (claim_id, session_id, seat, status, created_at) VALUES ($1, $2, $3, 'booked', $4)")
-                    .bind(claim_id).bind(&session.id).bind(i32::from(seat)).bind(at).execute(&mut *tx).await;
+                let r = sqlx::query("INSERT INTO appointments (claim_id, session_id, seat, status, created_at, video_token_hash) \
+                    VALUES ($1, $2, $3, 'booked', $4, $5)")
+                    .bind(claim_id).bind(&session.id).bind(i32::from(seat)).bind(at).bind(video_token_hash.map(<[u8]>::to_vec))
+                    .execute(&mut *tx).await;
                 match r {
                     Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                         return Err($crate::StorageError::Conflict("the seat was taken".into()));

@@ -7,6 +7,7 @@ pub mod api;
 mod middleware;
 mod pages;
 mod participant;
+mod video;
 mod walk_in;
 
 use axum::extract::DefaultBodyLimit;
@@ -37,6 +38,8 @@ pub struct Limits {
     pub max_in_flight: usize,
     /// The operator token of the branch admin API; `None` turns that API off.
     pub admin_token: Option<String>,
+    /// The Jitsi Meet server for video calls, and its room-token credentials.
+    pub video: lapak_claims::video::Jitsi,
 }
 
 impl Default for Limits {
@@ -49,6 +52,7 @@ impl Default for Limits {
             secure_cookies: false,
             max_in_flight: 1024,
             admin_token: None,
+            video: lapak_claims::video::Jitsi::default(),
         }
     }
 }
@@ -64,7 +68,8 @@ pub struct AppState {
 }
 
 pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) -> Router {
-    let claims = ClaimService::with_limits(store.clone(), documents, limits.max_upload_bytes, limits.rate_limits);
+    let claims = ClaimService::with_limits(store.clone(), documents, limits.max_upload_bytes, limits.rate_limits)
+        .with_video(limits.video.clone());
     use sha2::Digest;
     let admin_token_hash = limits
         .admin_token
@@ -99,6 +104,7 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/cabang/{code}/tiket", get(walk_in::kiosk).post(walk_in::take))
         .route("/cabang/{code}/antrean", get(walk_in::board))
         .route("/tiket/{token}", get(walk_in::ticket))
+        .route("/video/{token}", get(video::join))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/v1/claims", post(api::start_claim))
         .route("/api/v1/claim", get(api::get_claim))

@@ -81,7 +81,7 @@ impl Mailer {
             }
             "scheduled" | "reminder" => {
                 let number = m.claim_number.as_deref()?;
-                let a = m.appointment.as_ref()?;
+                let a = &m.appointment.as_ref()?.absolute(&self.public_url);
                 let mode = a.mode.code();
                 let when = lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id);
                 let place = a.link.clone().unwrap_or_else(|| a.branch_name.clone());
@@ -159,7 +159,7 @@ impl Deliver for Mailer {
         let builder = Message::builder().from(self.from.clone()).to(to).subject(subject.clone());
         let message = match &m.appointment {
             Some(a) => {
-                let invite = ics(a, &subject, self.from.email.as_ref());
+                let invite = ics(&a.absolute(&self.public_url), &subject, self.from.email.as_ref());
                 let calendar = ContentType::parse("text/calendar; charset=utf-8; method=REQUEST")
                     .map_err(|e| format!("content type: {e}"))?;
                 builder.multipart(

@@ -149,6 +149,13 @@ async fn pass(
             let time_zone = zones
                 .get(session.branch.as_str())
                 .map_or("Asia/Jakarta".to_string(), |tz| tz.iana_name().unwrap_or("Asia/Jakarta").to_string());
+            let (video_token, video_token_hash) = match session.mode {
+                lapak_domain::schedule::Mode::VideoCall => {
+                    let (token, hash) = lapak_claims::video::new_video_token();
+                    (Some(token), Some(hash))
+                }
+                _ => (None, None),
+            };
             let note = AppointmentNote {
                 uid: format!("{claim_id}@lapak"),
                 starts_at: session.starts_at,
@@ -156,11 +163,18 @@ async fn pass(
                 time_zone,
                 mode: session.mode,
                 branch_name: names.get(&session.branch).cloned().unwrap_or_default(),
-                link: None,
+                link: video_token.map(|t| format!("/video/{t}")),
             };
             let to = Recipient { email: w.email.as_deref(), phone: w.phone.as_deref(), name: &w.name, lang: "id" };
             let outbox = appointment_messages(&claim_id, &session.id, w.number.as_str(), &to, note, at);
-            NewBooking { claim_id, session, seat, event: (!w.rebooking).then(|| event.clone()), outbox }
+            NewBooking {
+                claim_id,
+                session,
+                seat,
+                event: (!w.rebooking).then(|| event.clone()),
+                outbox,
+                video_token_hash,
+            }
         })
         .collect();
     for chunk in new.chunks(BATCH) {

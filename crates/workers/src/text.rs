@@ -77,7 +77,7 @@ impl TextSender {
             ];
             return Some(self.i18n.t_args(lang, "text-ticket-called", &args));
         }
-        let a = m.appointment.as_ref()?;
+        let a = &m.appointment.as_ref()?.absolute(&self.public_url);
         let when = lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id);
         let how = self.i18n.t(lang, &format!("mode-{}", a.mode.code()));
         let link = format!("{}/lacak?nomor={}", self.public_url, m.claim_number);
@@ -89,7 +89,13 @@ impl TextSender {
         Some(self.i18n.t_args(
             lang,
             key,
-            &[("number", &m.claim_number), ("when", &when), ("how", &how), ("place", &a.branch_name), ("link", &link)],
+            &[
+                ("number", &m.claim_number),
+                ("when", &when),
+                ("how", &how),
+                ("place", a.link.as_deref().unwrap_or(&a.branch_name)),
+                ("link", &link),
+            ],
         ))
     }
 }
