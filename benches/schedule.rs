@@ -204,7 +204,7 @@ async fn seed(url: &str, rows: &[SeedClaim]) -> anyhow::Result<()> {
         for chunk in rows.chunks(1_000) {
             let mut qb = sqlx::QueryBuilder::new(
                 "INSERT INTO claims (id, claim_number, kpj, cause, state, branch_code, service_mode, service_anywhere, \
-                 email_sealed, submitted_at, version, created_at, updated_at) ",
+                 email_sealed, submitted_at, version, created_at, updated_at, needs_appointment) ",
             );
             qb.push_values(chunk, |mut b, c| {
                 b.push_bind(c.id.clone())
@@ -219,7 +219,8 @@ async fn seed(url: &str, rows: &[SeedClaim]) -> anyhow::Result<()> {
                     .push_bind(c.at)
                     .push_bind(1_i64)
                     .push_bind(c.at)
-                    .push_bind(c.at);
+                    .push_bind(c.at)
+                    .push_bind(true);
             });
             qb.build().execute(&mut *tx).await?;
         }
