@@ -71,7 +71,7 @@ impl fmt::Display for Report {
         writeln!(f, "  median time: {secs:.2} s (goal < 2 s), {:.0} claims/s", self.claims as f64 / secs.max(1e-9))?;
         writeln!(
             f,
-            "  rows written per claim: 3 (appointment, event, message) + its session; raw multi-row insert {raw:.0} rows/s"
+            "  rows written per claim: 4 (appointment, event, e-mail now, reminder) and its claim updated; raw multi-row insert {raw:.0} rows/s"
         )?;
         write!(f, "  written rows / raw: {:.3}", (3.0 * self.claims as f64 / secs.max(1e-9)) / raw.max(1.0))
     }

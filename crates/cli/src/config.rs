@@ -191,6 +191,23 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
 mod tests {
     use super::*;
 
+    /// Every setting the example shows, commented out or not, is one Lapak reads.
+    #[test]
+    fn the_example_settings_file_names_only_real_settings() {
+        let example = include_str!("../../../lapak.example.toml");
+        let uncommented: String = example
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.split_once(" = ").is_some_and(|(k, _)| !k.contains(' ')) => rest,
+                _ => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parsed: FileConfig = toml::from_str(&uncommented).unwrap();
+        assert_eq!(parsed.jitsi_app_id.as_deref(), Some("lapak"));
+        assert!(parsed.text_webhook_url.is_some() && parsed.admin_token.is_some());
+    }
+
     #[test]
     fn defaults_put_everything_in_the_data_folder() {
         let c =
