@@ -3,6 +3,7 @@
 
 mod appointments;
 pub mod config;
+mod staff;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -85,6 +86,11 @@ pub enum Command {
         #[command(subcommand)]
         action: appointments::AppointmentAction,
     },
+    /// Staff accounts: the first national admin, disabling an account.
+    Staff {
+        #[command(subcommand)]
+        action: staff::StaffAction,
+    },
     /// Encryption keys.
     Keys {
         #[command(subcommand)]
@@ -166,6 +172,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo { seed, members, no_serve, .. } => {
             let (store, documents) = open(&config).await?;
             demo::run(store.as_ref(), seed, members).await?;
+            let branch = store.capacities().await?.into_iter().next().map(|c| c.branch).unwrap_or_default();
+            staff::demo_accounts(store.clone(), &branch).await?;
             if !no_serve {
                 serve(&config, store, documents).await?;
             }
@@ -182,6 +190,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Capacity { action } => appointments::capacity(open_store(&config).await?, action).await?,
         Command::Appointments { action } => appointments::appointments(open_store(&config).await?, action).await?,
+        Command::Staff { action } => staff::run(open_store(&config).await?, action).await?,
         Command::Keys { action: KeysAction::Rotate } => {
             let version = KeyRing::rotate(&config.key_file)?;
             println!("Kunci data baru versi {version} aktif / new data key version {version} is current");

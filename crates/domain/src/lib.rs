@@ -20,6 +20,7 @@ pub mod queue;
 pub mod reference;
 pub mod region;
 pub mod schedule;
+pub mod staff;
 pub mod tax;
 pub mod upload;
 

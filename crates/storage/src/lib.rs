@@ -207,6 +207,58 @@ pub struct AppointmentRecord {
     pub room: String,
 }
 
+/// A staff account, its TOTP secret unsealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRecord {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: lapak_domain::staff::StaffRole,
+    pub branch: Option<String>,
+    /// Argon2id, PHC string.
+    pub password_hash: String,
+    pub totp_secret: Option<Vec<u8>>,
+    pub totp_enabled: bool,
+    pub totp_last_step: i64,
+    pub recovery_hashes: Vec<String>,
+    pub failed_logins: i64,
+    pub locked_until: Option<Timestamp>,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: lapak_domain::staff::StaffRole,
+    pub branch: Option<String>,
+    pub password_hash: String,
+}
+
+/// A signed-in (or half signed-in) staff session.
+#[derive(Debug, Clone)]
+pub struct StaffSession {
+    pub staff: StaffRecord,
+    /// `password` (second factor to come) or `full`.
+    pub stage: String,
+    pub csrf: String,
+    pub created_at: Timestamp,
+    pub last_seen: Timestamp,
+}
+
+/// A session of the branch's day, as the officer's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSummary {
+    pub id: String,
+    pub officer: String,
+    pub mode: Mode,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub seats: u8,
+    pub booked: u32,
+}
+
 /// A walk-in ticket as its page and the queue board show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketRecord {
@@ -387,6 +439,28 @@ pub trait Store: Send + Sync {
     ) -> Result<()>;
     /// The booked appointment a personal video link opens, with its claim id.
     async fn appointment_by_video_token(&self, token_hash: &[u8]) -> Result<Option<(String, AppointmentRecord)>>;
+    // Staff accounts.
+    /// A `Conflict` when the username is taken.
+    async fn create_staff(&self, staff: &NewStaff) -> Result<()>;
+    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffRecord>>;
+    async fn staff_by_id(&self, id: &str) -> Result<Option<StaffRecord>>;
+    /// Counts a failed sign-in; `lock_until` locks the account. Returns the new count.
+    async fn staff_login_failed(&self, id: &str, lock_until: Option<Timestamp>) -> Result<i64>;
+    async fn staff_login_succeeded(&self, id: &str) -> Result<()>;
+    async fn set_staff_totp(&self, id: &str, secret: &[u8], enabled: bool, recovery_hashes: &[String]) -> Result<()>;
+    /// Accepts a TOTP code's time step once: false when that step (or a later one) was used.
+    async fn use_totp_step(&self, id: &str, step: i64) -> Result<bool>;
+    /// Uses up a recovery code (by its hash): false when it is not (or no longer) there.
+    async fn use_recovery_code(&self, id: &str, hash: &str) -> Result<bool>;
+    /// Disabling ends every session of the account at once.
+    async fn set_staff_disabled(&self, id: &str, disabled: bool) -> Result<()>;
+    async fn create_staff_session(&self, id_hash: &[u8], staff_id: &str, stage: &str, csrf: &str) -> Result<()>;
+    async fn staff_session(&self, id_hash: &[u8]) -> Result<Option<StaffSession>>;
+    async fn touch_staff_session(&self, id_hash: &[u8], at: Timestamp) -> Result<()>;
+    async fn delete_staff_session(&self, id_hash: &[u8]) -> Result<()>;
+    /// The sessions of a branch starting in [from, to), with their booked seats.
+    async fn sessions_between(&self, branch: &str, from: Timestamp, to: Timestamp) -> Result<Vec<SessionSummary>>;
+
     // Walk-ins.
     /// Gives the next number of the branch's day; `phone` (sealed) to call the holder.
     async fn take_ticket(

@@ -18,6 +18,16 @@ pub(crate) const MEMBER_COLUMNS: &str = "kpj, nik_index, nik_sealed, full_name_s
     mother_name_sealed, npp, membership_start, stopped_working_on, jht_balance, email_sealed, phone_sealed, \
     fingerprint, updated_at";
 
+/// The columns `staff_row` reads (table staff); 13 of them, then the caller's.
+macro_rules! staff_columns {
+    () => {
+        "staff.id, staff.username, staff.display_name, staff.role, staff.branch_code, staff.password_hash, \
+         staff.totp_secret_sealed, staff.totp_enabled, staff.totp_last_step, staff.recovery_hashes, \
+         CAST(staff.failed_logins AS BIGINT), staff.locked_until, staff.disabled"
+    };
+}
+pub(crate) use staff_columns;
+
 /// The columns `ticket_row` reads (tickets t).
 macro_rules! ticket_columns {
     () => {
@@ -722,6 +732,152 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn create_staff(&self, s: &$crate::NewStaff) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                let r = sqlx::query("INSERT INTO staff (id, username, display_name, role, branch_code, password_hash, created_at) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(&s.id).bind(&s.username).bind(&s.display_name).bind(s.role.code()).bind(&s.branch)
+                    .bind(&s.password_hash).bind($crate::micros(jiff::Timestamp::now()))
+                    .execute(&mut *tx).await;
+                match r {
+                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                        return Err($crate::StorageError::Conflict("username taken".into()));
+                    }
+                    other => { other?; }
+                }
+                tx.commit().await?;
+                self.durable().await
+            }
+
+            async fn staff_by_username(&self, username: &str) -> $crate::Result<Option<$crate::StaffRecord>> {
+                let row = sqlx::query(concat!("SELECT ", $crate::sql::staff_columns!(), " FROM staff WHERE username = $1"))
+                    .bind(username).fetch_optional(&self.read).await?;
+                row.map(|r| self.staff_row(&r, 0)).transpose()
+            }
+
+            async fn staff_by_id(&self, id: &str) -> $crate::Result<Option<$crate::StaffRecord>> {
+                let row = sqlx::query(concat!("SELECT ", $crate::sql::staff_columns!(), " FROM staff WHERE id = $1"))
+                    .bind(id).fetch_optional(&self.read).await?;
+                row.map(|r| self.staff_row(&r, 0)).transpose()
+            }
+
+            async fn staff_login_failed(&self, id: &str, lock_until: Option<jiff::Timestamp>) -> $crate::Result<i64> {
+                let mut tx = self.begin_write().await?;
+                let n: i64 = sqlx::query_scalar("UPDATE staff SET failed_logins = failed_logins + 1, \
+                    locked_until = COALESCE($1, locked_until) WHERE id = $2 RETURNING CAST(failed_logins AS BIGINT)")
+                    .bind(lock_until.map($crate::micros)).bind(id).fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(n)
+            }
+
+            async fn staff_login_succeeded(&self, id: &str) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                    .bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await
+            }
+
+            async fn set_staff_totp(&self, id: &str, secret: &[u8], enabled: bool, recovery_hashes: &[String]) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE staff SET totp_secret_sealed = $1, totp_enabled = $2, recovery_hashes = $3 WHERE id = $4")
+                    .bind(self.keys.seal("staff.totp_secret", secret)).bind(enabled).bind(recovery_hashes.join(","))
+                    .bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await
+            }
+
+            async fn use_totp_step(&self, id: &str, step: i64) -> $crate::Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("UPDATE staff SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
+                    .bind(step).bind(id).execute(&mut *tx).await?.rows_affected();
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(done == 1)
+            }
+
+            async fn use_recovery_code(&self, id: &str, hash: &str) -> $crate::Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let current: Option<String> = sqlx::query_scalar(concat!("SELECT recovery_hashes FROM staff WHERE id = $1", $lock_rows))
+                    .bind(id).fetch_optional(&mut *tx).await?;
+                let Some(current) = current else { return Ok(false) };
+                let mut left: Vec<&str> = current.split(',').filter(|h| !h.is_empty()).collect();
+                let before = left.len();
+                left.retain(|h| *h != hash);
+                if left.len() == before {
+                    return Ok(false);
+                }
+                sqlx::query("UPDATE staff SET recovery_hashes = $1 WHERE id = $2 AND recovery_hashes = $3")
+                    .bind(left.join(",")).bind(id).bind(&current).execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(true)
+            }
+
+            async fn set_staff_disabled(&self, id: &str, disabled: bool) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE staff SET disabled = $1 WHERE id = $2").bind(disabled).bind(id).execute(&mut *tx).await?;
+                if disabled {
+                    sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                self.durable().await
+            }
+
+            async fn create_staff_session(&self, id_hash: &[u8], staff_id: &str, stage: &str, csrf: &str) -> $crate::Result<()> {
+                let at = $crate::micros(jiff::Timestamp::now());
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO staff_sessions (id_hash, staff_id, stage, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $5, $5)")
+                    .bind(id_hash.to_vec()).bind(staff_id).bind(stage).bind(csrf).bind(at).execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await
+            }
+
+            async fn staff_session(&self, id_hash: &[u8]) -> $crate::Result<Option<$crate::StaffSession>> {
+                use sqlx::Row;
+                let row = sqlx::query(concat!("SELECT ", $crate::sql::staff_columns!(), ", x.stage, x.csrf, x.created_at, x.last_seen \
+                    FROM staff_sessions x JOIN staff ON staff.id = x.staff_id WHERE x.id_hash = $1"))
+                    .bind(id_hash.to_vec()).fetch_optional(&self.read).await?;
+                let Some(r) = row else { return Ok(None) };
+                Ok(Some($crate::StaffSession {
+                    staff: self.staff_row(&r, 0)?,
+                    stage: r.try_get(13)?,
+                    csrf: r.try_get(14)?,
+                    created_at: $crate::from_micros(r.try_get(15)?)?,
+                    last_seen: $crate::from_micros(r.try_get(16)?)?,
+                }))
+            }
+
+            async fn touch_staff_session(&self, id_hash: &[u8], at: jiff::Timestamp) -> $crate::Result<()> {
+                sqlx::query("UPDATE staff_sessions SET last_seen = $1 WHERE id_hash = $2")
+                    .bind($crate::micros(at)).bind(id_hash.to_vec()).execute(&self.draft).await?;
+                Ok(())
+            }
+
+            async fn delete_staff_session(&self, id_hash: &[u8]) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM staff_sessions WHERE id_hash = $1").bind(id_hash.to_vec()).execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await
+            }
+
+            async fn sessions_between(&self, branch: &str, from: jiff::Timestamp, to: jiff::Timestamp) -> $crate::Result<Vec<$crate::SessionSummary>> {
+                let rows: Vec<(String, String, String, i64, i64, i32, i64)> = sqlx::query_as("SELECT s.id, s.officer, s.mode, s.starts_at, s.ends_at, s.seats, \
+                    (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status IN ('booked', 'served', 'no_show')) \
+                    FROM sessions s WHERE s.branch_code = $1 AND s.starts_at >= $2 AND s.starts_at < $3 ORDER BY s.starts_at, s.officer")
+                    .bind(branch).bind($crate::micros(from)).bind($crate::micros(to)).fetch_all(&self.read).await?;
+                rows.into_iter().map(|(id, officer, mode, s, e, seats, booked)| Ok($crate::SessionSummary {
+                    id,
+                    officer,
+                    mode: lapak_domain::schedule::Mode::parse(&mode).ok_or_else(|| $crate::rows::corrupt("mode"))?,
+                    starts_at: $crate::from_micros(s)?,
+                    ends_at: $crate::from_micros(e)?,
+                    seats: seats.clamp(0, 255) as u8,
+                    booked: u32::try_from(booked).unwrap_or(0),
+                })).collect()
+            }
+
             async fn take_ticket(&self, branch: &str, day: jiff::civil::Date, token_hash: &[u8], phone: Option<&str>) -> $crate::Result<$crate::TicketRecord> {
                 use rand::Rng;
                 let at = jiff::Timestamp::now();
@@ -1065,6 +1221,30 @@ macro_rules! impl_store {
                     created_at: $crate::from_micros(r.try_get(base + 6)?)?,
                     submitted_at: submitted.map($crate::from_micros).transpose()?,
                     version: r.try_get(base + 8)?,
+                })
+            }
+
+            fn staff_row(&self, r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<$crate::StaffRecord> {
+                use sqlx::Row;
+                let role: String = r.try_get(base + 3)?;
+                let sealed: Option<Vec<u8>> = r.try_get(base + 6)?;
+                let recovery: String = r.try_get(base + 9)?;
+                let failed: i64 = r.try_get::<i64, _>(base + 10)?;
+                let locked: Option<i64> = r.try_get(base + 11)?;
+                Ok($crate::StaffRecord {
+                    id: r.try_get(base)?,
+                    username: r.try_get(base + 1)?,
+                    display_name: r.try_get(base + 2)?,
+                    role: lapak_domain::staff::StaffRole::parse(&role).ok_or_else(|| $crate::rows::corrupt("staff role"))?,
+                    branch: r.try_get(base + 4)?,
+                    password_hash: r.try_get(base + 5)?,
+                    totp_secret: sealed.map(|s| self.keys.open("staff.totp_secret", &s)).transpose()?,
+                    totp_enabled: r.try_get(base + 7)?,
+                    totp_last_step: r.try_get(base + 8)?,
+                    recovery_hashes: recovery.split(',').filter(|h| !h.is_empty()).map(String::from).collect(),
+                    failed_logins: failed,
+                    locked_until: locked.map($crate::from_micros).transpose()?,
+                    disabled: r.try_get(base + 12)?,
                 })
             }
 

@@ -7,6 +7,7 @@ pub mod api;
 mod middleware;
 mod pages;
 mod participant;
+mod staff;
 mod video;
 mod walk_in;
 
@@ -65,6 +66,7 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// SHA-256 of the branch admin API token, when one is configured.
     pub admin_token_hash: Option<Vec<u8>>,
+    pub staff: lapak_staff::StaffService,
 }
 
 pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) -> Router {
@@ -76,12 +78,14 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .as_deref()
         .filter(|t| !t.trim().is_empty())
         .map(|t| sha2::Sha256::digest(t.trim().as_bytes()).to_vec());
+    let staff = lapak_staff::StaffService::new(store.clone());
     let state = Arc::new(AppState {
         store,
         claims,
         i18n: I18n::load(),
         secure_cookies: limits.secure_cookies,
         admin_token_hash,
+        staff,
     });
     let app = Router::new()
         .route("/", get(pages::home))
@@ -105,6 +109,11 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/cabang/{code}/antrean", get(walk_in::board))
         .route("/tiket/{token}", get(walk_in::ticket))
         .route("/video/{token}", get(video::join))
+        .route("/staf", get(staff::home))
+        .route("/staf/masuk", get(staff::sign_in_form).post(staff::sign_in))
+        .route("/staf/kode", get(staff::code_form).post(staff::code))
+        .route("/staf/aktifkan", get(staff::enrol_form).post(staff::enrol))
+        .route("/staf/keluar", post(staff::sign_out))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/v1/claims", post(api::start_claim))
         .route("/api/v1/claim", get(api::get_claim))

@@ -1,0 +1,403 @@
+//! Staff sign-in: password, then the TOTP second factor (enrolled by QR code at the first
+//! sign-in, with recovery codes shown once), the staff home with today's sessions, and
+//! sign-out. Cookies are HttpOnly, SameSite=Strict, Path=/staf (Secure behind https); every
+//! form carries a CSRF token bound to the session (or, before sign-in, to a pre-session
+//! cookie); every sign-in and failure is in the audit trail.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use lapak_staff::{Issued, StaffError};
+use lapak_storage::{AuditEntry, StaffSession};
+use serde::Deserialize;
+
+use crate::pages::{LangQuery, PageLang};
+use crate::{AppState, Lang};
+
+const COOKIE: &str = "lapak_staf";
+const PRE_COOKIE: &str = "lapak_staf_pre";
+
+#[derive(Template)]
+#[template(path = "staff_form.html")]
+struct StaffForm<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    heading: String,
+    lead: String,
+    error: String,
+    action: &'static str,
+    csrf: String,
+    /// (name, label, input type, autocomplete, inputmode)
+    fields: Vec<(&'static str, String, &'static str, &'static str, &'static str)>,
+    button: String,
+    qr: String,
+    secret: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff_recovery.html")]
+struct RecoveryPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    codes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff_home.html")]
+struct HomePage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    name: String,
+    role: String,
+    place: String,
+    csrf: String,
+    sessions: Vec<(String, String, String, String)>,
+}
+
+crate::pages::translated!(StaffForm, RecoveryPage, HomePage);
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; Path=/staf; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"))
+        .expect("ascii cookie")
+}
+
+fn with_session(state: &AppState, mut res: Response, issued: &Issued) -> Response {
+    let age = lapak_staff::ABSOLUTE_TIMEOUT.as_secs();
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(state, COOKIE, &issued.cookie, age));
+    res
+}
+
+async fn audit(state: &AppState, actor: &str, action: &str, client: SocketAddr) {
+    let entry = AuditEntry {
+        at: Timestamp::now(),
+        actor_role: "staff".into(),
+        actor_id: actor.into(),
+        action: action.into(),
+        subject: actor.into(),
+        detail: format!("from {}", client.ip()),
+    };
+    if let Err(e) = state.store.append_audit(&entry).await {
+        tracing::error!(error = %e, "audit entry not written");
+    }
+}
+
+fn message(state: &AppState, lang: Lang, e: &StaffError) -> String {
+    if let StaffError::Storage(cause) = e {
+        tracing::error!(error = %cause, "staff sign-in failed");
+    }
+    state.i18n.t(lang, &format!("err-{}", e.code()))
+}
+
+/// The current session with the stage asked for, or where to go instead.
+async fn current(state: &AppState, headers: &HeaderMap, stage: &str) -> Result<(String, StaffSession), Response> {
+    let cookie = cookie_value(headers, COOKIE).ok_or_else(|| Redirect::to("/staf/masuk").into_response())?;
+    match state.staff.session(&cookie).await {
+        Ok(s) if s.stage == stage => Ok((cookie, s)),
+        Ok(s) if s.stage == "full" => Err(Redirect::to("/staf").into_response()),
+        Ok(s) if s.staff.totp_enabled => Err(Redirect::to("/staf/kode").into_response()),
+        Ok(_) => Err(Redirect::to("/staf/aktifkan").into_response()),
+        Err(_) => Err(Redirect::to("/staf/masuk").into_response()),
+    }
+}
+
+fn forbidden(state: &AppState, lang: Lang) -> Response {
+    (StatusCode::FORBIDDEN, state.i18n.t(lang, "err-staff-csrf")).into_response()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignInForm {
+    csrf: String,
+    username: String,
+    password: String,
+}
+
+fn sign_in_page<'a>(state: &'a AppState, lang: Lang, csrf: String, error: String) -> StaffForm<'a> {
+    let i = &state.i18n;
+    StaffForm {
+        lang,
+        state,
+        heading: i.t(lang, "staff-sign-in-title"),
+        lead: i.t(lang, "staff-sign-in-lead"),
+        error,
+        action: "/staf/masuk",
+        csrf,
+        fields: vec![
+            ("username", i.t(lang, "staff-username"), "text", "username", "text"),
+            ("password", i.t(lang, "staff-password"), "password", "current-password", "text"),
+        ],
+        button: i.t(lang, "staff-sign-in"),
+        qr: String::new(),
+        secret: String::new(),
+    }
+}
+
+pub async fn sign_in_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let csrf = lapak_staff_token();
+    let mut res = pl.respond(StatusCode::OK, sign_in_page(&state, pl.lang, csrf.clone(), String::new()));
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, PRE_COOKIE, &csrf, 3600));
+    res
+}
+
+fn lapak_staff_token() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut b = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+pub async fn sign_in(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    if form.csrf.is_empty() || cookie_value(&headers, PRE_COOKIE).as_deref() != Some(form.csrf.as_str()) {
+        return forbidden(&state, pl.lang);
+    }
+    match state.staff.sign_in(&form.username, &form.password, addr.ip()).await {
+        Ok(issued) => {
+            audit(&state, form.username.trim(), "staff.password_ok", addr).await;
+            with_session(&state, Redirect::to("/staf/kode").into_response(), &issued)
+        }
+        Err(e) => {
+            audit(&state, form.username.trim(), "staff.sign_in_failed", addr).await;
+            let status = if matches!(e, StaffError::RateLimited) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            pl.respond(status, sign_in_page(&state, pl.lang, form.csrf, message(&state, pl.lang, &e)))
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeForm {
+    csrf: String,
+    code: String,
+}
+
+fn code_page<'a>(state: &'a AppState, lang: Lang, csrf: String, error: String) -> StaffForm<'a> {
+    let i = &state.i18n;
+    StaffForm {
+        lang,
+        state,
+        heading: i.t(lang, "staff-code-title"),
+        lead: i.t(lang, "staff-code-lead"),
+        error,
+        action: "/staf/kode",
+        csrf,
+        fields: vec![("code", i.t(lang, "staff-code"), "text", "one-time-code", "numeric")],
+        button: i.t(lang, "staff-sign-in"),
+        qr: String::new(),
+        secret: String::new(),
+    }
+}
+
+pub async fn code_form(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let (_, session) = match current(&state, &headers, "password").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !session.staff.totp_enabled {
+        return Redirect::to("/staf/aktifkan").into_response();
+    }
+    pl.respond(StatusCode::OK, code_page(&state, pl.lang, session.csrf, String::new()))
+}
+
+pub async fn code(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (cookie, session) = match current(&state, &headers, "password").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if form.csrf != session.csrf {
+        return forbidden(&state, pl.lang);
+    }
+    match state.staff.second_factor(&cookie, &session, &form.code, addr.ip()).await {
+        Ok(issued) => {
+            audit(&state, &session.staff.id, "staff.signed_in", addr).await;
+            with_session(&state, Redirect::to("/staf").into_response(), &issued)
+        }
+        Err(e) => {
+            audit(&state, &session.staff.id, "staff.second_factor_failed", addr).await;
+            pl.respond(StatusCode::UNAUTHORIZED, code_page(&state, pl.lang, session.csrf, message(&state, pl.lang, &e)))
+        }
+    }
+}
+
+fn enrol_page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    csrf: String,
+    url: &str,
+    secret: String,
+    error: String,
+) -> StaffForm<'a> {
+    let i = &state.i18n;
+    StaffForm {
+        lang,
+        state,
+        heading: i.t(lang, "staff-enrol-title"),
+        lead: i.t(lang, "staff-enrol-lead"),
+        error,
+        action: "/staf/aktifkan",
+        csrf,
+        fields: vec![("code", i.t(lang, "staff-code"), "text", "one-time-code", "numeric")],
+        button: i.t(lang, "staff-enrol-confirm"),
+        qr: crate::participant::qr_svg_base64(url),
+        secret,
+    }
+}
+
+pub async fn enrol_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let (_, session) = match current(&state, &headers, "password").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match state.staff.start_enrolment(&session).await {
+        Ok(e) => pl
+            .respond(StatusCode::OK, enrol_page(&state, pl.lang, session.csrf, &e.url, e.secret_base32, String::new())),
+        Err(_) => Redirect::to("/staf/kode").into_response(),
+    }
+}
+
+pub async fn enrol(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (cookie, session) = match current(&state, &headers, "password").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if form.csrf != session.csrf {
+        return forbidden(&state, pl.lang);
+    }
+    match state.staff.confirm_enrolment(&cookie, &session, &form.code).await {
+        Ok((codes, issued)) => {
+            audit(&state, &session.staff.id, "staff.second_factor_enrolled", addr).await;
+            let page = pl.respond(StatusCode::OK, RecoveryPage { lang: pl.lang, state: &state, codes });
+            with_session(&state, page, &issued)
+        }
+        Err(e) => {
+            // The same secret stays: show it again with the error.
+            let error = message(&state, pl.lang, &e);
+            match (&session.staff.totp_secret, lapak_staff::otpauth_url(&session.staff)) {
+                (Some(_), Some((url, secret))) => {
+                    pl.respond(StatusCode::UNAUTHORIZED, enrol_page(&state, pl.lang, session.csrf, &url, secret, error))
+                }
+                _ => Redirect::to("/staf/aktifkan").into_response(),
+            }
+        }
+    }
+}
+
+pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let (i, lang) = (&state.i18n, pl.lang);
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let staff = &session.staff;
+    let mut sessions = Vec::new();
+    let mut place = i.t(lang, "staff-national");
+    if let Some(code) = &staff.branch {
+        if let Ok(Some(b)) = state.store.branch(code).await {
+            place = b.name.as_str().to_string();
+            if let Ok(tz) = TimeZone::get(&b.time_zone) {
+                let today = Timestamp::now().to_zoned(tz.clone()).date();
+                let start = today.to_zoned(tz.clone()).map(|z| z.timestamp());
+                let end = today.tomorrow().ok().and_then(|d| d.to_zoned(tz).ok()).map(|z| z.timestamp());
+                if let (Ok(start), Some(end)) = (start, end) {
+                    for s in state.store.sessions_between(code, start, end).await.unwrap_or_default() {
+                        sessions.push((
+                            lapak_domain::schedule::format_local(s.starts_at, &b.time_zone, lang == Lang::Id),
+                            s.officer,
+                            i.t(lang, &format!("mode-{}", s.mode.code())),
+                            format!("{}/{}", s.booked, s.seats),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let page = HomePage {
+        lang,
+        state: &state,
+        name: staff.display_name.clone(),
+        role: i.t(lang, &format!("staff-role-{}", staff.role.code())),
+        place,
+        csrf: session.csrf.clone(),
+        sessions,
+    };
+    pl.respond(StatusCode::OK, page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignOutForm {
+    csrf: String,
+}
+
+pub async fn sign_out(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<SignOutForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let Some(cookie) = cookie_value(&headers, COOKIE) else { return Redirect::to("/staf/masuk").into_response() };
+    if let Ok(session) = state.staff.session(&cookie).await {
+        if session.csrf != form.csrf {
+            return forbidden(&state, pl.lang);
+        }
+        audit(&state, &session.staff.id, "staff.signed_out", addr).await;
+    }
+    let _ = state.staff.sign_out(&cookie).await;
+    let mut res = Redirect::to("/staf/masuk").into_response();
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, COOKIE, "", 0));
+    res
+}
