@@ -167,3 +167,176 @@ async fn ten_wrong_passwords_lock_the_account() {
     assert!(staff.add("budi2", "Budi", StaffRole::Officer, Some("KC001"), "pendek").await.is_err());
     assert!(staff.add("budi3", "Budi", StaffRole::Officer, None, PASSWORD).await.is_err(), "officers need a branch");
 }
+
+/// Signs `username` in fully (password, enrolment) and returns the session cookie header.
+async fn signed_in(c: &Client, username: &str) -> String {
+    let res = c.password(username, PASSWORD).await;
+    let (half, _) = cookie(&res, "lapak_staf").expect("password accepted");
+    let half = format!("lapak_staf={half}");
+    let enrol = c.get("/staf/aktifkan", &half).await.text().await.unwrap();
+    let secret = enrol.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_string();
+    let code = lapak_staff::current_code_base32(&secret, username).unwrap();
+    let done = c.post("/staf/aktifkan", &half, &[("csrf", &field(&enrol, "csrf")), ("code", &code)]).await;
+    let (full, _) = cookie(&done, "lapak_staf").expect("enrolled");
+    format!("lapak_staf={full}")
+}
+
+async fn audit_actions(url: &str) -> Vec<(String, String)> {
+    use sqlx::Connection;
+    if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query_as("SELECT action, subject FROM audit_log ORDER BY seq").fetch_all(&mut c).await.unwrap()
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query_as("SELECT action, subject FROM audit_log ORDER BY seq").fetch_all(&mut c).await.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_others_are_refused() {
+    use jiff::Timestamp;
+    use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle, Role};
+    use lapak_domain::schedule::{Capacity, Mode, ModeSetting, OfficerHours};
+    let t = seeded().await;
+    t.store.upsert_branches(&[branch("KC002")]).await.unwrap();
+    t.store
+        .set_capacity(&Capacity {
+            branch: "KC001".into(),
+            time_zone: "Asia/Jakarta".into(),
+            modes: vec![ModeSetting { mode: Mode::OneToMany, slot_minutes: 30, seats: 5 }],
+            officers: vec![OfficerHours {
+                id: "m1".into(),
+                name: "Petugas 1".into(),
+                mode: Mode::OneToMany,
+                weekdays: vec![1, 2, 3, 4, 5, 6, 7],
+                start: "08:00".into(),
+                end: "16:00".into(),
+                absent: vec![],
+            }],
+            room_capacity: 20,
+            closed: vec![],
+        })
+        .await
+        .unwrap();
+    // Siti's claim with one document, submitted and scheduled.
+    let claim_id = "c-officer";
+    t.store
+        .create_claim(
+            &lapak_storage::NewClaim {
+                id: claim_id.into(),
+                kpj: lapak_domain::Kpj::parse("12345678901").unwrap(),
+                created_at: Timestamp::now(),
+                resume_token_hash: b"r".to_vec(),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let docs = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
+    let pdf = b"%PDF-1.4 surat keterangan PHK".to_vec();
+    docs.put("claims/c-officer/d-1", &pdf).await.unwrap();
+    t.store
+        .add_document(&lapak_storage::DocumentMeta {
+            id: "d-1".into(),
+            claim_id: claim_id.into(),
+            kind: lapak_domain::documents::DocumentKind::ProofOfStoppingWork,
+            object_key: "claims/c-officer/d-1".into(),
+            content_type: "application/pdf".into(),
+            size_bytes: pdf.len() as i64,
+            sha256: vec![0; 32],
+            created_at: Timestamp::now(),
+        })
+        .await
+        .unwrap();
+    let application = lapak_domain::application::Application {
+        cause: Some(lapak_domain::cause::ClaimCause::Layoff),
+        branch: Some(lapak_domain::member::BranchCode::parse("KC001").unwrap()),
+        service: Some(Mode::OneToMany),
+        ..Default::default()
+    };
+    t.store
+        .submit_claim(&lapak_storage::Submission {
+            claim_id: claim_id.into(),
+            version: 0,
+            application,
+            number: lapak_domain::claim_number::ClaimNumber::from_random(99),
+            event: Lifecycle::default()
+                .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
+                .unwrap(),
+            benefit: lapak_domain::tax::benefit(
+                lapak_domain::cause::ClaimCause::Layoff,
+                lapak_domain::Rupiah::new(35_750_000).unwrap(),
+            ),
+            outbox: None,
+            idempotency: None,
+        })
+        .await
+        .unwrap();
+    lapak_workers::scheduler::run_once(&t.store, &Default::default(), Timestamp::now()).await.unwrap();
+    let session_id = t.store.appointment(claim_id).await.unwrap().expect("scheduled").session_id;
+
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
+    staff.add("petugas.lain", "Petugas Lain", StaffRole::Officer, Some("KC002"), PASSWORD).await.unwrap();
+    staff.add("supervisor.satu", "Supervisor Satu", StaffRole::Supervisor, Some("KC001"), PASSWORD).await.unwrap();
+    let addr = serve(&t).await;
+    let c = Client {
+        http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
+        base: format!("http://{addr}"),
+    };
+    let officer = signed_in(&c, "petugas.satu").await;
+
+    let page = c.get(&format!("/staf/sesi/{session_id}"), &officer).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(NIK_SITI) && html.contains("Ratna Sari") && html.contains("/staf/dokumen/d-1"), "{html}");
+    let doc = c.get("/staf/dokumen/d-1", &officer).await;
+    assert_eq!(doc.status(), 200);
+    assert!(doc.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(doc.bytes().await.unwrap().as_ref(), pdf.as_slice());
+
+    // Another branch's officer and a supervisor are refused, and the attempts recorded.
+    let other = signed_in(&c, "petugas.lain").await;
+    assert_eq!(c.get(&format!("/staf/sesi/{session_id}"), &other).await.status(), 403);
+    assert_eq!(c.get("/staf/dokumen/d-1", &other).await.status(), 403);
+    let supervisor = signed_in(&c, "supervisor.satu").await;
+    let sup_home = c.get("/staf", &supervisor).await.text().await.unwrap();
+    let refused = c
+        .post(
+            &format!("/staf/sesi/{session_id}/keputusan"),
+            &supervisor,
+            &[("csrf", &field(&sup_home, "csrf")), ("claim_id", claim_id), ("decision", "verify")],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+
+    // A rejection needs a reason from the list; verifying does not.
+    let csrf = field(&html, "csrf");
+    let no_reason = c
+        .post(
+            &format!("/staf/sesi/{session_id}/keputusan"),
+            &officer,
+            &[("csrf", &csrf), ("claim_id", claim_id), ("decision", "reject")],
+        )
+        .await;
+    assert_eq!(no_reason.status(), 422);
+    let verified = c
+        .post(
+            &format!("/staf/sesi/{session_id}/keputusan"),
+            &officer,
+            &[("csrf", &csrf), ("claim_id", claim_id), ("decision", "verify")],
+        )
+        .await;
+    assert_eq!(verified.status(), 303);
+    let (lifecycle, _) = t.store.claim_history(claim_id).await.unwrap();
+    assert_eq!(lifecycle.state, ClaimState::Verified);
+    let officer_id = t.store.staff_by_username("petugas.satu").await.unwrap().unwrap().id;
+    assert_eq!(lifecycle.verified_by.as_deref(), Some(officer_id.as_str()));
+
+    let actions = audit_actions(&t.url).await;
+    let has = |a: &str, s: &str| actions.iter().any(|(x, y)| x == a && y == s);
+    assert!(has("view.identity", claim_id) && has("view.document", "d-1") && has("claim.verify", claim_id));
+    assert_eq!(actions.iter().filter(|(a, _)| a == "access.refused").count(), 3);
+    assert!(actions.iter().all(|(_, s)| !s.contains(NIK_SITI)), "no personal data in the trail");
+    assert!(t.store.verify_audit_chain().await.is_ok());
+}

@@ -287,6 +287,11 @@ impl ClaimService {
         self
     }
 
+    /// A stored document's bytes (unsealed), for staff allowed to see them.
+    pub async fn document_bytes(&self, object_key: &str) -> Result<Vec<u8>> {
+        Ok(self.documents.get(object_key).await?)
+    }
+
     pub fn video(&self) -> &video::Jitsi {
         &self.video
     }

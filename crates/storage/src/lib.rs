@@ -458,6 +458,11 @@ pub trait Store: Send + Sync {
     async fn staff_session(&self, id_hash: &[u8]) -> Result<Option<StaffSession>>;
     async fn touch_staff_session(&self, id_hash: &[u8], at: Timestamp) -> Result<()>;
     async fn delete_staff_session(&self, id_hash: &[u8]) -> Result<()>;
+    /// A session and its branch.
+    async fn session(&self, session_id: &str) -> Result<Option<(String, SessionSummary)>>;
+    /// The seats of a session: (seat, claim id, appointment status), booked, served or missed.
+    async fn session_seats(&self, session_id: &str) -> Result<Vec<(u8, String, String)>>;
+    async fn document(&self, document_id: &str) -> Result<Option<DocumentMeta>>;
     /// The sessions of a branch starting in [from, to), with their booked seats.
     async fn sessions_between(&self, branch: &str, from: Timestamp, to: Timestamp) -> Result<Vec<SessionSummary>>;
 

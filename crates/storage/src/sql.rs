@@ -862,6 +862,35 @@ macro_rules! impl_store {
                 self.durable().await
             }
 
+            async fn session(&self, session_id: &str) -> $crate::Result<Option<(String, $crate::SessionSummary)>> {
+                let row: Option<(String, String, String, String, i64, i64, i32, i64)> = sqlx::query_as("SELECT s.branch_code, s.id, s.officer, s.mode, s.starts_at, s.ends_at, s.seats, \
+                    (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status IN ('booked', 'served', 'no_show')) \
+                    FROM sessions s WHERE s.id = $1")
+                    .bind(session_id).fetch_optional(&self.read).await?;
+                row.map(|(branch, id, officer, mode, s, e, seats, booked)| Ok((branch, $crate::SessionSummary {
+                    id,
+                    officer,
+                    mode: lapak_domain::schedule::Mode::parse(&mode).ok_or_else(|| $crate::rows::corrupt("mode"))?,
+                    starts_at: $crate::from_micros(s)?,
+                    ends_at: $crate::from_micros(e)?,
+                    seats: seats.clamp(0, 255) as u8,
+                    booked: u32::try_from(booked).unwrap_or(0),
+                }))).transpose()
+            }
+
+            async fn session_seats(&self, session_id: &str) -> $crate::Result<Vec<(u8, String, String)>> {
+                let rows: Vec<(i32, String, String)> = sqlx::query_as("SELECT seat, claim_id, status FROM appointments \
+                    WHERE session_id = $1 AND status IN ('booked', 'served', 'no_show') ORDER BY seat")
+                    .bind(session_id).fetch_all(&self.read).await?;
+                Ok(rows.into_iter().map(|(seat, c, s)| (seat.clamp(0, 255) as u8, c, s)).collect())
+            }
+
+            async fn document(&self, document_id: &str) -> $crate::Result<Option<$crate::DocumentMeta>> {
+                let row = sqlx::query(&format!("SELECT {} FROM documents WHERE id = $1", $crate::sql::DOCUMENT_COLUMNS))
+                    .bind(document_id).fetch_optional(&self.read).await?;
+                row.map(|r| Self::document_row(&r, 0)).transpose()
+            }
+
             async fn sessions_between(&self, branch: &str, from: jiff::Timestamp, to: jiff::Timestamp) -> $crate::Result<Vec<$crate::SessionSummary>> {
                 let rows: Vec<(String, String, String, i64, i64, i32, i64)> = sqlx::query_as("SELECT s.id, s.officer, s.mode, s.starts_at, s.ends_at, s.seats, \
                     (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status IN ('booked', 'served', 'no_show')) \

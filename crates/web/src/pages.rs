@@ -12,7 +12,7 @@ use lapak_i18n::Lang;
 
 #[derive(Deserialize, Default)]
 pub struct LangQuery {
-    lang: Option<String>,
+    pub(crate) lang: Option<String>,
 }
 
 impl LangQuery {

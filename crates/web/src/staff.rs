@@ -58,7 +58,7 @@ struct HomePage<'a> {
     role: String,
     place: String,
     csrf: String,
-    sessions: Vec<(String, String, String, String)>,
+    sessions: Vec<(String, String, String, String, String)>,
 }
 
 crate::pages::translated!(StaffForm, RecoveryPage, HomePage);
@@ -354,6 +354,7 @@ pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(
                 if let (Ok(start), Some(end)) = (start, end) {
                     for s in state.store.sessions_between(code, start, end).await.unwrap_or_default() {
                         sessions.push((
+                            s.id.clone(),
                             lapak_domain::schedule::format_local(s.starts_at, &b.time_zone, lang == Lang::Id),
                             s.officer,
                             i.t(lang, &format!("mode-{}", s.mode.code())),
@@ -400,4 +401,273 @@ pub async fn sign_out(
     let mut res = Redirect::to("/staf/masuk").into_response();
     res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, COOKIE, "", 0));
     res
+}
+
+// ---------- the officer's session ----------
+
+struct Person {
+    seat: u8,
+    claim_id: String,
+    name: String,
+    nik: String,
+    kpj: String,
+    birth: String,
+    mother: String,
+    cause: String,
+    state: String,
+    documents: Vec<(String, String)>,
+    open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff_session.html")]
+struct SessionPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    session_id: String,
+    when: String,
+    mode: String,
+    seats: u8,
+    booked: u32,
+    csrf: String,
+    notice: String,
+    people: Vec<Person>,
+    reasons: Vec<(String, String)>,
+}
+
+crate::pages::translated!(SessionPage);
+
+/// Reasons an officer can give for asking for documents or rejecting.
+const REASONS: [&str; 6] =
+    ["document-unreadable", "document-missing", "identity-mismatch", "account-holder", "not-eligible", "other"];
+
+/// Refuses (403) and records the attempt when `staff` may not take `action` on an object of
+/// `branch`.
+async fn guard(
+    state: &AppState,
+    session: &StaffSession,
+    action: lapak_domain::staff::StaffAction,
+    branch: &str,
+    subject: &str,
+    client: SocketAddr,
+) -> Result<(), Response> {
+    let s = &session.staff;
+    if lapak_domain::staff::may(s.role, s.branch.as_deref(), action, Some(branch)) {
+        return Ok(());
+    }
+    let entry = AuditEntry {
+        at: Timestamp::now(),
+        actor_role: s.role.code().into(),
+        actor_id: s.id.clone(),
+        action: "access.refused".into(),
+        subject: subject.into(),
+        detail: format!("{action:?} at {branch} from {}", client.ip()),
+    };
+    if let Err(e) = state.store.append_audit(&entry).await {
+        tracing::error!(error = %e, "audit entry not written");
+    }
+    Err((StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-forbidden")).into_response())
+}
+
+async fn record(state: &AppState, session: &StaffSession, action: &str, subject: &str, client: SocketAddr) {
+    let entry = AuditEntry {
+        at: Timestamp::now(),
+        actor_role: session.staff.role.code().into(),
+        actor_id: session.staff.id.clone(),
+        action: action.into(),
+        subject: subject.into(),
+        detail: format!("from {}", client.ip()),
+    };
+    if let Err(e) = state.store.append_audit(&entry).await {
+        tracing::error!(error = %e, "audit entry not written");
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SessionQuery {
+    lang: Option<String>,
+    saved: Option<String>,
+}
+
+pub async fn session_page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    axum::extract::Path(session_id): axum::extract::Path<String>,
+    Query(q): Query<SessionQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery { lang: q.lang.clone() });
+    let (i, lang) = (&state.i18n, pl.lang);
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(Some((branch, s))) = state.store.session(&session_id).await else {
+        return crate::pages::not_found(State(state), headers).await;
+    };
+    if let Err(r) = guard(&state, &session, lapak_domain::staff::StaffAction::Verify, &branch, &session_id, addr).await
+    {
+        return r;
+    }
+    let zone = state.store.branch(&branch).await.ok().flatten().map(|b| b.time_zone).unwrap_or_default();
+    let mut people = Vec::new();
+    for (seat, claim_id, _) in state.store.session_seats(&session_id).await.unwrap_or_default() {
+        let Ok(Some(claim)) = state.store.claim(&claim_id).await else { continue };
+        let Ok(Some(member)) = state.store.member_by_kpj(&claim.kpj).await else { continue };
+        // Identity data is unsealed only here, and each view is audited.
+        record(&state, &session, "view.identity", &claim_id, addr).await;
+        let documents = state
+            .store
+            .documents(&claim_id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| (d.id, i.t(lang, &format!("doc-{}", d.kind.code()))))
+            .collect();
+        people.push(Person {
+            seat,
+            claim_id,
+            name: member.full_name.as_str().to_string(),
+            nik: member.nik.as_str().to_string(),
+            kpj: member.kpj.as_str().to_string(),
+            birth: member.birth_date.strftime("%d/%m/%Y").to_string(),
+            mother: member.mother_maiden_name.as_str().to_string(),
+            cause: claim.application.cause.map(|c| i.t(lang, &format!("cause-{}", c.code()))).unwrap_or_default(),
+            state: i.t(lang, &format!("state-{}", claim.lifecycle.state.code())),
+            documents,
+            open: claim.lifecycle.state == lapak_domain::lifecycle::ClaimState::Scheduled,
+        });
+    }
+    let page = SessionPage {
+        lang,
+        state: &state,
+        session_id,
+        when: lapak_domain::schedule::format_local(s.starts_at, &zone, lang == Lang::Id),
+        mode: i.t(lang, &format!("mode-{}", s.mode.code())),
+        seats: s.seats,
+        booked: s.booked,
+        csrf: session.csrf.clone(),
+        notice: if q.saved.is_some() { i.t(lang, "session-saved") } else { String::new() },
+        people,
+        reasons: REASONS.iter().map(|r| (r.to_string(), i.t(lang, &format!("reason-{r}")))).collect(),
+    };
+    pl.respond(StatusCode::OK, page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    csrf: String,
+    claim_id: String,
+    decision: String,
+    reason: String,
+    note: String,
+}
+
+pub async fn decide(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    axum::extract::Path(session_id): axum::extract::Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    use lapak_domain::lifecycle::{Action, Actor, Role};
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if form.csrf != session.csrf {
+        return forbidden(&state, pl.lang);
+    }
+    let Ok(Some((branch, _))) = state.store.session(&session_id).await else {
+        return crate::pages::not_found(State(state), headers).await;
+    };
+    if let Err(r) =
+        guard(&state, &session, lapak_domain::staff::StaffAction::Verify, &branch, &form.claim_id, addr).await
+    {
+        return r;
+    }
+    let seated = state.store.session_seats(&session_id).await.unwrap_or_default();
+    let Some((seat, _, _)) = seated.iter().find(|(_, c, _)| *c == form.claim_id) else {
+        return crate::pages::not_found(State(state), headers).await;
+    };
+    let action = match form.decision.as_str() {
+        "verify" => Action::Verify,
+        "needs_documents" => Action::RequestDocuments,
+        "reject" => Action::Reject,
+        _ => return (StatusCode::UNPROCESSABLE_ENTITY, state.i18n.t(pl.lang, "err-decision")).into_response(),
+    };
+    let reason = match (action, REASONS.contains(&form.reason.as_str())) {
+        (Action::Verify, _) => None,
+        (_, true) => Some(format!("{}: {}", form.reason, form.note.trim()).trim_end_matches([':', ' ']).to_string()),
+        (_, false) => {
+            return (StatusCode::UNPROCESSABLE_ENTITY, state.i18n.t(pl.lang, "err-decision-reason")).into_response()
+        }
+    };
+    let Ok(Some(claim)) = state.store.claim(&form.claim_id).await else {
+        return crate::pages::not_found(State(state), headers).await;
+    };
+    let actor = Actor::new(Role::Officer, session.staff.id.clone());
+    let event = match claim.lifecycle.check(action, &actor, Timestamp::now(), reason.as_deref()) {
+        Ok(e) => e,
+        Err(_) => return (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-not-editable")).into_response(),
+    };
+    match state.store.record_claim_event(&form.claim_id, &event, None).await {
+        Ok(()) => {
+            record(&state, &session, &format!("claim.{}", form.decision), &form.claim_id, addr).await;
+            Redirect::to(&format!("/staf/sesi/{session_id}?saved=1#kursi-{seat}")).into_response()
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "decision not recorded");
+            (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-not-editable")).into_response()
+        }
+    }
+}
+
+/// A document, for staff of the claim's branch only, as an attachment (never shown inline
+/// from a guessable address); each view is audited.
+pub async fn document(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    axum::extract::Path(document_id): axum::extract::Path<String>,
+) -> Response {
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(Some(doc)) = state.store.document(&document_id).await else {
+        return crate::pages::not_found(State(state), headers).await;
+    };
+    // The branch serving the claim's appointment (a video call may be taken anywhere), else
+    // the branch the claim was filed with.
+    let serving = state.store.appointment(&doc.claim_id).await.ok().flatten().map(|a| a.branch_code);
+    let filed = match state.store.claim(&doc.claim_id).await {
+        Ok(Some(c)) => c.application.branch.map(|b| b.as_str().to_string()),
+        _ => None,
+    };
+    let branch = serving.or(filed).unwrap_or_default();
+    if let Err(r) = guard(&state, &session, lapak_domain::staff::StaffAction::Verify, &branch, &document_id, addr).await
+    {
+        return r;
+    }
+    let Ok(bytes) = state.claims.document_bytes(&doc.object_key).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    record(&state, &session, "view.document", &document_id, addr).await;
+    let extension = match doc.content_type.as_str() {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        _ => "jpg",
+    };
+    (
+        [
+            (header::CONTENT_TYPE, doc.content_type.clone()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.{extension}\"", doc.kind.code())),
+        ],
+        bytes,
+    )
+        .into_response()
 }
