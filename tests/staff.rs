@@ -333,10 +333,30 @@ async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_
     let officer_id = t.store.staff_by_username("petugas.satu").await.unwrap().unwrap().id;
     assert_eq!(lifecycle.verified_by.as_deref(), Some(officer_id.as_str()));
 
+    // The supervisor sees the amount fixed at submission and approves.
+    let queue = c.get("/staf/persetujuan", &supervisor).await.text().await.unwrap();
+    assert!(queue.contains("Siti Aminah") && queue.contains("Petugas Satu"), "{queue}");
+    let approved = c
+        .post(
+            "/staf/persetujuan",
+            &supervisor,
+            &[("csrf", &field(&queue, "csrf")), ("claim_id", claim_id), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(approved.status(), 303);
+    assert_eq!(t.store.claim_history(claim_id).await.unwrap().0.state, ClaimState::Approved);
+    // An officer may not open the supervisor's queue; the auditor reads the trail.
+    assert_eq!(c.get("/staf/persetujuan", &officer).await.status(), 403);
+    staff.add("audit.satu", "Auditor Satu", StaffRole::Auditor, None, PASSWORD).await.unwrap();
+    let auditor = signed_in(&c, "audit.satu").await;
+    let trail = c.get("/staf/audit?q=claim.", &auditor).await.text().await.unwrap();
+    assert!(trail.contains("utuh") && trail.contains("claim.verify") && trail.contains("claim.approve"), "{trail}");
+    assert_eq!(c.get("/staf/audit", &officer).await.status(), 403);
+
     let actions = audit_actions(&t.url).await;
     let has = |a: &str, s: &str| actions.iter().any(|(x, y)| x == a && y == s);
     assert!(has("view.identity", claim_id) && has("view.document", "d-1") && has("claim.verify", claim_id));
-    assert_eq!(actions.iter().filter(|(a, _)| a == "access.refused").count(), 3);
+    assert_eq!(actions.iter().filter(|(a, _)| a == "access.refused").count(), 5);
     assert!(actions.iter().all(|(_, s)| !s.contains(NIK_SITI)), "no personal data in the trail");
     assert!(t.store.verify_audit_chain().await.is_ok());
 }

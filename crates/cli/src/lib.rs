@@ -91,6 +91,12 @@ pub enum Command {
         #[command(subcommand)]
         action: staff::StaffAction,
     },
+    /// The audit trail: `lapak audit verify` checks the hash chain and names the first
+    /// broken record (exit status 4 when broken).
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Encryption keys.
     Keys {
         #[command(subcommand)]
@@ -101,6 +107,12 @@ pub enum Command {
         #[command(subcommand)]
         which: BenchWhich,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Recompute every record's hash from its predecessor's.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,6 +203,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Capacity { action } => appointments::capacity(open_store(&config).await?, action).await?,
         Command::Appointments { action } => appointments::appointments(open_store(&config).await?, action).await?,
         Command::Staff { action } => staff::run(open_store(&config).await?, action).await?,
+        Command::Audit { action: AuditAction::Verify } => {
+            match open_store(&config).await?.verify_audit_chain().await? {
+                lapak_storage::AuditCheck::Intact { entries } => {
+                    println!("Jejak audit utuh / audit trail intact: {entries} records");
+                }
+                lapak_storage::AuditCheck::BrokenAt { seq } => {
+                    println!("Jejak audit RUSAK mulai catatan {seq} / audit trail BROKEN from record {seq}");
+                    return Ok(ExitCode::from(4));
+                }
+            }
+        }
         Command::Keys { action: KeysAction::Rotate } => {
             let version = KeyRing::rotate(&config.key_file)?;
             println!("Kunci data baru versi {version} aktif / new data key version {version} is current");

@@ -229,3 +229,12 @@ async fn a_branch_admin_sets_capacity_and_reads_the_report() {
     let out = env.run(&["appointments", "no-show", "K7M2-9QXD-4"]);
     assert!(!out.status.success());
 }
+
+#[tokio::test]
+async fn the_audit_trail_is_checked_from_the_command_line() {
+    let env = Env::new().await;
+    env.seed_registry();
+    let out = env.run(&["audit", "verify"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("audit trail intact"));
+}

@@ -135,6 +135,8 @@ impl Action {
             (S::NeedsDocuments, A::Resubmit) => (S::Submitted, &[R::Participant, R::CompanyRepresentative]),
             (S::Verified, A::Approve) => (S::Approved, &[R::Supervisor]),
             (S::Verified, A::Reject) => (S::Rejected, &[R::Supervisor]),
+            // The supervisor sends a verification back to the officers, with a reason.
+            (S::Verified, A::ReturnForCorrection) => (S::Scheduled, &[R::Supervisor]),
             (S::Approved, A::SendPayment) => (S::PaymentSent, &[R::Finance, R::System]),
             (S::PaymentSent, A::ConfirmPaid) => (S::Paid, &[R::Finance, R::System]),
             (S::PaymentSent, A::PaymentFailed) => (S::PaymentFailed, &[R::Finance, R::System]),

@@ -259,6 +259,18 @@ pub struct SessionSummary {
     pub booked: u32,
 }
 
+/// A verified claim waiting for a supervisor, with its amount as fixed at submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalItem {
+    pub claim_id: String,
+    pub number: Option<ClaimNumber>,
+    pub kpj: lapak_domain::Kpj,
+    pub cause: Option<lapak_domain::cause::ClaimCause>,
+    pub gross: i64,
+    pub tax: i64,
+    pub verified_by: Option<String>,
+}
+
 /// A walk-in ticket as its page and the queue board show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketRecord {
@@ -458,6 +470,10 @@ pub trait Store: Send + Sync {
     async fn staff_session(&self, id_hash: &[u8]) -> Result<Option<StaffSession>>;
     async fn touch_staff_session(&self, id_hash: &[u8], at: Timestamp) -> Result<()>;
     async fn delete_staff_session(&self, id_hash: &[u8]) -> Result<()>;
+    /// Verified claims of a branch, oldest first.
+    async fn claims_for_approval(&self, branch: &str) -> Result<Vec<ApprovalItem>>;
+    /// The audit trail, newest first, filtered by words in the actor, action or subject.
+    async fn search_audit(&self, query: &str, limit: i64) -> Result<Vec<AuditEntry>>;
     /// A session and its branch.
     async fn session(&self, session_id: &str) -> Result<Option<(String, SessionSummary)>>;
     /// The seats of a session: (seat, claim id, appointment status), booked, served or missed.

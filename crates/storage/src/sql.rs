@@ -862,6 +862,32 @@ macro_rules! impl_store {
                 self.durable().await
             }
 
+            async fn claims_for_approval(&self, branch: &str) -> $crate::Result<Vec<$crate::ApprovalItem>> {
+                let rows: Vec<(String, Option<String>, String, Option<String>, Option<i64>, Option<i64>, Option<String>)> =
+                    sqlx::query_as("SELECT id, claim_number, kpj, cause, gross, tax, verified_by FROM claims \
+                    WHERE state = 'verified' AND branch_code = $1 ORDER BY updated_at, id")
+                    .bind(branch).fetch_all(&self.read).await?;
+                rows.into_iter().map(|(id, number, kpj, cause, gross, tax, verified_by)| Ok($crate::ApprovalItem {
+                    claim_id: id,
+                    number: number.map(|n| lapak_domain::claim_number::ClaimNumber::parse(&n)).transpose().map_err(|_| $crate::rows::corrupt("claim number"))?,
+                    kpj: lapak_domain::Kpj::parse(&kpj).map_err(|_| $crate::rows::corrupt("kpj"))?,
+                    cause: cause.as_deref().and_then(lapak_domain::cause::ClaimCause::parse),
+                    gross: gross.unwrap_or_default(),
+                    tax: tax.unwrap_or_default(),
+                    verified_by,
+                })).collect()
+            }
+
+            async fn search_audit(&self, query: &str, limit: i64) -> $crate::Result<Vec<$crate::AuditEntry>> {
+                let pattern = format!("%{}%", query.trim().replace(['%', '_'], ""));
+                let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as("SELECT at, actor_role, actor_id, action, subject, detail \
+                    FROM audit_log WHERE actor_id LIKE $1 OR action LIKE $1 OR subject LIKE $1 ORDER BY seq DESC LIMIT $2")
+                    .bind(pattern).bind(limit).fetch_all(&self.read).await?;
+                rows.into_iter().map(|(at, actor_role, actor_id, action, subject, detail)| Ok($crate::AuditEntry {
+                    at: $crate::from_micros(at)?, actor_role, actor_id, action, subject, detail,
+                })).collect()
+            }
+
             async fn session(&self, session_id: &str) -> $crate::Result<Option<(String, $crate::SessionSummary)>> {
                 let row: Option<(String, String, String, String, i64, i64, i32, i64)> = sqlx::query_as("SELECT s.branch_code, s.id, s.officer, s.mode, s.starts_at, s.ends_at, s.seats, \
                     (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status IN ('booked', 'served', 'no_show')) \

@@ -59,6 +59,8 @@ struct HomePage<'a> {
     place: String,
     csrf: String,
     sessions: Vec<(String, String, String, String, String)>,
+    approver: bool,
+    auditor: bool,
 }
 
 crate::pages::translated!(StaffForm, RecoveryPage, HomePage);
@@ -373,6 +375,8 @@ pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(
         place,
         csrf: session.csrf.clone(),
         sessions,
+        approver: staff.role == lapak_domain::staff::StaffRole::Supervisor,
+        auditor: lapak_domain::staff::may(staff.role, None, lapak_domain::staff::StaffAction::ReadAudit, None),
     };
     pl.respond(StatusCode::OK, page)
 }
@@ -670,4 +674,199 @@ pub async fn document(
         bytes,
     )
         .into_response()
+}
+
+// ---------- the supervisor's queue ----------
+
+struct Approval {
+    claim_id: String,
+    number: String,
+    name: String,
+    cause: String,
+    gross: String,
+    tax: String,
+    net: String,
+    verified_by: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff_approvals.html")]
+struct ApprovalsPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    csrf: String,
+    notice: String,
+    items: Vec<Approval>,
+}
+
+#[derive(Template)]
+#[template(path = "staff_audit.html")]
+struct AuditPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    q: String,
+    chain: String,
+    rows: Vec<(String, String, String, String, String)>,
+}
+
+crate::pages::translated!(ApprovalsPage, AuditPage);
+
+fn rupiah(amount: i64) -> String {
+    lapak_domain::Rupiah::new(amount).map(|r| r.to_string()).unwrap_or_else(|_| amount.to_string())
+}
+
+pub async fn approvals(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Query(q): Query<SessionQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery { lang: q.lang.clone() });
+    let (i, lang) = (&state.i18n, pl.lang);
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let branch = session.staff.branch.clone().unwrap_or_default();
+    if let Err(r) = guard(&state, &session, lapak_domain::staff::StaffAction::Approve, &branch, "approvals", addr).await
+    {
+        return r;
+    }
+    let mut items = Vec::new();
+    for it in state.store.claims_for_approval(&branch).await.unwrap_or_default() {
+        let name = state.store.member_by_kpj(&it.kpj).await.ok().flatten().map(|m| m.full_name.as_str().to_string());
+        record(&state, &session, "view.identity", &it.claim_id, addr).await;
+        let verifier = match &it.verified_by {
+            Some(id) => state.store.staff_by_id(id).await.ok().flatten().map_or(id.clone(), |s| s.display_name),
+            None => String::new(),
+        };
+        items.push(Approval {
+            number: it.number.map(|n| n.to_string()).unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            cause: it.cause.map(|c| i.t(lang, &format!("cause-{}", c.code()))).unwrap_or_default(),
+            gross: rupiah(it.gross),
+            tax: rupiah(it.tax),
+            net: rupiah(it.gross - it.tax),
+            verified_by: verifier,
+            claim_id: it.claim_id,
+        });
+    }
+    let page = ApprovalsPage {
+        lang,
+        state: &state,
+        csrf: session.csrf.clone(),
+        notice: if q.saved.is_some() { i.t(lang, "session-saved") } else { String::new() },
+        items,
+    };
+    pl.respond(StatusCode::OK, page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ApprovalForm {
+    csrf: String,
+    claim_id: String,
+    decision: String,
+    reason: String,
+}
+
+/// Approve, send back to the officers, or reject. Nobody approves a claim they verified:
+/// the lifecycle refuses it (and the store checks the lifecycle), whatever the page shows.
+pub async fn approve(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<ApprovalForm>,
+) -> Response {
+    use lapak_domain::lifecycle::{Action, Actor, Role};
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if form.csrf != session.csrf {
+        return forbidden(&state, pl.lang);
+    }
+    let Ok(Some(claim)) = state.store.claim(&form.claim_id).await else {
+        return crate::pages::not_found(State(state), headers).await;
+    };
+    let branch = claim.application.branch.as_ref().map(|b| b.as_str().to_string()).unwrap_or_default();
+    let listed =
+        state.store.claims_for_approval(session.staff.branch.as_deref().unwrap_or_default()).await.unwrap_or_default();
+    let in_queue = listed.iter().any(|c| c.claim_id == form.claim_id);
+    let object = if in_queue { session.staff.branch.clone().unwrap_or_default() } else { branch };
+    if let Err(r) =
+        guard(&state, &session, lapak_domain::staff::StaffAction::Approve, &object, &form.claim_id, addr).await
+    {
+        return r;
+    }
+    if !in_queue {
+        return crate::pages::not_found(State(state), headers).await;
+    }
+    let action = match form.decision.as_str() {
+        "approve" => Action::Approve,
+        "send_back" => Action::ReturnForCorrection,
+        "reject" => Action::Reject,
+        _ => return (StatusCode::UNPROCESSABLE_ENTITY, state.i18n.t(pl.lang, "err-decision")).into_response(),
+    };
+    let reason = Some(form.reason.trim().to_string()).filter(|r| !r.is_empty());
+    let actor = Actor::new(Role::Supervisor, session.staff.id.clone());
+    let event = match claim.lifecycle.check(action, &actor, Timestamp::now(), reason.as_deref()) {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::info!(error = %e, "decision refused by the lifecycle");
+            return (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-approval-refused")).into_response();
+        }
+    };
+    match state.store.record_claim_event(&form.claim_id, &event, None).await {
+        Ok(()) => {
+            record(&state, &session, &format!("claim.{}", form.decision), &form.claim_id, addr).await;
+            Redirect::to("/staf/persetujuan?saved=1").into_response()
+        }
+        Err(_) => (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-approval-refused")).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AuditQuery {
+    q: String,
+    lang: Option<String>,
+}
+
+/// The auditor's view of the trail: search, and whether the chain is intact.
+pub async fn audit_page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery { lang: q.lang.clone() });
+    let (i, lang) = (&state.i18n, pl.lang);
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let s = &session.staff;
+    if !lapak_domain::staff::may(s.role, s.branch.as_deref(), lapak_domain::staff::StaffAction::ReadAudit, None) {
+        let _ = guard(&state, &session, lapak_domain::staff::StaffAction::ReadAudit, "all", "audit", addr).await;
+        return (StatusCode::FORBIDDEN, i.t(lang, "err-staff-forbidden")).into_response();
+    }
+    record(&state, &session, "audit.search", "audit", addr).await;
+    let chain = match state.store.verify_audit_chain().await {
+        Ok(lapak_storage::AuditCheck::Intact { entries }) => {
+            i.t_args(lang, "audit-intact", &[("entries", &entries.to_string())])
+        }
+        Ok(lapak_storage::AuditCheck::BrokenAt { seq }) => i.t_args(lang, "audit-broken", &[("seq", &seq.to_string())]),
+        Err(_) => i.t(lang, "err-internal"),
+    };
+    let rows = state
+        .store
+        .search_audit(&q.q, 200)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| (e.at.to_string(), format!("{} {}", e.actor_role, e.actor_id), e.action, e.subject, e.detail))
+        .collect();
+    pl.respond(StatusCode::OK, AuditPage { lang, state: &state, q: q.q, chain, rows })
 }
