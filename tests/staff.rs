@@ -192,12 +192,12 @@ async fn audit_actions(url: &str) -> Vec<(String, String)> {
     }
 }
 
-#[tokio::test]
-async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_others_are_refused() {
+/// Siti's claim at KC001 with one document, submitted and scheduled in a One to Many
+/// session; another branch KC002. Returns the session.
+async fn scheduled_claim(t: &TestStore) -> String {
     use jiff::Timestamp;
-    use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle, Role};
+    use lapak_domain::lifecycle::{Action, Actor, Lifecycle, Role};
     use lapak_domain::schedule::{Capacity, Mode, ModeSetting, OfficerHours};
-    let t = seeded().await;
     t.store.upsert_branches(&[branch("KC002")]).await.unwrap();
     t.store
         .set_capacity(&Capacity {
@@ -234,30 +234,48 @@ async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_
         .unwrap();
     let docs = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
     let pdf = b"%PDF-1.4 surat keterangan PHK".to_vec();
-    docs.put("claims/c-officer/d-1", &pdf).await.unwrap();
-    t.store
-        .add_document(&lapak_storage::DocumentMeta {
-            id: "d-1".into(),
-            claim_id: claim_id.into(),
-            kind: lapak_domain::documents::DocumentKind::ProofOfStoppingWork,
-            object_key: "claims/c-officer/d-1".into(),
-            content_type: "application/pdf".into(),
-            size_bytes: pdf.len() as i64,
-            sha256: vec![0; 32],
-            created_at: Timestamp::now(),
-        })
-        .await
-        .unwrap();
+    let kinds = [
+        lapak_domain::documents::DocumentKind::ProofOfStoppingWork,
+        lapak_domain::documents::DocumentKind::KpjCard,
+        lapak_domain::documents::DocumentKind::Ektp,
+        lapak_domain::documents::DocumentKind::FamilyCard,
+        lapak_domain::documents::DocumentKind::Passbook,
+        lapak_domain::documents::DocumentKind::Photo,
+    ];
+    for (n, kind) in kinds.into_iter().enumerate() {
+        let id = format!("d-{}", n + 1);
+        let key = format!("claims/c-officer/{id}");
+        docs.put(&key, &pdf).await.unwrap();
+        t.store
+            .add_document(&lapak_storage::DocumentMeta {
+                id,
+                claim_id: claim_id.into(),
+                kind,
+                object_key: key,
+                content_type: "application/pdf".into(),
+                size_bytes: pdf.len() as i64,
+                sha256: vec![0; 32],
+                created_at: Timestamp::now(),
+            })
+            .await
+            .unwrap();
+    }
     let application = lapak_domain::application::Application {
         cause: Some(lapak_domain::cause::ClaimCause::Layoff),
         branch: Some(lapak_domain::member::BranchCode::parse("KC001").unwrap()),
         service: Some(Mode::OneToMany),
+        last_working_day: Some(jiff::civil::date(2026, 9, 30)),
+        bank_account: Some(lapak_domain::BankAccount::parse("014", "1234567890").unwrap()),
+        account_holder: Some(lapak_domain::member::Name::parse("Siti Aminah").unwrap()),
+        email: Some(lapak_domain::Email::parse("siti.aminah@example.id").unwrap()),
+        whatsapp: Some(lapak_domain::MobileNumber::parse("081234567890").unwrap()),
         ..Default::default()
     };
+    t.store.save_application(claim_id, &application).await.unwrap();
     t.store
         .submit_claim(&lapak_storage::Submission {
             claim_id: claim_id.into(),
-            version: 0,
+            version: 1,
             application,
             number: lapak_domain::claim_number::ClaimNumber::from_random(99),
             event: Lifecycle::default()
@@ -273,8 +291,15 @@ async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_
         .await
         .unwrap();
     lapak_workers::scheduler::run_once(&t.store, &Default::default(), Timestamp::now()).await.unwrap();
-    let session_id = t.store.appointment(claim_id).await.unwrap().expect("scheduled").session_id;
+    t.store.appointment(claim_id).await.unwrap().expect("scheduled").session_id
+}
 
+#[tokio::test]
+async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_others_are_refused() {
+    use lapak_domain::lifecycle::ClaimState;
+    let t = seeded().await;
+    let (claim_id, pdf) = ("c-officer", b"%PDF-1.4 surat keterangan PHK".to_vec());
+    let session_id = scheduled_claim(&t).await;
     let staff = lapak_staff::StaffService::new(t.store.clone());
     staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
     staff.add("petugas.lain", "Petugas Lain", StaffRole::Officer, Some("KC002"), PASSWORD).await.unwrap();
@@ -359,4 +384,61 @@ async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_
     assert_eq!(actions.iter().filter(|(a, _)| a == "access.refused").count(), 5);
     assert!(actions.iter().all(|(_, s)| !s.contains(NIK_SITI)), "no personal data in the trail");
     assert!(t.store.verify_audit_chain().await.is_ok());
+}
+
+#[tokio::test]
+async fn documents_asked_for_come_back_through_the_participants_link_and_the_claim_keeps_its_place() {
+    use jiff::Timestamp;
+    use lapak_domain::lifecycle::ClaimState;
+    let t = seeded().await;
+    let session_id = scheduled_claim(&t).await;
+    let claim_id = "c-officer";
+    let submitted_at = t.store.claim(claim_id).await.unwrap().unwrap().submitted_at;
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
+    let addr = serve(&t).await;
+    let c = Client {
+        http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
+        base: format!("http://{addr}"),
+    };
+    let officer = signed_in(&c, "petugas.satu").await;
+    let page = c.get(&format!("/staf/sesi/{session_id}"), &officer).await.text().await.unwrap();
+    let asked = c
+        .post(
+            &format!("/staf/sesi/{session_id}/keputusan"),
+            &officer,
+            &[
+                ("csrf", &field(&page, "csrf")),
+                ("claim_id", claim_id),
+                ("decision", "needs_documents"),
+                ("reason", "document-unreadable"),
+                ("note", "Foto buku tabungan buram"),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status(), 303);
+    let (lifecycle, events) = t.store.claim_history(claim_id).await.unwrap();
+    assert_eq!(lifecycle.state, ClaimState::NeedsDocuments);
+    assert_eq!(events.last().unwrap().reason.as_deref(), Some("document-unreadable: Foto buku tabungan buram"));
+
+    // The participant's e-mail carries a fresh link back to the claim.
+    let mail = t.store.lease_outbox(Timestamp::now(), 1, 10).await.unwrap();
+    let message: serde_json::Value =
+        serde_json::from_str(&mail.iter().find(|m| m.payload.contains("needs-documents")).unwrap().payload).unwrap();
+    let token = message["resume_token"].as_str().unwrap();
+    let docs = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
+    let claims = lapak_claims::ClaimService::new(t.store.clone(), docs, 1 << 20);
+    let draft = claims.resume(token).await.unwrap();
+    assert_eq!(draft.claim.lifecycle.state, ClaimState::NeedsDocuments);
+    claims.upload(&draft, "passbook", b"%PDF-1.4\nbuku tabungan, terbaca\n%%EOF\n").await.unwrap();
+    let draft = claims.resume(token).await.unwrap();
+    let number = claims.submit(&draft, "id", None).await;
+    assert!(number.is_ok(), "{number:?}");
+
+    // Back in line at its original place, and given a seat again.
+    let again = t.store.claim(claim_id).await.unwrap().unwrap();
+    assert_eq!(again.lifecycle.state, ClaimState::Submitted);
+    assert_eq!(again.submitted_at, submitted_at, "the claim keeps its place");
+    lapak_workers::scheduler::run_once(&t.store, &Default::default(), Timestamp::now()).await.unwrap();
+    assert_eq!(t.store.claim(claim_id).await.unwrap().unwrap().lifecycle.state, ClaimState::Scheduled);
 }

@@ -287,6 +287,35 @@ impl ClaimService {
         self
     }
 
+    /// An officer asks for documents: the claim moves to NeedsDocuments with the reason, and
+    /// the participant gets an e-mail with a fresh link back to their claim, where only the
+    /// documents part is open. One transaction for the move, another for the link and the
+    /// message (the link replaces any earlier one).
+    pub async fn request_documents(&self, claim_id: &str, event: &lapak_domain::lifecycle::ClaimEvent) -> Result<()> {
+        self.store.record_claim_event(claim_id, event, None).await?;
+        let claim = self.store.claim(claim_id).await?.ok_or(ClaimError::NotFound)?;
+        let resume_token = new_id() + &new_id();
+        let hash = token_hash(&resume_token);
+        let name = self.store.member_by_kpj(&claim.kpj).await?.map(|m| m.full_name.as_str().to_string());
+        let outbox = claim.application.email.as_ref().map(|email| OutboxMessage {
+            dedupe_key: format!("needs-documents:{claim_id}:{}", event.at.as_microsecond()),
+            kind: "email".into(),
+            payload: serde_json::to_string(&EmailMessage {
+                to: email.as_str().into(),
+                template: "needs-documents".into(),
+                lang: "id".into(),
+                name: name.unwrap_or_default(),
+                resume_token: Some(resume_token.clone()),
+                claim_number: claim.number.as_ref().map(|n| n.as_str().to_string()),
+                appointment: None,
+            })
+            .expect("serialisable"),
+            ..Default::default()
+        });
+        self.store.set_resume_token(claim_id, &hash, outbox.as_ref()).await?;
+        Ok(())
+    }
+
     /// A stored document's bytes (unsealed), for staff allowed to see them.
     pub async fn document_bytes(&self, object_key: &str) -> Result<Vec<u8>> {
         Ok(self.documents.get(object_key).await?)

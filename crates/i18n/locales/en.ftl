@@ -423,3 +423,14 @@ audit-who = Who
 audit-what = Action
 audit-object = Object
 audit-detail = Detail
+email-needs-documents-subject = JHT claim { $number }: please complete your documents
+email-needs-documents-body =
+    Dear { $name },
+
+    The officer checked claim { $number } and needs documents corrected. The reason is on your claim's tracking page.
+
+    Open this link to upload the documents asked for, then send your claim again. Your claim keeps its place in line:
+
+    { $link }
+
+    Do not share this link with anyone.

@@ -423,3 +423,14 @@ audit-who = Siapa
 audit-what = Tindakan
 audit-object = Objek
 audit-detail = Rincian
+email-needs-documents-subject = Klaim JHT { $number }: mohon lengkapi dokumen
+email-needs-documents-body =
+    Yth. { $name },
+
+    Petugas memeriksa klaim { $number } dan memerlukan perbaikan dokumen. Alasannya tertulis di halaman pelacakan klaim Anda.
+
+    Buka tautan ini untuk mengunggah dokumen yang diminta lalu kirim kembali klaim Anda. Klaim Anda tetap pada urutannya:
+
+    { $link }
+
+    Jangan bagikan tautan ini kepada siapa pun.

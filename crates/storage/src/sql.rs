@@ -450,7 +450,7 @@ macro_rules! impl_store {
                 let seal = |ctx: &str, v: Option<&str>| v.map(|v| self.keys.seal_str(ctx, v));
                 let updated = sqlx::query("UPDATE claims SET claim_number = COALESCE(claim_number, $1), state = $2, cause = $3, \
                     branch_code = $4, last_working_day = $5, gross = $6, tax = $7, bank_code = $8, bank_account_sealed = $9, \
-                    email_sealed = $10, phone_sealed = $11, npwp_sealed = $12, submitted_at = $13, updated_at = $13, \
+                    email_sealed = $10, phone_sealed = $11, npwp_sealed = $12, submitted_at = COALESCE(submitted_at, $13), updated_at = $13, \
                     version = version + 1, service_mode = $17, service_anywhere = $18, needs_appointment = $19 \
                     WHERE id = $14 AND version = $15 AND state = $16")
                     .bind(s.number.as_str()).bind(s.event.to.code()).bind(application.cause.map(|c| c.code()))
@@ -465,7 +465,9 @@ macro_rules! impl_store {
                     .bind(at).bind(&s.claim_id).bind(s.version).bind(s.event.from.code())
                     .bind(application.service.unwrap_or(lapak_domain::schedule::Mode::VideoCall).code())
                     .bind(application.anywhere)
-                    .bind(s.event.from == lapak_domain::lifecycle::ClaimState::Draft)
+                    // First submission and resubmission with the documents asked for both need a
+                    // seat; the original submission time keeps the claim's place in line.
+                    .bind(true)
                     .execute(&mut *tx).await;
                 match updated {
                     Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {

@@ -618,7 +618,12 @@ pub async fn decide(
         Ok(e) => e,
         Err(_) => return (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-not-editable")).into_response(),
     };
-    match state.store.record_claim_event(&form.claim_id, &event, None).await {
+    let saved = if action == Action::RequestDocuments {
+        state.claims.request_documents(&form.claim_id, &event).await.map_err(|e| e.to_string())
+    } else {
+        state.store.record_claim_event(&form.claim_id, &event, None).await.map_err(|e| e.to_string())
+    };
+    match saved {
         Ok(()) => {
             record(&state, &session, &format!("claim.{}", form.decision), &form.claim_id, addr).await;
             Redirect::to(&format!("/staf/sesi/{session_id}?saved=1#kursi-{seat}")).into_response()

@@ -66,6 +66,14 @@ impl Mailer {
         let lang = Lang::parse(&m.lang).unwrap_or(Lang::Id);
         let t = |key: &str, args: &[(&str, &str)]| self.i18n.t_args(lang, key, args);
         match m.template.as_str() {
+            "needs-documents" => {
+                let link = format!("{}/klaim/lanjut/{}", self.public_url, m.resume_token.as_deref()?);
+                let number = grouped_claim_number(m.claim_number.as_deref().unwrap_or_default());
+                Some((
+                    t("email-needs-documents-subject", &[("number", &number)]),
+                    t("email-needs-documents-body", &[("name", &m.name), ("number", &number), ("link", &link)]),
+                ))
+            }
             "resume" => {
                 let link = format!("{}/klaim/lanjut/{}", self.public_url, m.resume_token.as_deref()?);
                 Some((t("email-resume-subject", &[]), t("email-resume-body", &[("name", &m.name), ("link", &link)])))
