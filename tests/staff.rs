@@ -442,3 +442,43 @@ async fn documents_asked_for_come_back_through_the_participants_link_and_the_cla
     lapak_workers::scheduler::run_once(&t.store, &Default::default(), Timestamp::now()).await.unwrap();
     assert_eq!(t.store.claim(claim_id).await.unwrap().unwrap().lifecycle.state, ClaimState::Scheduled);
 }
+
+/// Every role, from another branch (or national), against every staff action on an object
+/// of KC001: refused, and each refusal is in the audit trail.
+#[tokio::test]
+async fn every_role_is_refused_an_object_of_another_branch_and_the_attempt_is_recorded() {
+    let t = seeded().await;
+    let session_id = scheduled_claim(&t).await;
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    let addr = serve(&t).await;
+    let c = Client {
+        http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
+        base: format!("http://{addr}"),
+    };
+    let mut expected_refusals = 0;
+    for role in StaffRole::ALL {
+        let username = format!("lain.{}", role.code().replace('_', "-"));
+        staff.add(&username, "Petugas Lain", role, Some("KC002"), PASSWORD).await.unwrap();
+        let cookie = signed_in(&c, &username).await;
+        let home = c.get("/staf", &cookie).await.text().await.unwrap();
+        let csrf = field(&home, "csrf");
+        let decision = [("csrf", csrf.as_str()), ("claim_id", "c-officer"), ("decision", "verify")];
+        let approval = [("csrf", csrf.as_str()), ("claim_id", "c-officer"), ("decision", "approve")];
+        let answers = [
+            ("session", c.get(&format!("/staf/sesi/{session_id}"), &cookie).await.status()),
+            ("decision", c.post(&format!("/staf/sesi/{session_id}/keputusan"), &cookie, &decision).await.status()),
+            ("document", c.get("/staf/dokumen/d-1", &cookie).await.status()),
+            ("approval", c.post("/staf/persetujuan", &cookie, &approval).await.status()),
+        ];
+        for (what, status) in answers {
+            assert_eq!(status, 403, "{} {what}", role.code());
+            expected_refusals += 1;
+        }
+    }
+    let actions = audit_actions(&t.url).await;
+    assert_eq!(actions.iter().filter(|(a, _)| a == "access.refused").count(), expected_refusals);
+    assert_eq!(
+        t.store.claim("c-officer").await.unwrap().unwrap().lifecycle.state,
+        lapak_domain::lifecycle::ClaimState::Scheduled
+    );
+}
