@@ -482,3 +482,37 @@ async fn every_role_is_refused_an_object_of_another_branch_and_the_attempt_is_re
         lapak_domain::lifecycle::ClaimState::Scheduled
     );
 }
+
+#[tokio::test]
+async fn a_branch_admin_sees_the_effect_of_a_capacity_change_before_saving_it() {
+    let t = seeded().await;
+    scheduled_claim(&t).await;
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    staff.add("admin.satu", "Admin Satu", StaffRole::BranchAdmin, Some("KC001"), PASSWORD).await.unwrap();
+    staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
+    let addr = serve(&t).await;
+    let c = Client {
+        http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
+        base: format!("http://{addr}"),
+    };
+    let admin = signed_in(&c, "admin.satu").await;
+    let page = c.get("/staf/kapasitas", &admin).await.text().await.unwrap();
+    assert!(page.contains("&#34;room_capacity&#34;: 20"), "the current setting, escaped in the text box: {page}");
+    let csrf = field(&page, "csrf");
+    let mut capacity = t.store.capacity("KC001").await.unwrap().unwrap();
+    capacity.officers[0].end = "12:00".into();
+    let config = serde_json::to_string(&capacity).unwrap();
+    let checked = c.post("/staf/kapasitas", &admin, &[("csrf", &csrf), ("config", &config), ("step", "check")]).await;
+    assert_eq!(checked.status(), 200);
+    let html = checked.text().await.unwrap();
+    // 08.00–16.00 is 16 sessions of 5 booths; 08.00–12.00 is 8.
+    assert!(html.contains("<td>80</td><td>40</td>"), "{html}");
+    assert_eq!(t.store.capacity("KC001").await.unwrap().unwrap().officers[0].end, "16:00", "not saved by a check");
+    let saved = c.post("/staf/kapasitas", &admin, &[("csrf", &csrf), ("config", &config), ("step", "save")]).await;
+    assert!(saved.text().await.unwrap().contains("Kapasitas disimpan"));
+    assert_eq!(t.store.capacity("KC001").await.unwrap().unwrap().officers[0].end, "12:00");
+    let broken = c.post("/staf/kapasitas", &admin, &[("csrf", &csrf), ("config", "{ nope"), ("step", "check")]).await;
+    assert_eq!(broken.status(), 422);
+    let officer = signed_in(&c, "petugas.satu").await;
+    assert_eq!(c.get("/staf/kapasitas", &officer).await.status(), 403);
+}

@@ -434,3 +434,14 @@ email-needs-documents-body =
     { $link }
 
     Do not share this link with anyone.
+capacity-title = Branch capacity
+capacity-preview = Effect on the seats of the next 7 days
+capacity-day = Day
+capacity-now = Seats now
+capacity-new = Seats with the change
+capacity-config = Capacity setting (JSON)
+capacity-hint = Service modes and session lengths, officers with days (1 = Monday) and hours in the branch's time zone, the waiting room's capacity. Check first to see the effect.
+capacity-check = Check
+capacity-save = Save
+capacity-saved = Capacity saved. New appointments use it.
+err-capacity-json = The setting does not read as JSON (line { $line }).

@@ -434,3 +434,14 @@ email-needs-documents-body =
     { $link }
 
     Jangan bagikan tautan ini kepada siapa pun.
+capacity-title = Kapasitas kantor
+capacity-preview = Pengaruh pada kursi 7 hari ke depan
+capacity-day = Hari
+capacity-now = Kursi sekarang
+capacity-new = Kursi dengan perubahan
+capacity-config = Pengaturan kapasitas (JSON)
+capacity-hint = Cara layanan dan lama sesi, petugas dengan hari (1 = Senin) dan jam kerja dalam zona waktu kantor, kapasitas ruang tunggu. Periksa dahulu untuk melihat pengaruhnya.
+capacity-check = Periksa
+capacity-save = Simpan
+capacity-saved = Kapasitas disimpan. Jadwal baru memakai pengaturan ini.
+err-capacity-json = Pengaturan tidak terbaca sebagai JSON (baris { $line }).

@@ -61,6 +61,7 @@ struct HomePage<'a> {
     sessions: Vec<(String, String, String, String, String)>,
     approver: bool,
     auditor: bool,
+    branch_admin: bool,
 }
 
 crate::pages::translated!(StaffForm, RecoveryPage, HomePage);
@@ -376,6 +377,7 @@ pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(
         csrf: session.csrf.clone(),
         sessions,
         approver: staff.role == lapak_domain::staff::StaffRole::Supervisor,
+        branch_admin: staff.role == lapak_domain::staff::StaffRole::BranchAdmin,
         auditor: lapak_domain::staff::may(staff.role, None, lapak_domain::staff::StaffAction::ReadAudit, None),
     };
     pl.respond(StatusCode::OK, page)
@@ -874,4 +876,136 @@ pub async fn audit_page(
         .map(|e| (e.at.to_string(), format!("{} {}", e.actor_role, e.actor_id), e.action, e.subject, e.detail))
         .collect();
     pl.respond(StatusCode::OK, AuditPage { lang, state: &state, q: q.q, chain, rows })
+}
+
+// ---------- the branch admin's capacity page ----------
+
+#[derive(Template)]
+#[template(path = "staff_capacity.html")]
+struct CapacityPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    branch_name: String,
+    csrf: String,
+    config: String,
+    notice: String,
+    errors: Vec<String>,
+    /// (day, seats now, seats with the change) for the next 7 days.
+    preview: Vec<(String, u32, u32)>,
+}
+
+crate::pages::translated!(CapacityPage);
+
+fn seats_per_day(capacity: Option<&lapak_domain::schedule::Capacity>, days: &[jiff::civil::Date]) -> Vec<u32> {
+    days.iter()
+        .map(|d| {
+            capacity.map_or(0, |c| {
+                c.sessions(*d, lapak_domain::schedule::national_holiday).iter().map(|s| u32::from(s.seats)).sum()
+            })
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CapacityForm {
+    csrf: String,
+    config: String,
+    step: String,
+}
+
+/// The next seven days in the branch's zone.
+fn next_days(zone: &str) -> Vec<jiff::civil::Date> {
+    let Ok(tz) = TimeZone::get(zone) else { return Vec::new() };
+    let today = Timestamp::now().to_zoned(tz).date();
+    (1..=7).filter_map(|n| today.checked_add(jiff::ToSpan::days(n)).ok()).collect()
+}
+
+pub async fn capacity_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Query(q): Query<SessionQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery { lang: q.lang.clone() });
+    capacity_response(&state, &headers, addr, pl, None).await
+}
+
+pub async fn capacity_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<CapacityForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    capacity_response(&state, &headers, addr, pl, Some(form)).await
+}
+
+/// Shows the branch's capacity; with a submitted setting, checks it and shows its effect
+/// on the seats of the next seven days, and saves it when asked and valid.
+async fn capacity_response(
+    state: &AppState,
+    headers: &HeaderMap,
+    addr: SocketAddr,
+    pl: PageLang,
+    form: Option<CapacityForm>,
+) -> Response {
+    let (i, lang) = (&state.i18n, pl.lang);
+    let (_, session) = match current(state, headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let branch = session.staff.branch.clone().unwrap_or_default();
+    if let Err(r) =
+        guard(state, &session, lapak_domain::staff::StaffAction::SetCapacity, &branch, "capacity", addr).await
+    {
+        return r;
+    }
+    let Ok(Some(b)) = state.store.branch(&branch).await else { return StatusCode::NOT_FOUND.into_response() };
+    let current_capacity = state.store.capacity(&branch).await.ok().flatten();
+    let days = next_days(&b.time_zone);
+    let now = seats_per_day(current_capacity.as_ref(), &days);
+    let mut page = CapacityPage {
+        lang,
+        state,
+        branch_name: b.name.as_str().to_string(),
+        csrf: session.csrf.clone(),
+        config: current_capacity.as_ref().and_then(|c| serde_json::to_string_pretty(c).ok()).unwrap_or_default(),
+        notice: String::new(),
+        errors: Vec::new(),
+        preview: Vec::new(),
+    };
+    let Some(form) = form else { return pl.respond(StatusCode::OK, page) };
+    if form.csrf != session.csrf {
+        return forbidden(state, lang);
+    }
+    page.config = form.config.clone();
+    let parsed: Result<lapak_domain::schedule::Capacity, _> = serde_json::from_str(&form.config);
+    let mut capacity = match parsed {
+        Ok(c) => c,
+        Err(e) => {
+            page.errors.push(i.t_args(lang, "err-capacity-json", &[("line", &e.line().to_string())]));
+            return pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page);
+        }
+    };
+    capacity.branch = branch.clone();
+    if let Err(errors) = capacity.check() {
+        page.errors = errors.iter().map(|e| i.t(lang, &format!("err-{}", e.code()))).collect();
+        return pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
+    let new = seats_per_day(Some(&capacity), &days);
+    page.preview = days
+        .iter()
+        .zip(now.iter().zip(new.iter()))
+        .map(|(d, (n, m))| (d.strftime("%a %d/%m").to_string(), *n, *m))
+        .collect();
+    if form.step == "save" {
+        if let Err(e) = state.store.set_capacity(&capacity).await {
+            tracing::error!(error = %e, "capacity not saved");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        record(state, &session, "capacity.set", &branch, addr).await;
+        page.notice = i.t(lang, "capacity-saved");
+    }
+    pl.respond(StatusCode::OK, page)
 }
