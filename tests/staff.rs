@@ -516,3 +516,68 @@ async fn a_branch_admin_sees_the_effect_of_a_capacity_change_before_saving_it() 
     let officer = signed_in(&c, "petugas.satu").await;
     assert_eq!(c.get("/staf/kapasitas", &officer).await.status(), 403);
 }
+
+/// Signs in through the browser: password, enrolment by the key under the QR code, the
+/// recovery codes, then the staff home.
+async fn browser_sign_in(b: &lapak_tests::webdriver::Browser, base: &str, username: &str) {
+    b.goto(&format!("{base}/staf/masuk?lang=id")).await;
+    b.type_into("#field-username", username).await;
+    b.type_into("#field-password", PASSWORD).await;
+    b.click("button[type=submit]").await;
+    let enrol = b.wait_for("Aktifkan verifikasi dua langkah").await;
+    let secret = enrol.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_string();
+    b.type_into("#field-code", &lapak_staff::current_code_base32(&secret, username).unwrap()).await;
+    b.click("button[type=submit]").await;
+    b.wait_for("Simpan kode pemulihan").await;
+    b.click("a.button").await;
+    b.wait_for("Beranda petugas").await;
+}
+
+#[tokio::test]
+async fn an_officer_verifies_and_a_supervisor_approves_in_a_browser() {
+    let Some(driver) = lapak_tests::webdriver::chromedriver_path() else {
+        assert!(std::env::var_os("CI").is_none(), "chromedriver not found: install chromium and chromium-driver");
+        eprintln!("\n*** NOT RUN: browser test needs chromium and chromium-driver ***\n");
+        return;
+    };
+    let t = seeded().await;
+    let session_id = scheduled_claim(&t).await;
+    let number = t.store.claim("c-officer").await.unwrap().unwrap().number.unwrap().to_string();
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
+    staff.add("supervisor.satu", "Supervisor Satu", StaffRole::Supervisor, Some("KC001"), PASSWORD).await.unwrap();
+    let base = format!("http://{}", serve(&t).await);
+    let b = lapak_tests::webdriver::Browser::start(&driver, "id-ID").await;
+
+    // The officer opens the session from today's list (or by its address) and verifies.
+    browser_sign_in(&b, &base, "petugas.satu").await;
+    b.goto(&format!("{base}/staf/sesi/{session_id}")).await;
+    let page = b.wait_for("Sesi verifikasi").await;
+    assert!(page.contains(NIK_SITI) && page.contains("Ratna Sari"));
+    b.click("#v-1").await;
+    b.click("#kursi-1 button[type=submit]").await;
+    b.wait_for("Keputusan disimpan").await;
+    b.goto(&format!("{base}/staf")).await;
+    b.click("form[action='/staf/keluar'] button").await;
+    b.wait_for("Masuk petugas").await;
+
+    // The supervisor approves the amount shown.
+    browser_sign_in(&b, &base, "supervisor.satu").await;
+    b.click("a[href='/staf/persetujuan']").await;
+    let queue = b.wait_for("Persetujuan klaim").await;
+    assert!(queue.contains("Petugas Satu") && queue.contains("Dibayarkan"));
+    b.click("#ok-1").await;
+    b.click("#klaim-1 button[type=submit]").await;
+    b.wait_for("Keputusan disimpan").await;
+
+    // The participant's tracking page shows each step.
+    b.goto(&format!("{base}/lacak?lang=id")).await;
+    b.type_into("#field-claim_number", &number).await;
+    b.type_into("#field-birth_date", "15/05/1990").await;
+    b.click("button[type=submit]").await;
+    let tracking = b.wait_for("Disetujui").await;
+    for step in ["Diajukan", "Dijadwalkan", "Diverifikasi", "Disetujui"] {
+        assert!(tracking.contains(step), "{step} missing from tracking");
+    }
+    b.quit().await;
+}
