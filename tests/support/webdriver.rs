@@ -116,6 +116,11 @@ impl Browser {
         panic!("{needle:?} did not appear; page:\n{page}");
     }
 
+    /// The address of the page shown.
+    pub async fn url(&self) -> String {
+        self.call(reqwest::Method::GET, "/url", Value::Null).await.as_str().unwrap_or_default().to_string()
+    }
+
     pub async fn title(&self) -> String {
         self.call(reqwest::Method::GET, "/title", Value::Null).await.as_str().unwrap_or_default().to_string()
     }

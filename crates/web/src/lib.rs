@@ -135,6 +135,7 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/readyz", get(pages::readyz))
         .route("/metrics", get(middleware::metrics))
         .route("/static/lapak.css", get(pages::stylesheet))
+        .route("/static/staf.js", get(pages::staff_script))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .with_state(state.clone());

@@ -135,3 +135,12 @@ pub async fn stylesheet() -> Response {
     )
         .into_response()
 }
+
+/// The small enhancement of the officer's session page (decisions saved without a reload).
+pub async fn staff_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("../static/staf.js"),
+    )
+        .into_response()
+}
