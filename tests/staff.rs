@@ -641,3 +641,33 @@ async fn an_officer_verifies_and_a_supervisor_approves_in_a_browser() {
     }
     b.quit().await;
 }
+
+#[tokio::test]
+async fn an_officer_marks_a_participant_absent_and_the_next_slot_is_given() {
+    use jiff::Timestamp;
+    let t = seeded().await;
+    let (session_id, ids) = scheduled_claims(&t, 2).await;
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
+    let addr = serve(&t).await;
+    let c = Client {
+        http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
+        base: format!("http://{addr}"),
+    };
+    let officer = signed_in(&c, "petugas.satu").await;
+    let page = c.get(&format!("/staf/sesi/{session_id}"), &officer).await.text().await.unwrap();
+    let absent = c
+        .post(
+            &format!("/staf/sesi/{session_id}/keputusan"),
+            &officer,
+            &[("csrf", &field(&page, "csrf")), ("claim_id", &ids[1]), ("decision", "no_show")],
+        )
+        .await;
+    assert_eq!(absent.status(), 303);
+    let page = c.get(&format!("/staf/sesi/{session_id}"), &officer).await.text().await.unwrap();
+    assert!(page.contains("Tidak hadir") && !page.contains("id=\"v-2\""), "the seat is closed");
+    lapak_workers::scheduler::run_once(&t.store, &Default::default(), Timestamp::now()).await.unwrap();
+    let next = t.store.appointment(&ids[1]).await.unwrap().expect("a new seat");
+    assert_ne!(next.session_id, session_id);
+    assert!(audit_actions(&t.url).await.iter().any(|(a, s)| a == "appointment.no_show" && *s == ids[1]));
+}

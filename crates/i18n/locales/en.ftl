@@ -445,3 +445,4 @@ capacity-check = Check
 capacity-save = Save
 capacity-saved = Capacity saved. New appointments use it.
 err-capacity-json = The setting does not read as JSON (line { $line }).
+decision-no_show = Did not come (give the next slot)

@@ -445,3 +445,4 @@ capacity-check = Periksa
 capacity-save = Simpan
 capacity-saved = Kapasitas disimpan. Jadwal baru memakai pengaturan ini.
 err-capacity-json = Pengaturan tidak terbaca sebagai JSON (baris { $line }).
+decision-no_show = Tidak hadir (beri jadwal berikutnya)

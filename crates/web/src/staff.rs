@@ -518,7 +518,7 @@ pub async fn session_page(
     }
     let zone = state.store.branch(&branch).await.ok().flatten().map(|b| b.time_zone).unwrap_or_default();
     let mut people = Vec::new();
-    for (seat, claim_id, _) in state.store.session_seats(&session_id).await.unwrap_or_default() {
+    for (seat, claim_id, status) in state.store.session_seats(&session_id).await.unwrap_or_default() {
         let Ok(Some(claim)) = state.store.claim(&claim_id).await else { continue };
         let Ok(Some(member)) = state.store.member_by_kpj(&claim.kpj).await else { continue };
         // Identity data is unsealed only here, and each view is audited.
@@ -540,9 +540,13 @@ pub async fn session_page(
             birth: member.birth_date.strftime("%d/%m/%Y").to_string(),
             mother: member.mother_maiden_name.as_str().to_string(),
             cause: claim.application.cause.map(|c| i.t(lang, &format!("cause-{}", c.code()))).unwrap_or_default(),
-            state: i.t(lang, &format!("state-{}", claim.lifecycle.state.code())),
+            state: if status == "no_show" {
+                i.t(lang, "decision-no_show")
+            } else {
+                i.t(lang, &format!("state-{}", claim.lifecycle.state.code()))
+            },
             documents,
-            open: claim.lifecycle.state == lapak_domain::lifecycle::ClaimState::Scheduled,
+            open: claim.lifecycle.state == lapak_domain::lifecycle::ClaimState::Scheduled && status == "booked",
         });
     }
     let page = SessionPage {
@@ -599,6 +603,17 @@ pub async fn decide(
     let Some((seat, _, _)) = seated.iter().find(|(_, c, _)| *c == form.claim_id) else {
         return crate::pages::not_found(State(state), headers).await;
     };
+    if form.decision == "no_show" {
+        // Not there: the seat is released and the scheduler gives the next free one (the
+        // participant is told); the claim stays Scheduled.
+        return match state.store.release_appointment(&form.claim_id, "no_show").await {
+            Ok(true) => {
+                record(&state, &session, "appointment.no_show", &form.claim_id, addr).await;
+                Redirect::to(&format!("/staf/sesi/{session_id}?saved=1#kursi-{seat}")).into_response()
+            }
+            _ => (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-not-editable")).into_response(),
+        };
+    }
     let action = match form.decision.as_str() {
         "verify" => Action::Verify,
         "needs_documents" => Action::RequestDocuments,
