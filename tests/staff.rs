@@ -617,6 +617,46 @@ async fn an_officer_verifies_and_a_supervisor_approves_in_a_browser() {
     };
     use lapak_domain::lifecycle::ClaimState as S;
     assert_eq!(states, [S::Verified, S::Verified, S::Verified, S::Verified, S::NeedsDocuments, S::Rejected]);
+    // The fifth participant follows the link in their e-mail, uploads the passbook again and
+    // sends the claim back; it gets a seat and the officer verifies it.
+    let mail = t.store.lease_outbox(jiff::Timestamp::now(), 1, 100).await.unwrap();
+    let asked = mail.iter().find(|m| m.payload.contains("needs-documents")).expect("the e-mail to the participant");
+    let token = serde_json::from_str::<serde_json::Value>(&asked.payload).unwrap()["resume_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let scan = std::env::temp_dir().join(format!("lapak-buku-tabungan-{}.pdf", std::process::id()));
+    std::fs::write(&scan, b"%PDF-1.4\nbuku tabungan, jelas\n%%EOF\n").unwrap();
+    b.goto(&format!("{base}/klaim/lanjut/{token}")).await;
+    b.goto(&format!("{base}/klaim/dokumen?lang=id")).await;
+    let before = b.wait_for("Unggah dokumen").await.matches("Terunggah").count();
+    b.attach("#file-passbook", &scan).await;
+    b.click("section[aria-labelledby=doc-passbook] form[enctype] button").await;
+    for _ in 0..200 {
+        if b.source().await.matches("Terunggah").count() == before + 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    b.goto(&format!("{base}/klaim/periksa")).await;
+    b.wait_for("/klaim/kirim").await;
+    b.click("form[action='/klaim/kirim'] button").await;
+    b.wait_for("Klaim Anda telah diajukan").await;
+    let _ = std::fs::remove_file(&scan);
+    lapak_workers::scheduler::run_once(&t.store, &Default::default(), jiff::Timestamp::now()).await.unwrap();
+    let again = t.store.appointment(&ids[4]).await.unwrap().expect("a seat again").session_id;
+    b.goto(&format!("{base}/staf/sesi/{again}")).await;
+    let page = b.wait_for("Sesi verifikasi").await;
+    let seat = page.split("id=\"v-").nth(1).unwrap().split('"').next().unwrap().to_string();
+    b.click(&format!("#v-{seat}")).await;
+    b.click(&format!("#kursi-{seat} button[type=submit]")).await;
+    for _ in 0..200 {
+        if t.store.claim(&ids[4]).await.unwrap().unwrap().lifecycle.state == S::Verified {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(t.store.claim(&ids[4]).await.unwrap().unwrap().lifecycle.state, S::Verified);
     b.goto(&format!("{base}/staf")).await;
     b.click("form[action='/staf/keluar'] button").await;
     b.wait_for("Masuk petugas").await;
