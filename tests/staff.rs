@@ -436,10 +436,25 @@ async fn documents_asked_for_come_back_through_the_participants_link_and_the_cla
                 ("decision", "needs_documents"),
                 ("reason", "document-unreadable"),
                 ("note", "Foto buku tabungan buram"),
+                ("documents", "passbook"),
+                ("documents", "ektp"),
             ],
         )
         .await;
     assert_eq!(asked.status(), 303);
+    let claim = t.store.claim(claim_id).await.unwrap().unwrap();
+    use lapak_domain::documents::DocumentKind;
+    assert_eq!(claim.requested_documents, [DocumentKind::Passbook, DocumentKind::Ektp]);
+    let due = claim.documents_due.expect("a date to send them by");
+    assert!(due > Timestamp::now() + jiff::SignedDuration::from_hours(24 * 29));
+    let number = claim.number.unwrap().to_string();
+    let tracking = c
+        .post("/lacak", "", &[("claim_number", number.as_str()), ("birth_date", "15/05/1990")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(tracking.contains("Dokumen yang diminta") && tracking.contains("Kirim paling lambat"), "{tracking}");
     let (lifecycle, events) = t.store.claim_history(claim_id).await.unwrap();
     assert_eq!(lifecycle.state, ClaimState::NeedsDocuments);
     assert_eq!(events.last().unwrap().reason.as_deref(), Some("document-unreadable: Foto buku tabungan buram"));
@@ -461,6 +476,7 @@ async fn documents_asked_for_come_back_through_the_participants_link_and_the_cla
     // Back in line at its original place, and given a seat again.
     let again = t.store.claim(claim_id).await.unwrap().unwrap();
     assert_eq!(again.lifecycle.state, ClaimState::Submitted);
+    assert!(again.requested_documents.is_empty() && again.documents_due.is_none(), "cleared on resubmission");
     assert_eq!(again.submitted_at, submitted_at, "the claim keeps its place");
     lapak_workers::scheduler::run_once(&t.store, &Default::default(), Timestamp::now()).await.unwrap();
     assert_eq!(t.store.claim(claim_id).await.unwrap().unwrap().lifecycle.state, ClaimState::Scheduled);
@@ -592,6 +608,10 @@ async fn an_officer_verifies_and_a_supervisor_approves_in_a_browser() {
             b.click(&format!("#reason-{seat} option[value='{reason}']")).await;
             clicks += 2; // open the list, pick
         }
+        if seat == 5 {
+            b.click("#ask-5-passbook").await;
+            clicks += 1;
+        }
         b.click(&format!("#kursi-{seat} button[type=submit]")).await;
         clicks += 1;
         // Saved when the page comes back without this seat's form.
@@ -629,7 +649,12 @@ async fn an_officer_verifies_and_a_supervisor_approves_in_a_browser() {
     std::fs::write(&scan, b"%PDF-1.4\nbuku tabungan, jelas\n%%EOF\n").unwrap();
     b.goto(&format!("{base}/klaim/lanjut/{token}")).await;
     b.goto(&format!("{base}/klaim/dokumen?lang=id")).await;
-    let before = b.wait_for("Unggah dokumen").await.matches("Terunggah").count();
+    let documents = b.wait_for("Unggah dokumen").await;
+    assert!(
+        documents.contains("Petugas meminta dokumen") && !documents.contains("id=\"file-ektp\""),
+        "only what was asked"
+    );
+    let before = documents.matches("Terunggah").count();
     b.attach("#file-passbook", &scan).await;
     b.click("section[aria-labelledby=doc-passbook] form[enctype] button").await;
     for _ in 0..200 {

@@ -153,6 +153,9 @@ pub struct PaymentInput {
     pub service: String,
 }
 
+/// Days a participant has to send the documents an officer asked for.
+pub const DOCUMENTS_DUE_DAYS: i64 = 30;
+
 /// A message for the outbox relay: what to send to whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct EmailMessage {
@@ -291,8 +294,15 @@ impl ClaimService {
     /// the participant gets an e-mail with a fresh link back to their claim, where only the
     /// documents part is open. One transaction for the move, another for the link and the
     /// message (the link replaces any earlier one).
-    pub async fn request_documents(&self, claim_id: &str, event: &lapak_domain::lifecycle::ClaimEvent) -> Result<()> {
+    pub async fn request_documents(
+        &self,
+        claim_id: &str,
+        event: &lapak_domain::lifecycle::ClaimEvent,
+        kinds: &[lapak_domain::documents::DocumentKind],
+    ) -> Result<()> {
         self.store.record_claim_event(claim_id, event, None).await?;
+        let due = event.at + jiff::SignedDuration::from_hours(24 * DOCUMENTS_DUE_DAYS);
+        self.store.set_requested_documents(claim_id, kinds, due).await?;
         let claim = self.store.claim(claim_id).await?.ok_or(ClaimError::NotFound)?;
         let resume_token = new_id() + &new_id();
         let hash = token_hash(&resume_token);
@@ -756,6 +766,8 @@ impl ClaimService {
             time_zone: t.time_zone.unwrap_or_else(|| "Asia/Jakarta".to_string()),
             branch_name: t.branch_name,
             events: t.events.into_iter().map(|(at, to, reason)| TrackedEvent { at, to, reason }).collect(),
+            requested_documents: t.requested_documents,
+            documents_due: t.documents_due,
             appointment: t.appointment.map(|a| Appointment {
                 starts_at: a.starts_at,
                 ends_at: a.ends_at,
@@ -783,6 +795,9 @@ pub struct Tracking {
     pub branch_name: Option<String>,
     pub events: Vec<TrackedEvent>,
     pub appointment: Option<Appointment>,
+    /// Needs documents: what the officer asked for, and by when.
+    pub requested_documents: Vec<lapak_domain::documents::DocumentKind>,
+    pub documents_due: Option<Timestamp>,
 }
 
 /// The participant's appointment, as tracking shows it.

@@ -446,3 +446,7 @@ capacity-save = Save
 capacity-saved = Capacity saved. New appointments use it.
 err-capacity-json = The setting does not read as JSON (line { $line }).
 decision-no_show = Did not come (give the next slot)
+session-ask-documents = Documents to send again (when asking for documents)
+documents-asked = The officer asked for the documents below, by { $date }.
+track-asked = Documents asked for
+track-asked-due = Send them by

@@ -446,3 +446,7 @@ capacity-save = Simpan
 capacity-saved = Kapasitas disimpan. Jadwal baru memakai pengaturan ini.
 err-capacity-json = Pengaturan tidak terbaca sebagai JSON (baris { $line }).
 decision-no_show = Tidak hadir (beri jadwal berikutnya)
+session-ask-documents = Dokumen yang diminta ulang (untuk perbaikan dokumen)
+documents-asked = Petugas meminta dokumen di bawah ini, paling lambat { $date }.
+track-asked = Dokumen yang diminta
+track-asked-due = Kirim paling lambat

@@ -119,6 +119,9 @@ pub struct ClaimRecord {
     pub submitted_at: Option<Timestamp>,
     /// Bumped by every change; writes that build on what was read check it.
     pub version: i64,
+    /// Needs documents: the kinds the officer asked for, and by when.
+    pub requested_documents: Vec<DocumentKind>,
+    pub documents_due: Option<Timestamp>,
 }
 
 /// A claim with its member and documents, as one step of the journey needs it.
@@ -155,6 +158,9 @@ pub struct TrackingRecord {
     /// (when, to which state, reason) in order.
     pub events: Vec<(Timestamp, lapak_domain::lifecycle::ClaimState, Option<String>)>,
     pub appointment: Option<AppointmentRecord>,
+    /// Needs documents: what was asked for, and by when.
+    pub requested_documents: Vec<DocumentKind>,
+    pub documents_due: Option<Timestamp>,
 }
 
 /// A submitted claim still without an appointment.
@@ -470,6 +476,8 @@ pub trait Store: Send + Sync {
     async fn staff_session(&self, id_hash: &[u8]) -> Result<Option<StaffSession>>;
     async fn touch_staff_session(&self, id_hash: &[u8], at: Timestamp) -> Result<()>;
     async fn delete_staff_session(&self, id_hash: &[u8]) -> Result<()>;
+    /// Records which documents an officer asked for and by when (the claim is NeedsDocuments).
+    async fn set_requested_documents(&self, claim_id: &str, kinds: &[DocumentKind], due: Timestamp) -> Result<()>;
     /// Verified claims of a branch, oldest first.
     async fn claims_for_approval(&self, branch: &str) -> Result<Vec<ApprovalItem>>;
     /// The audit trail, newest first, filtered by words in the actor, action or subject.

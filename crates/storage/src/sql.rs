@@ -9,7 +9,8 @@
 pub(crate) const CHUNK: usize = 1_000;
 
 pub(crate) const CLAIM_COLUMNS: &str =
-    "id, claim_number, kpj, state, verified_by, application_sealed, created_at, submitted_at, version";
+    "id, claim_number, kpj, state, verified_by, application_sealed, created_at, submitted_at, version, \
+     requested_documents, documents_due_at";
 
 pub(crate) const DOCUMENT_COLUMNS: &str =
     "id, claim_id, kind, object_key, content_type, size_bytes, sha256, created_at";
@@ -47,6 +48,11 @@ pub(crate) use appointment_columns;
 /// `cols` with each column qualified by `table`.
 pub(crate) fn prefixed(table: &str, cols: &str) -> String {
     cols.split(',').map(|c| format!("{table}.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
+
+/// Document kinds from their comma-separated codes (unknown codes are dropped).
+pub(crate) fn kinds(codes: &str) -> Vec<lapak_domain::documents::DocumentKind> {
+    codes.split(',').filter_map(lapak_domain::documents::DocumentKind::parse).collect()
 }
 
 /// How many columns `cols` lists.
@@ -358,7 +364,7 @@ macro_rules! impl_store {
             async fn tracking(&self, number: &lapak_domain::claim_number::ClaimNumber) -> $crate::Result<Option<$crate::TrackingRecord>> {
                 use sqlx::Row;
                 let rows = sqlx::query(concat!("SELECT c.state, c.cause, m.birth_date, b.time_zone, b.name, e.at, e.to_state, e.reason, ",
-                    $crate::sql::appointment_columns!(), " \
+                    $crate::sql::appointment_columns!(), ", c.requested_documents, c.documents_due_at \
                     FROM claims c JOIN members m ON m.kpj = c.kpj LEFT JOIN branches b ON b.code = c.branch_code \
                     LEFT JOIN claim_events e ON e.claim_id = c.id \
                     LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
@@ -376,6 +382,8 @@ macro_rules! impl_store {
                     branch_name: first.try_get(4)?,
                     events: Vec::with_capacity(rows.len()),
                     appointment: Self::appointment_row(first, 8)?,
+                    requested_documents: $crate::sql::kinds(&first.try_get::<String, _>(18)?),
+                    documents_due: first.try_get::<Option<i64>, _>(19)?.map($crate::from_micros).transpose()?,
                 };
                 for r in &rows {
                     let at: Option<i64> = r.try_get(5)?;
@@ -451,7 +459,8 @@ macro_rules! impl_store {
                 let updated = sqlx::query("UPDATE claims SET claim_number = COALESCE(claim_number, $1), state = $2, cause = $3, \
                     branch_code = $4, last_working_day = $5, gross = $6, tax = $7, bank_code = $8, bank_account_sealed = $9, \
                     email_sealed = $10, phone_sealed = $11, npwp_sealed = $12, submitted_at = COALESCE(submitted_at, $13), updated_at = $13, \
-                    version = version + 1, service_mode = $17, service_anywhere = $18, needs_appointment = $19 \
+                    version = version + 1, service_mode = $17, service_anywhere = $18, needs_appointment = $19, \
+                    requested_documents = '', documents_due_at = NULL \
                     WHERE id = $14 AND version = $15 AND state = $16")
                     .bind(s.number.as_str()).bind(s.event.to.code()).bind(application.cause.map(|c| c.code()))
                     .bind(application.branch.as_ref().map(|b| b.as_str().to_string()))
@@ -860,6 +869,15 @@ macro_rules! impl_store {
             async fn delete_staff_session(&self, id_hash: &[u8]) -> $crate::Result<()> {
                 let mut tx = self.begin_write().await?;
                 sqlx::query("DELETE FROM staff_sessions WHERE id_hash = $1").bind(id_hash.to_vec()).execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await
+            }
+
+            async fn set_requested_documents(&self, claim_id: &str, kinds: &[lapak_domain::documents::DocumentKind], due: jiff::Timestamp) -> $crate::Result<()> {
+                let codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE claims SET requested_documents = $1, documents_due_at = $2 WHERE id = $3")
+                    .bind(codes.join(",")).bind($crate::micros(due)).bind(claim_id).execute(&mut *tx).await?;
                 tx.commit().await?;
                 self.durable().await
             }
@@ -1278,6 +1296,8 @@ macro_rules! impl_store {
                     created_at: $crate::from_micros(r.try_get(base + 6)?)?,
                     submitted_at: submitted.map($crate::from_micros).transpose()?,
                     version: r.try_get(base + 8)?,
+                    requested_documents: $crate::sql::kinds(&r.try_get::<String, _>(base + 9)?),
+                    documents_due: r.try_get::<Option<i64>, _>(base + 10)?.map($crate::from_micros).transpose()?,
                 })
             }
 

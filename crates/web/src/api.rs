@@ -447,6 +447,9 @@ pub struct TrackingView {
     events: Vec<TrackedEventView>,
     /// The verification appointment, once the claim is scheduled.
     appointment: Option<AppointmentView>,
+    /// Needs documents: the document kinds asked for, and by when (RFC 3339).
+    requested_documents: Vec<String>,
+    documents_due: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -507,6 +510,8 @@ pub async fn track_claim(
                     reason: e.reason.clone(),
                 })
                 .collect(),
+            requested_documents: t.requested_documents.iter().map(|k| k.code().to_string()).collect(),
+            documents_due: t.documents_due.map(|d| d.to_string()),
             appointment: t.appointment.as_ref().map(|a| {
                 let at = |ts: jiff::Timestamp| {
                     ts.in_tz(&a.time_zone)

@@ -346,6 +346,9 @@ struct TrackPage<'a> {
     birth: String,
     can_move: bool,
     can_cancel: bool,
+    /// Needs documents: what was asked for, and by when.
+    asked: Vec<String>,
+    due: String,
 }
 
 #[derive(Template)]
@@ -773,8 +776,11 @@ fn documents_page<'a>(
     let cause = draft.claim.application.cause.unwrap_or(ClaimCause::Resignation);
     let npwp_needed = draft.npwp_needed();
     let mb = (state.claims.max_upload_bytes() / (1024 * 1024)).to_string();
+    // Asked for documents: only those are open again.
+    let asked = &draft.claim.requested_documents;
     let documents = required_documents(cause)
         .iter()
+        .filter(|(kind, _)| asked.is_empty() || asked.contains(kind))
         .map(|(kind, need)| DocumentRow {
             code: kind.code(),
             label: i.t(lang, &format!("doc-{}", kind.code())),
@@ -800,7 +806,14 @@ fn documents_page<'a>(
         })
         .collect();
     let errors = error.map(|(code, m)| vec![(format!("file-{code}"), m)]).unwrap_or_default();
-    DocumentsPage { lang, state, lead: i.t_args(lang, "documents-lead", &[("mb", &mb)]), documents, errors }
+    let mut lead = i.t_args(lang, "documents-lead", &[("mb", &mb)]);
+    if let Some(due) = draft.claim.documents_due.filter(|_| !asked.is_empty()) {
+        lead = format!(
+            "{} {lead}",
+            i.t_args(lang, "documents-asked", &[("date", &local_time(lang, due, "Asia/Jakarta"))])
+        );
+    }
+    DocumentsPage { lang, state, lead, documents, errors }
 }
 
 pub async fn documents_form(
@@ -1103,6 +1116,8 @@ pub async fn track_submit(
                 events,
                 appointment: appointment_lines(i, lang, t.appointment.as_ref()),
                 birth: form.birth_date.clone(),
+                asked: t.requested_documents.iter().map(|k| i.t(lang, &format!("doc-{}", k.code()))).collect(),
+                due: t.documents_due.map(|d| local_time(lang, d, &t.time_zone)).unwrap_or_default(),
                 can_move: t.state == lapak_domain::lifecycle::ClaimState::Scheduled && t.appointment.is_some(),
                 can_cancel: matches!(
                     t.state,

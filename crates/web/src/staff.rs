@@ -422,6 +422,8 @@ struct Person {
     cause: String,
     state: String,
     documents: Vec<(String, String)>,
+    /// The cause's document kinds, to ask for again: (code, label).
+    kinds: Vec<(String, String)>,
     open: bool,
 }
 
@@ -546,6 +548,14 @@ pub async fn session_page(
                 i.t(lang, &format!("state-{}", claim.lifecycle.state.code()))
             },
             documents,
+            kinds: claim
+                .application
+                .cause
+                .map(lapak_domain::documents::required_documents)
+                .unwrap_or_default()
+                .iter()
+                .map(|(k, _)| (k.code().to_string(), i.t(lang, &format!("doc-{}", k.code()))))
+                .collect(),
             open: claim.lifecycle.state == lapak_domain::lifecycle::ClaimState::Scheduled && status == "booked",
         });
     }
@@ -565,14 +575,34 @@ pub async fn session_page(
     pl.respond(StatusCode::OK, page)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+#[derive(Default)]
 pub struct DecisionForm {
     csrf: String,
     claim_id: String,
     decision: String,
     reason: String,
     note: String,
+    /// Document kinds asked for (the field repeats, which serde's form reader does not take).
+    documents: Vec<String>,
+}
+
+impl DecisionForm {
+    fn parse(body: &[u8]) -> DecisionForm {
+        let mut f = DecisionForm::default();
+        for (k, v) in form_urlencoded::parse(body) {
+            let v = v.into_owned();
+            match k.as_ref() {
+                "csrf" => f.csrf = v,
+                "claim_id" => f.claim_id = v,
+                "decision" => f.decision = v,
+                "reason" => f.reason = v,
+                "note" => f.note = v,
+                "documents" => f.documents.push(v),
+                _ => {}
+            }
+        }
+        f
+    }
 }
 
 pub async fn decide(
@@ -580,9 +610,10 @@ pub async fn decide(
     headers: HeaderMap,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     axum::extract::Path(session_id): axum::extract::Path<String>,
-    Form(form): Form<DecisionForm>,
+    body: axum::body::Bytes,
 ) -> Response {
     use lapak_domain::lifecycle::{Action, Actor, Role};
+    let form = DecisionForm::parse(&body);
     let pl = PageLang::resolve(&headers, &LangQuery::default());
     let (_, session) = match current(&state, &headers, "full").await {
         Ok(s) => s,
@@ -636,7 +667,9 @@ pub async fn decide(
         Err(_) => return (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-not-editable")).into_response(),
     };
     let saved = if action == Action::RequestDocuments {
-        state.claims.request_documents(&form.claim_id, &event).await.map_err(|e| e.to_string())
+        let kinds: Vec<_> =
+            form.documents.iter().filter_map(|k| lapak_domain::documents::DocumentKind::parse(k)).collect();
+        state.claims.request_documents(&form.claim_id, &event, &kinds).await.map_err(|e| e.to_string())
     } else {
         state.store.record_claim_event(&form.claim_id, &event, None).await.map_err(|e| e.to_string())
     };
