@@ -473,6 +473,14 @@ async fn documents_asked_for_come_back_through_the_participants_link_and_the_cla
     let number = claims.submit(&draft, "id", None).await;
     assert!(number.is_ok(), "{number:?}");
 
+    // The officer who asked also serves sessions (their username is their id in the
+    // branch's capacity): the claim goes back to them.
+    let mut capacity = t.store.capacity("KC001").await.unwrap().unwrap();
+    let mut own = capacity.officers[0].clone();
+    own.id = "petugas.satu".into();
+    capacity.officers.push(own);
+    t.store.set_capacity(&capacity).await.unwrap();
+
     // Back in line at its original place, and given a seat again.
     let again = t.store.claim(claim_id).await.unwrap().unwrap();
     assert_eq!(again.lifecycle.state, ClaimState::Submitted);
@@ -480,6 +488,7 @@ async fn documents_asked_for_come_back_through_the_participants_link_and_the_cla
     assert_eq!(again.submitted_at, submitted_at, "the claim keeps its place");
     lapak_workers::scheduler::run_once(&t.store, &Default::default(), Timestamp::now()).await.unwrap();
     assert_eq!(t.store.claim(claim_id).await.unwrap().unwrap().lifecycle.state, ClaimState::Scheduled);
+    assert_eq!(t.store.appointment(claim_id).await.unwrap().unwrap().officer, "petugas.satu");
 }
 
 /// Every role, from another branch (or national), against every staff action on an object

@@ -83,7 +83,8 @@ fn one() -> u8 {
 /// An officer's working pattern at a branch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfficerHours {
-    /// Short staff identifier (letters, digits, `-`, `_`).
+    /// The officer's staff username (letters, digits, `.`, `-`, `_`): a claim sent back for
+    /// documents returns to the officer who asked through it.
     pub id: String,
     pub name: String,
     pub mode: Mode,
@@ -128,7 +129,7 @@ pub enum CapacityError {
     Seats { mode: Mode, seats: u8 },
     #[error("{mode:?}: a slot of {minutes} minutes (5 to 240)")]
     SlotLength { mode: Mode, minutes: u16 },
-    #[error("officer {0:?}: the identifier must be 1–32 letters, digits, - or _")]
+    #[error("officer {0:?}: the identifier must be 1–32 letters, digits, ., - or _ (a staff username)")]
     OfficerId(String),
     #[error("officer {0:?} is listed twice")]
     DuplicateOfficer(String),
@@ -221,8 +222,8 @@ impl Capacity {
         let mut ids = BTreeSet::new();
         let mut at_branch_seats = 0u32;
         for o in &self.officers {
-            let id_ok = (1..=32).contains(&o.id.len())
-                && o.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            let id_ok =
+                (1..=32).contains(&o.id.len()) && o.id.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c));
             if !id_ok {
                 errors.push(CapacityError::OfficerId(o.id.clone()));
             }
@@ -330,7 +331,13 @@ pub struct Request {
     /// No appointment before this instant (the start of the next day in the branch's zone,
     /// so documents can be checked the day before).
     pub not_before: Timestamp,
+    /// A claim coming back with documents an officer asked for goes back to that officer
+    /// when they have a free seat within [`PREFERRED_WITHIN`] of the earliest one.
+    pub preferred_officer: Option<String>,
 }
+
+/// How much later than the earliest free seat a claim may wait for its own officer.
+pub const PREFERRED_WITHIN: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 7);
 
 /// An assigned seat.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -384,10 +391,22 @@ pub fn assign(sessions: &[Session], taken: &mut [Vec<u8>], requests: &[Request])
         while *cursor < list.len() && taken[list[*cursor]].len() >= usize::from(sessions[list[*cursor]].seats) {
             *cursor += 1;
         }
-        let found = list[*cursor..]
-            .iter()
-            .copied()
-            .find(|&i| sessions[i].starts_at >= r.not_before && taken[i].len() < usize::from(sessions[i].seats));
+        let fits = |i: usize, taken: &[Vec<u8>]| {
+            sessions[i].starts_at >= r.not_before && taken[i].len() < usize::from(sessions[i].seats)
+        };
+        let earliest = list[*cursor..].iter().copied().find(|&i| fits(i, taken));
+        let found = match (&r.preferred_officer, earliest) {
+            (Some(officer), Some(e)) => {
+                let limit = sessions[e].starts_at + PREFERRED_WITHIN;
+                list[*cursor..]
+                    .iter()
+                    .copied()
+                    .take_while(|&i| sessions[i].starts_at <= limit)
+                    .find(|&i| sessions[i].officer == *officer && fits(i, taken))
+                    .or(earliest)
+            }
+            (_, earliest) => earliest,
+        };
         match found {
             Some(i) => {
                 let seat = (1..=sessions[i].seats).find(|s| !taken[i].contains(s)).expect("a free seat was counted");
@@ -529,7 +548,14 @@ mod tests {
     }
 
     fn request(id: usize, mode: Mode, not_before: Timestamp) -> Request {
-        Request { claim_id: format!("c{id}"), branch: "KC001".into(), mode, anywhere: false, not_before }
+        Request {
+            claim_id: format!("c{id}"),
+            branch: "KC001".into(),
+            mode,
+            anywhere: false,
+            not_before,
+            preferred_officer: None,
+        }
     }
 
     #[test]
@@ -560,6 +586,23 @@ mod tests {
         let (b2, left) = assign(&sessions, &mut taken, &more);
         assert_eq!(b2.len(), 6, "three calls a day for two days");
         assert_eq!(left.len(), 22);
+    }
+
+    #[test]
+    fn a_claim_coming_back_goes_to_the_officer_who_asked_when_they_have_a_seat_soon() {
+        let mut c = capacity("Asia/Jakarta");
+        c.officers =
+            vec![officer("m1", Mode::OneToMany, "08:00", "09:00"), officer("m2", Mode::OneToMany, "09:00", "10:00")];
+        let sessions = c.sessions(date(2026, 12, 7), |_| false);
+        let mut taken = vec![Vec::new(); sessions.len()];
+        let start: Timestamp = "2026-12-06T17:00:00Z".parse().unwrap();
+        let back = Request { preferred_officer: Some("m2".into()), ..request(1, Mode::OneToMany, start) };
+        let (b, _) = assign(&sessions, &mut taken, &[request(0, Mode::OneToMany, start), back]);
+        assert_eq!(sessions[b[0].session].officer, "m1", "the earliest seat for everyone else");
+        assert_eq!(sessions[b[1].session].officer, "m2", "the officer who asked");
+        let nobody = Request { preferred_officer: Some("m9".into()), ..request(2, Mode::OneToMany, start) };
+        let (b, _) = assign(&sessions, &mut taken, &[nobody]);
+        assert_eq!(sessions[b[0].session].officer, "m1", "an unknown officer: the earliest seat");
     }
 
     #[test]

@@ -176,6 +176,9 @@ pub struct WaitingClaim {
     pub rebooking: bool,
     /// The end of the last appointment the participant missed: the next one comes after.
     pub missed_until: Option<Timestamp>,
+    /// The username of the officer who last asked for documents (their id in the branch's
+    /// capacity): the claim goes back to them.
+    pub asked_by: Option<String>,
     /// For the message that tells the participant (unsealed here).
     pub email: Option<String>,
     /// WhatsApp number given with the claim (unsealed here).

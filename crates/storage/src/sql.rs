@@ -533,7 +533,9 @@ macro_rules! impl_store {
                 let rows = sqlx::query("SELECT c.id, c.claim_number, c.branch_code, c.service_mode, c.service_anywhere, \
                     c.submitted_at, c.email_sealed, m.full_name_sealed, c.state, c.phone_sealed, \
                     (SELECT MAX(s.ends_at) FROM appointments a JOIN sessions s ON s.id = a.session_id \
-                     WHERE a.claim_id = c.id AND a.status = 'no_show') \
+                     WHERE a.claim_id = c.id AND a.status = 'no_show'), \
+                    (SELECT st.username FROM claim_events e JOIN staff st ON st.id = e.actor_id \
+                     WHERE e.claim_id = c.id AND e.action = 'request_documents' ORDER BY e.id DESC LIMIT 1) \
                     FROM claims c JOIN members m ON m.kpj = c.kpj \
                     WHERE c.needs_appointment AND c.state IN ('submitted', 'scheduled') ORDER BY c.submitted_at, c.id LIMIT $1")
                     .bind(limit).fetch_all(&self.read).await?;
@@ -551,6 +553,7 @@ macro_rules! impl_store {
                         submitted_at: $crate::from_micros(r.try_get::<Option<i64>, _>(5)?.unwrap_or_default())?,
                         rebooking: r.try_get::<String, _>(8)? == "scheduled",
                         missed_until: r.try_get::<Option<i64>, _>(10)?.map($crate::from_micros).transpose()?,
+                        asked_by: r.try_get(11)?,
                         phone: r.try_get::<Option<Vec<u8>>, _>(9)?.map(|p| self.keys.open_string("claims.phone", &p)).transpose()?,
                         email: email.map(|e| self.keys.open_string("claims.email", &e)).transpose()?,
                         name: self.keys.open_string("members.full_name", &name)?,

@@ -99,6 +99,7 @@ async fn pass(
                 mode: w.mode,
                 anywhere: w.anywhere && w.mode == Mode::VideoCall,
                 not_before: schedule::next_day_start(w.submitted_at.max(now), tz).max(w.missed_until.unwrap_or(now)),
+                preferred_officer: w.asked_by.clone(),
             }
         })
         .collect();
