@@ -545,22 +545,57 @@ async fn a_branch_admin_sees_the_effect_of_a_capacity_change_before_saving_it() 
     };
     let admin = signed_in(&c, "admin.satu").await;
     let page = c.get("/staf/kapasitas", &admin).await.text().await.unwrap();
-    assert!(page.contains("&#34;room_capacity&#34;: 20"), "the current setting, escaped in the text box: {page}");
+    assert!(
+        page.contains("name=\"officer_id_0\" value=\"m1\"") && page.contains("name=\"room_capacity\" value=\"20\""),
+        "{page}"
+    );
     let csrf = field(&page, "csrf");
-    let mut capacity = t.store.capacity("KC001").await.unwrap().unwrap();
-    capacity.officers[0].end = "12:00".into();
-    let config = serde_json::to_string(&capacity).unwrap();
-    let checked = c.post("/staf/kapasitas", &admin, &[("csrf", &csrf), ("config", &config), ("step", "check")]).await;
+    let form = |end: &str, step: &str| -> Vec<(String, String)> {
+        let mut f: Vec<(String, String)> = [
+            ("csrf", csrf.as_str()),
+            ("offer_one_to_many", "1"),
+            ("slot_one_to_many", "30"),
+            ("seats_one_to_many", "6"),
+            ("slot_video_call", ""),
+            ("room_capacity", "20"),
+            ("closed", ""),
+            ("officer_id_0", "m1"),
+            ("officer_name_0", "Petugas 1"),
+            ("officer_mode_0", "one_to_many"),
+            ("officer_start_0", "08:00"),
+            ("officer_end_0", end),
+            ("officer_absent_0", ""),
+            ("officer_id_1", ""),
+            ("step", step),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for d in 1..=7 {
+            f.push(("officer_days_0".into(), d.to_string()));
+        }
+        f
+    };
+    let post = |f: Vec<(String, String)>| {
+        c.http
+            .post(format!("{}/staf/kapasitas", c.base))
+            .header(COOKIE, admin.as_str())
+            .header("accept-language", "id")
+            .form(&f)
+            .send()
+    };
+    let checked = post(form("12:00", "check")).await.unwrap();
     assert_eq!(checked.status(), 200);
     let html = checked.text().await.unwrap();
     // 08.00–16.00 is 16 sessions of 6 booths; 08.00–12.00 is 8.
     assert!(html.contains("<td>96</td><td>48</td>"), "{html}");
     assert_eq!(t.store.capacity("KC001").await.unwrap().unwrap().officers[0].end, "16:00", "not saved by a check");
-    let saved = c.post("/staf/kapasitas", &admin, &[("csrf", &csrf), ("config", &config), ("step", "save")]).await;
+    let saved = post(form("12:00", "save")).await.unwrap();
     assert!(saved.text().await.unwrap().contains("Kapasitas disimpan"));
     assert_eq!(t.store.capacity("KC001").await.unwrap().unwrap().officers[0].end, "12:00");
-    let broken = c.post("/staf/kapasitas", &admin, &[("csrf", &csrf), ("config", "{ nope"), ("step", "check")]).await;
+    let broken = post(form("25:00", "check")).await.unwrap();
     assert_eq!(broken.status(), 422);
+    assert!(broken.text().await.unwrap().contains("JJ:MM"));
     let officer = signed_in(&c, "petugas.satu").await;
     assert_eq!(c.get("/staf/kapasitas", &officer).await.status(), 403);
 }

@@ -928,16 +928,44 @@ pub async fn audit_page(
 
 // ---------- the branch admin's capacity page ----------
 
+/// One service mode as the form shows it.
+struct ModeRow {
+    code: &'static str,
+    label: String,
+    offered: bool,
+    slot: String,
+    seats: String,
+    booths: bool,
+}
+
+/// One officer as the form shows it (blank rows add officers; clearing the id removes one).
+struct OfficerRow {
+    n: usize,
+    id: String,
+    name: String,
+    mode: String,
+    /// (ISO weekday, short name, ticked)
+    days: Vec<(i8, String, bool)>,
+    start: String,
+    end: String,
+    absent: String,
+}
+
 #[derive(Template)]
 #[template(path = "staff_capacity.html")]
 struct CapacityPage<'a> {
     lang: Lang,
     state: &'a AppState,
     branch_name: String,
+    time_zone: String,
     csrf: String,
-    config: String,
     notice: String,
     errors: Vec<String>,
+    modes: Vec<ModeRow>,
+    officers: Vec<OfficerRow>,
+    modes_offered: Vec<(&'static str, String)>,
+    room: String,
+    closed: String,
     /// (day, seats now, seats with the change) for the next 7 days.
     preview: Vec<(String, u32, u32)>,
 }
@@ -954,19 +982,118 @@ fn seats_per_day(capacity: Option<&lapak_domain::schedule::Capacity>, days: &[ji
         .collect()
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CapacityForm {
-    csrf: String,
-    config: String,
-    step: String,
-}
-
 /// The next seven days in the branch's zone.
 fn next_days(zone: &str) -> Vec<jiff::civil::Date> {
     let Ok(tz) = TimeZone::get(zone) else { return Vec::new() };
     let today = Timestamp::now().to_zoned(tz).date();
     (1..=7).filter_map(|n| today.checked_add(jiff::ToSpan::days(n)).ok()).collect()
+}
+
+const WEEKDAY_KEYS: [&str; 7] = ["day-mon", "day-tue", "day-wed", "day-thu", "day-fri", "day-sat", "day-sun"];
+
+fn dates_text(dates: &[jiff::civil::Date]) -> String {
+    dates.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// The form's rows for a capacity (or an empty one), with two blank officer rows.
+fn fill_form(page: &mut CapacityPage<'_>, c: Option<&lapak_domain::schedule::Capacity>) {
+    use lapak_domain::schedule::Mode;
+    let (i, lang) = (&page.state.i18n, page.lang);
+    page.modes = Mode::ALL
+        .iter()
+        .map(|m| {
+            let setting = c.and_then(|c| c.setting(*m));
+            ModeRow {
+                code: m.code(),
+                label: i.t(lang, &format!("mode-{}", m.code())),
+                offered: setting.is_some(),
+                slot: setting.map_or(String::new(), |s| s.slot_minutes.to_string()),
+                seats: setting.map_or(String::new(), |s| s.seats.to_string()),
+                booths: *m == Mode::OneToMany,
+            }
+        })
+        .collect();
+    page.modes_offered = Mode::ALL.iter().map(|m| (m.code(), i.t(lang, &format!("mode-{}", m.code())))).collect();
+    let day_names: Vec<String> = WEEKDAY_KEYS.iter().map(|k| i.t(lang, k)).collect();
+    let row = |n: usize, o: Option<&lapak_domain::schedule::OfficerHours>| OfficerRow {
+        n,
+        id: o.map_or(String::new(), |o| o.id.clone()),
+        name: o.map_or(String::new(), |o| o.name.clone()),
+        mode: o.map_or(String::new(), |o| o.mode.code().to_string()),
+        days: (1..=7i8)
+            .map(|d| (d, day_names[(d - 1) as usize].clone(), o.is_some_and(|o| o.weekdays.contains(&d))))
+            .collect(),
+        start: o.map_or("08:00".into(), |o| o.start.clone()),
+        end: o.map_or("16:00".into(), |o| o.end.clone()),
+        absent: o.map_or(String::new(), |o| dates_text(&o.absent)),
+    };
+    let officers = c.map(|c| c.officers.as_slice()).unwrap_or_default();
+    page.officers = officers.iter().enumerate().map(|(n, o)| row(n, Some(o))).collect();
+    page.officers.push(row(officers.len(), None));
+    page.officers.push(row(officers.len() + 1, None));
+    page.room = c.map_or(String::new(), |c| c.room_capacity.to_string());
+    page.closed = c.map_or(String::new(), |c| dates_text(&c.closed));
+}
+
+/// The submitted form as a capacity, or the reasons it cannot be one.
+fn read_form(
+    fields: &[(String, String)],
+    branch: &str,
+    zone: &str,
+) -> Result<lapak_domain::schedule::Capacity, Vec<String>> {
+    use lapak_domain::schedule::{Capacity, Mode, ModeSetting, OfficerHours};
+    let get = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let all = |k: &str| fields.iter().filter(|(f, _)| f == k).map(|(_, v)| v.trim().to_string()).collect::<Vec<_>>();
+    let mut problems = Vec::new();
+    let mut number = |v: String, what: &str| -> u16 {
+        v.parse().unwrap_or_else(|_| {
+            problems.push(format!("{what}: {v:?}"));
+            0
+        })
+    };
+    let dates = |v: String, problems: &mut Vec<String>| -> Vec<jiff::civil::Date> {
+        v.split([',', ' ', '\n'])
+            .filter(|d| !d.trim().is_empty())
+            .filter_map(|d| d.trim().parse().map_err(|_| problems.push(format!("{d:?}"))).ok())
+            .collect()
+    };
+    let mut modes = Vec::new();
+    for m in Mode::ALL {
+        if get(&format!("offer_{}", m.code())) == "1" {
+            let slot = number(get(&format!("slot_{}", m.code())), m.code());
+            let seats = if m == Mode::OneToMany { number(get("seats_one_to_many"), "seats") as u8 } else { 1 };
+            modes.push(ModeSetting { mode: m, slot_minutes: slot, seats });
+        }
+    }
+    let room = number(get("room_capacity"), "room_capacity");
+    let mut officers = Vec::new();
+    let mut n = 0;
+    while fields.iter().any(|(f, _)| *f == format!("officer_id_{n}")) {
+        let id = get(&format!("officer_id_{n}"));
+        if !id.is_empty() {
+            let mode = Mode::parse(&get(&format!("officer_mode_{n}")));
+            officers.push((n, id, mode));
+        }
+        n += 1;
+    }
+    let officers = officers
+        .into_iter()
+        .map(|(n, id, mode)| OfficerHours {
+            name: get(&format!("officer_name_{n}")),
+            mode: mode.unwrap_or(Mode::Counter),
+            weekdays: all(&format!("officer_days_{n}")).iter().filter_map(|d| d.parse().ok()).collect(),
+            start: get(&format!("officer_start_{n}")),
+            end: get(&format!("officer_end_{n}")),
+            absent: dates(get(&format!("officer_absent_{n}")), &mut problems),
+            id,
+        })
+        .collect();
+    let closed = dates(get("closed"), &mut problems);
+    if problems.is_empty() {
+        Ok(Capacity { branch: branch.into(), time_zone: zone.into(), modes, officers, room_capacity: room, closed })
+    } else {
+        Err(problems)
+    }
 }
 
 pub async fn capacity_form(
@@ -983,20 +1110,22 @@ pub async fn capacity_submit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Form(form): Form<CapacityForm>,
+    body: axum::body::Bytes,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    capacity_response(&state, &headers, addr, pl, Some(form)).await
+    let fields: Vec<(String, String)> =
+        form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    capacity_response(&state, &headers, addr, pl, Some(fields)).await
 }
 
-/// Shows the branch's capacity; with a submitted setting, checks it and shows its effect
-/// on the seats of the next seven days, and saves it when asked and valid.
+/// Shows the branch's capacity as a form; a submitted form is checked (every problem
+/// listed), its effect on the seats of the next seven days shown, and saved when asked.
 async fn capacity_response(
     state: &AppState,
     headers: &HeaderMap,
     addr: SocketAddr,
     pl: PageLang,
-    form: Option<CapacityForm>,
+    fields: Option<Vec<(String, String)>>,
 ) -> Response {
     let (i, lang) = (&state.i18n, pl.lang);
     let (_, session) = match current(state, headers, "full").await {
@@ -1011,43 +1140,54 @@ async fn capacity_response(
     }
     let Ok(Some(b)) = state.store.branch(&branch).await else { return StatusCode::NOT_FOUND.into_response() };
     let current_capacity = state.store.capacity(&branch).await.ok().flatten();
-    let days = next_days(&b.time_zone);
-    let now = seats_per_day(current_capacity.as_ref(), &days);
     let mut page = CapacityPage {
         lang,
         state,
         branch_name: b.name.as_str().to_string(),
+        time_zone: b.time_zone.clone(),
         csrf: session.csrf.clone(),
-        config: current_capacity.as_ref().and_then(|c| serde_json::to_string_pretty(c).ok()).unwrap_or_default(),
         notice: String::new(),
         errors: Vec::new(),
+        modes: Vec::new(),
+        officers: Vec::new(),
+        modes_offered: Vec::new(),
+        room: String::new(),
+        closed: String::new(),
         preview: Vec::new(),
     };
-    let Some(form) = form else { return pl.respond(StatusCode::OK, page) };
-    if form.csrf != session.csrf {
+    let Some(fields) = fields else {
+        fill_form(&mut page, current_capacity.as_ref());
+        return pl.respond(StatusCode::OK, page);
+    };
+    let field = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.as_str()).unwrap_or_default();
+    if field("csrf") != session.csrf {
         return forbidden(state, lang);
     }
-    page.config = form.config.clone();
-    let parsed: Result<lapak_domain::schedule::Capacity, _> = serde_json::from_str(&form.config);
-    let mut capacity = match parsed {
+    let capacity = match read_form(&fields, &branch, &b.time_zone) {
         Ok(c) => c,
-        Err(e) => {
-            page.errors.push(i.t_args(lang, "err-capacity-json", &[("line", &e.line().to_string())]));
+        Err(problems) => {
+            fill_form(&mut page, current_capacity.as_ref());
+            page.errors =
+                problems.into_iter().map(|p| i.t_args(lang, "err-capacity-field", &[("value", &p)])).collect();
             return pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page);
         }
     };
-    capacity.branch = branch.clone();
+    fill_form(&mut page, Some(&capacity));
     if let Err(errors) = capacity.check() {
         page.errors = errors.iter().map(|e| i.t(lang, &format!("err-{}", e.code()))).collect();
         return pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
-    let new = seats_per_day(Some(&capacity), &days);
+    let days = next_days(&b.time_zone);
+    let (now, new) = (seats_per_day(current_capacity.as_ref(), &days), seats_per_day(Some(&capacity), &days));
     page.preview = days
         .iter()
         .zip(now.iter().zip(new.iter()))
-        .map(|(d, (n, m))| (d.strftime("%a %d/%m").to_string(), *n, *m))
+        .map(|(d, (n, m))| {
+            let weekday = i.t(lang, WEEKDAY_KEYS[(d.weekday().to_monday_one_offset() - 1) as usize]);
+            (format!("{weekday} {}", d.strftime("%d/%m")), *n, *m)
+        })
         .collect();
-    if form.step == "save" {
+    if field("step") == "save" {
         if let Err(e) = state.store.set_capacity(&capacity).await {
             tracing::error!(error = %e, "capacity not saved");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
