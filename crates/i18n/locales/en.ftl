@@ -467,3 +467,5 @@ day-thu = Thu
 day-fri = Fri
 day-sat = Sat
 day-sun = Sun
+session-page = page
+session-missing = Missing

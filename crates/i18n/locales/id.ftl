@@ -467,3 +467,5 @@ day-thu = Kam
 day-fri = Jum
 day-sat = Sab
 day-sun = Min
+session-page = halaman
+session-missing = Belum ada

@@ -421,7 +421,8 @@ struct Person {
     mother: String,
     cause: String,
     state: String,
-    documents: Vec<(String, String)>,
+    /// (document kind, its pages as (id, label)); no pages: missing.
+    documents: Vec<(String, Vec<(String, String)>)>,
     /// The cause's document kinds, to ask for again: (code, label).
     kinds: Vec<(String, String)>,
     open: bool,
@@ -525,13 +526,24 @@ pub async fn session_page(
         let Ok(Some(member)) = state.store.member_by_kpj(&claim.kpj).await else { continue };
         // Identity data is unsealed only here, and each view is audited.
         record(&state, &session, "view.identity", &claim_id, addr).await;
-        let documents = state
-            .store
-            .documents(&claim_id)
-            .await
+        // A checklist of the cause's documents: each with its pages one click away, or marked
+        // missing.
+        let uploaded = state.store.documents(&claim_id).await.unwrap_or_default();
+        let documents = claim
+            .application
+            .cause
+            .map(lapak_domain::documents::required_documents)
             .unwrap_or_default()
-            .into_iter()
-            .map(|d| (d.id, i.t(lang, &format!("doc-{}", d.kind.code()))))
+            .iter()
+            .map(|(kind, _)| {
+                let pages: Vec<(String, String)> = uploaded
+                    .iter()
+                    .filter(|d| d.kind == *kind)
+                    .enumerate()
+                    .map(|(n, d)| (d.id.clone(), format!("{} {}", i.t(lang, "session-page"), n + 1)))
+                    .collect();
+                (i.t(lang, &format!("doc-{}", kind.code())), pages)
+            })
             .collect();
         people.push(Person {
             seat,
