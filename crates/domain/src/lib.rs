@@ -8,6 +8,7 @@ pub mod application;
 pub mod bank;
 pub mod cause;
 pub mod claim_number;
+pub mod collective;
 pub mod contact;
 pub mod documents;
 pub mod eligibility;
