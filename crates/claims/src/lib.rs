@@ -243,16 +243,7 @@ pub fn today() -> Date {
 
 /// `YYYY-MM-DD` (HTML date inputs, the API) or `DD/MM/YYYY` (people).
 pub fn parse_date(s: &str) -> Option<Date> {
-    let s = s.trim();
-    if let Ok(d) = s.parse::<Date>() {
-        return Some(d);
-    }
-    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-    if parts.len() == 3 && parts[2].len() == 4 {
-        let (d, m, y) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?);
-        return Date::new(y, m, d).ok();
-    }
-    None
+    lapak_domain::dates::parse(s)
 }
 
 fn name_code(e: &NameError) -> &'static str {

@@ -90,6 +90,116 @@ pub fn entitlement(
     Entitlement { laid_off, workforce, percent, threshold: rules.min_percent, refusal }
 }
 
+/// One row of a company's worker list as the representative's file gives it, every cell
+/// as text (spreadsheets turn numbers and dates into many shapes; the checks read them all).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkerRow {
+    /// The line in the file (the header is line 1).
+    pub line: usize,
+    pub nik: String,
+    pub kpj: String,
+    pub name: String,
+    pub birth_date: String,
+    pub layoff_date: String,
+    pub bank_code: String,
+    pub account_number: String,
+    pub account_holder: String,
+    pub email: String,
+    pub mobile: String,
+}
+
+/// A row's values once every cell is valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Worker {
+    pub line: usize,
+    pub nik: crate::Nik,
+    pub kpj: crate::Kpj,
+    pub name: crate::member::Name,
+    pub birth_date: jiff::civil::Date,
+    pub layoff_date: jiff::civil::Date,
+    pub account: crate::BankAccount,
+    pub email: Option<crate::Email>,
+    pub mobile: Option<crate::MobileNumber>,
+}
+
+/// A cell at fault: the column (as the template names it) and a message key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CellError {
+    pub line: usize,
+    pub column: &'static str,
+    pub code: &'static str,
+}
+
+/// Checks every cell of every row on its own (the registry checks — identity, membership of
+/// the company, eligibility, open claims — come after), and duplicates across the file.
+/// Money never goes to the company: the account must be in the worker's own name.
+pub fn check_rows(rows: &[WorkerRow], today: jiff::civil::Date) -> (Vec<Worker>, Vec<CellError>) {
+    use std::collections::HashSet;
+    let mut workers = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen_nik: HashSet<String> = HashSet::new();
+    let mut seen_kpj: HashSet<String> = HashSet::new();
+    for r in rows {
+        let mut fail = |column: &'static str, code: &'static str| errors.push(CellError { line: r.line, column, code });
+        let nik = crate::Nik::parse(&r.nik).map_err(|_| fail("nik", "nik-invalid")).ok();
+        let kpj = crate::Kpj::parse(&r.kpj).map_err(|_| fail("kpj", "kpj-format")).ok();
+        let name = crate::member::Name::parse(&r.name).map_err(|_| fail("nama", "name-characters")).ok();
+        let birth = crate::dates::parse(&r.birth_date);
+        if birth.is_none() {
+            fail("tanggal_lahir", "date-format");
+        }
+        let layoff = match crate::dates::parse(&r.layoff_date) {
+            Some(d) if d <= today => Some(d),
+            Some(_) => {
+                fail("tanggal_phk", "date-future");
+                None
+            }
+            None => {
+                fail("tanggal_phk", "date-format");
+                None
+            }
+        };
+        let account = crate::BankAccount::parse(&r.bank_code, &r.account_number)
+            .map_err(|_| fail("nomor_rekening", "account-length"))
+            .ok();
+        match (&name, crate::member::Name::parse(&r.account_holder)) {
+            (Some(n), Ok(holder)) if holder.matches(n.as_str()) => {}
+            (Some(_), _) => fail("pemilik_rekening", "holder-mismatch"),
+            _ => {}
+        }
+        let email = (!r.email.trim().is_empty())
+            .then(|| crate::Email::parse(&r.email).map_err(|_| fail("email", "email-invalid")).ok())
+            .flatten();
+        let mobile = (!r.mobile.trim().is_empty())
+            .then(|| crate::MobileNumber::parse(&r.mobile).map_err(|_| fail("no_hp", "phone-invalid")).ok())
+            .flatten();
+        if let (Some(n), Some(b)) = (&nik, birth) {
+            if n.birth_date(today) != b {
+                fail("tanggal_lahir", "nik-birth-mismatch");
+            }
+        }
+        if let Some(n) = &nik {
+            if !seen_nik.insert(n.as_str().to_string()) {
+                fail("nik", "duplicate-in-file");
+            }
+        }
+        if let Some(k) = &kpj {
+            if !seen_kpj.insert(k.as_str().to_string()) {
+                fail("kpj", "duplicate-in-file");
+            }
+        }
+        if errors.iter().any(|e| e.line == r.line) {
+            continue;
+        }
+        if let (Some(nik), Some(kpj), Some(name), Some(birth_date), Some(layoff_date), Some(account)) =
+            (nik, kpj, name, birth, layoff, account)
+        {
+            workers.push(Worker { line: r.line, nik, kpj, name, birth_date, layoff_date, account, email, mobile });
+        }
+    }
+    (workers, errors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +215,52 @@ mod tests {
         let e = entitlement(&rules, CompanyScale::Medium, 10_000, 2_999, 0);
         assert_eq!((e.percent, e.refusal), (29, Some(Refusal::Share)));
         assert!(entitlement(&rules, CompanyScale::Medium, 100, 40, 0).allowed());
+    }
+
+    fn row(line: usize, nik: &str, kpj: &str) -> WorkerRow {
+        WorkerRow {
+            line,
+            nik: nik.into(),
+            kpj: kpj.into(),
+            name: "Siti Aminah".into(),
+            birth_date: "15/05/1990".into(),
+            layoff_date: "2026-09-30".into(),
+            bank_code: "014".into(),
+            account_number: "1234567890".into(),
+            account_holder: "SITI AMINAH".into(),
+            email: "siti@example.id".into(),
+            mobile: "0812 3456 7890".into(),
+        }
+    }
+
+    #[test]
+    fn every_cell_is_checked_and_the_column_at_fault_named() {
+        let today = jiff::civil::date(2026, 11, 25);
+        let good = row(2, "3273015505900002", "12345678901");
+        let mut bad = row(3, "3273015505900003", "12345678901");
+        bad.account_holder = "PT Maju Bersama".into();
+        bad.layoff_date = "2027-01-01".into();
+        bad.birth_date = "16/05/1990".into();
+        let mut broken = row(4, "327301550590", "abc");
+        broken.email = "bukan-email".into();
+        let duplicate = row(5, "3273015505900002", "12345678909");
+        let (workers, errors) = check_rows(&[good, bad, broken, duplicate], today);
+        assert_eq!(workers.len(), 1);
+        assert_eq!(workers[0].line, 2);
+        let at = |line: usize| -> Vec<(&str, &str)> {
+            errors.iter().filter(|e| e.line == line).map(|e| (e.column, e.code)).collect()
+        };
+        assert_eq!(
+            at(3),
+            [
+                ("tanggal_phk", "date-future"),
+                ("pemilik_rekening", "holder-mismatch"),
+                ("tanggal_lahir", "nik-birth-mismatch"),
+                ("kpj", "duplicate-in-file")
+            ]
+        );
+        assert_eq!(at(4), [("nik", "nik-invalid"), ("kpj", "kpj-format"), ("email", "email-invalid")]);
+        assert_eq!(at(5), [("nik", "duplicate-in-file")]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod cause;
 pub mod claim_number;
 pub mod collective;
 pub mod contact;
+pub mod dates;
 pub mod documents;
 pub mod eligibility;
 pub mod identifiers;
