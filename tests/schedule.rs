@@ -185,7 +185,7 @@ async fn a_no_show_or_an_absent_officer_gets_the_claim_a_new_seat() {
     let numbers = submit(&store, &d.members[..12], &branch, Mode::OneToMany, false).await;
     let now = Timestamp::now();
     scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
-    let before: Vec<_> = futures_appointments(&store, &numbers).await;
+    let before: Vec<_> = appointments_of(&store, &numbers).await;
 
     // The first participant did not come: a new seat, still Scheduled, no second event.
     let first = store.claim_by_number(&numbers[0]).await.unwrap().unwrap();
@@ -206,7 +206,7 @@ async fn a_no_show_or_an_absent_officer_gets_the_claim_a_new_seat() {
     assert!(!moved.is_empty());
     let pass = scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
     assert_eq!(pass.booked, moved.len());
-    for a in futures_appointments(&store, &numbers).await {
+    for a in appointments_of(&store, &numbers).await {
         let a_day = a.starts_at.to_zoned(jiff::tz::TimeZone::get(&a.time_zone).unwrap()).date();
         assert!(!(a.officer == victim.officer && a_day == day), "booked with an absent officer");
     }
@@ -215,10 +215,7 @@ async fn a_no_show_or_an_absent_officer_gets_the_claim_a_new_seat() {
     assert_eq!(emails, 12 + 1 + moved.len(), "an e-mail for every seat given");
 }
 
-async fn futures_appointments(
-    store: &Arc<dyn Store>,
-    numbers: &[ClaimNumber],
-) -> Vec<lapak_storage::AppointmentRecord> {
+async fn appointments_of(store: &Arc<dyn Store>, numbers: &[ClaimNumber]) -> Vec<lapak_storage::AppointmentRecord> {
     let mut out = Vec::new();
     for n in numbers {
         out.push(store.tracking(n).await.unwrap().unwrap().appointment.expect("an appointment"));

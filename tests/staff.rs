@@ -27,6 +27,15 @@ struct Client {
 }
 
 impl Client {
+    /// Lapak served over `t` on a loopback port, and a client that shows redirects.
+    async fn serving(t: &TestStore) -> Client {
+        let addr = serve(t).await;
+        Client {
+            http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
+            base: format!("http://{addr}"),
+        }
+    }
+
     async fn get(&self, path: &str, cookies: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.base))
@@ -66,11 +75,7 @@ async fn an_officer_signs_in_with_a_second_factor_enrolled_at_the_first_sign_in(
     let t = seeded().await;
     let staff = lapak_staff::StaffService::new(t.store.clone());
     staff.add("siti.petugas", "Siti Petugas", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
-    let addr = serve(&t).await;
-    let c = Client {
-        http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
-        base: format!("http://{addr}"),
-    };
+    let c = Client::serving(&t).await;
 
     // A wrong password and an unknown user get the same answer.
     let wrong = c.password("siti.petugas", "bukan kata sandinya").await;
@@ -327,11 +332,7 @@ async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_
     staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
     staff.add("petugas.lain", "Petugas Lain", StaffRole::Officer, Some("KC002"), PASSWORD).await.unwrap();
     staff.add("supervisor.satu", "Supervisor Satu", StaffRole::Supervisor, Some("KC001"), PASSWORD).await.unwrap();
-    let addr = serve(&t).await;
-    let c = Client {
-        http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
-        base: format!("http://{addr}"),
-    };
+    let c = Client::serving(&t).await;
     let officer = signed_in(&c, "petugas.satu").await;
 
     let page = c.get(&format!("/staf/sesi/{session_id}"), &officer).await;
@@ -419,11 +420,7 @@ async fn documents_asked_for_come_back_through_the_participants_link_and_the_cla
     let submitted_at = t.store.claim(claim_id).await.unwrap().unwrap().submitted_at;
     let staff = lapak_staff::StaffService::new(t.store.clone());
     staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
-    let addr = serve(&t).await;
-    let c = Client {
-        http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
-        base: format!("http://{addr}"),
-    };
+    let c = Client::serving(&t).await;
     let officer = signed_in(&c, "petugas.satu").await;
     let page = c.get(&format!("/staf/sesi/{session_id}"), &officer).await.text().await.unwrap();
     let asked = c
@@ -498,11 +495,7 @@ async fn every_role_is_refused_an_object_of_another_branch_and_the_attempt_is_re
     let t = seeded().await;
     let session_id = scheduled_claim(&t).await;
     let staff = lapak_staff::StaffService::new(t.store.clone());
-    let addr = serve(&t).await;
-    let c = Client {
-        http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
-        base: format!("http://{addr}"),
-    };
+    let c = Client::serving(&t).await;
     let mut expected_refusals = 0;
     for role in StaffRole::ALL {
         let username = format!("lain.{}", role.code().replace('_', "-"));
@@ -538,11 +531,7 @@ async fn a_branch_admin_sees_the_effect_of_a_capacity_change_before_saving_it() 
     let staff = lapak_staff::StaffService::new(t.store.clone());
     staff.add("admin.satu", "Admin Satu", StaffRole::BranchAdmin, Some("KC001"), PASSWORD).await.unwrap();
     staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
-    let addr = serve(&t).await;
-    let c = Client {
-        http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
-        base: format!("http://{addr}"),
-    };
+    let c = Client::serving(&t).await;
     let admin = signed_in(&c, "admin.satu").await;
     let page = c.get("/staf/kapasitas", &admin).await.text().await.unwrap();
     assert!(
@@ -758,11 +747,7 @@ async fn an_officer_marks_a_participant_absent_and_the_next_slot_is_given() {
     let (session_id, ids) = scheduled_claims(&t, 2).await;
     let staff = lapak_staff::StaffService::new(t.store.clone());
     staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
-    let addr = serve(&t).await;
-    let c = Client {
-        http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
-        base: format!("http://{addr}"),
-    };
+    let c = Client::serving(&t).await;
     let officer = signed_in(&c, "petugas.satu").await;
     let page = c.get(&format!("/staf/sesi/{session_id}"), &officer).await.text().await.unwrap();
     let absent = c

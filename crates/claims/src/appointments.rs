@@ -100,22 +100,7 @@ impl ClaimService {
         let claim = self.claim_for(number, birth_date, client).await?;
         let (free, branch_name) = self.free_sessions(&claim, 200).await?;
         let (session, tz, seat) = free.into_iter().find(|(s, _, _)| s.id == session_id).ok_or(ClaimError::SlotTaken)?;
-        let (video_token, video_hash) = match session.mode {
-            lapak_domain::schedule::Mode::VideoCall => {
-                let (token, hash) = crate::video::new_video_token();
-                (Some(token), Some(hash))
-            }
-            _ => (None, None),
-        };
-        let note = AppointmentNote {
-            uid: format!("{}@lapak", claim.id),
-            starts_at: session.starts_at,
-            ends_at: session.ends_at,
-            time_zone: tz.clone(),
-            mode: session.mode,
-            branch_name,
-            link: video_token.map(|t| format!("/video/{t}")),
-        };
+        let (note, video_hash) = AppointmentNote::for_seat(&claim.id, &session, tz.clone(), branch_name);
         let app = &claim.application;
         let name = self.store.member_by_kpj(&claim.kpj).await?.map(|m| m.full_name.as_str().to_string());
         let to = Recipient {

@@ -207,6 +207,33 @@ pub struct AppointmentNote {
 }
 
 impl AppointmentNote {
+    /// The note for `claim_id`'s seat in `session`; a video call gets a personal link, whose
+    /// secret's hash is returned to be stored with the booking.
+    pub fn for_seat(
+        claim_id: &str,
+        session: &lapak_domain::schedule::Session,
+        time_zone: String,
+        branch_name: String,
+    ) -> (AppointmentNote, Option<Vec<u8>>) {
+        let (link, hash) = match session.mode {
+            lapak_domain::schedule::Mode::VideoCall => {
+                let (token, hash) = video::new_video_token();
+                (Some(format!("/video/{token}")), Some(hash))
+            }
+            _ => (None, None),
+        };
+        let note = AppointmentNote {
+            uid: format!("{claim_id}@lapak"),
+            starts_at: session.starts_at,
+            ends_at: session.ends_at,
+            time_zone,
+            mode: session.mode,
+            branch_name,
+            link,
+        };
+        (note, hash)
+    }
+
     /// The same with the link made absolute under `public_url`.
     pub fn absolute(&self, public_url: &str) -> AppointmentNote {
         let mut note = self.clone();

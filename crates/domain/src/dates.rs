@@ -1,6 +1,53 @@
 //! Dates as people type them: `2026-09-30` or `30/09/2026` (also with `-` or `.`).
 
-use jiff::civil::Date;
+use jiff::civil::{Date, Weekday};
+
+const BULAN: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "7 Desember 2026" / "7 December 2026".
+pub fn long_date(d: Date, indonesian: bool) -> String {
+    let month = (d.month() - 1) as usize;
+    format!("{} {} {}", d.day(), if indonesian { BULAN[month] } else { MONTHS[month] }, d.year())
+}
+
+/// "Senin" / "Monday".
+pub fn weekday_name(d: Weekday, indonesian: bool) -> &'static str {
+    const HARI: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
+    const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    let i = (d.to_monday_one_offset() - 1) as usize;
+    if indonesian {
+        HARI[i]
+    } else {
+        DAYS[i]
+    }
+}
 
 pub fn parse(s: &str) -> Option<Date> {
     let s = s.trim();

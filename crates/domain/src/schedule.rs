@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use jiff::civil::{Date, Time, Weekday};
+use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
@@ -424,47 +424,14 @@ pub fn format_local(at: Timestamp, time_zone: &str, indonesian: bool) -> String 
     let Ok(tz) = TimeZone::get(time_zone) else { return at.to_string() };
     let z = at.to_zoned(tz);
     let zone = IndonesianZone::from_iana(time_zone).map_or("", |z| z.abbreviation());
-    const HARI: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
-    const BULAN: [&str; 12] = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ];
-    let wd = (z.weekday().to_monday_one_offset() - 1) as usize;
-    let month = (z.month() - 1) as usize;
-    if indonesian {
-        format!("{}, {} {} {}, {:02}.{:02} {zone}", HARI[wd], z.day(), BULAN[month], z.year(), z.hour(), z.minute())
-    } else {
-        format!(
-            "{}, {} {}, {:02}:{:02} {zone}",
-            weekday_en(z.weekday()),
-            z.day(),
-            z.strftime("%B %Y"),
-            z.hour(),
-            z.minute()
-        )
-    }
-}
-
-fn weekday_en(d: Weekday) -> &'static str {
-    match d {
-        Weekday::Monday => "Monday",
-        Weekday::Tuesday => "Tuesday",
-        Weekday::Wednesday => "Wednesday",
-        Weekday::Thursday => "Thursday",
-        Weekday::Friday => "Friday",
-        Weekday::Saturday => "Saturday",
-        Weekday::Sunday => "Sunday",
-    }
+    let sep = if indonesian { '.' } else { ':' };
+    format!(
+        "{}, {}, {:02}{sep}{:02} {zone}",
+        crate::dates::weekday_name(z.weekday(), indonesian),
+        crate::dates::long_date(z.date(), indonesian),
+        z.hour(),
+        z.minute()
+    )
 }
 
 #[cfg(test)]

@@ -226,3 +226,25 @@ pub(crate) fn audit_hash(prev: &[u8], seq: i64, at: i64, e: &crate::AuditEntry) 
     }
     h.finalize().to_vec()
 }
+
+/// A session and the seats taken in it: id, officer, mode, start, end, seats, taken.
+pub(crate) type SessionRow = (String, String, String, i64, i64, i32, i64);
+
+pub(crate) trait SessionSummaryRow {
+    fn summary(self) -> Result<crate::SessionSummary>;
+}
+
+impl SessionSummaryRow for SessionRow {
+    fn summary(self) -> Result<crate::SessionSummary> {
+        let (id, officer, mode, starts, ends, seats, booked) = self;
+        Ok(crate::SessionSummary {
+            id,
+            officer,
+            mode: lapak_domain::schedule::Mode::parse(&mode).ok_or_else(|| corrupt("mode"))?,
+            starts_at: crate::from_micros(starts)?,
+            ends_at: crate::from_micros(ends)?,
+            seats: seats.clamp(0, 255) as u8,
+            booked: u32::try_from(booked).unwrap_or(0),
+        })
+    }
+}

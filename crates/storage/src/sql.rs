@@ -19,6 +19,15 @@ pub(crate) const MEMBER_COLUMNS: &str = "kpj, nik_index, nik_sealed, full_name_s
     mother_name_sealed, npp, membership_start, stopped_working_on, jht_balance, email_sealed, phone_sealed, \
     fingerprint, updated_at";
 
+/// A session with its taken seats, as `rows::SessionRow` reads it (sessions s).
+macro_rules! session_columns {
+    () => {
+        "s.id, s.officer, s.mode, s.starts_at, s.ends_at, s.seats, \
+         (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status IN ('booked', 'served', 'no_show'))"
+    };
+}
+pub(crate) use session_columns;
+
 /// The columns `staff_row` reads (table staff); 13 of them, then the caller's.
 macro_rules! staff_columns {
     () => {
@@ -912,19 +921,12 @@ macro_rules! impl_store {
             }
 
             async fn session(&self, session_id: &str) -> $crate::Result<Option<(String, $crate::SessionSummary)>> {
-                let row: Option<(String, String, String, String, i64, i64, i32, i64)> = sqlx::query_as("SELECT s.branch_code, s.id, s.officer, s.mode, s.starts_at, s.ends_at, s.seats, \
-                    (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status IN ('booked', 'served', 'no_show')) \
-                    FROM sessions s WHERE s.id = $1")
+                let row: Option<(String, String, String, i64, i64, i32, i64, String)> = sqlx::query_as(concat!("SELECT ",
+                    $crate::sql::session_columns!(), ", s.branch_code FROM sessions s WHERE s.id = $1"))
                     .bind(session_id).fetch_optional(&self.read).await?;
-                row.map(|(branch, id, officer, mode, s, e, seats, booked)| Ok((branch, $crate::SessionSummary {
-                    id,
-                    officer,
-                    mode: lapak_domain::schedule::Mode::parse(&mode).ok_or_else(|| $crate::rows::corrupt("mode"))?,
-                    starts_at: $crate::from_micros(s)?,
-                    ends_at: $crate::from_micros(e)?,
-                    seats: seats.clamp(0, 255) as u8,
-                    booked: u32::try_from(booked).unwrap_or(0),
-                }))).transpose()
+                row.map(|(id, officer, mode, s, e, seats, booked, branch)| {
+                    Ok((branch, $crate::rows::SessionSummaryRow::summary((id, officer, mode, s, e, seats, booked))?))
+                }).transpose()
             }
 
             async fn session_seats(&self, session_id: &str) -> $crate::Result<Vec<(u8, String, String)>> {
@@ -941,19 +943,10 @@ macro_rules! impl_store {
             }
 
             async fn sessions_between(&self, branch: &str, from: jiff::Timestamp, to: jiff::Timestamp) -> $crate::Result<Vec<$crate::SessionSummary>> {
-                let rows: Vec<(String, String, String, i64, i64, i32, i64)> = sqlx::query_as("SELECT s.id, s.officer, s.mode, s.starts_at, s.ends_at, s.seats, \
-                    (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status IN ('booked', 'served', 'no_show')) \
-                    FROM sessions s WHERE s.branch_code = $1 AND s.starts_at >= $2 AND s.starts_at < $3 ORDER BY s.starts_at, s.officer")
+                let rows: Vec<$crate::rows::SessionRow> = sqlx::query_as(concat!("SELECT ", $crate::sql::session_columns!(),
+                    " FROM sessions s WHERE s.branch_code = $1 AND s.starts_at >= $2 AND s.starts_at < $3 ORDER BY s.starts_at, s.officer"))
                     .bind(branch).bind($crate::micros(from)).bind($crate::micros(to)).fetch_all(&self.read).await?;
-                rows.into_iter().map(|(id, officer, mode, s, e, seats, booked)| Ok($crate::SessionSummary {
-                    id,
-                    officer,
-                    mode: lapak_domain::schedule::Mode::parse(&mode).ok_or_else(|| $crate::rows::corrupt("mode"))?,
-                    starts_at: $crate::from_micros(s)?,
-                    ends_at: $crate::from_micros(e)?,
-                    seats: seats.clamp(0, 255) as u8,
-                    booked: u32::try_from(booked).unwrap_or(0),
-                })).collect()
+                rows.into_iter().map($crate::rows::SessionSummaryRow::summary).collect()
             }
 
             async fn take_ticket(&self, branch: &str, day: jiff::civil::Date, token_hash: &[u8], phone: Option<&str>) -> $crate::Result<$crate::TicketRecord> {

@@ -128,36 +128,7 @@ pub struct Estimate {
 
 /// "12 Desember 2026" / "12 December 2026".
 pub fn long_date(lang: Lang, d: Date) -> String {
-    const ID: [&str; 12] = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ];
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let month = (d.month() - 1) as usize;
-    format!("{} {} {}", d.day(), if lang == Lang::Id { ID[month] } else { EN[month] }, d.year())
+    lapak_domain::dates::long_date(d, lang == Lang::Id)
 }
 
 fn money(lang: Lang, r: Rupiah) -> String {

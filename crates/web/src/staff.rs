@@ -66,6 +66,41 @@ struct HomePage<'a> {
 
 crate::pages::translated!(StaffForm, RecoveryPage, HomePage);
 
+impl<'a> StaffForm<'a> {
+    /// A form whose heading and lead are `{page}-title` and `{page}-lead`.
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        state: &'a AppState,
+        lang: Lang,
+        page: &str,
+        action: &'static str,
+        csrf: String,
+        error: String,
+        fields: Vec<(&'static str, String, &'static str, &'static str, &'static str)>,
+        button: &str,
+    ) -> StaffForm<'a> {
+        let i = &state.i18n;
+        StaffForm {
+            lang,
+            state,
+            heading: i.t(lang, &format!("{page}-title")),
+            lead: i.t(lang, &format!("{page}-lead")),
+            error,
+            action,
+            csrf,
+            fields,
+            button: i.t(lang, button),
+            qr: String::new(),
+            secret: String::new(),
+        }
+    }
+}
+
+/// The one field of the second-factor forms.
+fn code_field(state: &AppState, lang: Lang) -> Vec<(&'static str, String, &'static str, &'static str, &'static str)> {
+    vec![("code", state.i18n.t(lang, "staff-code"), "text", "one-time-code", "numeric")]
+}
+
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
@@ -136,22 +171,11 @@ pub struct SignInForm {
 
 fn sign_in_page<'a>(state: &'a AppState, lang: Lang, csrf: String, error: String) -> StaffForm<'a> {
     let i = &state.i18n;
-    StaffForm {
-        lang,
-        state,
-        heading: i.t(lang, "staff-sign-in-title"),
-        lead: i.t(lang, "staff-sign-in-lead"),
-        error,
-        action: "/staf/masuk",
-        csrf,
-        fields: vec![
-            ("username", i.t(lang, "staff-username"), "text", "username", "text"),
-            ("password", i.t(lang, "staff-password"), "password", "current-password", "text"),
-        ],
-        button: i.t(lang, "staff-sign-in"),
-        qr: String::new(),
-        secret: String::new(),
-    }
+    let fields = vec![
+        ("username", i.t(lang, "staff-username"), "text", "username", "text"),
+        ("password", i.t(lang, "staff-password"), "password", "current-password", "text"),
+    ];
+    StaffForm::new(state, lang, "staff-sign-in", "/staf/masuk", csrf, error, fields, "staff-sign-in")
 }
 
 pub async fn sign_in_form(
@@ -209,20 +233,7 @@ pub struct CodeForm {
 }
 
 fn code_page<'a>(state: &'a AppState, lang: Lang, csrf: String, error: String) -> StaffForm<'a> {
-    let i = &state.i18n;
-    StaffForm {
-        lang,
-        state,
-        heading: i.t(lang, "staff-code-title"),
-        lead: i.t(lang, "staff-code-lead"),
-        error,
-        action: "/staf/kode",
-        csrf,
-        fields: vec![("code", i.t(lang, "staff-code"), "text", "one-time-code", "numeric")],
-        button: i.t(lang, "staff-sign-in"),
-        qr: String::new(),
-        secret: String::new(),
-    }
+    StaffForm::new(state, lang, "staff-code", "/staf/kode", csrf, error, code_field(state, lang), "staff-sign-in")
 }
 
 pub async fn code_form(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
@@ -271,20 +282,12 @@ fn enrol_page<'a>(
     secret: String,
     error: String,
 ) -> StaffForm<'a> {
-    let i = &state.i18n;
-    StaffForm {
-        lang,
-        state,
-        heading: i.t(lang, "staff-enrol-title"),
-        lead: i.t(lang, "staff-enrol-lead"),
-        error,
-        action: "/staf/aktifkan",
-        csrf,
-        fields: vec![("code", i.t(lang, "staff-code"), "text", "one-time-code", "numeric")],
-        button: i.t(lang, "staff-enrol-confirm"),
-        qr: crate::participant::qr_svg_base64(url),
-        secret,
-    }
+    let fields = code_field(state, lang);
+    let mut form =
+        StaffForm::new(state, lang, "staff-enrol", "/staf/aktifkan", csrf, error, fields, "staff-enrol-confirm");
+    form.qr = crate::participant::qr_svg_base64(url);
+    form.secret = secret;
+    form
 }
 
 pub async fn enrol_form(

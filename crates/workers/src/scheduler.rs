@@ -150,22 +150,8 @@ async fn pass(
             let time_zone = zones
                 .get(session.branch.as_str())
                 .map_or("Asia/Jakarta".to_string(), |tz| tz.iana_name().unwrap_or("Asia/Jakarta").to_string());
-            let (video_token, video_token_hash) = match session.mode {
-                lapak_domain::schedule::Mode::VideoCall => {
-                    let (token, hash) = lapak_claims::video::new_video_token();
-                    (Some(token), Some(hash))
-                }
-                _ => (None, None),
-            };
-            let note = AppointmentNote {
-                uid: format!("{claim_id}@lapak"),
-                starts_at: session.starts_at,
-                ends_at: session.ends_at,
-                time_zone,
-                mode: session.mode,
-                branch_name: names.get(&session.branch).cloned().unwrap_or_default(),
-                link: video_token.map(|t| format!("/video/{t}")),
-            };
+            let branch_name = names.get(&session.branch).cloned().unwrap_or_default();
+            let (note, video_token_hash) = AppointmentNote::for_seat(&claim_id, &session, time_zone, branch_name);
             let to = Recipient { email: w.email.as_deref(), phone: w.phone.as_deref(), name: &w.name, lang: "id" };
             let outbox = appointment_messages(&claim_id, &session.id, w.number.as_str(), &to, note, at);
             NewBooking {
