@@ -7,6 +7,7 @@ mod appointments;
 mod limits;
 pub mod video;
 pub mod walk_in;
+pub mod worker_list;
 
 pub use appointments::{appointment_messages, capacity_report, report_csv, Alternative, Recipient, ReportRow};
 

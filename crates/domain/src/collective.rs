@@ -159,9 +159,21 @@ pub fn check_rows(rows: &[WorkerRow], today: jiff::civil::Date) -> (Vec<Worker>,
                 None
             }
         };
-        let account = crate::BankAccount::parse(&r.bank_code, &r.account_number)
-            .map_err(|_| fail("nomor_rekening", "account-length"))
-            .ok();
+        let account = match crate::BankAccount::parse(&r.bank_code, &r.account_number) {
+            Ok(a) => Some(a),
+            Err(crate::bank::BankError::UnknownBank(_)) => {
+                fail("bank", "bank-unknown");
+                None
+            }
+            Err(crate::bank::BankError::NotDigits) => {
+                fail("nomor_rekening", "account-digits");
+                None
+            }
+            Err(_) => {
+                fail("nomor_rekening", "account-length");
+                None
+            }
+        };
         match (&name, crate::member::Name::parse(&r.account_holder)) {
             (Some(n), Ok(holder)) if holder.matches(n.as_str()) => {}
             (Some(_), _) => fail("pemilik_rekening", "holder-mismatch"),
@@ -198,6 +210,91 @@ pub fn check_rows(rows: &[WorkerRow], today: jiff::civil::Date) -> (Vec<Worker>,
         }
     }
     (workers, errors)
+}
+
+/// The worker list's columns as the template names them, with the other headers people
+/// write for them (lower case, spaces as `_`). Order is the template's.
+pub const COLUMNS: [(&str, &[&str]); 10] = [
+    ("nik", &["no_ktp", "nomor_ktp", "nomor_induk_kependudukan"]),
+    ("kpj", &["no_kpj", "nomor_kpj", "nomor_peserta"]),
+    ("nama", &["name", "nama_lengkap", "nama_pekerja", "nama_tenaga_kerja"]),
+    ("tanggal_lahir", &["tgl_lahir", "birth_date", "date_of_birth"]),
+    ("tanggal_phk", &["tgl_phk", "layoff_date", "tanggal_berhenti", "hari_terakhir_bekerja"]),
+    ("bank", &["kode_bank", "bank_code", "nama_bank"]),
+    ("nomor_rekening", &["no_rekening", "rekening", "account_number"]),
+    ("pemilik_rekening", &["nama_pemilik_rekening", "atas_nama", "account_holder"]),
+    ("email", &["e_mail", "surel"]),
+    ("no_hp", &["nomor_hp", "hp", "no_wa", "whatsapp", "mobile", "phone"]),
+];
+
+/// What the registry holds about the worker a row names, as far as the checks need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisteredWorker {
+    pub nik: crate::Nik,
+    pub name: crate::member::Name,
+    pub birth_date: jiff::civil::Date,
+    pub npp: Option<crate::Npp>,
+    pub facts: crate::eligibility::MemberFacts,
+    /// A claim that is not finished yet (any channel).
+    pub open_claim: bool,
+}
+
+/// The checks only the registry can answer, for a row whose cells are valid: the KPJ is
+/// known and belongs to the NIK, name and birth date match, the worker is (or was) a member
+/// through this company, no claim is open, and the layoff cause is claimable today (the
+/// one-month waiting period). Returns the benefit when every check passes. Nothing in the
+/// errors says what the registry holds: a mismatch is a mismatch.
+pub fn check_registered(
+    worker: &Worker,
+    registered: Option<&RegisteredWorker>,
+    npp: &crate::Npp,
+    rules: &crate::eligibility::EligibilityRules,
+    today: jiff::civil::Date,
+) -> Result<crate::tax::Benefit, Vec<CellError>> {
+    let line = worker.line;
+    let err = |column: &'static str, code: &'static str| CellError { line, column, code };
+    let Some(r) = registered else {
+        return Err(vec![err("kpj", "collective-not-registered")]);
+    };
+    let mut errors = Vec::new();
+    if r.nik != worker.nik {
+        errors.push(err("nik", "collective-identity-mismatch"));
+    }
+    if !r.name.matches(worker.name.as_str()) {
+        errors.push(err("nama", "collective-identity-mismatch"));
+    }
+    if r.birth_date != worker.birth_date {
+        errors.push(err("tanggal_lahir", "collective-identity-mismatch"));
+    }
+    if r.npp.as_ref() != Some(npp) {
+        errors.push(err("kpj", "collective-other-company"));
+    }
+    if r.open_claim {
+        errors.push(err("kpj", "open-claim-exists"));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let history = crate::eligibility::ClaimHistory { has_open_claim: false, has_earlier_partial_claim: false };
+    use crate::eligibility::Decision;
+    match crate::eligibility::decide(
+        rules,
+        crate::cause::ClaimCause::Layoff,
+        &r.facts,
+        &history,
+        Some(worker.layoff_date),
+        today,
+    ) {
+        Decision::Eligible { benefit, .. } => Ok(benefit),
+        Decision::NotYet { .. } => Err(vec![err("tanggal_phk", "collective-waiting-period")]),
+        Decision::Refused { why } => Err(vec![err(
+            if why == crate::eligibility::Ground::NoBalance { "kpj" } else { "tanggal_phk" },
+            match why {
+                crate::eligibility::Ground::NoBalance => "collective-no-balance",
+                _ => "collective-layoff-before-membership",
+            },
+        )]),
+    }
 }
 
 #[cfg(test)]
@@ -270,5 +367,46 @@ mod tests {
         assert_eq!(entitlement(&rules, CompanyScale::Large, 0, 40, 0).refusal, Some(Refusal::NoWorkforce));
         let stricter = CollectiveRules { min_percent: 50, ..rules };
         assert_eq!(entitlement(&stricter, CompanyScale::Large, 100, 40, 0).refusal, Some(Refusal::Share));
+    }
+
+    #[test]
+    fn the_registry_decides_identity_company_open_claims_and_the_waiting_period() {
+        let today = jiff::civil::date(2026, 11, 25);
+        let (workers, errors) = check_rows(&[row(2, "3273015505900002", "12345678901")], today);
+        assert!(errors.is_empty());
+        let w = &workers[0];
+        let npp = crate::Npp::parse("10000037").unwrap();
+        let registered = RegisteredWorker {
+            nik: w.nik.clone(),
+            name: crate::member::Name::parse("Siti Aminah").unwrap(),
+            birth_date: w.birth_date,
+            npp: Some(npp.clone()),
+            facts: crate::eligibility::MemberFacts {
+                birth_date: w.birth_date,
+                membership_start: jiff::civil::date(2015, 1, 5),
+                stopped_working_on: None,
+                jht_balance: crate::Rupiah::new(20_000_000).unwrap(),
+            },
+            open_claim: false,
+        };
+        let rules = crate::eligibility::EligibilityRules::default();
+        assert!(check_registered(w, Some(&registered), &npp, &rules, today).is_ok());
+        let codes = |r: Result<_, Vec<CellError>>| -> Vec<(&str, &str)> {
+            r.unwrap_err().iter().map(|e| (e.column, e.code)).collect()
+        };
+        assert_eq!(codes(check_registered(w, None, &npp, &rules, today)), [("kpj", "collective-not-registered")]);
+        let other = crate::Npp::parse("10000074").unwrap();
+        let open = RegisteredWorker { open_claim: true, ..registered.clone() };
+        assert_eq!(
+            codes(check_registered(w, Some(&open), &other, &rules, today)),
+            [("kpj", "collective-other-company"), ("kpj", "open-claim-exists")]
+        );
+        // Laid off on 30 September: claimable from 30 October. Laid off last week: not yet.
+        let mut recent = w.clone();
+        recent.layoff_date = jiff::civil::date(2026, 11, 18);
+        assert_eq!(
+            codes(check_registered(&recent, Some(&registered), &npp, &rules, today)),
+            [("tanggal_phk", "collective-waiting-period")]
+        );
     }
 }

@@ -20,16 +20,20 @@ pub enum StaffRole {
     NationalAdmin,
     /// Reads the audit trail everywhere; changes nothing.
     Auditor,
+    /// A company's representative (PIC) for the collective channel: not an agency employee,
+    /// signs in the same way, and reaches only their own company's batches.
+    Representative,
 }
 
 impl StaffRole {
-    pub const ALL: [StaffRole; 6] = [
+    pub const ALL: [StaffRole; 7] = [
         StaffRole::Officer,
         StaffRole::Supervisor,
         StaffRole::BranchAdmin,
         StaffRole::Finance,
         StaffRole::NationalAdmin,
         StaffRole::Auditor,
+        StaffRole::Representative,
     ];
 
     pub fn code(self) -> &'static str {
@@ -40,6 +44,7 @@ impl StaffRole {
             StaffRole::Finance => "finance",
             StaffRole::NationalAdmin => "national_admin",
             StaffRole::Auditor => "auditor",
+            StaffRole::Representative => "company_representative",
         }
     }
 
@@ -64,6 +69,11 @@ pub enum StaffAction {
     Pay,
     ManageStaff,
     ReadAudit,
+    /// Confirm a company's representative from the power of attorney (branch of the company).
+    ConfirmRepresentative,
+    /// File and follow the collective claims of one company: the scope is the company's NPP,
+    /// so `home` is the representative's NPP and `object` the batch's.
+    FileCollective,
 }
 
 /// Whether a staff member with `role` at `home` (None: national) may take `action` on an
@@ -78,6 +88,8 @@ pub fn may(role: StaffRole, home: Option<&str>, action: StaffAction, object: Opt
         A::Pay => role == R::Finance,
         A::ManageStaff => role == R::NationalAdmin,
         A::ReadAudit => matches!(role, R::Auditor | R::NationalAdmin),
+        A::ConfirmRepresentative => matches!(role, R::BranchAdmin | R::Supervisor),
+        A::FileCollective => role == R::Representative,
     };
     if !allowed {
         return false;
@@ -96,6 +108,11 @@ pub fn may(role: StaffRole, home: Option<&str>, action: StaffAction, object: Opt
 /// A username: 3–32 lowercase letters, digits, `.`, `-`, `_`.
 pub fn valid_username(s: &str) -> bool {
     (3..=32).contains(&s.len()) && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c))
+}
+
+/// A representative signs in with their e-mail address, lower-cased.
+pub fn valid_sign_in_name(s: &str) -> bool {
+    valid_username(s) || crate::Email::parse(s).is_ok_and(|e| e.as_str() == s && s.len() <= 254)
 }
 
 /// A password good enough to hash: 12 to 128 characters (ASVS 2.1.1/2.1.2); the strength
@@ -119,6 +136,10 @@ mod tests {
         assert!(!may(StaffRole::Auditor, None, StaffAction::Verify, Some("KC001")));
         assert!(may(StaffRole::NationalAdmin, None, StaffAction::ManageStaff, None));
         assert!(may(StaffRole::Finance, None, StaffAction::Pay, Some("KC009")));
+        assert!(may(StaffRole::Representative, Some("10000037"), StaffAction::FileCollective, Some("10000037")));
+        assert!(!may(StaffRole::Representative, Some("10000037"), StaffAction::FileCollective, Some("10000074")));
+        assert!(!may(StaffRole::Representative, Some("10000037"), StaffAction::Verify, Some("10000037")));
+        assert!(may(StaffRole::BranchAdmin, Some("KC001"), StaffAction::ConfirmRepresentative, Some("KC001")));
         for role in StaffRole::ALL {
             assert_eq!(StaffRole::parse(role.code()), Some(role));
         }

@@ -5,12 +5,18 @@
 //! Personal data is sealed here: callers hand in and get back domain types in plaintext;
 //! the database only ever sees ciphertext and blind indexes.
 
+pub mod collective;
 pub mod crypto;
 pub mod documents;
 mod postgres;
 mod rows;
 mod sql;
 mod sqlite;
+
+pub use collective::{
+    BatchClaim, BatchRecord, BatchSubmission, BatchVersion, BatchWorker, CollectiveStore, NewRepresentative,
+    RepresentativeRecord,
+};
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -364,7 +370,7 @@ pub enum AuditCheck {
 /// a crash of the process but are flushed to disk by the next durable commit; everything
 /// else, above all a submission, is durable across power loss when the call returns.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: collective::CollectiveStore + Send + Sync {
     fn engine(&self) -> Engine;
     /// Applies pending migrations (also done when the store is opened).
     async fn migrate(&self) -> Result<()>;

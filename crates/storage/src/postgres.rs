@@ -68,3 +68,4 @@ crate::sql::impl_store!(
     lock_rows = " FOR UPDATE",
     skip_locked = " FOR UPDATE SKIP LOCKED"
 );
+crate::collective::impl_collective_store!(PostgresStore, sqlx::Postgres, lock_rows = " FOR UPDATE");

@@ -126,6 +126,7 @@ impl GroupCommit {
 }
 
 crate::sql::impl_store!(SqliteStore, sqlx::Sqlite, crate::Engine::Sqlite, lock_rows = "", skip_locked = "");
+crate::collective::impl_collective_store!(SqliteStore, sqlx::Sqlite, lock_rows = "");
 
 fn sync_file(path: &Path) -> std::io::Result<()> {
     match std::fs::File::open(path) {
