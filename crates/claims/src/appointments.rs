@@ -176,6 +176,7 @@ pub fn appointment_messages(
                 resume_token: None,
                 claim_number: Some(claim_number.into()),
                 appointment: Some(note.clone()),
+                company: None,
             };
             out.push(message("email", serde_json::to_string(&m).expect("serialisable")));
         }

@@ -4,6 +4,7 @@
 //! layer translates (`err-<code>` in the Fluent files).
 
 mod appointments;
+pub mod collective;
 mod limits;
 pub mod video;
 pub mod walk_in;
@@ -67,6 +68,9 @@ pub enum ClaimError {
     NotEligible(Decision),
     #[error("the Idempotency-Key was used with another request")]
     IdempotencyMismatch,
+    /// A worker list that cannot be read as one (collective channel).
+    #[error("worker list: {0}")]
+    List(worker_list::ListError),
     #[error("storage: {0}")]
     Storage(#[from] StorageError),
 }
@@ -89,6 +93,7 @@ impl ClaimError {
             ClaimError::NotEligible(_) => "not-eligible",
             ClaimError::IdempotencyMismatch => "idempotency-mismatch",
             ClaimError::SlotTaken => "slot-taken",
+            ClaimError::List(e) => e.code(),
             ClaimError::Storage(_) => "internal",
         }
     }
@@ -171,6 +176,9 @@ pub struct EmailMessage {
     /// For `scheduled`: the appointment.
     #[serde(default)]
     pub appointment: Option<AppointmentNote>,
+    /// For `collective-filed`: the company that filed the claim.
+    #[serde(default)]
+    pub company: Option<String>,
 }
 
 /// A short text for SMS/WhatsApp: what to send to which number.
@@ -252,6 +260,7 @@ pub struct ClaimService {
     max_upload_bytes: usize,
     limiter: Limiter,
     video: video::Jitsi,
+    collective: collective::CollectiveSettings,
 }
 
 fn token_hash(token: &str) -> Vec<u8> {
@@ -272,6 +281,15 @@ pub fn today() -> Date {
 /// `YYYY-MM-DD` (HTML date inputs, the API) or `DD/MM/YYYY` (people).
 pub fn parse_date(s: &str) -> Option<Date> {
     lapak_domain::dates::parse(s)
+}
+
+fn upload_code(e: &UploadError) -> &'static str {
+    match e {
+        UploadError::Empty => "file-empty",
+        UploadError::TooLarge { .. } => "file-too-large",
+        UploadError::NotAllowed => "file-type",
+        UploadError::Corrupt => "file-corrupt",
+    }
 }
 
 fn name_code(e: &NameError) -> &'static str {
@@ -300,6 +318,7 @@ impl ClaimService {
             max_upload_bytes,
             limiter: Limiter::new(limits),
             video: video::Jitsi::default(),
+            collective: collective::CollectiveSettings::default(),
         }
     }
 
@@ -337,6 +356,7 @@ impl ClaimService {
                 resume_token: Some(resume_token.clone()),
                 claim_number: claim.number.as_ref().map(|n| n.as_str().to_string()),
                 appointment: None,
+                company: None,
             })
             .expect("serialisable"),
             ..Default::default()
@@ -430,6 +450,7 @@ impl ClaimService {
                 resume_token: Some(resume_token.clone()),
                 claim_number: None,
                 appointment: None,
+                company: None,
             };
             OutboxMessage {
                 dedupe_key: format!("resume:{}", URL_SAFE_NO_PAD.encode(&hash[..12])),
@@ -633,17 +654,7 @@ impl ClaimService {
                 draft.claim.application.cause.is_some_and(|c| required_documents(c).iter().any(|(d, _)| d == k))
             })
             .ok_or_else(|| ClaimError::field("kind", "document-kind"))?;
-        let file = inspect(bytes, self.max_upload_bytes).map_err(|e| {
-            ClaimError::field(
-                "file",
-                match e {
-                    UploadError::Empty => "file-empty",
-                    UploadError::TooLarge { .. } => "file-too-large",
-                    UploadError::NotAllowed => "file-type",
-                    UploadError::Corrupt => "file-corrupt",
-                },
-            )
-        })?;
+        let file = inspect(bytes, self.max_upload_bytes).map_err(|e| ClaimError::field("file", upload_code(&e)))?;
         let id = new_id();
         let meta = DocumentMeta {
             object_key: format!("claims/{}/{id}.{}", draft.claim.id, file.extension()),
@@ -727,6 +738,7 @@ impl ClaimService {
                     resume_token: None,
                     claim_number: Some(number.as_str().into()),
                     appointment: None,
+                    company: None,
                 })
                 .expect("serialisable"),
                 ..Default::default()

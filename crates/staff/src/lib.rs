@@ -206,7 +206,7 @@ impl StaffService {
         if self.limited(username, client) {
             return Err(StaffError::RateLimited);
         }
-        let Some(staff) = self.store.staff_by_username(username.trim()).await? else {
+        let Some(staff) = self.store.staff_by_username(&username.trim().to_lowercase()).await? else {
             // Spend the same time as for a real account, so timing tells nothing.
             let _ = verify_password(password.into(), tokio::task::spawn_blocking(dummy_hash).await.unwrap_or_default())
                 .await;

@@ -86,7 +86,8 @@ fn error(state: &AppState, lang: Lang, e: &ClaimError) -> Response {
         ClaimError::Fields(_)
         | ClaimError::IdentityMismatch
         | ClaimError::Incomplete(_)
-        | ClaimError::NotEligible(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        | ClaimError::NotEligible(_)
+        | ClaimError::List(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ClaimError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
         ClaimError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ClaimError::OpenClaimExists | ClaimError::NotEditable | ClaimError::SlotTaken => StatusCode::CONFLICT,

@@ -74,6 +74,20 @@ impl Mailer {
                     t("email-needs-documents-body", &[("name", &m.name), ("number", &number), ("link", &link)]),
                 ))
             }
+            "collective-filed" => {
+                let number = m.claim_number.as_deref()?;
+                let shown = grouped_claim_number(number);
+                let track = format!("{}/lacak?nomor={number}", self.public_url);
+                let own = format!("{}/kolektif/klaim/{}", self.public_url, m.resume_token.as_deref()?);
+                let company = m.company.as_deref().unwrap_or_default();
+                Some((
+                    t("email-collective-filed-subject", &[("number", &shown), ("company", company)]),
+                    t(
+                        "email-collective-filed-body",
+                        &[("name", &m.name), ("number", &shown), ("company", company), ("track", &track), ("link", &own)],
+                    ),
+                ))
+            }
             "resume" => {
                 let link = format!("{}/klaim/lanjut/{}", self.public_url, m.resume_token.as_deref()?);
                 Some((t("email-resume-subject", &[]), t("email-resume-body", &[("name", &m.name), ("link", &link)])))

@@ -77,6 +77,11 @@ impl TextSender {
             ];
             return Some(self.i18n.t_args(lang, "text-ticket-called", &args));
         }
+        if m.template == "collective-filed" {
+            let link = format!("{}{}", self.public_url, m.link.as_deref().unwrap_or_default());
+            let args = [("number", m.claim_number.as_str()), ("company", m.place.as_deref().unwrap_or_default()), ("link", &link)];
+            return Some(self.i18n.t_args(lang, "text-collective-filed", &args));
+        }
         let a = &m.appointment.as_ref()?.absolute(&self.public_url);
         let when = lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id);
         let how = self.i18n.t(lang, &format!("mode-{}", a.mode.code()));

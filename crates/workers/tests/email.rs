@@ -76,6 +76,7 @@ async fn an_appointment_arrives_with_its_time_in_the_branch_zone_and_a_calendar_
         lang: "id".into(),
         name: "Siti Aminah".into(),
         resume_token: None,
+        company: None,
         claim_number: Some("K7M29QXD4".into()),
         appointment: Some(AppointmentNote {
             uid: "KC901-m1-20261207-0800@lapak".into(),
