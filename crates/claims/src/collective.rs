@@ -21,14 +21,13 @@ use lapak_domain::schedule::{self, Mode};
 use lapak_domain::upload::inspect;
 use lapak_domain::{Email, MobileNumber, Npp};
 use lapak_storage::{
-    BatchClaim, BatchRecord, BatchSubmission, BatchVersion, BatchWorker, NewRepresentative, OutboxMessage,
-    StorageError,
+    BatchClaim, BatchRecord, BatchSubmission, BatchVersion, BatchWorker, NewRepresentative, OutboxMessage, StorageError,
 };
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 use crate::worker_list;
-use crate::{new_id, token_hash, today, ClaimError, ClaimService, EmailMessage, Result, TextMessage};
+use crate::{new_id, today, token_hash, ClaimError, ClaimService, EmailMessage, Result, TextMessage};
 
 /// The channel's settings.
 #[derive(Debug, Clone, Copy)]
@@ -137,7 +136,9 @@ impl ClaimService {
         statement: &[u8],
     ) -> Result<String> {
         let mut errors = Vec::new();
-        let npp = Npp::parse(&input.npp).map_err(|_| errors.push(crate::FieldError { field: "npp", code: "npp-format" })).ok();
+        let npp = Npp::parse(&input.npp)
+            .map_err(|_| errors.push(crate::FieldError { field: "npp", code: "npp-format" }))
+            .ok();
         let name = lapak_domain::member::Name::parse(&input.name)
             .map_err(|e| errors.push(crate::FieldError { field: "name", code: crate::name_code(&e) }))
             .ok();
@@ -189,6 +190,45 @@ impl ClaimService {
             })
             .await?;
         Ok(id)
+    }
+
+    /// Branch staff decide a request from the documents: confirmed, the representative's
+    /// account exists (with the password they chose; the second factor is enrolled at the
+    /// first sign-in) and an e-mail says so; refused, an e-mail says that too.
+    pub async fn decide_representative(&self, id: &str, decided_by: &str, confirm: bool, lang: &str) -> Result<()> {
+        let r = self.store.representative(id).await?.ok_or(ClaimError::NotFound)?;
+        if r.status != "pending" {
+            return Err(ClaimError::NotEditable);
+        }
+        let account = confirm.then(|| lapak_storage::NewStaff {
+            id: new_id(),
+            username: r.username.clone(),
+            display_name: r.name.clone(),
+            role: lapak_domain::staff::StaffRole::Representative,
+            branch: Some(r.branch_code.clone()),
+            password_hash: r.password_hash.clone(),
+        });
+        let template = if confirm { "representative-confirmed" } else { "representative-refused" };
+        let message = OutboxMessage {
+            dedupe_key: format!("{template}:{id}"),
+            kind: "email".into(),
+            payload: serde_json::to_string(&EmailMessage {
+                to: r.email.clone(),
+                template: template.into(),
+                lang: lang.into(),
+                name: r.name.clone(),
+                resume_token: None,
+                claim_number: None,
+                appointment: None,
+                company: Some(r.company.clone()),
+            })
+            .expect("serialisable"),
+            ..Default::default()
+        };
+        match self.store.decide_representative(id, decided_by, account.as_ref(), Some(&message)).await {
+            Err(StorageError::Conflict(_)) => Err(ClaimError::NotEditable),
+            other => Ok(other?),
+        }
     }
 
     /// Whether the company may use the channel for `this_batch` workers, with the numbers.
@@ -284,7 +324,8 @@ impl ClaimService {
         if batch.submitted_version.is_some() {
             return Err(ClaimError::NotEditable);
         }
-        let kind = inspect(bytes, self.max_upload_bytes).map_err(|e| ClaimError::field("letter", crate::upload_code(&e)))?;
+        let kind =
+            inspect(bytes, self.max_upload_bytes).map_err(|e| ClaimError::field("letter", crate::upload_code(&e)))?;
         if kind.content_type() != "application/pdf" {
             return Err(ClaimError::field("letter", "letter-pdf"));
         }
@@ -448,58 +489,12 @@ impl ClaimService {
         })
     }
 
-    /// Seats a filed batch in the earliest collective session with a free seat at the
-    /// company's branch, from the next working day on; its claims become Scheduled.
-    pub async fn schedule_batch(&self, batch: &BatchRecord) -> Result<Option<(lapak_domain::schedule::Session, String)>> {
-        if batch.session_id.is_some() || batch.submitted_version.is_none() {
-            return Ok(None);
-        }
-        let npp = Npp::parse(&batch.npp).map_err(|_| ClaimError::NotFound)?;
-        let company = self.store.company(&npp).await?.ok_or(ClaimError::NotFound)?;
-        let branch = company.branch_code.as_str();
-        let Some(capacity) = self.store.capacity(branch).await? else { return Ok(None) };
-        let tz = TimeZone::get(&capacity.time_zone).map_err(|_| ClaimError::NotFound)?;
-        for _ in 0..5 {
-            let now = Timestamp::now();
-            let not_before = schedule::next_day_start(now, &tz);
-            let mut taken: HashMap<String, Vec<u8>> = HashMap::new();
-            for (session, seat) in
-                self.store.booked_seats(now, Some(branch)).await?.into_iter().chain(self.store.booked_batch_seats(now, branch).await?)
-            {
-                taken.entry(session).or_default().push(seat);
-            }
-            let day0 = now.to_zoned(tz.clone()).date();
-            let mut found = None;
-            'days: for offset in 0..=SESSION_DAYS {
-                let Ok(day) = day0.checked_add(offset.days()) else { break };
-                for s in capacity.sessions(day, schedule::national_holiday) {
-                    if s.mode != Mode::Collective || s.starts_at < not_before {
-                        continue;
-                    }
-                    let held = taken.get(&s.id).map_or(&[][..], |v| v.as_slice());
-                    if let Some(seat) = (1..=s.seats).find(|n| !held.contains(n)) {
-                        found = Some((s, seat));
-                        break 'days;
-                    }
-                }
-            }
-            let Some((session, seat)) = found else { return Ok(None) };
-            let workers = self.store.batch_workers(&batch.id).await?;
-            let events: Vec<(String, lapak_domain::lifecycle::ClaimEvent)> = workers
-                .iter()
-                .filter(|w| w.state == ClaimState::Submitted)
-                .filter_map(|w| {
-                    let lc = lapak_domain::lifecycle::Lifecycle { state: w.state, verified_by: None };
-                    lc.check(Action::Schedule, &Actor::system(), now, None).ok().map(|e| (w.claim_id.clone(), e))
-                })
-                .collect();
-            match self.store.book_batch(&batch.id, &session, seat, &events).await {
-                Ok(()) => return Ok(Some((session, capacity.time_zone.clone()))),
-                Err(StorageError::Conflict(r)) if r.contains("seat") => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(None)
+    /// Seats a filed batch in its collective session (see [`seat_batch`]).
+    pub async fn schedule_batch(
+        &self,
+        batch: &BatchRecord,
+    ) -> Result<Option<(lapak_domain::schedule::Session, String)>> {
+        Ok(seat_batch(self.store.as_ref(), batch).await?)
     }
 
     /// The officer's decision for a whole batch in its collective session: every scheduled
@@ -562,6 +557,63 @@ impl ClaimService {
         self.store.record_claim_event(&claim.id, &event, None).await?;
         Ok(())
     }
+}
+
+/// Seats a filed batch in the earliest collective session with a free seat at the
+/// company's branch, from the next working day on; its claims become Scheduled.
+pub async fn seat_batch(
+    store: &dyn lapak_storage::Store,
+    batch: &BatchRecord,
+) -> std::result::Result<Option<(lapak_domain::schedule::Session, String)>, StorageError> {
+    if batch.session_id.is_some() || batch.submitted_version.is_none() {
+        return Ok(None);
+    }
+    let npp = Npp::parse(&batch.npp).map_err(|_| StorageError::NotFound)?;
+    let company = store.company(&npp).await?.ok_or(StorageError::NotFound)?;
+    let branch = company.branch_code.as_str();
+    let Some(capacity) = store.capacity(branch).await? else { return Ok(None) };
+    let tz = TimeZone::get(&capacity.time_zone).map_err(|_| StorageError::NotFound)?;
+    for _ in 0..5 {
+        let now = Timestamp::now();
+        let not_before = schedule::next_day_start(now, &tz);
+        let mut taken: HashMap<String, Vec<u8>> = HashMap::new();
+        for (session, seat) in
+            store.booked_seats(now, Some(branch)).await?.into_iter().chain(store.booked_batch_seats(now, branch).await?)
+        {
+            taken.entry(session).or_default().push(seat);
+        }
+        let day0 = now.to_zoned(tz.clone()).date();
+        let mut found = None;
+        'days: for offset in 0..=SESSION_DAYS {
+            let Ok(day) = day0.checked_add(offset.days()) else { break };
+            for s in capacity.sessions(day, schedule::national_holiday) {
+                if s.mode != Mode::Collective || s.starts_at < not_before {
+                    continue;
+                }
+                let held = taken.get(&s.id).map_or(&[][..], |v| v.as_slice());
+                if let Some(seat) = (1..=s.seats).find(|n| !held.contains(n)) {
+                    found = Some((s, seat));
+                    break 'days;
+                }
+            }
+        }
+        let Some((session, seat)) = found else { return Ok(None) };
+        let workers = store.batch_workers(&batch.id).await?;
+        let events: Vec<(String, lapak_domain::lifecycle::ClaimEvent)> = workers
+            .iter()
+            .filter(|w| w.state == ClaimState::Submitted)
+            .filter_map(|w| {
+                let lc = lapak_domain::lifecycle::Lifecycle { state: w.state, verified_by: None };
+                lc.check(Action::Schedule, &Actor::system(), now, None).ok().map(|e| (w.claim_id.clone(), e))
+            })
+            .collect();
+        match store.book_batch(&batch.id, &session, seat, &events).await {
+            Ok(()) => return Ok(Some((session, capacity.time_zone.clone()))),
+            Err(StorageError::Conflict(r)) if r.contains("seat") => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
 }
 
 fn valid_worker(w: &Worker, benefit: lapak_domain::tax::Benefit) -> ValidWorker {

@@ -162,7 +162,7 @@ pub fn check_rows(rows: &[WorkerRow], today: jiff::civil::Date) -> (Vec<Worker>,
         let account = match crate::BankAccount::parse(&r.bank_code, &r.account_number) {
             Ok(a) => Some(a),
             Err(crate::bank::BankError::UnknownBank(_)) => {
-                fail("bank", "bank-unknown");
+                fail("bank", "bank-unknown-code");
                 None
             }
             Err(crate::bank::BankError::NotDigits) => {

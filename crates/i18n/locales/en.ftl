@@ -469,3 +469,145 @@ day-sat = Sat
 day-sun = Sun
 session-page = page
 session-missing = Missing
+
+## Collective claims
+collective-title = Collective claims by companies
+collective-lead = A company of { $scale } scale or larger that lays off at least { $threshold }% of its workforce (counting layoffs of the last { $window } days) may appoint one representative to file the JHT claims of all the laid-off workers. Each worker keeps their own claim: they get a claim number, can track it, and can object or file on their own.
+collective-steps-title = The steps
+collective-step-appoint = The company appoints a representative with a power of attorney and a signed statement.
+collective-step-confirm = The branch checks the documents and activates the representative's account (password and two-step verification).
+collective-step-list = The representative uploads the worker list using this template, and the mass termination letter (PDF).
+collective-step-file = Lapak checks every row; the representative fixes the rows with problems or files the rows that are right.
+collective-step-session = The representative attends one collective session for all the workers.
+collective-sign-in = Sign in as a representative
+collective-workers-note = Workers of small companies, or who want to file on their own:
+collective-template-xlsx = Download the template (XLSX)
+collective-template-csv = Download the template (CSV)
+collective-register-title = Appointing a company representative
+collective-register-lead = Enter the representative's (PIC) details and upload the company's power of attorney and the representative's signed statement (PDF, JPG or PNG). The company's branch checks them; once confirmed, the representative signs in with this e-mail and password.
+collective-register-send = Send the appointment
+collective-register-done = Appointment received. The branch will check the documents; you get an e-mail once the account is confirmed.
+collective-field-pic-name = Representative's name (PIC)
+collective-field-password-again = Repeat the password
+collective-field-attorney = Power of attorney from the company
+collective-field-statement = The representative's signed statement
+collective-field-document-hint = PDF, JPG or PNG, 6 MB at most.
+collective-company-title = Company and claim batches
+collective-workforce = workers
+collective-new-batch = New batch
+collective-batches = Claim batches
+collective-no-batches = No batches yet.
+collective-col-created = Created
+collective-col-workers = Workers filed
+collective-batch-open = Not filed yet
+collective-batch-filed = Filed
+collective-batch-title = Collective claim batch
+collective-entitlement = Is the company entitled to the collective channel?
+collective-computation-ok = { $laid_off } of { $workforce } workers = { $percent }%: meets the minimum of { $threshold }%
+collective-computation-under = { $laid_off } of { $workforce } workers = { $percent }%: under { $threshold }%
+collective-refusal-share = The collective channel is for layoffs of at least 30% of the workforce. The workers can still file their own claims online.
+collective-refusal-scale = The collective channel is for medium and large companies. The workers can file their own claims online.
+collective-refusal-workforce = The company's workforce is not on record; contact the branch.
+collective-individual-channel = Individual claims
+collective-list-title = Worker list
+collective-list-lead = Upload XLSX or CSV following the template (columns: NIK, KPJ, name, birth date, layoff date, bank, account number, account holder, e-mail, mobile). Each upload is kept as a new version.
+collective-list-file = Worker list file (XLSX or CSV)
+collective-list-upload = Upload and check
+collective-letter-title = Mass termination letter
+collective-letter-lead = Upload the mass termination letter (PDF).
+collective-letter-present = The termination letter is uploaded; upload again to replace it.
+collective-letter-file = Termination letter (PDF)
+collective-letter-upload = Upload the letter
+collective-report-title = Check result
+collective-version = Version
+collective-of = of
+collective-rows-valid = rows ready to file
+collective-report-download = Download the report (XLSX)
+collective-report-more = The list above is cut short; the full report is in the XLSX file.
+collective-submit-lead = File claims for the rows that are right; the others can be fixed and filed in a later batch.
+collective-submit = File the claims
+collective-versions = All versions
+collective-filed-title = Claims filed
+collective-session = Collective session
+collective-session-pending = The collective session is being scheduled; this page shows it as soon as it is.
+collective-export = Download the workers' status (XLSX)
+collective-saved-list = The worker list was checked and kept as a new version.
+collective-saved-letter = The termination letter is saved.
+collective-saved-filed = Claims filed. Each worker gets a message with their claim number and tracking link.
+collective-worker-title = A JHT claim filed by your company
+collective-worker-state = Status
+collective-worker-track = Track this claim
+collective-worker-choice-title = Not what you want?
+collective-worker-choice-lead = This claim is yours. You can object to the company filing it, or cancel it and file on your own.
+collective-worker-object = I object; cancel this claim
+collective-worker-individual = Cancel it and I will file on my own
+collective-worker-send = Send my choice
+collective-worker-done-object = This claim was cancelled as you objected.
+representatives-title = Company representative appointments
+representatives-empty = No appointments are waiting.
+representatives-sent = Sent
+representatives-confirm = Confirm: the documents are valid, create the representative's account
+representatives-refuse = Refuse: the documents are not valid or not complete
+representative-saved-confirmed = Representative confirmed; the account is created and an e-mail sent.
+representative-saved-refused = Appointment refused; an e-mail was sent.
+staff-batch-title = Verifying a collective batch
+staff-batch-lead = One decision for the whole batch: every worker verified, except those you mark as needing documents or rejected (with a reason).
+staff-batch-exception = Decision
+staff-batch-document = Document asked for
+staff-batch-decide = Save the batch decision
+staff-batch-no-letter = The termination letter is not uploaded yet.
+staff-representatives = Company representative appointments
+staff-role-company_representative = Company representative
+report-line = Line
+report-column = Column
+report-reason = Reason
+report-status = Status
+report-missing = Documents missing
+scale-kecil = small
+scale-menengah = medium
+scale-besar = large
+field-npp = NPP (company registration number)
+err-npp-format = Enter the NPP: 8 digits
+err-npp-unknown = This NPP is not registered
+err-representative-email-taken = This e-mail is already used by another account
+err-password-repeat = The passwords are not the same
+err-list-empty = The file is empty or has no worker rows
+err-list-type = The file must be XLSX or CSV (save from Excel/LibreOffice as .xlsx or "CSV UTF-8")
+err-list-macro = Workbooks with macros are refused. Save as a plain .xlsx (not .xlsm) and upload again.
+err-list-too-many-rows = The list has more than { $limit } rows. Split it into several batches.
+err-list-no-header = No header row found. Columns missing: { $missing }. Use the template's headers: { $expected }. Sheets read: { $sheets }
+err-list-encoding = The file is not UTF-8 text: save it as "CSV UTF-8"
+err-list-unreadable = The file is damaged or cannot be read as XLSX/CSV
+err-list-too-large = The file is too large
+err-list-nik-number = The NIK is stored as a number, so its last digit is lost. Format the NIK column as Text and type the NIK again.
+err-list-no-valid-rows = No row is ready to file yet
+err-letter-pdf = The termination letter must be a PDF
+err-letter-required = Upload the mass termination letter first
+err-collective-not-entitled = The company does not meet the collective channel's conditions (see the computation)
+err-collective-recheck = Some workers have just filed claims on their own. Upload the list again for a fresh check.
+err-collective-not-registered = KPJ not registered
+err-collective-identity-mismatch = Does not match the membership record
+err-collective-other-company = The worker is not registered as this company's employee
+err-collective-waiting-period = Less than a month since the layoff date
+err-collective-no-balance = The JHT balance is empty
+err-collective-layoff-before-membership = The layoff date is before the membership started
+err-bank-unknown-code = Unknown bank code
+err-duplicate-in-file = Listed more than once in the file
+err-nik-birth-mismatch = The birth date does not match the NIK
+email-collective-filed-subject = JHT claim { $number } filed by { $company }
+email-collective-filed-body = Hello { $name },
+
+    { $company } filed a JHT claim on your behalf through the collective channel. Your claim number: { $number }.
+
+    Track your claim (with the claim number and your birth date): { $track }
+
+    The money is paid only into an account in your own name. If you object, or want to file on your own, open: { $link }
+email-representative-confirmed-subject = Representative account for { $company } is active
+email-representative-confirmed-body = Hello { $name },
+
+    The branch has confirmed you as the representative of { $company }. Sign in at { $link } with the username { $username } and the password you chose, then set up two-step verification.
+email-representative-refused-subject = Representative appointment for { $company } refused
+email-representative-refused-body = Hello { $name },
+
+    The branch could not confirm your appointment as the representative of { $company } from the documents sent. Check the power of attorney and the statement, then send a new appointment at { $link }.
+text-collective-filed = Lapak: { $company } filed a JHT claim for you, number { $number }. To object or file on your own: { $link }

@@ -469,3 +469,145 @@ day-sat = Sab
 day-sun = Min
 session-page = halaman
 session-missing = Belum ada
+
+## Klaim kolektif
+collective-title = Klaim kolektif perusahaan
+collective-lead = Perusahaan skala { $scale } atau lebih besar yang memutus hubungan kerja paling sedikit { $threshold }% tenaga kerjanya (termasuk PHK { $window } hari terakhir) dapat menunjuk satu perwakilan untuk mengajukan klaim JHT semua pekerja yang di-PHK. Setiap pekerja tetap memegang klaimnya sendiri: mereka menerima nomor klaim, dapat melacaknya, dan dapat menolak atau mengajukan sendiri.
+collective-steps-title = Langkahnya
+collective-step-appoint = Perusahaan menunjuk perwakilan dengan surat kuasa dan surat pernyataan yang ditandatangani.
+collective-step-confirm = Kantor cabang memeriksa dokumen dan mengaktifkan akun perwakilan (kata sandi dan verifikasi dua langkah).
+collective-step-list = Perwakilan mengunggah daftar pekerja dengan templat ini dan surat PHK massal (PDF).
+collective-step-file = Lapak memeriksa setiap baris; perwakilan memperbaiki baris yang bermasalah atau mengajukan baris yang sudah benar.
+collective-step-session = Perwakilan menghadiri satu sesi kolektif untuk semua pekerja.
+collective-sign-in = Masuk sebagai perwakilan
+collective-workers-note = Pekerja perusahaan kecil, atau yang ingin mengajukan sendiri:
+collective-template-xlsx = Unduh templat (XLSX)
+collective-template-csv = Unduh templat (CSV)
+collective-register-title = Penunjukan perwakilan perusahaan
+collective-register-lead = Isi data perwakilan (PIC) dan unggah surat kuasa dari perusahaan serta surat pernyataan perwakilan yang ditandatangani (PDF, JPG, atau PNG). Kantor cabang perusahaan akan memeriksanya; setelah dikonfirmasi, perwakilan masuk dengan email dan kata sandi ini.
+collective-register-send = Kirim penunjukan
+collective-register-done = Penunjukan diterima. Kantor cabang akan memeriksa dokumen; Anda menerima email setelah akun dikonfirmasi.
+collective-field-pic-name = Nama perwakilan (PIC)
+collective-field-password-again = Ulangi kata sandi
+collective-field-attorney = Surat kuasa dari perusahaan
+collective-field-statement = Surat pernyataan perwakilan yang ditandatangani
+collective-field-document-hint = PDF, JPG, atau PNG, paling besar 6 MB.
+collective-company-title = Perusahaan dan batch klaim
+collective-workforce = tenaga kerja
+collective-new-batch = Buat batch baru
+collective-batches = Batch klaim
+collective-no-batches = Belum ada batch.
+collective-col-created = Dibuat
+collective-col-workers = Pekerja diajukan
+collective-batch-open = Belum diajukan
+collective-batch-filed = Diajukan
+collective-batch-title = Batch klaim kolektif
+collective-entitlement = Apakah perusahaan berhak atas jalur kolektif?
+collective-computation-ok = { $laid_off } dari { $workforce } tenaga kerja = { $percent }%: memenuhi syarat minimal { $threshold }%
+collective-computation-under = { $laid_off } dari { $workforce } tenaga kerja = { $percent }%: di bawah { $threshold }%
+collective-refusal-share = Jalur kolektif hanya untuk PHK paling sedikit 30% tenaga kerja. Para pekerja tetap dapat mengajukan klaim masing-masing secara daring.
+collective-refusal-scale = Jalur kolektif hanya untuk perusahaan skala menengah dan besar. Para pekerja dapat mengajukan klaim masing-masing secara daring.
+collective-refusal-workforce = Jumlah tenaga kerja perusahaan belum tercatat; hubungi kantor cabang.
+collective-individual-channel = Pengajuan perorangan
+collective-list-title = Daftar pekerja
+collective-list-lead = Unggah XLSX atau CSV sesuai templat (kolom: NIK, KPJ, nama, tanggal lahir, tanggal PHK, bank, nomor rekening, pemilik rekening, email, nomor HP). Setiap unggahan disimpan sebagai versi baru.
+collective-list-file = Berkas daftar pekerja (XLSX atau CSV)
+collective-list-upload = Unggah dan periksa
+collective-letter-title = Surat PHK massal
+collective-letter-lead = Unggah surat PHK massal (PDF).
+collective-letter-present = Surat PHK sudah diunggah; unggah lagi untuk menggantinya.
+collective-letter-file = Surat PHK (PDF)
+collective-letter-upload = Unggah surat
+collective-report-title = Hasil pemeriksaan
+collective-version = Versi
+collective-of = dari
+collective-rows-valid = baris siap diajukan
+collective-report-download = Unduh laporan (XLSX)
+collective-report-more = Daftar di atas terpotong; laporan lengkap ada di berkas XLSX.
+collective-submit-lead = Ajukan klaim untuk baris yang sudah benar; baris lain dapat diperbaiki dan diajukan di batch berikutnya.
+collective-submit = Ajukan klaim
+collective-versions = Semua versi
+collective-filed-title = Klaim yang diajukan
+collective-session = Sesi kolektif
+collective-session-pending = Sesi kolektif sedang dijadwalkan; halaman ini menampilkannya segera setelah ada.
+collective-export = Unduh status pekerja (XLSX)
+collective-saved-list = Daftar pekerja diperiksa dan disimpan sebagai versi baru.
+collective-saved-letter = Surat PHK disimpan.
+collective-saved-filed = Klaim diajukan. Setiap pekerja menerima pesan dengan nomor klaim dan tautan pelacakannya.
+collective-worker-title = Klaim JHT yang diajukan perusahaan Anda
+collective-worker-state = Status
+collective-worker-track = Lacak klaim ini
+collective-worker-choice-title = Bukan yang Anda inginkan?
+collective-worker-choice-lead = Anda memegang klaim ini. Anda dapat menolak pengajuan oleh perusahaan, atau membatalkannya dan mengajukan sendiri.
+collective-worker-object = Saya keberatan; batalkan klaim ini
+collective-worker-individual = Batalkan dan saya ajukan sendiri
+collective-worker-send = Kirim pilihan
+collective-worker-done-object = Klaim ini dibatalkan sesuai keberatan Anda.
+representatives-title = Penunjukan perwakilan perusahaan
+representatives-empty = Tidak ada penunjukan yang menunggu.
+representatives-sent = Dikirim
+representatives-confirm = Konfirmasi: dokumen sah, buat akun perwakilan
+representatives-refuse = Tolak: dokumen tidak sah atau tidak lengkap
+representative-saved-confirmed = Perwakilan dikonfirmasi; akun dibuat dan email dikirim.
+representative-saved-refused = Penunjukan ditolak; email dikirim.
+staff-batch-title = Verifikasi batch kolektif
+staff-batch-lead = Satu keputusan untuk seluruh batch: semua pekerja terverifikasi, kecuali yang Anda tandai perlu perbaikan dokumen atau ditolak (dengan alasan).
+staff-batch-exception = Keputusan
+staff-batch-document = Dokumen yang diminta
+staff-batch-decide = Simpan keputusan batch
+staff-batch-no-letter = Surat PHK belum diunggah.
+staff-representatives = Penunjukan perwakilan perusahaan
+staff-role-company_representative = Perwakilan perusahaan
+report-line = Baris
+report-column = Kolom
+report-reason = Alasan
+report-status = Status
+report-missing = Dokumen yang kurang
+scale-kecil = kecil
+scale-menengah = menengah
+scale-besar = besar
+field-npp = NPP (nomor pendaftaran perusahaan)
+err-npp-format = Masukkan NPP: 8 digit
+err-npp-unknown = NPP ini tidak terdaftar
+err-representative-email-taken = Email ini sudah dipakai untuk akun lain
+err-password-repeat = Kata sandi tidak sama
+err-list-empty = Berkas kosong atau tidak berisi baris pekerja
+err-list-type = Berkas harus XLSX atau CSV (simpan dari Excel/LibreOffice sebagai .xlsx atau "CSV UTF-8")
+err-list-macro = Buku kerja berisi makro ditolak. Simpan sebagai .xlsx biasa (bukan .xlsm) lalu unggah lagi.
+err-list-too-many-rows = Daftar lebih dari { $limit } baris. Bagi menjadi beberapa batch.
+err-list-no-header = Baris judul kolom tidak ditemukan. Kolom yang belum ada: { $missing }. Gunakan judul seperti templat: { $expected }. Lembar yang dibaca: { $sheets }
+err-list-encoding = Berkas bukan teks UTF-8: simpan sebagai "CSV UTF-8"
+err-list-unreadable = Berkas rusak atau tidak dapat dibaca sebagai XLSX/CSV
+err-list-too-large = Berkas terlalu besar
+err-list-nik-number = NIK tersimpan sebagai angka sehingga digit terakhir hilang. Format kolom NIK sebagai Teks lalu ketik ulang NIK.
+err-list-no-valid-rows = Belum ada baris yang siap diajukan
+err-letter-pdf = Surat PHK harus PDF
+err-letter-required = Unggah surat PHK massal terlebih dahulu
+err-collective-not-entitled = Perusahaan belum memenuhi syarat jalur kolektif (lihat perhitungan)
+err-collective-recheck = Sebagian pekerja baru saja mengajukan klaim sendiri. Unggah ulang daftar untuk pemeriksaan baru.
+err-collective-not-registered = KPJ tidak terdaftar
+err-collective-identity-mismatch = Tidak cocok dengan data kepesertaan
+err-collective-other-company = Pekerja tidak terdaftar sebagai tenaga kerja perusahaan ini
+err-collective-waiting-period = Belum satu bulan sejak tanggal PHK
+err-collective-no-balance = Saldo JHT kosong
+err-collective-layoff-before-membership = Tanggal PHK sebelum awal kepesertaan
+err-bank-unknown-code = Kode bank tidak dikenal
+err-duplicate-in-file = Tercantum lebih dari sekali dalam berkas
+err-nik-birth-mismatch = Tanggal lahir tidak sesuai dengan NIK
+email-collective-filed-subject = Klaim JHT { $number } diajukan oleh { $company }
+email-collective-filed-body = Halo { $name },
+
+    { $company } mengajukan klaim JHT atas nama Anda melalui jalur kolektif. Nomor klaim Anda: { $number }.
+
+    Lacak klaim Anda (dengan nomor klaim dan tanggal lahir): { $track }
+
+    Dana dibayarkan hanya ke rekening atas nama Anda. Jika Anda keberatan, atau ingin mengajukan sendiri, buka: { $link }
+email-representative-confirmed-subject = Akun perwakilan { $company } aktif
+email-representative-confirmed-body = Halo { $name },
+
+    Kantor cabang telah mengonfirmasi Anda sebagai perwakilan { $company }. Masuk di { $link } dengan nama pengguna { $username } dan kata sandi yang Anda pilih, lalu aktifkan verifikasi dua langkah.
+email-representative-refused-subject = Penunjukan perwakilan { $company } ditolak
+email-representative-refused-body = Halo { $name },
+
+    Kantor cabang tidak dapat mengonfirmasi penunjukan Anda sebagai perwakilan { $company } dari dokumen yang dikirim. Periksa surat kuasa dan surat pernyataan, lalu kirim penunjukan baru di { $link }.
+text-collective-filed = Lapak: { $company } mengajukan klaim JHT untuk Anda, nomor { $number }. Keberatan atau ingin mengajukan sendiri: { $link }

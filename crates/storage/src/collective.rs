@@ -125,7 +125,13 @@ pub trait CollectiveStore: Send + Sync {
     /// Requests still to decide for companies of `branch` (every branch when `None`).
     async fn pending_representatives(&self, branch: Option<&str>) -> Result<Vec<RepresentativeRecord>>;
     /// Confirms (making the account, in the same transaction) or refuses a pending request.
-    async fn decide_representative(&self, id: &str, decided_by: &str, account: Option<&NewStaff>) -> Result<()>;
+    async fn decide_representative(
+        &self,
+        id: &str,
+        decided_by: &str,
+        account: Option<&NewStaff>,
+        outbox: Option<&OutboxMessage>,
+    ) -> Result<()>;
 
     async fn create_batch(&self, id: &str, npp: &Npp, created_by: &str) -> Result<()>;
     async fn batch(&self, id: &str) -> Result<Option<BatchRecord>>;
@@ -151,6 +157,8 @@ pub trait CollectiveStore: Send + Sync {
         seat: u8,
         events: &[(String, ClaimEvent)],
     ) -> Result<()>;
+    /// Filed batches still without a collective session.
+    async fn unseated_batches(&self) -> Result<Vec<BatchRecord>>;
     /// Batches seated in a session.
     async fn session_batches(&self, session_id: &str) -> Result<Vec<String>>;
     /// Seats taken by batches in collective sessions from `from` on.
@@ -259,7 +267,7 @@ macro_rules! impl_collective_store {
                 rows.iter().map(|r| self.representative_row(r)).collect()
             }
 
-            async fn decide_representative(&self, id: &str, decided_by: &str, account: Option<&$crate::NewStaff>) -> $crate::Result<()> {
+            async fn decide_representative(&self, id: &str, decided_by: &str, account: Option<&$crate::NewStaff>, outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_write().await?;
                 if let Some(s) = account {
@@ -283,6 +291,7 @@ macro_rules! impl_collective_store {
                 if done.rows_affected() != 1 {
                     return Err($crate::StorageError::Conflict("the request was decided already".into()));
                 }
+                Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 tx.commit().await?;
                 self.durable().await
             }
@@ -514,6 +523,13 @@ macro_rules! impl_collective_store {
                 }
                 tx.commit().await?;
                 self.durable().await
+            }
+
+            async fn unseated_batches(&self) -> $crate::Result<Vec<$crate::collective::BatchRecord>> {
+                let rows = sqlx::query(concat!($crate::collective::batch_select!(),
+                    " WHERE b.submitted_version IS NOT NULL AND b.session_id IS NULL ORDER BY b.submitted_at"))
+                    .fetch_all(&self.read).await?;
+                rows.iter().map(Self::batch_row).collect()
             }
 
             async fn session_batches(&self, session_id: &str) -> $crate::Result<Vec<String>> {

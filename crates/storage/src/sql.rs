@@ -23,7 +23,8 @@ pub(crate) const MEMBER_COLUMNS: &str = "kpj, nik_index, nik_sealed, full_name_s
 macro_rules! session_columns {
     () => {
         "s.id, s.officer, s.mode, s.starts_at, s.ends_at, s.seats, \
-         (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status IN ('booked', 'served', 'no_show'))"
+         (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status IN ('booked', 'served', 'no_show')) \
+         + (SELECT COUNT(*) FROM collective_batches b WHERE b.session_id = s.id)"
     };
 }
 pub(crate) use session_columns;

@@ -4,6 +4,7 @@
 
 mod admin;
 pub mod api;
+mod collective;
 mod middleware;
 mod pages;
 mod participant;
@@ -41,6 +42,9 @@ pub struct Limits {
     pub admin_token: Option<String>,
     /// The Jitsi Meet server for video calls, and its room-token credentials.
     pub video: lapak_claims::video::Jitsi,
+    /// Largest worker list accepted (collective channel), and its row limit.
+    pub max_list_bytes: usize,
+    pub max_list_rows: usize,
 }
 
 impl Default for Limits {
@@ -54,6 +58,8 @@ impl Default for Limits {
             max_in_flight: 1024,
             admin_token: None,
             video: lapak_claims::video::Jitsi::default(),
+            max_list_bytes: 32 * 1024 * 1024,
+            max_list_rows: 60_000,
         }
     }
 }
@@ -71,7 +77,12 @@ pub struct AppState {
 
 pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) -> Router {
     let claims = ClaimService::with_limits(store.clone(), documents, limits.max_upload_bytes, limits.rate_limits)
-        .with_video(limits.video.clone());
+        .with_video(limits.video.clone())
+        .with_collective(lapak_claims::collective::CollectiveSettings {
+            max_rows: limits.max_list_rows,
+            max_list_bytes: limits.max_list_bytes,
+            ..Default::default()
+        });
     use sha2::Digest;
     let admin_token_hash = limits
         .admin_token
@@ -120,6 +131,24 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/staf/persetujuan", get(staff::approvals).post(staff::approve))
         .route("/staf/audit", get(staff::audit_page))
         .route("/staf/kapasitas", get(staff::capacity_form).post(staff::capacity_submit))
+        .route("/kolektif", get(collective::start))
+        .route("/kolektif/daftar", get(collective::register_form).post(collective::register))
+        .route("/kolektif/klaim/{token}", get(collective::worker).post(collective::worker_choice))
+        .route("/kolektif/{file}", get(collective::template))
+        .route("/staf/kolektif", get(collective::company))
+        .route("/staf/kolektif/baru", post(collective::new_batch))
+        .route("/staf/kolektif/{id}", get(collective::batch))
+        .route("/staf/kolektif/{id}/ajukan", post(collective::submit))
+        .route("/staf/kolektif/{id}/sesi", get(collective::staff_batch).post(collective::staff_batch_decide))
+        .route("/staf/kolektif/{id}/surat-phk", get(collective::staff_letter))
+        .route(
+            "/staf/kolektif/{id}/{what}",
+            get(collective::download)
+                .post(collective::upload)
+                .layer(DefaultBodyLimit::max(limits.max_list_bytes + 64 * 1024)),
+        )
+        .route("/staf/perwakilan", get(collective::representatives).post(collective::decide_representative))
+        .route("/staf/perwakilan/{id}/{which}", get(collective::representative_document))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/v1/claims", post(api::start_claim))
         .route("/api/v1/claim", get(api::get_claim))

@@ -43,7 +43,9 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
             .load_shed()
             .concurrency_limit(limits.max_in_flight)
             .timeout(limits.request_timeout)
-            .layer(RequestBodyLimitLayer::new(limits.max_body_bytes)),
+            // The largest body any route takes (a worker list); each route's extractors have
+            // their own, smaller limit (`DefaultBodyLimit`).
+            .layer(RequestBodyLimitLayer::new(limits.max_body_bytes.max(limits.max_list_bytes + 64 * 1024))),
     )
 }
 

@@ -62,6 +62,7 @@ struct HomePage<'a> {
     approver: bool,
     auditor: bool,
     branch_admin: bool,
+    confirms_representatives: bool,
 }
 
 crate::pages::translated!(StaffForm, RecoveryPage, HomePage);
@@ -146,7 +147,11 @@ fn message(state: &AppState, lang: Lang, e: &StaffError) -> String {
 }
 
 /// The current session with the stage asked for, or where to go instead.
-async fn current(state: &AppState, headers: &HeaderMap, stage: &str) -> Result<(String, StaffSession), Response> {
+pub(crate) async fn current(
+    state: &AppState,
+    headers: &HeaderMap,
+    stage: &str,
+) -> Result<(String, StaffSession), Response> {
     let cookie = cookie_value(headers, COOKIE).ok_or_else(|| Redirect::to("/staf/masuk").into_response())?;
     match state.staff.session(&cookie).await {
         Ok(s) if s.stage == stage => Ok((cookie, s)),
@@ -190,7 +195,7 @@ pub async fn sign_in_form(
     res
 }
 
-fn lapak_staff_token() -> String {
+pub(crate) fn lapak_staff_token() -> String {
     use base64::Engine;
     use rand::RngCore;
     let mut b = [0u8; 24];
@@ -348,6 +353,9 @@ pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(
         Err(r) => return r,
     };
     let staff = &session.staff;
+    if staff.role == lapak_domain::staff::StaffRole::Representative {
+        return Redirect::to("/staf/kolektif").into_response();
+    }
     let mut sessions = Vec::new();
     let mut place = i.t(lang, "staff-national");
     if let Some(code) = &staff.branch {
@@ -381,6 +389,12 @@ pub async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(
         sessions,
         approver: staff.role == lapak_domain::staff::StaffRole::Supervisor,
         branch_admin: staff.role == lapak_domain::staff::StaffRole::BranchAdmin,
+        confirms_representatives: lapak_domain::staff::may(
+            staff.role,
+            staff.branch.as_deref(),
+            lapak_domain::staff::StaffAction::ConfirmRepresentative,
+            staff.branch.as_deref(),
+        ),
         auditor: lapak_domain::staff::may(staff.role, None, lapak_domain::staff::StaffAction::ReadAudit, None),
     };
     pl.respond(StatusCode::OK, page)
@@ -444,18 +458,20 @@ struct SessionPage<'a> {
     csrf: String,
     notice: String,
     people: Vec<Person>,
+    /// Collective sessions: (batch id, company and workers).
+    batches: Vec<(String, String)>,
     reasons: Vec<(String, String)>,
 }
 
 crate::pages::translated!(SessionPage);
 
 /// Reasons an officer can give for asking for documents or rejecting.
-const REASONS: [&str; 6] =
+pub(crate) const REASONS: [&str; 6] =
     ["document-unreadable", "document-missing", "identity-mismatch", "account-holder", "not-eligible", "other"];
 
 /// Refuses (403) and records the attempt when `staff` may not take `action` on an object of
 /// `branch`.
-async fn guard(
+pub(crate) async fn guard(
     state: &AppState,
     session: &StaffSession,
     action: lapak_domain::staff::StaffAction,
@@ -481,7 +497,7 @@ async fn guard(
     Err((StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-forbidden")).into_response())
 }
 
-async fn record(state: &AppState, session: &StaffSession, action: &str, subject: &str, client: SocketAddr) {
+pub(crate) async fn record(state: &AppState, session: &StaffSession, action: &str, subject: &str, client: SocketAddr) {
     let entry = AuditEntry {
         at: Timestamp::now(),
         actor_role: session.staff.role.code().into(),
@@ -574,9 +590,23 @@ pub async fn session_page(
             open: claim.lifecycle.state == lapak_domain::lifecycle::ClaimState::Scheduled && status == "booked",
         });
     }
+    // A collective session: the batches seated in it, each decided on its own page.
+    let mut batches = Vec::new();
+    for id in state.store.session_batches(&session_id).await.unwrap_or_default() {
+        let Ok(Some(b)) = state.store.batch(&id).await else { continue };
+        let company = match lapak_domain::Npp::parse(&b.npp) {
+            Ok(npp) => state.store.company(&npp).await.ok().flatten().map(|c| c.name.as_str().to_string()),
+            Err(_) => None,
+        };
+        batches.push((
+            id,
+            format!("{} · {} {}", company.unwrap_or(b.npp), b.workers, i.t(lang, "collective-col-workers")),
+        ));
+    }
     let page = SessionPage {
         lang,
         state: &state,
+        batches,
         session_id,
         when: lapak_domain::schedule::format_local(s.starts_at, &zone, lang == Lang::Id),
         mode: i.t(lang, &format!("mode-{}", s.mode.code())),

@@ -84,7 +84,24 @@ impl Mailer {
                     t("email-collective-filed-subject", &[("number", &shown), ("company", company)]),
                     t(
                         "email-collective-filed-body",
-                        &[("name", &m.name), ("number", &shown), ("company", company), ("track", &track), ("link", &own)],
+                        &[
+                            ("name", &m.name),
+                            ("number", &shown),
+                            ("company", company),
+                            ("track", &track),
+                            ("link", &own),
+                        ],
+                    ),
+                ))
+            }
+            "representative-confirmed" | "representative-refused" => {
+                let company = m.company.as_deref().unwrap_or_default();
+                let link = format!("{}/staf/masuk", self.public_url);
+                Some((
+                    t(&format!("email-{}-subject", m.template), &[("company", company)]),
+                    t(
+                        &format!("email-{}-body", m.template),
+                        &[("name", &m.name), ("company", company), ("link", &link), ("username", &m.to)],
                     ),
                 ))
             }

@@ -45,6 +45,8 @@ pub struct Outcome {
     pub sessions: usize,
     /// Batches that lost a race with another scheduler and were planned again.
     pub retries: usize,
+    /// Collective batches seated in their session.
+    pub batches: usize,
 }
 
 /// One pass. Retries a batch another process got to first.
@@ -65,6 +67,12 @@ async fn pass(
     now: Timestamp,
     outcome: &mut Outcome,
 ) -> Result<(), StorageError> {
+    // Collective batches: one seat per batch, for the representative.
+    for batch in store.unseated_batches().await? {
+        if lapak_claims::collective::seat_batch(store.as_ref(), &batch).await?.is_some() {
+            outcome.batches += 1;
+        }
+    }
     let waiting = store.waiting_for_appointment(i64::MAX).await?;
     if waiting.is_empty() {
         return Ok(());

@@ -79,7 +79,11 @@ impl TextSender {
         }
         if m.template == "collective-filed" {
             let link = format!("{}{}", self.public_url, m.link.as_deref().unwrap_or_default());
-            let args = [("number", m.claim_number.as_str()), ("company", m.place.as_deref().unwrap_or_default()), ("link", &link)];
+            let args = [
+                ("number", m.claim_number.as_str()),
+                ("company", m.place.as_deref().unwrap_or_default()),
+                ("link", &link),
+            ];
             return Some(self.i18n.t_args(lang, "text-collective-filed", &args));
         }
         let a = &m.appointment.as_ref()?.absolute(&self.public_url);

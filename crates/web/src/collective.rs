@@ -1,0 +1,1170 @@
+//! The collective channel's pages: a company appoints its representative (PIC), branch
+//! staff confirm the power of attorney, the PIC files for the laid-off workers batch by
+//! batch (template, upload, report, fix, file), the officer decides the batch in its
+//! collective session, and each worker follows, objects to or takes over their own claim.
+//!
+//! The PIC signs in like staff (password and second factor, `/staf/masuk`), so their pages
+//! live under `/staf/kolektif` where the staff session cookie is sent.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use lapak_claims::collective::{Exception, RepresentativeInput, StoredProblem};
+use lapak_claims::worker_list;
+use lapak_claims::ClaimError;
+use lapak_domain::collective::Refusal;
+use lapak_domain::lifecycle::ClaimState;
+use lapak_domain::staff::{StaffAction, StaffRole};
+use lapak_domain::Npp;
+use lapak_storage::{BatchRecord, RepresentativeRecord, StaffSession};
+use serde::Deserialize;
+
+use crate::pages::{LangQuery, PageLang};
+use crate::staff::{current, guard, record, REASONS};
+use crate::{AppState, Lang};
+
+/// Problems listed on the batch page; all of them are in the downloadable report.
+const PROBLEMS_SHOWN: usize = 200;
+
+/// 1.200, the Indonesian way (and 1,200 in English).
+fn thousands(n: u64, lang: Lang) -> String {
+    let digits = n.to_string();
+    let sep = if lang == Lang::Id { '.' } else { ',' };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+fn message_of(state: &AppState, lang: Lang, e: &ClaimError) -> String {
+    let i = &state.i18n;
+    match e {
+        ClaimError::Fields(list) => {
+            list.iter().map(|f| i.t(lang, &format!("err-{}", f.code))).collect::<Vec<_>>().join(" ")
+        }
+        ClaimError::List(worker_list::ListError::TooManyRows { limit }) => {
+            i.t_args(lang, "err-list-too-many-rows", &[("limit", &thousands(*limit as u64, lang))])
+        }
+        ClaimError::List(worker_list::ListError::NoHeader { sheets, missing }) => i.t_args(
+            lang,
+            "err-list-no-header",
+            &[
+                ("missing", &missing.join(", ")),
+                ("expected", &worker_list::template_header().join(", ")),
+                ("sheets", &sheets.join(", ")),
+            ],
+        ),
+        ClaimError::Storage(cause) => {
+            tracing::error!(error = %cause, "collective channel failed");
+            i.t(lang, "err-internal")
+        }
+        other => i.t(lang, &format!("err-{}", other.code())),
+    }
+}
+
+// ---------- public: the channel, the template, appointing a representative ----------
+
+#[derive(Template)]
+#[template(path = "collective_start.html")]
+struct StartPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    threshold: u32,
+    scale: String,
+    window: u32,
+}
+
+#[derive(Template)]
+#[template(path = "collective_register.html")]
+struct RegisterPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    errors: Vec<(String, String)>,
+    values: HashMap<&'static str, String>,
+    done: bool,
+}
+
+#[derive(Template)]
+#[template(path = "collective_worker.html")]
+struct WorkerPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    token: String,
+    number: String,
+    state_text: String,
+    open: bool,
+    done: String,
+}
+
+crate::pages::translated!(StartPage, RegisterPage, WorkerPage);
+
+impl RegisterPage<'_> {
+    fn value(&self, name: &str) -> String {
+        self.values.get(name).cloned().unwrap_or_default()
+    }
+
+    fn error(&self, name: &str) -> Option<String> {
+        self.errors.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone())
+    }
+}
+
+pub async fn start(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let rules = state.claims.collective().rules;
+    let page = StartPage {
+        lang: pl.lang,
+        state: &state,
+        threshold: rules.min_percent,
+        scale: state.i18n.t(pl.lang, &format!("scale-{}", rules.min_scale.code())),
+        window: rules.window_days,
+    };
+    pl.respond(StatusCode::OK, page)
+}
+
+/// The worker-list template: the columns, and one example row showing the formats.
+pub async fn template(Path(file): Path<String>) -> Response {
+    let header = worker_list::template_header();
+    let example: Vec<String> = [
+        "3273015505900002",
+        "12345678901",
+        "Siti Aminah",
+        "15/05/1990",
+        "30/09/2026",
+        "014",
+        "1234567890",
+        "Siti Aminah",
+        "siti.aminah@example.id",
+        "0812 3456 7890",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    match file.as_str() {
+        "templat.xlsx" => match worker_list::xlsx("Pekerja", &header, &[example]) {
+            Ok(bytes) => attachment(bytes, XLSX, "templat-pekerja-kolektif.xlsx"),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+        "templat.csv" => attachment(worker_list::csv_bytes(&header, &[example]), CSV, "templat-pekerja-kolektif.csv"),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const CSV: &str = "text/csv; charset=utf-8";
+
+fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub async fn register_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let page = RegisterPage { lang: pl.lang, state: &state, errors: vec![], values: HashMap::new(), done: false };
+    pl.respond(StatusCode::OK, page)
+}
+
+/// Reads a multipart form: text fields, and files by name (with their file names). A part
+/// over the body limit marks `too_large`.
+async fn read_multipart(mut multipart: Multipart) -> (HashMap<String, String>, HashMap<String, (String, Bytes)>, bool) {
+    let mut texts = HashMap::new();
+    let mut files = HashMap::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                match field.file_name().map(str::to_string) {
+                    Some(file_name) => match field.bytes().await {
+                        Ok(b) => {
+                            files.insert(name, (file_name, b));
+                        }
+                        Err(_) => return (texts, files, true),
+                    },
+                    None => {
+                        let text = field.text().await.unwrap_or_default();
+                        texts.insert(name, text.chars().take(1_000).collect());
+                    }
+                }
+            }
+            Ok(None) => return (texts, files, false),
+            Err(_) => return (texts, files, true),
+        }
+    }
+}
+
+pub async fn register(State(state): State<Arc<AppState>>, headers: HeaderMap, multipart: Multipart) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (i, lang) = (&state.i18n, pl.lang);
+    let (texts, files, too_large) = read_multipart(multipart).await;
+    let text = |k: &str| texts.get(k).cloned().unwrap_or_default();
+    let mut values = HashMap::new();
+    for k in ["npp", "name", "email", "phone"] {
+        values.insert(k, text(k));
+    }
+    let page = |errors: Vec<(String, String)>, values, done| RegisterPage { lang, state: &state, errors, values, done };
+    if too_large {
+        let errors = vec![("attorney".to_string(), i.t(lang, "err-file-too-large"))];
+        return pl.respond(StatusCode::PAYLOAD_TOO_LARGE, page(errors, values, false));
+    }
+    let password = text("password");
+    let mut errors = Vec::new();
+    if !lapak_domain::staff::valid_password(&password) {
+        errors.push(("password".to_string(), i.t(lang, "err-staff-password")));
+    }
+    if password != text("password2") {
+        errors.push(("password2".to_string(), i.t(lang, "err-password-repeat")));
+    }
+    let file = |k: &str| files.get(k).map(|(_, b)| b.to_vec()).unwrap_or_default();
+    let input =
+        RepresentativeInput { npp: text("npp"), name: text("name"), email: text("email"), phone: text("phone") };
+    let hash = if errors.is_empty() {
+        match lapak_staff::hash_password(password).await {
+            Ok(h) => h,
+            Err(_) => {
+                return pl.respond(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    page(vec![("".into(), i.t(lang, "err-internal"))], values, false),
+                )
+            }
+        }
+    } else {
+        // Still check the rest, so that every problem shows at once.
+        String::new()
+    };
+    match state.claims.request_representative(&input, hash, &file("attorney"), &file("statement")).await {
+        Ok(_) if errors.is_empty() => pl.respond(StatusCode::OK, page(vec![], HashMap::new(), true)),
+        Ok(_) => pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page(errors, values, false)),
+        Err(ClaimError::Fields(list)) => {
+            errors.extend(list.iter().map(|f| (f.field.to_string(), i.t(lang, &format!("err-{}", f.code)))));
+            pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page(errors, values, false))
+        }
+        Err(e) => {
+            errors.push((String::new(), message_of(&state, lang, &e)));
+            pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page(errors, values, false))
+        }
+    }
+}
+
+// ---------- the worker's own link ----------
+
+pub async fn worker(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Query(q): Query<WorkerQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery { lang: q.lang.clone() });
+    let lang = pl.lang;
+    match state.claims.worker_claim(&token).await {
+        Ok(claim) => {
+            let page = WorkerPage {
+                lang,
+                state: &state,
+                number: claim.number.map(|n| n.to_string()).unwrap_or_default(),
+                state_text: state.i18n.t(lang, &format!("state-{}", claim.lifecycle.state.code())),
+                open: matches!(claim.lifecycle.state, ClaimState::Submitted | ClaimState::Scheduled),
+                done: q.done.map(|d| state.i18n.t(lang, &format!("collective-worker-done-{d}"))).unwrap_or_default(),
+                token,
+            };
+            pl.respond(StatusCode::OK, page)
+        }
+        Err(_) => crate::pages::not_found(State(state.clone()), headers).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WorkerQuery {
+    lang: Option<String>,
+    done: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WorkerForm {
+    choice: String,
+}
+
+pub async fn worker_choice(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Form(form): Form<WorkerForm>,
+) -> Response {
+    let take_over = match form.choice.as_str() {
+        "object" => false,
+        "individual" => true,
+        _ => return see_other(&format!("/kolektif/klaim/{token}")),
+    };
+    match state.claims.withdraw_from_batch(&token, take_over).await {
+        Ok(()) if take_over => see_other("/klaim"),
+        Ok(()) => see_other(&format!("/kolektif/klaim/{token}?done=object")),
+        Err(_) => crate::pages::not_found(State(state.clone()), headers).await,
+    }
+}
+
+// ---------- the representative's pages ----------
+
+/// The signed-in representative and their request (with the company), or where to go.
+async fn representative(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: SocketAddr,
+) -> Result<(StaffSession, RepresentativeRecord), Response> {
+    let (_, session) = current(state, headers, "full").await?;
+    let found = match session.staff.role {
+        StaffRole::Representative => state.store.representative_by_staff(&session.staff.id).await.ok().flatten(),
+        _ => None,
+    };
+    match found {
+        Some(r) => {
+            let npp = r.npp.clone();
+            let s = StaffSession {
+                staff: lapak_storage::StaffRecord { branch: Some(npp.clone()), ..session.staff.clone() },
+                ..session.clone()
+            };
+            guard(state, &s, StaffAction::FileCollective, &npp, "collective", client).await?;
+            Ok((session, r))
+        }
+        None => {
+            let none =
+                StaffSession { staff: lapak_storage::StaffRecord { branch: None, ..session.staff.clone() }, ..session };
+            Err(guard(state, &none, StaffAction::FileCollective, "-", "collective", client)
+                .await
+                .err()
+                .unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()))
+        }
+    }
+}
+
+/// A batch of the representative's own company, or 404 (another company's batch is not
+/// there for them, and the attempt is recorded).
+async fn own_batch(
+    state: &AppState,
+    session: &StaffSession,
+    rep: &RepresentativeRecord,
+    id: &str,
+    client: SocketAddr,
+) -> Result<BatchRecord, Response> {
+    match state.store.batch(id).await {
+        Ok(Some(b)) if b.npp == rep.npp => Ok(b),
+        Ok(Some(b)) => {
+            let s = StaffSession {
+                staff: lapak_storage::StaffRecord { branch: Some(rep.npp.clone()), ..session.staff.clone() },
+                ..session.clone()
+            };
+            Err(guard(state, &s, StaffAction::FileCollective, &b.npp, id, client)
+                .await
+                .err()
+                .unwrap_or_else(|| StatusCode::NOT_FOUND.into_response()))
+        }
+        _ => Err(StatusCode::NOT_FOUND.into_response()),
+    }
+}
+
+struct BatchLine {
+    id: String,
+    created: String,
+    status: String,
+    workers: String,
+}
+
+#[derive(Template)]
+#[template(path = "collective_company.html")]
+struct CompanyPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    csrf: String,
+    company: String,
+    npp: String,
+    scale: String,
+    workforce: String,
+    batches: Vec<BatchLine>,
+}
+
+struct Computation {
+    line: String,
+    allowed: bool,
+    refusal: String,
+}
+
+struct Version {
+    number: i64,
+    file: String,
+    at: String,
+    valid: String,
+    total: String,
+}
+
+struct WorkerLine {
+    number: String,
+    name: String,
+    kpj: String,
+    status: String,
+    missing: String,
+}
+
+#[derive(Template)]
+#[template(path = "collective_batch.html")]
+struct BatchPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    csrf: String,
+    id: String,
+    company: String,
+    notice: String,
+    errors: Vec<(String, String)>,
+    computation: Option<Computation>,
+    letter: bool,
+    submitted: bool,
+    latest: Option<Version>,
+    versions: Vec<Version>,
+    problems: Vec<(usize, String, String)>,
+    problems_total: usize,
+    valid: i64,
+    session: String,
+    counts: Vec<(String, usize)>,
+    workers: Vec<WorkerLine>,
+}
+
+crate::pages::translated!(CompanyPage, BatchPage);
+
+fn when(state: &AppState, lang: Lang, at: jiff::Timestamp) -> String {
+    let _ = state;
+    lapak_domain::schedule::format_local(at, "Asia/Jakarta", lang == Lang::Id)
+}
+
+pub async fn company(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &q);
+    let (i, lang) = (&state.i18n, pl.lang);
+    let (session, rep) = match representative(&state, &headers, addr).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Ok(npp) = Npp::parse(&rep.npp) else { return StatusCode::NOT_FOUND.into_response() };
+    let company = match state.store.company(&npp).await {
+        Ok(Some(c)) => c,
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let batches = state
+        .store
+        .batches(&npp)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| BatchLine {
+            created: when(&state, lang, b.created_at),
+            status: if b.submitted_version.is_some() {
+                i.t(lang, "collective-batch-filed")
+            } else {
+                i.t(lang, "collective-batch-open")
+            },
+            workers: thousands(b.workers.max(0) as u64, lang),
+            id: b.id,
+        })
+        .collect();
+    let page = CompanyPage {
+        lang,
+        state: &state,
+        csrf: session.csrf.clone(),
+        company: company.name.as_str().to_string(),
+        npp: company.npp.as_str().to_string(),
+        scale: i.t(lang, &format!("scale-{}", company.scale.code())),
+        workforce: thousands(u64::from(company.workforce), lang),
+        batches,
+    };
+    pl.respond(StatusCode::OK, page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf: String,
+    version: i64,
+}
+
+pub async fn new_batch(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let (session, rep) = match representative(&state, &headers, addr).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if form.csrf != session.csrf {
+        return (StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-csrf")).into_response();
+    }
+    let Ok(npp) = Npp::parse(&rep.npp) else { return StatusCode::NOT_FOUND.into_response() };
+    let id = crate::staff::lapak_staff_token();
+    if let Err(e) = state.store.create_batch(&id, &npp, &session.staff.id).await {
+        tracing::error!(error = %e, "batch not created");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    record(&state, &session, "collective.batch_created", &id, addr).await;
+    see_other(&format!("/staf/kolektif/{id}"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BatchQuery {
+    lang: Option<String>,
+    saved: Option<String>,
+}
+
+pub async fn batch(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    Query(q): Query<BatchQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery { lang: q.lang.clone() });
+    let (session, rep) = match representative(&state, &headers, addr).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let b = match own_batch(&state, &session, &rep, &id, addr).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let notice =
+        q.saved.as_deref().map(|k| state.i18n.t(pl.lang, &format!("collective-saved-{k}"))).unwrap_or_default();
+    batch_page(&state, &pl, &session, &rep, &b, notice, vec![], StatusCode::OK).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn batch_page(
+    state: &AppState,
+    pl: &PageLang,
+    session: &StaffSession,
+    rep: &RepresentativeRecord,
+    b: &BatchRecord,
+    notice: String,
+    errors: Vec<(String, String)>,
+    status: StatusCode,
+) -> Response {
+    let (i, lang) = (&state.i18n, pl.lang);
+    let latest = state.store.batch_version(&b.id, None).await.ok().flatten();
+    let mut versions = Vec::new();
+    for n in (1..=b.latest_version).rev() {
+        if let Ok(Some(v)) = state.store.batch_version(&b.id, Some(n)).await {
+            versions.push(Version {
+                number: v.version,
+                file: v.file_name,
+                at: when(state, lang, v.uploaded_at),
+                valid: thousands(v.rows_valid.max(0) as u64, lang),
+                total: thousands(v.rows_total.max(0) as u64, lang),
+            });
+        }
+    }
+    let shown = b.submitted_version.or(latest.as_ref().map(|v| v.version));
+    let version = match shown {
+        Some(n) if Some(n) != latest.as_ref().map(|v| v.version) => {
+            state.store.batch_version(&b.id, Some(n)).await.ok().flatten()
+        }
+        _ => latest.clone(),
+    };
+    let problems_all: Vec<StoredProblem> =
+        version.as_ref().and_then(|v| serde_json::from_str(&v.problems).ok()).unwrap_or_default();
+    let problems = problems_all
+        .iter()
+        .take(PROBLEMS_SHOWN)
+        .map(|p| (p.line, p.column.clone(), i.t(lang, &format!("err-{}", p.code))))
+        .collect();
+    let valid = if b.submitted_version.is_some() { b.workers } else { version.as_ref().map_or(0, |v| v.rows_valid) };
+    let computation = match Npp::parse(&b.npp) {
+        Ok(npp) => match state.claims.entitlement(&npp, &b.id, valid.max(0) as u32).await {
+            Ok((_, e)) => Some(Computation {
+                line: i.t_args(
+                    lang,
+                    if e.allowed() { "collective-computation-ok" } else { "collective-computation-under" },
+                    &[
+                        ("laid_off", &thousands(u64::from(e.laid_off), lang)),
+                        ("workforce", &thousands(u64::from(e.workforce), lang)),
+                        ("percent", &e.percent.to_string()),
+                        ("threshold", &e.threshold.to_string()),
+                    ],
+                ),
+                allowed: e.allowed(),
+                refusal: match e.refusal {
+                    Some(Refusal::Scale) => i.t(lang, "collective-refusal-scale"),
+                    Some(Refusal::Share) => i.t(lang, "collective-refusal-share"),
+                    Some(Refusal::NoWorkforce) => i.t(lang, "collective-refusal-workforce"),
+                    None => String::new(),
+                },
+            }),
+            Err(_) => None,
+        },
+        Err(_) => None,
+    };
+    let mut session_text = String::new();
+    if let Some(sid) = &b.session_id {
+        if let Ok(Some((_, s))) = state.store.session(sid).await {
+            let zone = state.store.branch(&rep.branch_code).await.ok().flatten();
+            let (tz, place) = zone
+                .map_or(("Asia/Jakarta".to_string(), String::new()), |z| (z.time_zone, z.name.as_str().to_string()));
+            session_text =
+                format!("{} · {place}", lapak_domain::schedule::format_local(s.starts_at, &tz, lang == Lang::Id));
+        }
+    }
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut workers = Vec::new();
+    if b.submitted_version.is_some() {
+        let list = state.claims.batch_workers(&b.id).await.unwrap_or_default();
+        for s in ClaimState::ALL {
+            let n = list.iter().filter(|w| w.state == s).count();
+            if n > 0 {
+                counts.push((i.t(lang, &format!("state-{}", s.code())), n));
+            }
+        }
+        workers = list
+            .into_iter()
+            .map(|w| WorkerLine {
+                number: w.number.to_string(),
+                name: w.name,
+                kpj: w.kpj.as_str().to_string(),
+                status: i.t(lang, &format!("state-{}", w.state.code())),
+                missing: w
+                    .requested_documents
+                    .iter()
+                    .map(|k| i.t(lang, &format!("doc-{}", k.code())))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect();
+    }
+    let page = BatchPage {
+        lang,
+        state,
+        csrf: session.csrf.clone(),
+        id: b.id.clone(),
+        company: rep.company.clone(),
+        notice,
+        errors,
+        computation,
+        letter: b.letter_key.is_some(),
+        submitted: b.submitted_version.is_some(),
+        latest: version.map(|v| Version {
+            number: v.version,
+            file: v.file_name,
+            at: when(state, lang, v.uploaded_at),
+            valid: thousands(v.rows_valid.max(0) as u64, lang),
+            total: thousands(v.rows_total.max(0) as u64, lang),
+        }),
+        versions,
+        problems_total: problems_all.len(),
+        problems,
+        valid,
+        session: session_text,
+        counts,
+        workers,
+    };
+    pl.respond(status, page)
+}
+
+/// The worker list or the termination letter, uploaded to a batch.
+pub async fn upload(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path((id, what)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (session, rep) = match representative(&state, &headers, addr).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let b = match own_batch(&state, &session, &rep, &id, addr).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let (texts, files, too_large) = read_multipart(multipart).await;
+    if texts.get("csrf") != Some(&session.csrf) && !too_large {
+        return (StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-csrf")).into_response();
+    }
+    let field = if what == "surat" { "letter" } else { "list" };
+    let result = match (too_large, files.get("file")) {
+        (true, _) => Err(ClaimError::Fields(vec![lapak_claims::FieldError { field, code: "list-too-large" }])),
+        (false, None) => Err(ClaimError::Fields(vec![lapak_claims::FieldError { field, code: "file-empty" }])),
+        (false, Some((name, bytes))) if what == "surat" => {
+            let _ = name;
+            state.claims.upload_letter(&b, bytes).await.map(|()| "letter")
+        }
+        (false, Some((name, bytes))) if what == "daftar" => {
+            state.claims.upload_worker_list(&b, name, bytes).await.map(|_| "list")
+        }
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    match result {
+        Ok(saved) => {
+            record(&state, &session, &format!("collective.upload_{saved}"), &b.id, addr).await;
+            see_other(&format!("/staf/kolektif/{}?saved={saved}", b.id))
+        }
+        Err(e) => {
+            let errors = vec![(field.to_string(), message_of(&state, pl.lang, &e))];
+            batch_page(&state, &pl, &session, &rep, &b, String::new(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (session, rep) = match representative(&state, &headers, addr).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let b = match own_batch(&state, &session, &rep, &id, addr).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if form.csrf != session.csrf {
+        return (StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-csrf")).into_response();
+    }
+    match state.claims.submit_batch(&b, form.version, &session.staff.id, pl.lang.code()).await {
+        Ok(n) => {
+            record(&state, &session, "collective.filed", &format!("{} ({n})", b.id), addr).await;
+            see_other(&format!("/staf/kolektif/{}?saved=filed", b.id))
+        }
+        Err(e) => {
+            let errors = vec![("submit".to_string(), message_of(&state, pl.lang, &e))];
+            batch_page(&state, &pl, &session, &rep, &b, String::new(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+/// Downloads: the report of a version (`laporan.xlsx`), or each worker's status
+/// (`pekerja.xlsx`).
+pub async fn download(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path((id, file)): Path<(String, String)>,
+    Query(q): Query<VersionQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (i, lang) = (&state.i18n, pl.lang);
+    let (session, rep) = match representative(&state, &headers, addr).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let b = match own_batch(&state, &session, &rep, &id, addr).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let (header, rows, name): (Vec<String>, Vec<Vec<String>>, String) = match file.as_str() {
+        "laporan.xlsx" => {
+            let Ok(Some(v)) = state.store.batch_version(&b.id, q.versi).await else {
+                return StatusCode::NOT_FOUND.into_response();
+            };
+            let problems: Vec<StoredProblem> = serde_json::from_str(&v.problems).unwrap_or_default();
+            let header = ["report-line", "report-column", "report-reason"].iter().map(|k| i.t(lang, k)).collect();
+            let rows = problems
+                .iter()
+                .map(|p| vec![p.line.to_string(), p.column.clone(), i.t(lang, &format!("err-{}", p.code))])
+                .collect();
+            (header, rows, format!("laporan-versi-{}.xlsx", v.version))
+        }
+        "pekerja.xlsx" => {
+            record(&state, &session, "collective.export", &b.id, addr).await;
+            let header =
+                ["field-claim_number", "field-full_name", "field-kpj-short", "report-status", "report-missing"]
+                    .iter()
+                    .map(|k| i.t(lang, k))
+                    .collect();
+            let rows = state
+                .claims
+                .batch_workers(&b.id)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|w| {
+                    vec![
+                        w.number.to_string(),
+                        w.name,
+                        w.kpj.as_str().to_string(),
+                        i.t(lang, &format!("state-{}", w.state.code())),
+                        w.requested_documents
+                            .iter()
+                            .map(|k| i.t(lang, &format!("doc-{}", k.code())))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ]
+                })
+                .collect();
+            (header, rows, "status-pekerja.xlsx".to_string())
+        }
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    match worker_list::xlsx("Lapak", &header, &rows) {
+        Ok(bytes) => attachment(bytes, XLSX, &name),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VersionQuery {
+    versi: Option<i64>,
+}
+
+// ---------- branch staff: confirming representatives ----------
+
+struct Request {
+    id: String,
+    company: String,
+    npp: String,
+    name: String,
+    email: String,
+    phone: String,
+    at: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff_representatives.html")]
+struct RepresentativesPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    csrf: String,
+    notice: String,
+    requests: Vec<Request>,
+}
+
+crate::pages::translated!(RepresentativesPage);
+
+pub async fn representatives(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Query(q): Query<BatchQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery { lang: q.lang.clone() });
+    let lang = pl.lang;
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let branch = session.staff.branch.clone().unwrap_or_default();
+    if let Err(r) = guard(&state, &session, StaffAction::ConfirmRepresentative, &branch, "representatives", addr).await
+    {
+        return r;
+    }
+    let mut requests = Vec::new();
+    for r in state.store.pending_representatives(Some(&branch)).await.unwrap_or_default() {
+        record(&state, &session, "view.representative", &r.id, addr).await;
+        requests.push(Request {
+            at: when(&state, lang, r.created_at),
+            id: r.id,
+            company: r.company,
+            npp: r.npp,
+            name: r.name,
+            email: r.email,
+            phone: r.phone.unwrap_or_default(),
+        });
+    }
+    let notice =
+        q.saved.as_deref().map(|k| state.i18n.t(lang, &format!("representative-saved-{k}"))).unwrap_or_default();
+    pl.respond(
+        StatusCode::OK,
+        RepresentativesPage { lang, state: &state, csrf: session.csrf.clone(), notice, requests },
+    )
+}
+
+/// A representative request and the staff member who may decide it, or the refusal.
+async fn request_for(
+    state: &AppState,
+    session: &StaffSession,
+    id: &str,
+    client: SocketAddr,
+) -> Result<RepresentativeRecord, Response> {
+    let r = state.store.representative(id).await.ok().flatten().ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
+    guard(state, session, StaffAction::ConfirmRepresentative, &r.branch_code, id, client).await?;
+    Ok(r)
+}
+
+pub async fn representative_document(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path((id, which)): Path<(String, String)>,
+) -> Response {
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let r = match request_for(&state, &session, &id, addr).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let key = match which.as_str() {
+        "kuasa" => r.attorney_key,
+        "pernyataan" => r.statement_key,
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    record(&state, &session, "view.document", &format!("representative {id} {which}"), addr).await;
+    match state.claims.document_bytes(&key).await {
+        Ok(bytes) => {
+            let kind = lapak_domain::upload::inspect(&bytes, usize::MAX)
+                .map(|k| k.content_type())
+                .unwrap_or("application/octet-stream");
+            ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-store")], bytes).into_response()
+        }
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RepresentativeDecision {
+    csrf: String,
+    id: String,
+    decision: String,
+}
+
+pub async fn decide_representative(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<RepresentativeDecision>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if form.csrf != session.csrf {
+        return (StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-csrf")).into_response();
+    }
+    if let Err(r) = request_for(&state, &session, &form.id, addr).await {
+        return r;
+    }
+    let confirm = match form.decision.as_str() {
+        "confirm" => true,
+        "refuse" => false,
+        _ => return see_other("/staf/perwakilan"),
+    };
+    match state.claims.decide_representative(&form.id, &session.staff.id, confirm, pl.lang.code()).await {
+        Ok(()) => {
+            let action = if confirm { "representative.confirmed" } else { "representative.refused" };
+            record(&state, &session, action, &form.id, addr).await;
+            see_other(&format!("/staf/perwakilan?saved={}", if confirm { "confirmed" } else { "refused" }))
+        }
+        Err(e) => (StatusCode::CONFLICT, message_of(&state, pl.lang, &e)).into_response(),
+    }
+}
+
+// ---------- the officer: a batch in its collective session ----------
+
+struct BatchSeat {
+    claim_id: String,
+    number: String,
+    name: String,
+    kpj: String,
+    state: String,
+    open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff_batch.html")]
+struct StaffBatchPage<'a> {
+    lang: Lang,
+    state: &'a AppState,
+    csrf: String,
+    id: String,
+    company: String,
+    notice: String,
+    letter: bool,
+    workers: Vec<BatchSeat>,
+    reasons: Vec<(String, String)>,
+    kinds: Vec<(String, String)>,
+}
+
+crate::pages::translated!(StaffBatchPage);
+
+/// The batch and the branch it belongs to, for an officer of that branch.
+async fn officer_batch(
+    state: &AppState,
+    session: &StaffSession,
+    id: &str,
+    client: SocketAddr,
+) -> Result<(BatchRecord, lapak_domain::member::Company), Response> {
+    let b = state.store.batch(id).await.ok().flatten().ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
+    let npp = Npp::parse(&b.npp).map_err(|_| StatusCode::NOT_FOUND.into_response())?;
+    let company =
+        state.store.company(&npp).await.ok().flatten().ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
+    guard(state, session, StaffAction::Verify, company.branch_code.as_str(), id, client).await?;
+    Ok((b, company))
+}
+
+pub async fn staff_batch(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    Query(q): Query<BatchQuery>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery { lang: q.lang.clone() });
+    let (i, lang) = (&state.i18n, pl.lang);
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let (b, company) = match officer_batch(&state, &session, &id, addr).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    record(&state, &session, "view.identity", &format!("batch {}", b.id), addr).await;
+    let workers = state
+        .claims
+        .batch_workers(&b.id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|w| BatchSeat {
+            open: w.state == ClaimState::Scheduled,
+            state: i.t(lang, &format!("state-{}", w.state.code())),
+            claim_id: w.claim_id,
+            number: w.number.to_string(),
+            name: w.name,
+            kpj: w.kpj.as_str().to_string(),
+        })
+        .collect();
+    let kinds = lapak_domain::documents::required_documents(lapak_domain::ClaimCause::Layoff)
+        .iter()
+        .map(|(k, _)| (k.code().to_string(), i.t(lang, &format!("doc-{}", k.code()))))
+        .collect();
+    let page = StaffBatchPage {
+        lang,
+        state: &state,
+        csrf: session.csrf.clone(),
+        id: b.id.clone(),
+        company: format!("{} ({})", company.name.as_str(), company.npp.as_str()),
+        notice: q.saved.map(|_| i.t(lang, "session-saved")).unwrap_or_default(),
+        letter: b.letter_key.is_some(),
+        workers,
+        reasons: REASONS.iter().map(|r| (r.to_string(), i.t(lang, &format!("reason-{r}")))).collect(),
+        kinds,
+    };
+    pl.respond(StatusCode::OK, page)
+}
+
+/// The batch's termination letter, for the officer (audited).
+pub async fn staff_letter(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+) -> Response {
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let (b, _) = match officer_batch(&state, &session, &id, addr).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Some(key) = b.letter_key else { return StatusCode::NOT_FOUND.into_response() };
+    record(&state, &session, "view.document", &format!("batch {id} letter"), addr).await;
+    match state.claims.document_bytes(&key).await {
+        Ok(bytes) => {
+            ([(header::CONTENT_TYPE, "application/pdf"), (header::CACHE_CONTROL, "no-store")], bytes).into_response()
+        }
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// One decision for the batch: verified, except the workers marked otherwise (documents
+/// asked for or rejected, each with a reason). The form's fields are `d-<claim>` (the
+/// exception), `r-<claim>` (the reason) and `k-<claim>` (the document asked for).
+pub async fn staff_batch_decide(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let fields: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    if fields.get("csrf") != Some(&session.csrf) {
+        return (StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-csrf")).into_response();
+    }
+    let (b, _) = match officer_batch(&state, &session, &id, addr).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let mut exceptions = HashMap::new();
+    for (key, value) in &fields {
+        let Some(claim) = key.strip_prefix("d-") else { continue };
+        let reason = fields.get(&format!("r-{claim}")).cloned().unwrap_or_default();
+        let exception = match value.as_str() {
+            "needs_documents" => {
+                let kinds = fields
+                    .get(&format!("k-{claim}"))
+                    .and_then(|k| lapak_domain::documents::DocumentKind::parse(k))
+                    .into_iter()
+                    .collect();
+                Exception::NeedsDocuments(kinds)
+            }
+            "rejected" => Exception::Rejected,
+            _ => continue,
+        };
+        if !REASONS.contains(&reason.as_str()) {
+            return (StatusCode::UNPROCESSABLE_ENTITY, state.i18n.t(pl.lang, "err-decision-reason")).into_response();
+        }
+        exceptions.insert(claim.to_string(), (exception, reason));
+    }
+    let officer = lapak_domain::lifecycle::Actor::new(lapak_domain::lifecycle::Role::Officer, &session.staff.id);
+    match state.claims.decide_batch(&b, &officer, &exceptions).await {
+        Ok(outcome) => {
+            let detail = format!(
+                "{} verified {} documents {} rejected {}",
+                b.id, outcome.verified, outcome.needs_documents, outcome.rejected
+            );
+            record(&state, &session, "collective.decided", &detail, addr).await;
+            see_other(&format!("/staf/kolektif/{}/sesi?saved=1", b.id))
+        }
+        Err(e) => (StatusCode::CONFLICT, message_of(&state, pl.lang, &e)).into_response(),
+    }
+}
