@@ -2,73 +2,11 @@
 //! single-use codes, CSRF, lockout, renewed and ended sessions.
 
 use lapak_domain::staff::StaffRole;
+use lapak_tests::web::{cookie, field, Client};
 use lapak_tests::*;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
-use reqwest::redirect::Policy;
+use reqwest::header::{COOKIE, LOCATION};
 
 const PASSWORD: &str = "kuda laut biru tujuh";
-
-fn cookie(res: &reqwest::Response, name: &str) -> Option<(String, String)> {
-    res.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
-        let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
-        let (k, val) = pair.split_once('=')?;
-        (k == name).then(|| (val.to_string(), attrs.to_string()))
-    })
-}
-
-fn field(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    html.split(&marker).nth(1).unwrap().split('"').next().unwrap().to_string()
-}
-
-struct Client {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Client {
-    /// Lapak served over `t` on a loopback port, and a client that shows redirects.
-    async fn serving(t: &TestStore) -> Client {
-        let addr = serve(t).await;
-        Client {
-            http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
-            base: format!("http://{addr}"),
-        }
-    }
-
-    async fn get(&self, path: &str, cookies: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .header(COOKIE, cookies)
-            .header("accept-language", "id")
-            .send()
-            .await
-            .unwrap()
-    }
-    async fn post(&self, path: &str, cookies: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.http
-            .post(format!("{}{path}", self.base))
-            .header(COOKIE, cookies)
-            .header("accept-language", "id")
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// Username and password; returns the half-signed-in session cookie.
-    async fn password(&self, username: &str, password: &str) -> reqwest::Response {
-        let page = self.get("/staf/masuk", "").await;
-        let (pre, _) = cookie(&page, "lapak_staf_pre").unwrap();
-        let csrf = field(&page.text().await.unwrap(), "csrf");
-        self.post(
-            "/staf/masuk",
-            &format!("lapak_staf_pre={pre}"),
-            &[("csrf", &csrf), ("username", username), ("password", password)],
-        )
-        .await
-    }
-}
 
 #[tokio::test]
 async fn an_officer_signs_in_with_a_second_factor_enrolled_at_the_first_sign_in() {
@@ -175,15 +113,7 @@ async fn ten_wrong_passwords_lock_the_account() {
 
 /// Signs `username` in fully (password, enrolment) and returns the session cookie header.
 async fn signed_in(c: &Client, username: &str) -> String {
-    let res = c.password(username, PASSWORD).await;
-    let (half, _) = cookie(&res, "lapak_staf").expect("password accepted");
-    let half = format!("lapak_staf={half}");
-    let enrol = c.get("/staf/aktifkan", &half).await.text().await.unwrap();
-    let secret = enrol.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_string();
-    let code = lapak_staff::current_code_base32(&secret, username).unwrap();
-    let done = c.post("/staf/aktifkan", &half, &[("csrf", &field(&enrol, "csrf")), ("code", &code)]).await;
-    let (full, _) = cookie(&done, "lapak_staf").expect("enrolled");
-    format!("lapak_staf={full}")
+    lapak_tests::web::signed_in(c, username, PASSWORD).await
 }
 
 async fn audit_actions(url: &str) -> Vec<(String, String)> {

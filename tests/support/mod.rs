@@ -6,6 +6,7 @@
 //! PostgreSQL fails the test: it never falls back silently.
 
 pub mod smtp;
+pub mod web;
 pub mod webdriver;
 
 use jiff::civil::{date, Date};

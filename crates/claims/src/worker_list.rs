@@ -73,7 +73,9 @@ impl Cell {
     fn text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.trim().to_string(),
+            // A leading apostrophe is how spreadsheets (and Lapak's own exports) keep a
+            // value from being read as a number or formula: it is not part of the value.
+            Cell::Text(s) => s.trim().strip_prefix('\'').unwrap_or(s.trim()).trim().to_string(),
             Cell::Number(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{f:.0}"),
             Cell::Number(f) => f.to_string(),
             Cell::Date(d) => d.to_string(),
@@ -369,12 +371,15 @@ fn stream_xlsx<RS: std::io::Read + std::io::Seek>(
     Ok(rows)
 }
 
-/// A cell value that a spreadsheet would run as a formula (=, +, -, @, and the tab or
+/// A cell value that a spreadsheet would run as a formula (=, @, +, -, and the tab or
 /// carriage return some programs strip first) is written with a leading apostrophe
-/// (OWASP "CSV injection").
+/// (OWASP "CSV injection"). A plain signed number or phone number (+62 812-3456-7890: only
+/// digits, spaces, dots, dashes and brackets after the sign) computes nothing and is kept.
 pub fn neutralise(value: &str) -> String {
+    let plain = |rest: &str| rest.chars().all(|c| c.is_ascii_digit() || " .-()".contains(c));
     match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
+        Some('=' | '@' | '\t' | '\r') => format!("'{value}"),
+        Some('+' | '-') if !plain(&value[1..]) => format!("'{value}"),
         _ => value.to_string(),
     }
 }
@@ -488,11 +493,14 @@ mod tests {
 
     #[test]
     fn exports_never_carry_a_formula() {
-        let bytes = sheet(&[&["nama"], &["=HYPERLINK(\"http://x\")"], &["+62812"]]);
+        let bytes =
+            sheet(&[&["nama"], &["=HYPERLINK(\"http://x\")"], &["+62 812-3456-7890"], &["-2+3+cmd|' /C calc'!A0"]]);
         let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).unwrap();
         use calamine::Reader;
         let range = book.worksheet_range("Pekerja").unwrap();
         assert_eq!(range.get_value((1, 0)).unwrap().to_string(), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(range.get_value((2, 0)).unwrap().to_string(), "+62 812-3456-7890", "a phone number stays");
+        assert!(range.get_value((3, 0)).unwrap().to_string().starts_with("'-2+3"));
         let formulas = book.worksheet_formula("Pekerja").unwrap();
         assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
         let csv = String::from_utf8(csv_bytes(&["a".into()], &[vec!["@SUM(A1)".into()]])).unwrap();

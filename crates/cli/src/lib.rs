@@ -186,6 +186,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo::run(store.as_ref(), seed, members).await?;
             let branch = store.capacities().await?.into_iter().next().map(|c| c.branch).unwrap_or_default();
             staff::demo_accounts(store.clone(), &branch).await?;
+            staff::demo_representatives(store.clone(), &documents, &config.data_dir).await?;
             if !no_serve {
                 serve(&config, store, documents).await?;
             }

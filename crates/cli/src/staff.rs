@@ -54,6 +54,11 @@ pub async fn run(store: Arc<dyn Store>, action: StaffAction) -> anyhow::Result<(
         StaffAction::Add { username, name, role, branch } => {
             let role =
                 StaffRole::parse(&role).ok_or_else(|| anyhow::anyhow!("peran tidak dikenal / unknown role {role}"))?;
+            if role == StaffRole::Representative {
+                anyhow::bail!(
+                    "perwakilan perusahaan ditunjuk di /kolektif/daftar dan dikonfirmasi kantor cabang / company representatives are appointed at /kolektif/daftar and confirmed by their branch"
+                );
+            }
             let password = password()?;
             service.add(&username, &name, role, branch.as_deref(), &password).await.map_err(explain)?;
             println!("Akun {username} dibuat / account created; masuk di /staf/masuk / sign in at /staf/masuk");
@@ -98,5 +103,73 @@ pub async fn demo_accounts(store: Arc<dyn Store>, branch: &str) -> anyhow::Resul
     println!("  petugas, supervisor, admin.cabang, keuangan, admin.nasional, auditor");
     println!("  Masuk di /staf/masuk; pada masuk pertama pindai kode QR dengan aplikasi autentikator.");
     println!("  Sign in at /staf/masuk; at the first sign-in scan the QR code with an authenticator app.");
+    Ok(())
+}
+
+/// A one-page PDF standing in for a signed letter in the demo.
+const DEMO_LETTER: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Lapak demo: surat kuasa / power of attorney\n%%EOF\n";
+
+/// The collective channel's demo: a confirmed representative for each demo company (with
+/// the demo password), and each company's worker list written next to the database, the
+/// 40% company's with three rows to fix.
+pub async fn demo_representatives(
+    store: Arc<dyn Store>,
+    documents: &lapak_storage::DocumentStore,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let today = lapak_registry::demo::reference_date(store.as_ref()).await?;
+    let Some(branch) = store.branches().await?.into_iter().find(|b| b.kind == lapak_domain::member::BranchKind::Kc)
+    else {
+        return Ok(());
+    };
+    println!("\nKlaim kolektif demo / collective claims demo (kata sandi/password {DEMO_PASSWORD}):");
+    for (n, c) in lapak_registry::demo::collective(&branch.code, today).iter().enumerate() {
+        if store.staff_by_username(c.representative).await?.is_none() {
+            let id = format!("demo-representative-{}", c.company.npp);
+            let (attorney, statement) = (format!("kuasa/{id}/attorney"), format!("kuasa/{id}/statement"));
+            documents.put(&attorney, DEMO_LETTER).await?;
+            documents.put(&statement, DEMO_LETTER).await?;
+            let hash = lapak_staff::hash_password(DEMO_PASSWORD.into()).await?;
+            store
+                .create_representative(&lapak_storage::NewRepresentative {
+                    id: id.clone(),
+                    npp: c.company.npp.clone(),
+                    name: format!("PIC {}", c.company.name),
+                    email: c.representative.into(),
+                    phone: None,
+                    username: c.representative.into(),
+                    password_hash: hash.clone(),
+                    attorney_key: attorney,
+                    statement_key: statement,
+                })
+                .await?;
+            let account = lapak_storage::NewStaff {
+                id: format!("demo-pic-{}", c.company.npp),
+                username: c.representative.into(),
+                display_name: format!("PIC {}", c.company.name),
+                role: StaffRole::Representative,
+                branch: Some(branch.code.as_str().into()),
+                password_hash: hash,
+            };
+            store.decide_representative(&id, "demo", Some(&account), None).await?;
+        }
+        let file = data_dir.join(format!("demo-kolektif-{}.xlsx", c.company.npp));
+        let rows = lapak_registry::demo::worker_list(c, if n == 0 { 3 } else { 0 });
+        let bytes = lapak_claims::worker_list::xlsx("Pekerja", &lapak_claims::worker_list::template_header(), &rows)
+            .map_err(|e| anyhow::anyhow!("demo worker list: {e}"))?;
+        std::fs::write(&file, bytes)?;
+        let share = c.workers.len() as u32 * 100 / c.company.workforce.max(1);
+        println!(
+            "  {} (NPP {}): {} dari/of {} = {share}% · PIC {} · daftar/list {}",
+            c.company.name,
+            c.company.npp,
+            c.workers.len(),
+            c.company.workforce,
+            c.representative,
+            file.display()
+        );
+    }
+    println!("  Masuk di / sign in at /staf/masuk · jalur kolektif / the channel: /kolektif");
     Ok(())
 }

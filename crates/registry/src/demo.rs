@@ -8,7 +8,7 @@
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use jiff::civil::Date;
+use jiff::civil::{date, Date};
 use jiff::ToSpan;
 use lapak_domain::member::{Branch, BranchCode, BranchKind, Company, CompanyScale, Member, Name, ServiceMode};
 use lapak_domain::reference::REGENCIES;
@@ -157,8 +157,14 @@ pub fn generate(seed: u64, members: u32, today: Date) -> DemoData {
     let provinces: Vec<Province> = Province::all().collect();
     let branches = generate_branches(&mut rng, &provinces);
     let offices: Vec<&Branch> = branches.iter().filter(|b| b.kind != BranchKind::Kanwil).collect();
-    let companies = generate_companies(&mut rng, &offices);
-    let members = generate_members(&mut rng, members, &provinces, &companies, today);
+    let mut companies = generate_companies(&mut rng, &offices);
+    let mut members = generate_members(&mut rng, members, &provinces, &companies, today);
+    if let Some(first) = branches.iter().find(|b| b.kind == BranchKind::Kc) {
+        for c in collective(&first.code, today) {
+            companies.push(c.company);
+            members.extend(c.workers);
+        }
+    }
     DemoData { branches, companies, members }
 }
 
@@ -444,7 +450,7 @@ pub fn capacities(branches: &[Branch]) -> Vec<Capacity> {
 }
 
 /// The date the demo was first generated on (stored), so regenerating gives the same data.
-async fn reference_date(store: &dyn Store) -> anyhow::Result<Date> {
+pub async fn reference_date(store: &dyn Store) -> anyhow::Result<Date> {
     if let Some(d) = store.meta_get("demo_date").await? {
         return Ok(d.parse()?);
     }
@@ -531,4 +537,107 @@ mod tests {
         assert!(d.members.iter().any(|m| m.npp.is_none()), "some non-wage-earner participants");
         assert_eq!(examples(&d, today).len(), 4, "every example case is present");
     }
+}
+
+/// The collective channel's demo: two large companies at the first branch, one that laid off
+/// 40% of its workforce (300 of 750) and one that laid off 20% (200 of 1,000), their workers
+/// laid off 45 days before the demo date (past the one-month waiting period).
+pub struct CollectiveDemo {
+    pub company: Company,
+    pub workers: Vec<Member>,
+    pub layoff: Date,
+    /// The representative's sign-in name (e-mail).
+    pub representative: &'static str,
+}
+
+/// The NPPs of the demo collective companies start here (above the generated ones).
+const COLLECTIVE_NPP: u32 = 90_000_001;
+
+pub fn collective(branch: &BranchCode, today: Date) -> Vec<CollectiveDemo> {
+    let mut rng = ChaCha8Rng::seed_from_u64(30);
+    let layoff = today.saturating_sub(45.days());
+    let specs = [
+        ("PT Tekstil Nusantara Demo", 750, 300, "pic@tekstil-nusantara.example"),
+        ("PT Sepatu Sejahtera Demo", 1_000, 200, "pic@sepatu-sejahtera.example"),
+    ];
+    let mut kpj = 19_000_000_000u64;
+    specs
+        .iter()
+        .enumerate()
+        .map(|(n, (name, workforce, laid_off, representative))| {
+            let company = Company {
+                npp: Npp::parse(&format!("{}", COLLECTIVE_NPP + n as u32)).unwrap(),
+                name: Name::parse(name).unwrap(),
+                scale: CompanyScale::Large,
+                workforce: *workforce,
+                branch_code: branch.clone(),
+            };
+            let workers = (0..*laid_off)
+                .map(|i| {
+                    kpj += 1;
+                    let sex = if rng.gen_bool(0.5) { Sex::Male } else { Sex::Female };
+                    let birth = date(1970 + rng.gen_range(0..30), rng.gen_range(1..=12), rng.gen_range(1..=28));
+                    let day = if sex == Sex::Female { birth.day() + 40 } else { birth.day() };
+                    let nik =
+                        format!("3273{:02}{day:02}{:02}{:02}{:04}", n + 1, birth.month(), birth.year() % 100, i + 1);
+                    let first = if sex == Sex::Male { MALE.choose(&mut rng) } else { FEMALE.choose(&mut rng) }.unwrap();
+                    let full = format!("{first} {}", FAMILY.choose(&mut rng).unwrap());
+                    let mother = format!("{} {}", FEMALE.choose(&mut rng).unwrap(), FAMILY.choose(&mut rng).unwrap());
+                    let start = date(2010 + rng.gen_range(0..10), rng.gen_range(1..=12), 1);
+                    let months = i64::from(((layoff - start).get_days() / 30).max(1));
+                    let balance = months * rng.gen_range(150_000..=700_000) / 1_000 * 1_000;
+                    let handle = full.to_lowercase().replace(' ', ".");
+                    Member {
+                        nik: Nik::parse(&nik).expect("demo NIKs are valid"),
+                        kpj: Kpj::parse(&kpj.to_string()).unwrap(),
+                        full_name: Name::parse(&full).unwrap(),
+                        birth_date: birth,
+                        sex,
+                        mother_maiden_name: Name::parse(&mother).unwrap(),
+                        npp: Some(company.npp.clone()),
+                        membership_start: start,
+                        stopped_working_on: Some(layoff),
+                        jht_balance: Rupiah::new(balance).unwrap(),
+                        email: Some(Email::parse(&format!("{handle}.{kpj}@example.com")).unwrap()),
+                        phone: Some(MobileNumber::parse(&format!("0813{:08}", kpj % 100_000_000)).unwrap()),
+                    }
+                })
+                .collect();
+            CollectiveDemo { company, workers, layoff, representative }
+        })
+        .collect()
+}
+
+/// A demo company's worker list as its HR department would send it (template columns), with
+/// `faults` rows spoiled the way real lists are: an account in someone else's name, a birth
+/// date that does not match the NIK, an account number a digit short.
+pub fn worker_list(demo: &CollectiveDemo, faults: usize) -> Vec<Vec<String>> {
+    demo.workers
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let account =
+                format!("{:010}", 1_000_000_000u64 + m.kpj.as_str().parse::<u64>().unwrap_or(0) % 1_000_000_000);
+            let mut row = vec![
+                m.nik.as_str().to_string(),
+                m.kpj.as_str().to_string(),
+                m.full_name.as_str().to_string(),
+                m.birth_date.strftime("%d/%m/%Y").to_string(),
+                demo.layoff.strftime("%d/%m/%Y").to_string(),
+                "014".to_string(),
+                account,
+                m.full_name.as_str().to_uppercase(),
+                m.email.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default(),
+                m.phone.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
+            ];
+            if i < faults {
+                match i % 3 {
+                    0 => row[7] = demo.company.name.as_str().to_string(),
+                    1 => row[3] = m.birth_date.saturating_add(1.days()).strftime("%d/%m/%Y").to_string(),
+                    _ => row[6].truncate(9),
+                }
+            }
+            row
+        })
+        .collect()
 }

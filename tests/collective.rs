@@ -1,0 +1,383 @@
+//! The collective channel over real HTTP, a real SMTP receiver and the chosen engine: a
+//! company appoints its representative, the branch confirms, the representative files for
+//! 300 laid-off workers (fixing the rows the report flags), attends one collective session,
+//! the officer decides the batch with exceptions, and each worker sees their own claim; a
+//! company under 30% is refused with the computation shown.
+
+use jiff::Timestamp;
+use lapak_domain::lifecycle::ClaimState;
+use lapak_domain::member::BranchCode;
+use lapak_domain::staff::StaffRole;
+use lapak_registry::demo::{self, CollectiveDemo};
+use lapak_tests::smtp::SmtpSink;
+use lapak_tests::web::{field, signed_in, Client};
+use lapak_tests::*;
+use lapak_workers::outbox::{run_once, RelayConfig};
+use reqwest::header::{COOKIE, LOCATION};
+
+const PASSWORD: &str = "kuda laut biru tujuh";
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+
+fn today() -> jiff::civil::Date {
+    lapak_claims::today()
+}
+
+/// KC001 with the demo capacity (a collective session on weekday afternoons) and the two
+/// demo companies: 300 of 750 laid off, and 200 of 1,000.
+async fn registry(t: &TestStore) -> Vec<CollectiveDemo> {
+    let kc = branch("KC001");
+    t.store.upsert_branches(std::slice::from_ref(&kc)).await.unwrap();
+    for c in demo::capacities(std::slice::from_ref(&kc)) {
+        t.store.set_capacity(&c).await.unwrap();
+    }
+    let companies = demo::collective(&BranchCode::parse("KC001").unwrap(), today());
+    for c in &companies {
+        t.store.upsert_companies(std::slice::from_ref(&c.company)).await.unwrap();
+        t.store.upsert_members(&c.workers).await.unwrap();
+    }
+    companies
+}
+
+fn list(c: &CollectiveDemo, faults: usize) -> Vec<u8> {
+    lapak_claims::worker_list::xlsx(
+        "Pekerja",
+        &lapak_claims::worker_list::template_header(),
+        &demo::worker_list(c, faults),
+    )
+    .unwrap()
+}
+
+async fn upload(c: &Client, cookies: &str, path: &str, csrf: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_string())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    c.http
+        .post(format!("{}{path}", c.base))
+        .header(COOKIE, cookies)
+        .header("accept-language", "id")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A confirmed representative of `npp` made directly in the store (the HTTP path is the
+/// first test's).
+async fn representative(t: &TestStore, npp: &str, username: &str) {
+    let hash = lapak_staff::hash_password(PASSWORD.into()).await.unwrap();
+    let id = format!("rep-{npp}");
+    t.store
+        .create_representative(&lapak_storage::NewRepresentative {
+            id: id.clone(),
+            npp: lapak_domain::Npp::parse(npp).unwrap(),
+            name: "Budi Santoso".into(),
+            email: username.into(),
+            phone: None,
+            username: username.into(),
+            password_hash: hash.clone(),
+            attorney_key: "none".into(),
+            statement_key: "none".into(),
+        })
+        .await
+        .unwrap();
+    let account = lapak_storage::NewStaff {
+        id: format!("staff-{npp}"),
+        username: username.into(),
+        display_name: "Budi Santoso".into(),
+        role: StaffRole::Representative,
+        branch: Some("KC001".into()),
+        password_hash: hash,
+    };
+    t.store.decide_representative(&id, "test", Some(&account), None).await.unwrap();
+}
+
+async fn deliver(t: &TestStore, sink: &SmtpSink) {
+    let channels = lapak_workers::text::Channels {
+        email: Box::new(
+            lapak_workers::email::Mailer::smtp(&sink.url(), "lapak@lapak.example", "https://lapak.example").unwrap(),
+        ),
+        text: Box::new(
+            lapak_workers::text::TextSender::folder(&t.dir.path().join("sms"), "https://lapak.example").unwrap(),
+        ),
+    };
+    let config = RelayConfig { batch: 1_000, ..RelayConfig::default() };
+    loop {
+        let pass = run_once(t.store.as_ref(), &channels, &config, Timestamp::now()).await.unwrap();
+        assert_eq!(pass.failed, 0);
+        if pass.delivered == 0 {
+            break;
+        }
+    }
+}
+
+fn batch_id(res: &reqwest::Response) -> String {
+    res.headers()[LOCATION].to_str().unwrap().trim_start_matches("/staf/kolektif/").to_string()
+}
+
+#[tokio::test]
+async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_their_claim() {
+    let t = test_store().await;
+    let companies = registry(&t).await;
+    let textile = &companies[0];
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    staff.add("admin.kc001", "Admin KC001", StaffRole::BranchAdmin, Some("KC001"), PASSWORD).await.unwrap();
+    staff.add("petugas.kc001", "Petugas KC001", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
+    let sink = SmtpSink::start().await;
+    let c = Client::serving(&t).await;
+
+    // 1. The company appoints its representative. A "PDF" that is a web page is refused at
+    // its field and nothing is kept; then the real letters go through.
+    let appoint = |statement: &'static [u8]| {
+        reqwest::multipart::Form::new()
+            .text("npp", "90000001")
+            .text("name", "Rina Wulandari")
+            .text("email", "Rina.HR@tekstil.example")
+            .text("phone", "0812 7777 1234")
+            .text("password", PASSWORD)
+            .text("password2", PASSWORD)
+            .part("attorney", reqwest::multipart::Part::bytes(PDF).file_name("kuasa.pdf"))
+            .part("statement", reqwest::multipart::Part::bytes(statement).file_name("pernyataan.pdf"))
+    };
+    let post = |form| {
+        c.http.post(format!("{}/kolektif/daftar", c.base)).header("accept-language", "id").multipart(form).send()
+    };
+    let bad = post(appoint(b"<html><script>alert(1)</script></html>")).await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let page = bad.text().await.unwrap();
+    assert!(
+        page.contains("id=\"error-statement\"") && page.contains("value=\"Rina Wulandari\""),
+        "kept what was typed"
+    );
+    assert!(t.store.pending_representatives(None).await.unwrap().is_empty());
+    let ok = post(appoint(PDF)).await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert!(ok.text().await.unwrap().contains("Penunjukan diterima"));
+
+    // 2. The branch admin reads the letters (audited) and confirms.
+    let admin = signed_in(&c, "admin.kc001", PASSWORD).await;
+    let requests = c.get("/staf/perwakilan", &admin).await.text().await.unwrap();
+    assert!(requests.contains("PT Tekstil Nusantara Demo") && requests.contains("rina.hr@tekstil.example"));
+    let id = field(&requests, "id");
+    let letter = c.get(&format!("/staf/perwakilan/{id}/kuasa"), &admin).await;
+    assert_eq!(letter.headers()["content-type"], "application/pdf");
+    assert_eq!(letter.bytes().await.unwrap().as_ref(), PDF);
+    let confirmed = c
+        .post("/staf/perwakilan", &admin, &[("csrf", &field(&requests, "csrf")), ("id", &id), ("decision", "confirm")])
+        .await;
+    assert_eq!(confirmed.status(), 303);
+    deliver(&t, &sink).await;
+    let mail = sink.messages().join("\n").replace("=\n", "");
+    assert!(
+        mail.contains("To: rina.hr@tekstil.example") && mail.contains("https://lapak.example/staf/masuk"),
+        "{mail}"
+    );
+
+    // 3. The representative signs in (second factor enrolled) and lands on the company page.
+    let pic = signed_in(&c, "rina.hr@tekstil.example", PASSWORD).await;
+    assert_eq!(c.get("/staf", &pic).await.headers()[LOCATION], "/staf/kolektif");
+    let home = c.get("/staf/kolektif", &pic).await.text().await.unwrap();
+    assert!(home.contains("PT Tekstil Nusantara Demo") && home.contains("750"), "{home}");
+    let created = c.post("/staf/kolektif/baru", &pic, &[("csrf", &field(&home, "csrf"))]).await;
+    let batch = batch_id(&created);
+    let path = format!("/staf/kolektif/{batch}");
+    let csrf = field(&home, "csrf");
+
+    // 4. The list with three rows spoiled: the report names each cell at fault.
+    let first = upload(&c, &pic, &format!("{path}/daftar"), &csrf, "pekerja.xlsx", list(textile, 3)).await;
+    assert_eq!(first.status(), 303);
+    let page = c.get(&path, &pic).await.text().await.unwrap();
+    assert!(page.contains("<strong>297</strong> dari 300"), "{page}");
+    assert!(page.contains("297 dari 750 tenaga kerja = 39%: memenuhi syarat minimal 30%"), "{page}");
+    for (line, column) in [(2, "pemilik_rekening"), (3, "tanggal_lahir"), (4, "nomor_rekening")] {
+        assert!(page.contains(&format!("<tr><td>{line}</td><td>{column}</td>")), "line {line} {column}: {page}");
+    }
+    let report = c.get(&format!("{path}/laporan.xlsx?versi=1"), &pic).await.bytes().await.unwrap();
+    let rows = sheet_rows(&report);
+    assert_eq!(rows.len(), 4, "a header and the three problems");
+    assert_eq!(rows[1][..2], ["2".to_string(), "pemilik_rekening".to_string()]);
+
+    // Filing needs the termination letter.
+    let early = c.post(&format!("{path}/ajukan"), &pic, &[("csrf", &csrf), ("version", "1")]).await;
+    assert_eq!(early.status(), 422);
+    assert!(early.text().await.unwrap().contains("surat PHK"));
+    assert_eq!(upload(&c, &pic, &format!("{path}/surat"), &csrf, "phk.pdf", PDF.to_vec()).await.status(), 303);
+
+    // 5. The fixed list is version 2; both versions are kept.
+    assert_eq!(
+        upload(&c, &pic, &format!("{path}/daftar"), &csrf, "pekerja-v2.xlsx", list(textile, 0)).await.status(),
+        303
+    );
+    let page = c.get(&path, &pic).await.text().await.unwrap();
+    assert!(
+        page.contains("<strong>300</strong> dari 300") && page.contains("Versi 2") && page.contains("pekerja.xlsx")
+    );
+    assert!(page.contains("300 dari 750 tenaga kerja = 40%"), "{page}");
+
+    // 6. Filing: 300 claims at once; filing again changes nothing.
+    for _ in 0..2 {
+        let filed = c.post(&format!("{path}/ajukan"), &pic, &[("csrf", &csrf), ("version", "2")]).await;
+        assert_eq!(filed.status(), 303);
+    }
+    let workers = t.store.batch_workers(&batch).await.unwrap();
+    assert_eq!(workers.len(), 300);
+    let record = t.store.batch(&batch).await.unwrap().unwrap();
+    assert!(record.session_id.is_some(), "seated in a collective session at once");
+    assert!(workers.iter().all(|w| w.state == ClaimState::Scheduled));
+    let page = c.get(&path, &pic).await.text().await.unwrap();
+    assert!(page.contains("Sesi kolektif:") && page.contains("Dijadwalkan: <strong>300</strong>"), "{page}");
+
+    // 7. Every worker gets their own message; one objects through their own link.
+    deliver(&t, &sink).await;
+    let mails = sink.messages();
+    let worker = &textile.workers[0];
+    let own = mails
+        .iter()
+        .map(|m| m.replace("=\n", ""))
+        .find(|m| m.contains(&format!("To: {}", worker.email.as_ref().unwrap().as_str())))
+        .expect("the worker's message");
+    assert!(own.contains("PT Tekstil Nusantara Demo"), "{own}");
+    let token = own
+        .split("/kolektif/klaim/")
+        .nth(1)
+        .unwrap()
+        .split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '-' && ch != '_')
+        .next()
+        .unwrap()
+        .to_string();
+    let mine = c.get(&format!("/kolektif/klaim/{token}"), "").await.text().await.unwrap();
+    assert!(mine.contains("Dijadwalkan"), "{mine}");
+    assert_eq!(c.post(&format!("/kolektif/klaim/{token}"), "", &[("choice", "object")]).await.status(), 303);
+    let objected = workers.iter().find(|w| w.kpj == worker.kpj).unwrap();
+    assert_eq!(t.store.claim(&objected.claim_id).await.unwrap().unwrap().lifecycle.state, ClaimState::Cancelled);
+
+    // 8. The officer decides the batch at once, with two exceptions.
+    let officer = signed_in(&c, "petugas.kc001", PASSWORD).await;
+    let session = c.get(&format!("/staf/sesi/{}", record.session_id.unwrap()), &officer).await.text().await.unwrap();
+    assert!(session.contains(&format!("/staf/kolektif/{batch}/sesi")), "{session}");
+    let decide = c.get(&format!("{path}/sesi"), &officer).await.text().await.unwrap();
+    let (docs, rejected) = (&workers[1].claim_id, &workers[2].claim_id);
+    let form = [
+        ("csrf".to_string(), field(&decide, "csrf")),
+        (format!("d-{docs}"), "needs_documents".into()),
+        (format!("r-{docs}"), "document-missing".into()),
+        (format!("k-{docs}"), "passbook".into()),
+        (format!("d-{rejected}"), "rejected".into()),
+        (format!("r-{rejected}"), "identity-mismatch".into()),
+    ];
+    let decided =
+        c.http.post(format!("{}{path}/sesi", c.base)).header(COOKIE, &officer).form(&form).send().await.unwrap();
+    assert_eq!(decided.status(), 303);
+    let states: Vec<ClaimState> = t.store.batch_workers(&batch).await.unwrap().iter().map(|w| w.state).collect();
+    let count = |s| states.iter().filter(|x| **x == s).count();
+    assert_eq!(
+        [
+            count(ClaimState::Verified),
+            count(ClaimState::NeedsDocuments),
+            count(ClaimState::Rejected),
+            count(ClaimState::Cancelled)
+        ],
+        [297, 1, 1, 1]
+    );
+    let asked = t.store.claim(docs).await.unwrap().unwrap();
+    assert_eq!(asked.requested_documents, [lapak_domain::documents::DocumentKind::Passbook]);
+
+    // 9. The representative's page counts them; the export lists every worker.
+    let page = c.get(&path, &pic).await.text().await.unwrap();
+    assert!(
+        page.contains("Diverifikasi: <strong>297</strong>")
+            && page.contains("Perlu perbaikan dokumen: <strong>1</strong>")
+    );
+    let export = sheet_rows(&c.get(&format!("{path}/pekerja.xlsx"), &pic).await.bytes().await.unwrap());
+    assert_eq!(export.len(), 301);
+
+    // 10. A worker tracks their claim with its number and their birth date.
+    let verified =
+        t.store.batch_workers(&batch).await.unwrap().into_iter().find(|w| w.state == ClaimState::Verified).unwrap();
+    let who = textile.workers.iter().find(|m| m.kpj == verified.kpj).unwrap();
+    let tracked = c
+        .post(
+            "/lacak",
+            "",
+            &[
+                ("claim_number", verified.number.as_str()),
+                ("birth_date", &who.birth_date.strftime("%d/%m/%Y").to_string()),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(tracked.contains("Diverifikasi") && tracked.contains("Diajukan"), "{tracked}");
+}
+
+fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    range.rows().map(|r| r.iter().map(|d| d.to_string()).collect()).collect()
+}
+
+#[tokio::test]
+async fn a_company_under_thirty_percent_is_refused_with_the_computation_and_sees_no_other_company() {
+    let t = test_store().await;
+    let companies = registry(&t).await;
+    representative(&t, "90000002", "pic@sepatu.example").await;
+    representative(&t, "90000001", "pic@tekstil.example").await;
+    let c = Client::serving(&t).await;
+
+    let pic = signed_in(&c, "pic@sepatu.example", PASSWORD).await;
+    let home = c.get("/staf/kolektif", &pic).await.text().await.unwrap();
+    let csrf = field(&home, "csrf");
+    let batch = batch_id(&c.post("/staf/kolektif/baru", &pic, &[("csrf", &csrf)]).await);
+    let path = format!("/staf/kolektif/{batch}");
+    upload(&c, &pic, &format!("{path}/daftar"), &csrf, "pekerja.xlsx", list(&companies[1], 0)).await;
+    upload(&c, &pic, &format!("{path}/surat"), &csrf, "phk.pdf", PDF.to_vec()).await;
+    let page = c.get(&path, &pic).await.text().await.unwrap();
+    assert!(page.contains("200 dari 1.000 tenaga kerja = 20%: di bawah 30%"), "{page}");
+    assert!(page.contains("href=\"/klaim\""), "points workers to the individual channel");
+    let refused = c.post(&format!("{path}/ajukan"), &pic, &[("csrf", &csrf), ("version", "1")]).await;
+    assert_eq!(refused.status(), 422);
+    assert!(t.store.batch_workers(&batch).await.unwrap().is_empty(), "nothing filed");
+
+    // The other company's representative cannot see this batch; staff pages are not theirs.
+    let other = signed_in(&c, "pic@tekstil.example", PASSWORD).await;
+    assert_eq!(c.get(&path, &other).await.status(), 403);
+    assert_eq!(c.get(&format!("{path}/laporan.xlsx?versi=1"), &other).await.status(), 403);
+    assert_eq!(c.get("/staf/persetujuan", &other).await.status(), 403);
+    assert_eq!(c.get("/staf/perwakilan", &other).await.status(), 403);
+    // Nor can an officer act as a representative.
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    staff.add("petugas.kc001", "Petugas", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
+    let officer = signed_in(&c, "petugas.kc001", PASSWORD).await;
+    assert_eq!(c.get(&path, &officer).await.status(), 403);
+}
+
+#[tokio::test]
+async fn unreadable_lists_are_explained_and_nothing_is_kept() {
+    let t = test_store().await;
+    let companies = registry(&t).await;
+    representative(&t, "90000001", "pic@tekstil.example").await;
+    let c = Client::serving(&t).await;
+    let pic = signed_in(&c, "pic@tekstil.example", PASSWORD).await;
+    let home = c.get("/staf/kolektif", &pic).await.text().await.unwrap();
+    let csrf = field(&home, "csrf");
+    let batch = batch_id(&c.post("/staf/kolektif/baru", &pic, &[("csrf", &csrf)]).await);
+    let path = format!("/staf/kolektif/{batch}/daftar");
+
+    let wrong_header = upload(&c, &pic, &path, &csrf, "data.csv", b"nama;umur\nSiti;30\n".to_vec()).await;
+    assert_eq!(wrong_header.status(), 422);
+    let text = wrong_header.text().await.unwrap();
+    assert!(text.contains("Kolom yang belum ada: nik, kpj") && text.contains("tanggal_phk"), "{text}");
+    let old_excel =
+        upload(&c, &pic, &path, &csrf, "data.xls", vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]).await;
+    assert_eq!(old_excel.status(), 422);
+    assert!(old_excel.text().await.unwrap().contains("XLSX atau CSV"));
+    // A list over the row limit is refused before the rest is read.
+    let limits = lapak_web::Limits { max_list_rows: 100, ..Default::default() };
+    let small = Client { base: format!("http://{}", serve_with(&t, limits).await), http: c.http.clone() };
+    let big = upload(&small, &pic, &path, &csrf, "pekerja.xlsx", list(&companies[0], 0)).await;
+    assert_eq!(big.status(), 422);
+    assert!(big.text().await.unwrap().contains("lebih dari 100 baris"));
+    assert_eq!(t.store.batch(&batch).await.unwrap().unwrap().latest_version, 0, "no version kept");
+}
