@@ -224,12 +224,12 @@ async fn raw_insert_rate(url: &str, rows: u32) -> anyhow::Result<f64> {
     }
 }
 
-fn reset_peak_rss() {
+pub(crate) fn reset_peak_rss() {
     // Writing 5 to clear_refs resets the peak resident set size (Linux ≥ 4.0).
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-fn peak_rss_mib() -> Option<f64> {
+pub(crate) fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

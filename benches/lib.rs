@@ -1,7 +1,8 @@
 //! Lapak's benchmarks, run through the one binary: `lapak bench import` and
-//! `lapak bench claims` and `lapak bench schedule`. Each measures the storage engine's own raw rate in the same run
+//! `lapak bench claims`, `lapak bench schedule` and `lapak bench collective`. Each measures the storage engine's own raw rate in the same run
 //! and reports Lapak's rates as ratios of it.
 pub mod claims;
+pub mod collective;
 mod fresh;
 pub mod import;
 pub mod schedule;

@@ -153,6 +153,25 @@ pub enum BenchWhich {
         #[arg(long, default_value_t = 3)]
         runs: u32,
     },
+    /// A company's worker list (XLSX and CSV) read, checked against the rules and the
+    /// registry, and reported: seconds and peak memory, with the engine's raw keyed-read
+    /// rate of the same members.
+    Collective {
+        #[arg(long, default_value_t = 50_000)]
+        rows: u32,
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+    },
+    /// One measured check of `lapak bench collective`, in a process of its own.
+    #[command(hide = true)]
+    CollectiveCheck {
+        #[arg(long)]
+        batch: String,
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long, env = "LAPAK_MAX_LIST_ROWS", default_value_t = 60_000)]
+        max_rows: usize,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -233,6 +252,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench { which: BenchWhich::Schedule { claims, runs } } => {
             create_private_dir(&config.data_dir)?;
             let report = lapak_bench::schedule::run(&config.database_url, &config.data_dir, claims, runs).await?;
+            println!("{report}");
+        }
+        Command::Bench { which: BenchWhich::CollectiveCheck { batch, file, max_rows } } => {
+            let (store, documents) = open(&config).await?;
+            let checked = lapak_bench::collective::check_once(store, documents, &batch, &file, max_rows).await?;
+            println!("{}", serde_json::to_string(&checked)?);
+        }
+        Command::Bench { which: BenchWhich::Collective { rows, runs } } => {
+            create_private_dir(&config.data_dir)?;
+            let report = lapak_bench::collective::run(&config.database_url, &config.data_dir, rows, runs).await?;
             println!("{report}");
         }
     }

@@ -32,6 +32,8 @@ use crate::{AppState, Lang};
 
 /// Problems listed on the batch page; all of them are in the downloadable report.
 const PROBLEMS_SHOWN: usize = 200;
+/// Workers listed on the batch page; all of them are in the export.
+const WORKERS_SHOWN: usize = 1_000;
 
 /// 1.200, the Indonesian way (and 1,200 in English).
 fn thousands(n: u64, lang: Lang) -> String {
@@ -450,6 +452,7 @@ struct BatchPage<'a> {
     session: String,
     counts: Vec<(String, usize)>,
     workers: Vec<WorkerLine>,
+    workers_total: usize,
 }
 
 crate::pages::translated!(CompanyPage, BatchPage);
@@ -641,6 +644,7 @@ async fn batch_page(
     }
     let mut counts: Vec<(String, usize)> = Vec::new();
     let mut workers = Vec::new();
+    let mut workers_total = 0;
     if b.submitted_version.is_some() {
         let list = state.claims.batch_workers(&b.id).await.unwrap_or_default();
         for s in ClaimState::ALL {
@@ -649,8 +653,10 @@ async fn batch_page(
                 counts.push((i.t(lang, &format!("state-{}", s.code())), n));
             }
         }
+        workers_total = list.len();
         workers = list
             .into_iter()
+            .take(WORKERS_SHOWN)
             .map(|w| WorkerLine {
                 number: w.number.to_string(),
                 name: w.name,
@@ -690,6 +696,7 @@ async fn batch_page(
         session: session_text,
         counts,
         workers,
+        workers_total,
     };
     pl.respond(status, page)
 }
