@@ -381,3 +381,135 @@ async fn unreadable_lists_are_explained_and_nothing_is_kept() {
     assert!(big.text().await.unwrap().contains("lebih dari 100 baris"));
     assert_eq!(t.store.batch(&batch).await.unwrap().unwrap().latest_version, 0, "no version kept");
 }
+
+/// The representative's side in a real browser (headless Chromium over WebDriver): the
+/// appointment, the first sign-in with the second factor, a list with three rows to fix,
+/// the fixed list, the termination letter, filing; the officer decides the batch; a worker
+/// tracks their claim in the browser. Screenshots go to `target/screenshots/`.
+#[tokio::test]
+async fn a_representative_files_for_a_company_in_a_browser() {
+    let Some(driver) = lapak_tests::webdriver::chromedriver_path() else {
+        assert!(std::env::var_os("CI").is_none(), "chromedriver not found: install chromium and chromium-driver");
+        eprintln!("\n*** NOT RUN: browser test needs chromium and chromium-driver ***\n");
+        return;
+    };
+    let shots = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let t = test_store().await;
+    let companies = registry(&t).await;
+    let textile = &companies[0];
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    staff.add("admin.kc001", "Admin KC001", StaffRole::BranchAdmin, Some("KC001"), PASSWORD).await.unwrap();
+    staff.add("petugas.kc001", "Petugas KC001", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
+    let c = Client::serving(&t).await;
+    let base = c.base.clone();
+    let files = t.dir.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = files.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let letter = write("surat.pdf", PDF);
+    let first = write("pekerja.xlsx", &list(textile, 3));
+    let fixed = write("pekerja-perbaikan.xlsx", &list(textile, 0));
+    let b = lapak_tests::webdriver::Browser::start(&driver, "id-ID").await;
+
+    // The company appoints its representative.
+    b.goto(&format!("{base}/kolektif/daftar?lang=id")).await;
+    for (field, value) in [
+        ("npp", "90000001"),
+        ("name", "Rina Wulandari"),
+        ("email", "rina@tekstil.example"),
+        ("phone", "081277771234"),
+        ("password", PASSWORD),
+        ("password2", PASSWORD),
+    ] {
+        b.type_into(&format!("#field-{field}"), value).await;
+    }
+    b.attach("#field-attorney", &letter).await;
+    b.attach("#field-statement", &letter).await;
+    b.screenshot(&shots.join("collective-1-appointment.png")).await;
+    b.click("button[type=submit]").await;
+    b.wait_for("Penunjukan diterima").await;
+
+    // The branch confirms (over HTTP: the staff pages have their own browser test).
+    let admin = signed_in(&c, "admin.kc001", PASSWORD).await;
+    let requests = c.get("/staf/perwakilan", &admin).await.text().await.unwrap();
+    let confirm = [("csrf", field(&requests, "csrf")), ("id", field(&requests, "id")), ("decision", "confirm".into())];
+    assert_eq!(
+        c.http
+            .post(format!("{base}/staf/perwakilan"))
+            .header(COOKIE, &admin)
+            .form(&confirm)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+
+    // First sign-in: password, second factor enrolled, recovery codes, the company page.
+    b.goto(&format!("{base}/staf/masuk?lang=id")).await;
+    b.type_into("#field-username", "rina@tekstil.example").await;
+    b.type_into("#field-password", PASSWORD).await;
+    b.click("button[type=submit]").await;
+    let enrol = b.wait_for("Aktifkan verifikasi dua langkah").await;
+    let secret = enrol.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_string();
+    b.type_into("#field-code", &lapak_staff::current_code_base32(&secret, "rina@tekstil.example").unwrap()).await;
+    b.click("button[type=submit]").await;
+    b.wait_for("Simpan kode pemulihan").await;
+    b.click("a.button").await;
+    b.wait_for("Buat batch baru").await;
+    b.click("form[action='/staf/kolektif/baru'] button").await;
+    b.wait_for("Daftar pekerja").await;
+
+    // The list with three rows to fix: the report says which cells.
+    b.attach("#field-list", &first).await;
+    b.click("form[action$='/daftar'] button").await;
+    let report = b.wait_for("Hasil pemeriksaan").await;
+    assert!(report.contains("<strong>297</strong> dari 300") && report.contains("pemilik_rekening"), "{report}");
+    b.screenshot(&shots.join("collective-2-report.png")).await;
+    b.attach("#field-letter", &letter).await;
+    b.click("form[action$='/surat'] button").await;
+    b.wait_for("Surat PHK disimpan").await;
+    b.attach("#field-list", &fixed).await;
+    b.click("form[action$='/daftar'] button").await;
+    let fixed_page = b.wait_for("Versi 2").await;
+    assert!(
+        fixed_page.contains("<strong>300</strong> dari 300") && fixed_page.contains("300 dari 750 tenaga kerja = 40%")
+    );
+    b.click("#submit-batch").await;
+    let filed = b.wait_for("Klaim diajukan").await;
+    assert!(filed.contains("Sesi kolektif:") && filed.contains("Dijadwalkan: <strong>300</strong>"), "{filed}");
+    b.screenshot(&shots.join("collective-3-filed.png")).await;
+
+    // The officer verifies the whole batch in its session.
+    let batch = b.url().await.split("/staf/kolektif/").nth(1).unwrap().split('?').next().unwrap().to_string();
+    let officer = signed_in(&c, "petugas.kc001", PASSWORD).await;
+    let decide = c.get(&format!("/staf/kolektif/{batch}/sesi"), &officer).await.text().await.unwrap();
+    let form = [("csrf", field(&decide, "csrf"))];
+    let decided = c
+        .http
+        .post(format!("{base}/staf/kolektif/{batch}/sesi"))
+        .header(COOKIE, &officer)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(decided.status(), 303);
+    b.refresh().await;
+    b.wait_for("Diverifikasi: <strong>300</strong>").await;
+
+    // A worker follows their own claim.
+    let w = t.store.batch_workers(&batch).await.unwrap().remove(0);
+    let who = textile.workers.iter().find(|m| m.kpj == w.kpj).unwrap();
+    b.goto(&format!("{base}/lacak?lang=id")).await;
+    b.type_into("#field-claim_number", w.number.as_str()).await;
+    b.type_into("#field-birth_date", &who.birth_date.strftime("%d/%m/%Y").to_string()).await;
+    b.click("button[type=submit]").await;
+    let tracked = b.wait_for("Diverifikasi").await;
+    assert!(tracked.contains("Dijadwalkan") && tracked.contains("Diajukan"));
+    b.screenshot(&shots.join("collective-4-worker-tracks.png")).await;
+    b.quit().await;
+}
