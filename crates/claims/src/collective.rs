@@ -315,7 +315,7 @@ impl ClaimService {
                 Err(errors) => problems.extend(errors.iter().map(problem)),
             }
         }
-        problems.sort_by(|a, b| a.line.cmp(&b.line));
+        problems.sort_by_key(|p| p.line);
         Ok(((problems, total), valid))
     }
 

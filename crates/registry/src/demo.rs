@@ -495,50 +495,6 @@ pub fn examples(data: &DemoData, today: Date) -> Vec<(&'static str, &'static str
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-    use lapak_domain::region::IndonesianZone;
-
-    #[test]
-    fn the_same_seed_and_date_give_the_same_data() {
-        let a = generate(7, 500, date(2026, 11, 25));
-        let b = generate(7, 500, date(2026, 11, 25));
-        assert_eq!(a.members, b.members);
-        assert_eq!(a.branches, b.branches);
-        assert_ne!(generate(8, 500, date(2026, 11, 25)).members, a.members);
-    }
-
-    #[test]
-    fn demo_registry_is_realistic_and_consistent() {
-        let today = date(2026, 11, 25);
-        let d = generate(DEFAULT_SEED, 3_000, today);
-        let count = |k: BranchKind| d.branches.iter().filter(|b| b.kind == k).count();
-        assert_eq!((count(BranchKind::Kanwil), count(BranchKind::Kc), count(BranchKind::Kcp)), (11, KC, KCP));
-        let provinces: HashSet<&str> = d.branches.iter().map(|b| b.province_code.as_str()).collect();
-        assert_eq!(provinces.len(), 38, "every province has an office");
-        let zones: HashSet<_> = d.branches.iter().filter_map(|b| IndonesianZone::from_iana(&b.time_zone)).collect();
-        assert_eq!(zones.len(), 3, "WIB, WITA and WIT");
-        for b in &d.branches {
-            b.validate().unwrap();
-            if b.mode == ServiceMode::OneToMany {
-                assert!((4..=6).contains(&b.booths));
-            }
-        }
-        let scales: HashSet<_> = d.companies.iter().map(|c| c.scale.code()).collect();
-        assert_eq!(scales.len(), 3);
-        let kpjs: HashSet<_> = d.members.iter().map(|m| m.kpj.clone()).collect();
-        assert_eq!(kpjs.len(), d.members.len());
-        for m in &d.members {
-            assert!(m.inconsistencies(today).is_empty(), "{m:?}");
-        }
-        assert!(d.members.iter().any(|m| m.stopped_working_on.is_none()));
-        assert!(d.members.iter().any(|m| m.npp.is_none()), "some non-wage-earner participants");
-        assert_eq!(examples(&d, today).len(), 4, "every example case is present");
-    }
-}
-
 /// The collective channel's demo: two large companies at the first branch, one that laid off
 /// 40% of its workforce (300 of 750) and one that laid off 20% (200 of 1,000), their workers
 /// laid off 45 days before the demo date (past the one-month waiting period).
@@ -640,4 +596,48 @@ pub fn worker_list(demo: &CollectiveDemo, faults: usize) -> Vec<Vec<String>> {
             row
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use lapak_domain::region::IndonesianZone;
+
+    #[test]
+    fn the_same_seed_and_date_give_the_same_data() {
+        let a = generate(7, 500, date(2026, 11, 25));
+        let b = generate(7, 500, date(2026, 11, 25));
+        assert_eq!(a.members, b.members);
+        assert_eq!(a.branches, b.branches);
+        assert_ne!(generate(8, 500, date(2026, 11, 25)).members, a.members);
+    }
+
+    #[test]
+    fn demo_registry_is_realistic_and_consistent() {
+        let today = date(2026, 11, 25);
+        let d = generate(DEFAULT_SEED, 3_000, today);
+        let count = |k: BranchKind| d.branches.iter().filter(|b| b.kind == k).count();
+        assert_eq!((count(BranchKind::Kanwil), count(BranchKind::Kc), count(BranchKind::Kcp)), (11, KC, KCP));
+        let provinces: HashSet<&str> = d.branches.iter().map(|b| b.province_code.as_str()).collect();
+        assert_eq!(provinces.len(), 38, "every province has an office");
+        let zones: HashSet<_> = d.branches.iter().filter_map(|b| IndonesianZone::from_iana(&b.time_zone)).collect();
+        assert_eq!(zones.len(), 3, "WIB, WITA and WIT");
+        for b in &d.branches {
+            b.validate().unwrap();
+            if b.mode == ServiceMode::OneToMany {
+                assert!((4..=6).contains(&b.booths));
+            }
+        }
+        let scales: HashSet<_> = d.companies.iter().map(|c| c.scale.code()).collect();
+        assert_eq!(scales.len(), 3);
+        let kpjs: HashSet<_> = d.members.iter().map(|m| m.kpj.clone()).collect();
+        assert_eq!(kpjs.len(), d.members.len());
+        for m in &d.members {
+            assert!(m.inconsistencies(today).is_empty(), "{m:?}");
+        }
+        assert!(d.members.iter().any(|m| m.stopped_working_on.is_none()));
+        assert!(d.members.iter().any(|m| m.npp.is_none()), "some non-wage-earner participants");
+        assert_eq!(examples(&d, today).len(), 4, "every example case is present");
+    }
 }
