@@ -373,6 +373,16 @@ async fn unreadable_lists_are_explained_and_nothing_is_kept() {
         upload(&c, &pic, &path, &csrf, "data.xls", vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]).await;
     assert_eq!(old_excel.status(), 422);
     assert!(old_excel.text().await.unwrap().contains("XLSX atau CSV"));
+    // A list larger than other forms may be (8 MB) still reaches the reader, which refuses
+    // it for its rows (60,000 by default), not for its size.
+    let mut big =
+        String::from("nik;kpj;nama;tanggal_lahir;tanggal_phk;bank;nomor_rekening;pemilik_rekening;email;no_hp\n");
+    while big.len() < 8 << 20 {
+        big.push_str("3273015505900002;12345678901;Siti Aminah;15/05/1990;30/09/2026;014;1234567890;Siti Aminah;siti@example.id;081234567890\n");
+    }
+    let huge = upload(&c, &pic, &path, &csrf, "besar.csv", big.into_bytes()).await;
+    assert_eq!(huge.status(), 422);
+    assert!(huge.text().await.unwrap().contains("lebih dari 60.000 baris"));
     // A list over the row limit is refused before the rest is read.
     let limits = lapak_web::Limits { max_list_rows: 100, ..Default::default() };
     let small = Client { base: format!("http://{}", serve_with(&t, limits).await), http: c.http.clone() };

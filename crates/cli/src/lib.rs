@@ -50,7 +50,7 @@ pub enum Command {
         /// Seed of the generator: the same seed gives the same data.
         #[arg(long, default_value_t = demo::DEFAULT_SEED)]
         seed: u64,
-        /// How many members to generate.
+        /// How many members to generate (the collective channel's two demo companies add 500).
         #[arg(long, default_value_t = demo::DEFAULT_MEMBERS)]
         members: u32,
         /// Load the data and exit without serving.

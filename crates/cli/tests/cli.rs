@@ -116,7 +116,7 @@ async fn demo_loads_once_and_migrate_is_idempotent() {
     let first = env.run(&["demo", "--no-serve", "--members", "3000"]);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let text = stdout(&first);
-    assert!(text.contains("3000 peserta/members"), "{text}");
+    assert!(text.contains("3500 peserta/members"), "3,000 and the collective demo's 500: {text}");
     assert!(text.contains("NIK "), "prints members to try");
     if !env.url.starts_with("postgres") {
         assert!(env.data().join("lapak.db").exists());

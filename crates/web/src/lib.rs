@@ -141,12 +141,6 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/staf/kolektif/{id}/ajukan", post(collective::submit))
         .route("/staf/kolektif/{id}/sesi", get(collective::staff_batch).post(collective::staff_batch_decide))
         .route("/staf/kolektif/{id}/surat-phk", get(collective::staff_letter))
-        .route(
-            "/staf/kolektif/{id}/{what}",
-            get(collective::download)
-                .post(collective::upload)
-                .layer(DefaultBodyLimit::max(limits.max_list_bytes + 64 * 1024)),
-        )
         .route("/staf/perwakilan", get(collective::representatives).post(collective::decide_representative))
         .route("/staf/perwakilan/{id}/{which}", get(collective::representative_document))
         .route("/api/openapi.json", get(api::openapi))
@@ -165,6 +159,16 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/metrics", get(middleware::metrics))
         .route("/static/lapak.css", get(pages::stylesheet))
         .route("/static/staf.js", get(pages::staff_script))
+        // Every body is refused above the limit before it is read (413) …
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limits.max_body_bytes))
+        // … except a worker list, which may be larger (added after that layer, with its own).
+        .route(
+            "/staf/kolektif/{id}/{what}",
+            get(collective::download).post(collective::upload).layer((
+                tower_http::limit::RequestBodyLimitLayer::new(limits.max_list_bytes + 64 * 1024),
+                DefaultBodyLimit::max(limits.max_list_bytes + 64 * 1024),
+            )),
+        )
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .with_state(state.clone());

@@ -12,7 +12,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -42,10 +41,7 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
             }))
             .load_shed()
             .concurrency_limit(limits.max_in_flight)
-            .timeout(limits.request_timeout)
-            // The largest body any route takes (a worker list); each route's extractors have
-            // their own, smaller limit (`DefaultBodyLimit`).
-            .layer(RequestBodyLimitLayer::new(limits.max_body_bytes.max(limits.max_list_bytes + 64 * 1024))),
+            .timeout(limits.request_timeout),
     )
 }
 
