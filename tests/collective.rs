@@ -346,6 +346,8 @@ async fn a_company_under_thirty_percent_is_refused_with_the_computation_and_sees
     assert_eq!(c.get(&format!("{path}/laporan.xlsx?versi=1"), &other).await.status(), 403);
     assert_eq!(c.get("/staf/persetujuan", &other).await.status(), 403);
     assert_eq!(c.get("/staf/perwakilan", &other).await.status(), 403);
+    assert_eq!(c.get("/staf/kapasitas", &other).await.status(), 403);
+    assert_eq!(c.get("/staf/audit", &other).await.status(), 403);
     // Nor can an officer act as a representative.
     let staff = lapak_staff::StaffService::new(t.store.clone());
     staff.add("petugas.kc001", "Petugas", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();

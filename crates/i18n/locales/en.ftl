@@ -612,3 +612,4 @@ email-representative-refused-body = Hello { $name },
     The branch could not confirm your appointment as the representative of { $company } from the documents sent. Check the power of attorney and the statement, then send a new appointment at { $link }.
 text-collective-filed = Lapak: { $company } filed a JHT claim for you, number { $number }. To object or file on your own: { $link }
 collective-workers-more = The list above is cut short; every worker's status is in the export file.
+err-staff-representative = A company representative's account is made when the branch confirms the power of attorney, not here.

@@ -612,3 +612,4 @@ email-representative-refused-body = Halo { $name },
     Kantor cabang tidak dapat mengonfirmasi penunjukan Anda sebagai perwakilan { $company } dari dokumen yang dikirim. Periksa surat kuasa dan surat pernyataan, lalu kirim penunjukan baru di { $link }.
 text-collective-filed = Lapak: { $company } mengajukan klaim JHT untuk Anda, nomor { $number }. Keberatan atau ingin mengajukan sendiri: { $link }
 collective-workers-more = Daftar di atas terpotong; status semua pekerja ada di berkas ekspor.
+err-staff-representative = Akun perwakilan perusahaan dibuat saat kantor cabang mengonfirmasi surat kuasa, bukan di sini.

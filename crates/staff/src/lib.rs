@@ -148,6 +148,11 @@ impl StaffService {
         branch: Option<&str>,
         password: &str,
     ) -> Result<String> {
+        if role == StaffRole::Representative {
+            // A representative's account is made when the branch confirms the company's
+            // power of attorney, never directly.
+            return Err(StaffError::Invalid("staff-representative"));
+        }
         if !valid_username(username) {
             return Err(StaffError::Invalid("staff-username"));
         }
