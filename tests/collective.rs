@@ -226,6 +226,45 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
     let page = c.get(&path, &pic).await.text().await.unwrap();
     assert!(page.contains("Sesi kolektif:") && page.contains("Dijadwalkan: <strong>300</strong>"), "{page}");
 
+    // Workers' documents as one ZIP, a folder per NIK: what is safe and recognised is
+    // attached to the worker's claim, the rest is listed with the reason.
+    let holder = textile.workers.iter().find(|m| m.kpj == workers[3].kpj).unwrap();
+    let nik = holder.nik.as_str();
+    let zip = {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, bytes) in [
+            (format!("{nik}/ktp.pdf"), PDF.to_vec()),
+            (format!("dokumen/{nik}/KK.pdf"), PDF.to_vec()),
+            (format!("../{nik}/kartu-peserta.pdf"), PDF.to_vec()),
+            ("3273019999999999/ktp.pdf".to_string(), PDF.to_vec()),
+            (format!("{nik}/buku-tabungan.pdf"), vec![0u8; 3 << 20]),
+        ] {
+            w.start_file(name, options).unwrap();
+            w.write_all(&bytes).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    };
+    let sent = upload(&c, &pic, &format!("{path}/dokumen"), &csrf, "dokumen.zip", zip).await;
+    let status = sent.status();
+    let page = sent.text().await.unwrap();
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("2 dokumen dilampirkan"), "{page}");
+    assert!(
+        page.contains("tidak aman") && page.contains("NIK ini tidak ada di batch ini") && page.contains("mencurigakan"),
+        "{page}"
+    );
+    let row = page
+        .split(&format!("<td>{}</td>", holder.kpj.as_str()))
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(!row.contains("e-KTP") && !row.contains("Kartu Keluarga") && row.contains("Buku tabungan"), "{row}");
+
     // 7. Every worker gets their own message; one objects through their own link.
     deliver(&t, &sink).await;
     let mails = sink.messages();
@@ -255,6 +294,7 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
     let session = c.get(&format!("/staf/sesi/{}", record.session_id.unwrap()), &officer).await.text().await.unwrap();
     assert!(session.contains(&format!("/staf/kolektif/{batch}/sesi")), "{session}");
     let decide = c.get(&format!("{path}/sesi"), &officer).await.text().await.unwrap();
+    assert_eq!(decide.matches("href=\"/staf/dokumen/").count(), 2, "the two documents, one click away");
     let (docs, rejected) = (&workers[1].claim_id, &workers[2].claim_id);
     let form = [
         ("csrf".to_string(), field(&decide, "csrf")),

@@ -25,6 +25,7 @@ use lapak_storage::{
 };
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 
 use crate::worker_list;
 use crate::{new_id, today, token_hash, ClaimError, ClaimService, EmailMessage, Result, TextMessage};
@@ -534,6 +535,86 @@ impl ClaimService {
             }
         }
         Ok(outcome)
+    }
+
+    /// Workers' documents as one ZIP with a folder per NIK (see [`crate::document_zip`]):
+    /// each file recognised by content and attached to that worker's claim in this batch.
+    /// Returns how many were attached and what was left out, and why.
+    pub async fn attach_documents(
+        &self,
+        batch: &BatchRecord,
+        bytes: &[u8],
+    ) -> Result<(usize, Vec<crate::document_zip::ZipProblem>)> {
+        use crate::document_zip::{self, ZipLimits, ZipProblem};
+        if batch.submitted_version.is_none() {
+            return Err(ClaimError::field("documents", "zip-before-filing"));
+        }
+        let limits = ZipLimits { max_file: self.max_upload_bytes as u64, ..ZipLimits::default() };
+        let owned = bytes.to_vec();
+        let (documents, mut problems) = tokio_blocking(move || document_zip::read(&owned, limits))
+            .await
+            .map_err(|e| ClaimError::field("documents", e.code()))?;
+        let workers = self.store.batch_workers(&batch.id).await?;
+        let kpjs: Vec<lapak_domain::Kpj> = workers.iter().map(|w| w.kpj.clone()).collect();
+        let by_kpj: HashMap<String, &BatchWorker> = workers.iter().map(|w| (w.kpj.as_str().to_string(), w)).collect();
+        let mut by_nik: HashMap<String, &BatchWorker> = HashMap::new();
+        for (member, _) in self.store.members_with_open_claims(&kpjs).await? {
+            if let Some(w) = by_kpj.get(member.kpj.as_str()) {
+                by_nik.insert(member.nik.as_str().to_string(), w);
+            }
+        }
+        let mut attached = Vec::new();
+        for doc in documents {
+            let worker = match by_nik.get(&doc.nik) {
+                Some(w)
+                    if matches!(
+                        w.state,
+                        ClaimState::Submitted | ClaimState::Scheduled | ClaimState::NeedsDocuments
+                    ) =>
+                {
+                    w
+                }
+                Some(_) => {
+                    problems
+                        .push(ZipProblem { entry: format!("{}/{}", doc.nik, doc.kind.code()), code: "not-editable" });
+                    continue;
+                }
+                None => {
+                    problems.push(ZipProblem { entry: doc.nik.clone(), code: "zip-nik-unknown" });
+                    continue;
+                }
+            };
+            let id = new_id();
+            let meta = lapak_storage::DocumentMeta {
+                object_key: format!("claims/{}/{id}.{}", worker.claim_id, doc.file.extension()),
+                id,
+                claim_id: worker.claim_id.clone(),
+                kind: doc.kind,
+                content_type: doc.file.content_type().into(),
+                size_bytes: doc.bytes.len() as i64,
+                sha256: sha2::Sha256::digest(&doc.bytes).to_vec(),
+                created_at: Timestamp::now(),
+            };
+            self.documents.put(&meta.object_key, &doc.bytes).await?;
+            attached.push(meta);
+        }
+        // The files are on disk before the rows that point at them.
+        let keys: Vec<String> = attached.iter().map(|m| m.object_key.clone()).collect();
+        self.documents.sync(&keys).await?;
+        let added = self.store.add_batch_documents(&batch.id, &attached).await?;
+        Ok((added as usize, problems))
+    }
+
+    /// What each worker of a filed batch has sent: claim id → document kinds.
+    pub async fn batch_documents(
+        &self,
+        batch_id: &str,
+    ) -> Result<HashMap<String, Vec<(String, lapak_domain::documents::DocumentKind)>>> {
+        let mut out: HashMap<String, Vec<(String, lapak_domain::documents::DocumentKind)>> = HashMap::new();
+        for (claim, id, kind) in self.store.batch_documents(batch_id).await? {
+            out.entry(claim).or_default().push((id, kind));
+        }
+        Ok(out)
     }
 
     pub async fn batch_workers(&self, batch_id: &str) -> Result<Vec<BatchWorker>> {

@@ -5,6 +5,7 @@
 
 mod appointments;
 pub mod collective;
+pub mod document_zip;
 mod limits;
 pub mod video;
 pub mod walk_in;

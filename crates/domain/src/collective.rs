@@ -297,6 +297,45 @@ pub fn check_registered(
     }
 }
 
+/// What each worker of a batch sends: the layoff's documents except the proof of stopping
+/// work, which the company's mass termination letter is (and the NPWP, asked only above the
+/// tax threshold).
+pub fn worker_documents() -> Vec<crate::documents::DocumentKind> {
+    use crate::documents::{required_documents, DocumentKind, Need};
+    required_documents(crate::cause::ClaimCause::Layoff)
+        .iter()
+        .filter(|(k, need)| *need == Need::Required && *k != DocumentKind::ProofOfStoppingWork)
+        .map(|(k, _)| *k)
+        .collect()
+}
+
+/// The document a file in a worker's folder is, from its name: the kind's code or the words
+/// HR departments use ("ktp.pdf", "KK.jpg", "buku-tabungan hal 1.png", "foto.jpg").
+pub fn kind_from_file_name(name: &str) -> Option<crate::documents::DocumentKind> {
+    use crate::documents::DocumentKind as K;
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s).to_lowercase();
+    let words: Vec<&str> = stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let joined = words.join("_");
+    if let Some(k) = K::ALL.into_iter().find(|k| joined == k.code() || joined.starts_with(&format!("{}_", k.code()))) {
+        return Some(k);
+    }
+    let first = words.first().copied().unwrap_or("");
+    let pair = words.iter().take(2).copied().collect::<Vec<_>>().join("_");
+    match (first, pair.as_str()) {
+        (_, "kartu_keluarga") | ("kk", _) => Some(K::FamilyCard),
+        (_, "buku_tabungan") | ("tabungan" | "rekening" | "passbook", _) => Some(K::Passbook),
+        (_, "kartu_peserta") | ("kpj", _) => Some(K::KpjCard),
+        ("ktp" | "ektp" | "e", _)
+            if joined.starts_with("ktp") || joined.starts_with("ektp") || joined.starts_with("e_ktp") =>
+        {
+            Some(K::Ektp)
+        }
+        ("foto" | "photo" | "selfie" | "swafoto", _) => Some(K::Photo),
+        ("npwp", _) => Some(K::Npwp),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,5 +447,24 @@ mod tests {
             codes(check_registered(&recent, Some(&registered), &npp, &rules, today)),
             [("tanggal_phk", "collective-waiting-period")]
         );
+    }
+
+    #[test]
+    fn a_file_name_says_which_document_it_is() {
+        use crate::documents::DocumentKind as K;
+        for (name, kind) in [
+            ("ktp.pdf", Some(K::Ektp)),
+            ("E-KTP hal 1.jpg", Some(K::Ektp)),
+            ("KK.jpg", Some(K::FamilyCard)),
+            ("kartu keluarga.png", Some(K::FamilyCard)),
+            ("buku-tabungan_2.png", Some(K::Passbook)),
+            ("kpj_card.pdf", Some(K::KpjCard)),
+            ("Kartu Peserta.jpg", Some(K::KpjCard)),
+            ("foto.jpg", Some(K::Photo)),
+            ("surat cinta.pdf", None),
+        ] {
+            assert_eq!(kind_from_file_name(name), kind, "{name}");
+        }
+        assert_eq!(worker_documents(), [K::KpjCard, K::Ektp, K::FamilyCard, K::Passbook, K::Photo]);
     }
 }

@@ -157,6 +157,14 @@ pub trait CollectiveStore: Send + Sync {
         seat: u8,
         events: &[(String, ClaimEvent)],
     ) -> Result<()>;
+    /// Attaches workers' documents to their claims filed by `batch_id` (while the claims are
+    /// still open for documents), all or none. Returns how many were attached.
+    async fn add_batch_documents(&self, batch_id: &str, documents: &[crate::DocumentMeta]) -> Result<u64>;
+    /// The documents of a batch's claims: (claim id, document id, kind).
+    async fn batch_documents(
+        &self,
+        batch_id: &str,
+    ) -> Result<Vec<(String, String, lapak_domain::documents::DocumentKind)>>;
     /// Filed batches still without a collective session.
     async fn unseated_batches(&self) -> Result<Vec<BatchRecord>>;
     /// Batches seated in a session.
@@ -523,6 +531,29 @@ macro_rules! impl_collective_store {
                 }
                 tx.commit().await?;
                 self.durable().await
+            }
+
+            async fn add_batch_documents(&self, batch_id: &str, documents: &[$crate::DocumentMeta]) -> $crate::Result<u64> {
+                let mut tx = self.begin_write().await?;
+                let mut added = 0;
+                for d in documents {
+                    added += sqlx::query("INSERT INTO documents (id, claim_id, kind, object_key, content_type, size_bytes, sha256, created_at) \
+                        SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM claims WHERE id = $2 AND batch_id = $9 \
+                        AND state IN ('submitted', 'scheduled', 'needs_documents'))")
+                        .bind(&d.id).bind(&d.claim_id).bind(d.kind.code()).bind(&d.object_key).bind(&d.content_type)
+                        .bind(d.size_bytes).bind(d.sha256.clone()).bind($crate::micros(d.created_at)).bind(batch_id)
+                        .execute(&mut *tx).await?.rows_affected();
+                }
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(added)
+            }
+
+            async fn batch_documents(&self, batch_id: &str) -> $crate::Result<Vec<(String, String, lapak_domain::documents::DocumentKind)>> {
+                let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT d.claim_id, d.id, d.kind FROM documents d \
+                    JOIN claims c ON c.id = d.claim_id WHERE c.batch_id = $1 ORDER BY d.claim_id, d.kind, d.created_at")
+                    .bind(batch_id).fetch_all(&self.read).await?;
+                Ok(rows.into_iter().filter_map(|(c, d, k)| lapak_domain::documents::DocumentKind::parse(&k).map(|k| (c, d, k))).collect())
             }
 
             async fn unseated_batches(&self) -> $crate::Result<Vec<$crate::collective::BatchRecord>> {

@@ -647,6 +647,8 @@ async fn batch_page(
     let mut workers_total = 0;
     if b.submitted_version.is_some() {
         let list = state.claims.batch_workers(&b.id).await.unwrap_or_default();
+        let sent = state.claims.batch_documents(&b.id).await.unwrap_or_default();
+        let needed = lapak_domain::collective::worker_documents();
         for s in ClaimState::ALL {
             let n = list.iter().filter(|w| w.state == s).count();
             if n > 0 {
@@ -658,16 +660,15 @@ async fn batch_page(
             .into_iter()
             .take(WORKERS_SHOWN)
             .map(|w| WorkerLine {
-                number: w.number.to_string(),
-                name: w.name,
-                kpj: w.kpj.as_str().to_string(),
-                status: i.t(lang, &format!("state-{}", w.state.code())),
-                missing: w
-                    .requested_documents
+                missing: missing(&w, sent.get(&w.claim_id), &needed)
                     .iter()
                     .map(|k| i.t(lang, &format!("doc-{}", k.code())))
                     .collect::<Vec<_>>()
                     .join(", "),
+                number: w.number.to_string(),
+                name: w.name,
+                kpj: w.kpj.as_str().to_string(),
+                status: i.t(lang, &format!("state-{}", w.state.code())),
             })
             .collect();
     }
@@ -701,7 +702,27 @@ async fn batch_page(
     pl.respond(status, page)
 }
 
-/// The worker list or the termination letter, uploaded to a batch.
+/// What a worker still has to send: the documents every worker sends that are not there,
+/// and whatever the officer asked for.
+fn missing(
+    w: &lapak_storage::BatchWorker,
+    sent: Option<&Vec<(String, lapak_domain::documents::DocumentKind)>>,
+    needed: &[lapak_domain::documents::DocumentKind],
+) -> Vec<lapak_domain::documents::DocumentKind> {
+    if !matches!(w.state, ClaimState::Submitted | ClaimState::Scheduled | ClaimState::NeedsDocuments) {
+        return Vec::new();
+    }
+    let has = |k: &lapak_domain::documents::DocumentKind| sent.is_some_and(|s| s.iter().any(|(_, x)| x == k));
+    let mut out: Vec<_> = needed.iter().copied().filter(|k| !has(k)).collect();
+    for k in &w.requested_documents {
+        if !out.contains(k) {
+            out.push(*k);
+        }
+    }
+    out
+}
+
+/// The worker list, the termination letter or the workers' documents, uploaded to a batch.
 pub async fn upload(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -722,7 +743,11 @@ pub async fn upload(
     if texts.get("csrf") != Some(&session.csrf) && !too_large {
         return (StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-csrf")).into_response();
     }
-    let field = if what == "surat" { "letter" } else { "list" };
+    let field = match what.as_str() {
+        "surat" => "letter",
+        "dokumen" => "documents",
+        _ => "list",
+    };
     let result = match (too_large, files.get("file")) {
         (true, _) => Err(ClaimError::Fields(vec![lapak_claims::FieldError { field, code: "list-too-large" }])),
         (false, None) => Err(ClaimError::Fields(vec![lapak_claims::FieldError { field, code: "file-empty" }])),
@@ -733,6 +758,21 @@ pub async fn upload(
         (false, Some((name, bytes))) if what == "daftar" => {
             state.claims.upload_worker_list(&b, name, bytes).await.map(|_| "list")
         }
+        (false, Some((_, bytes))) if what == "dokumen" => match state.claims.attach_documents(&b, bytes).await {
+            Ok((attached, problems)) => {
+                record(&state, &session, "collective.upload_documents", &format!("{} ({attached})", b.id), addr).await;
+                let i = &state.i18n;
+                let notice = i.t_args(pl.lang, "collective-documents-attached", &[("count", &attached.to_string())]);
+                let errors = problems
+                    .iter()
+                    .map(|p| {
+                        ("documents".to_string(), format!("{}: {}", p.entry, i.t(pl.lang, &format!("err-{}", p.code))))
+                    })
+                    .collect();
+                return batch_page(&state, &pl, &session, &rep, &b, notice, errors, StatusCode::OK).await;
+            }
+            Err(e) => Err(e),
+        },
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     match result {
@@ -1001,6 +1041,8 @@ pub async fn decide_representative(
 // ---------- the officer: a batch in its collective session ----------
 
 struct BatchSeat {
+    /// (document id, label) of what the worker sent.
+    documents: Vec<(String, String)>,
     claim_id: String,
     number: String,
     name: String,
@@ -1059,6 +1101,7 @@ pub async fn staff_batch(
         Err(r) => return r,
     };
     record(&state, &session, "view.identity", &format!("batch {}", b.id), addr).await;
+    let sent = state.claims.batch_documents(&b.id).await.unwrap_or_default();
     let workers = state
         .claims
         .batch_workers(&b.id)
@@ -1066,6 +1109,10 @@ pub async fn staff_batch(
         .unwrap_or_default()
         .into_iter()
         .map(|w| BatchSeat {
+            documents: sent
+                .get(&w.claim_id)
+                .map(|d| d.iter().map(|(id, k)| (id.clone(), i.t(lang, &format!("doc-{}", k.code())))).collect())
+                .unwrap_or_default(),
             open: w.state == ClaimState::Scheduled,
             state: i.t(lang, &format!("state-{}", w.state.code())),
             claim_id: w.claim_id,
