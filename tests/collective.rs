@@ -149,6 +149,12 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
         "kept what was typed"
     );
     assert!(t.store.pending_representatives(None).await.unwrap().is_empty());
+    // A short password with good letters: refused at its field, nothing kept either.
+    let short = appoint(PDF).text("password", "pendek").text("password2", "pendek");
+    let short = post(short).await.unwrap();
+    assert_eq!(short.status(), 422);
+    assert!(short.text().await.unwrap().contains("id=\"error-password\""));
+    assert!(t.store.pending_representatives(None).await.unwrap().is_empty());
     let ok = post(appoint(PDF)).await.unwrap();
     assert_eq!(ok.status(), 200);
     assert!(ok.text().await.unwrap().contains("Penunjukan diterima"));

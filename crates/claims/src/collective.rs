@@ -128,11 +128,12 @@ impl ClaimService {
     /// A company appoints a representative: the power of attorney and the representative's
     /// signed statement (PDF or image, recognised by content), kept encrypted until branch
     /// staff confirm them. `password_hash` is the Argon2id hash of the password the
-    /// representative chose.
+    /// representative chose; `None` when the caller refused the password: everything else is
+    /// still checked (every problem is reported at once) and nothing is kept.
     pub async fn request_representative(
         &self,
         input: &RepresentativeInput,
-        password_hash: String,
+        password_hash: Option<String>,
         attorney: &[u8],
         statement: &[u8],
     ) -> Result<String> {
@@ -165,7 +166,9 @@ impl ClaimService {
         if npp.is_some() && company.is_none() {
             errors.push(crate::FieldError { field: "npp", code: "npp-unknown" });
         }
-        let (Some(npp), Some(name), Some(email), true) = (npp, name, email, errors.is_empty()) else {
+        let (Some(npp), Some(name), Some(email), Some(password_hash), true) =
+            (npp, name, email, password_hash, errors.is_empty())
+        else {
             return Err(ClaimError::Fields(errors));
         };
         if self.store.staff_by_username(email.as_str()).await?.is_some() {

@@ -27,7 +27,7 @@ use lapak_storage::{BatchRecord, RepresentativeRecord, StaffSession};
 use serde::Deserialize;
 
 use crate::pages::{LangQuery, PageLang};
-use crate::staff::{current, guard, record, REASONS};
+use crate::staff::{current, guard, guard_at, record, REASONS};
 use crate::{AppState, Lang};
 
 /// Problems listed on the batch page; all of them are in the downloadable report.
@@ -246,21 +246,18 @@ pub async fn register(State(state): State<Arc<AppState>>, headers: HeaderMap, mu
         RepresentativeInput { npp: text("npp"), name: text("name"), email: text("email"), phone: text("phone") };
     let hash = if errors.is_empty() {
         match lapak_staff::hash_password(password).await {
-            Ok(h) => h,
+            Ok(h) => Some(h),
             Err(_) => {
-                return pl.respond(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    page(vec![("".into(), i.t(lang, "err-internal"))], values, false),
-                )
+                let errors = vec![(String::new(), i.t(lang, "err-internal"))];
+                return pl.respond(StatusCode::INTERNAL_SERVER_ERROR, page(errors, values, false));
             }
         }
     } else {
-        // Still check the rest, so that every problem shows at once.
-        String::new()
+        // The rest is still checked, so that every problem shows at once; nothing is kept.
+        None
     };
     match state.claims.request_representative(&input, hash, &file("attorney"), &file("statement")).await {
-        Ok(_) if errors.is_empty() => pl.respond(StatusCode::OK, page(vec![], HashMap::new(), true)),
-        Ok(_) => pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page(errors, values, false)),
+        Ok(_) => pl.respond(StatusCode::OK, page(vec![], HashMap::new(), true)),
         Err(ClaimError::Fields(list)) => {
             errors.extend(list.iter().map(|f| (f.field.to_string(), i.t(lang, &format!("err-{}", f.code)))));
             pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page(errors, values, false))
@@ -343,25 +340,18 @@ async fn representative(
         StaffRole::Representative => state.store.representative_by_staff(&session.staff.id).await.ok().flatten(),
         _ => None,
     };
-    match found {
-        Some(r) => {
-            let npp = r.npp.clone();
-            let s = StaffSession {
-                staff: lapak_storage::StaffRecord { branch: Some(npp.clone()), ..session.staff.clone() },
-                ..session.clone()
-            };
-            guard(state, &s, StaffAction::FileCollective, &npp, "collective", client).await?;
-            Ok((session, r))
-        }
-        None => {
-            let none =
-                StaffSession { staff: lapak_storage::StaffRecord { branch: None, ..session.staff.clone() }, ..session };
-            Err(guard(state, &none, StaffAction::FileCollective, "-", "collective", client)
-                .await
-                .err()
-                .unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()))
-        }
-    }
+    let npp = found.as_ref().map(|r| r.npp.clone());
+    guard_at(
+        state,
+        &session,
+        npp.as_deref(),
+        StaffAction::FileCollective,
+        npp.as_deref().unwrap_or("-"),
+        "collective",
+        client,
+    )
+    .await?;
+    found.map(|r| (session, r)).ok_or_else(|| StatusCode::FORBIDDEN.into_response())
 }
 
 /// A batch of the representative's own company, or 404 (another company's batch is not
@@ -375,16 +365,10 @@ async fn own_batch(
 ) -> Result<BatchRecord, Response> {
     match state.store.batch(id).await {
         Ok(Some(b)) if b.npp == rep.npp => Ok(b),
-        Ok(Some(b)) => {
-            let s = StaffSession {
-                staff: lapak_storage::StaffRecord { branch: Some(rep.npp.clone()), ..session.staff.clone() },
-                ..session.clone()
-            };
-            Err(guard(state, &s, StaffAction::FileCollective, &b.npp, id, client)
-                .await
-                .err()
-                .unwrap_or_else(|| StatusCode::NOT_FOUND.into_response()))
-        }
+        Ok(Some(b)) => Err(guard_at(state, session, Some(&rep.npp), StaffAction::FileCollective, &b.npp, id, client)
+            .await
+            .err()
+            .unwrap_or_else(|| StatusCode::NOT_FOUND.into_response())),
         _ => Err(StatusCode::NOT_FOUND.into_response()),
     }
 }
@@ -457,8 +441,8 @@ struct BatchPage<'a> {
 
 crate::pages::translated!(CompanyPage, BatchPage);
 
-fn when(state: &AppState, lang: Lang, at: jiff::Timestamp) -> String {
-    let _ = state;
+/// A moment in WIB (the zone is written with it).
+fn when(lang: Lang, at: jiff::Timestamp) -> String {
     lapak_domain::schedule::format_local(at, "Asia/Jakarta", lang == Lang::Id)
 }
 
@@ -486,7 +470,7 @@ pub async fn company(
         .unwrap_or_default()
         .into_iter()
         .map(|b| BatchLine {
-            created: when(&state, lang, b.created_at),
+            created: when(lang, b.created_at),
             status: if b.submitted_version.is_some() {
                 i.t(lang, "collective-batch-filed")
             } else {
@@ -586,7 +570,7 @@ async fn batch_page(
             versions.push(Version {
                 number: v.version,
                 file: v.file_name,
-                at: when(state, lang, v.uploaded_at),
+                at: when(lang, v.uploaded_at),
                 valid: thousands(v.rows_valid.max(0) as u64, lang),
                 total: thousands(v.rows_total.max(0) as u64, lang),
             });
@@ -686,7 +670,7 @@ async fn batch_page(
         latest: version.map(|v| Version {
             number: v.version,
             file: v.file_name,
-            at: when(state, lang, v.uploaded_at),
+            at: when(lang, v.uploaded_at),
             valid: thousands(v.rows_valid.max(0) as u64, lang),
             total: thousands(v.rows_total.max(0) as u64, lang),
         }),
@@ -938,7 +922,7 @@ pub async fn representatives(
     for r in state.store.pending_representatives(Some(&branch)).await.unwrap_or_default() {
         record(&state, &session, "view.representative", &r.id, addr).await;
         requests.push(Request {
-            at: when(&state, lang, r.created_at),
+            at: when(lang, r.created_at),
             id: r.id,
             company: r.company,
             npp: r.npp,

@@ -479,8 +479,22 @@ pub(crate) async fn guard(
     subject: &str,
     client: SocketAddr,
 ) -> Result<(), Response> {
+    guard_at(state, session, session.staff.branch.as_deref(), action, branch, subject, client).await
+}
+
+/// The same with the scope given: a branch, or for a company's representative their
+/// company's NPP (`None`: national, or no scope at all).
+pub(crate) async fn guard_at(
+    state: &AppState,
+    session: &StaffSession,
+    home: Option<&str>,
+    action: lapak_domain::staff::StaffAction,
+    object: &str,
+    subject: &str,
+    client: SocketAddr,
+) -> Result<(), Response> {
     let s = &session.staff;
-    if lapak_domain::staff::may(s.role, s.branch.as_deref(), action, Some(branch)) {
+    if lapak_domain::staff::may(s.role, home, action, Some(object)) {
         return Ok(());
     }
     let entry = AuditEntry {
@@ -489,7 +503,7 @@ pub(crate) async fn guard(
         actor_id: s.id.clone(),
         action: "access.refused".into(),
         subject: subject.into(),
-        detail: format!("{action:?} at {branch} from {}", client.ip()),
+        detail: format!("{action:?} at {object} from {}", client.ip()),
     };
     if let Err(e) = state.store.append_audit(&entry).await {
         tracing::error!(error = %e, "audit entry not written");
