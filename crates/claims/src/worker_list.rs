@@ -277,6 +277,9 @@ fn finish(
 
 fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<WorkerList, ListError> {
     use calamine::{open_workbook_auto_from_rs, Reader, Sheets};
+    if has_macros(bytes) {
+        return Err(ListError::Macro);
+    }
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ListError::Unreadable(e.to_string()))?;
     if matches!(book.vba_project(), Ok(Some(_))) {
         return Err(ListError::Macro);
@@ -311,6 +314,22 @@ fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<WorkerList, ListError>
         }
     }
     Err(ListError::NoHeader { sheets: names, missing: fewest.unwrap_or_default() })
+}
+
+/// Whether an Office Open XML or OpenDocument archive carries macros, by its parts' names
+/// (a VBA project, Excel 4 macro sheets, ActiveX, OpenDocument Basic or scripts), whether or
+/// not the macro code itself is well formed.
+fn has_macros(bytes: &[u8]) -> bool {
+    let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return false };
+    let found = archive.file_names().filter_map(Result::ok).any(|name| {
+        let n = name.to_ascii_lowercase();
+        n.ends_with("vbaproject.bin")
+            || n.contains("/macrosheets/")
+            || n.contains("/activex/")
+            || n.starts_with("basic/")
+            || n.starts_with("scripts/")
+    });
+    found
 }
 
 fn data_cell(d: &calamine::Data) -> Cell {
@@ -489,6 +508,21 @@ mod tests {
         assert!(matches!(err, ListError::NoHeader { ref missing, .. } if missing.contains(&"nik")));
         assert_eq!(read(b"", 10).unwrap_err(), ListError::Empty);
         assert_eq!(read(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0], 10).unwrap_err(), ListError::Type);
+    }
+
+    #[test]
+    fn macro_enabled_workbooks_are_refused() {
+        use std::io::Write;
+        let plain = sheet(&[&["nik"], &["3273015505900002"]]);
+        let mut source = zip::ZipArchive::new(Cursor::new(plain)).unwrap();
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..source.len() {
+            w.raw_copy_file(source.by_index(i).unwrap()).unwrap();
+        }
+        w.start_file("xl/vbaProject.bin", zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(b"Attribute VB_Name = \"Module1\"").unwrap();
+        let xlsm = w.finish().unwrap().into_inner();
+        assert_eq!(read(&xlsm, 10).unwrap_err(), ListError::Macro);
     }
 
     #[test]

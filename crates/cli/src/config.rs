@@ -24,6 +24,10 @@ pub struct FileConfig {
     pub video_base_url: Option<String>,
     pub jitsi_app_id: Option<String>,
     pub jitsi_app_secret: Option<String>,
+    pub collective_min_percent: Option<u32>,
+    pub collective_window_days: Option<u32>,
+    pub max_list_rows: Option<usize>,
+    pub max_list_mb: Option<usize>,
 }
 
 /// Settings given on the command line or in the environment (clap reads both).
@@ -92,6 +96,8 @@ pub struct Config {
     pub text_webhook_token: Option<String>,
     pub admin_token: Option<String>,
     pub video: lapak_claims::video::Jitsi,
+    /// The collective channel: its thresholds and the worker list's limits.
+    pub collective: lapak_claims::collective::CollectiveSettings,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -159,6 +165,18 @@ impl Config {
             key_file,
             max_upload_bytes: file.max_upload_mb.unwrap_or(6) * 1024 * 1024,
             log_json,
+            collective: {
+                let d = lapak_claims::collective::CollectiveSettings::default();
+                lapak_claims::collective::CollectiveSettings {
+                    rules: lapak_domain::collective::CollectiveRules {
+                        min_percent: file.collective_min_percent.unwrap_or(d.rules.min_percent),
+                        window_days: file.collective_window_days.unwrap_or(d.rules.window_days),
+                        ..d.rules
+                    },
+                    max_rows: file.max_list_rows.unwrap_or(d.max_rows),
+                    max_list_bytes: file.max_list_mb.map_or(d.max_list_bytes, |mb| mb * 1024 * 1024),
+                }
+            },
         })
     }
 
@@ -206,6 +224,7 @@ mod tests {
         let parsed: FileConfig = toml::from_str(&uncommented).unwrap();
         assert_eq!(parsed.jitsi_app_id.as_deref(), Some("lapak"));
         assert!(parsed.text_webhook_url.is_some() && parsed.admin_token.is_some());
+        assert_eq!((parsed.collective_min_percent, parsed.max_list_rows), (Some(30), Some(60_000)));
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub struct Limits {
     /// Largest worker list accepted (collective channel), and its row limit.
     pub max_list_bytes: usize,
     pub max_list_rows: usize,
+    /// The collective channel's thresholds.
+    pub collective_rules: lapak_domain::collective::CollectiveRules,
 }
 
 impl Default for Limits {
@@ -60,6 +62,7 @@ impl Default for Limits {
             video: lapak_claims::video::Jitsi::default(),
             max_list_bytes: 32 * 1024 * 1024,
             max_list_rows: 60_000,
+            collective_rules: lapak_domain::collective::CollectiveRules::default(),
         }
     }
 }
@@ -79,9 +82,9 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
     let claims = ClaimService::with_limits(store.clone(), documents, limits.max_upload_bytes, limits.rate_limits)
         .with_video(limits.video.clone())
         .with_collective(lapak_claims::collective::CollectiveSettings {
+            rules: limits.collective_rules,
             max_rows: limits.max_list_rows,
             max_list_bytes: limits.max_list_bytes,
-            ..Default::default()
         });
     use sha2::Digest;
     let admin_token_hash = limits
