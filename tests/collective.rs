@@ -275,6 +275,12 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
     deliver(&t, &sink).await;
     let mails = sink.messages();
     let worker = &textile.workers[0];
+    let session_mail = mails
+        .iter()
+        .map(|m| m.replace("=\n", ""))
+        .find(|m| m.contains("To: rina.hr@tekstil.example") && m.contains("Sesi kolektif"))
+        .expect("the representative is told of the session");
+    assert!(session_mail.contains("BEGIN:VCALENDAR") || session_mail.contains("text/calendar"), "with an invitation");
     let own = mails
         .iter()
         .map(|m| m.replace("=\n", ""))

@@ -691,7 +691,32 @@ pub async fn seat_batch(
                 lc.check(Action::Schedule, &Actor::system(), now, None).ok().map(|e| (w.claim_id.clone(), e))
             })
             .collect();
-        match store.book_batch(&batch.id, &session, seat, &events).await {
+        // The representative is told when and where, with a calendar invitation.
+        let message = match store.representative_by_staff(&batch.created_by).await? {
+            Some(r) => {
+                let place = store.branch(branch).await?.map(|b| b.name.as_str().to_string()).unwrap_or_default();
+                let (note, _) =
+                    crate::AppointmentNote::for_seat(&batch.id, &session, capacity.time_zone.clone(), place);
+                Some(OutboxMessage {
+                    dedupe_key: format!("collective-session:{}:{}", batch.id, session.id),
+                    kind: "email".into(),
+                    payload: serde_json::to_string(&EmailMessage {
+                        to: r.email,
+                        template: "collective-session".into(),
+                        lang: "id".into(),
+                        name: r.name,
+                        resume_token: None,
+                        claim_number: None,
+                        appointment: Some(note),
+                        company: Some(company.name.as_str().to_string()),
+                    })
+                    .expect("serialisable"),
+                    ..Default::default()
+                })
+            }
+            None => None,
+        };
+        match store.book_batch(&batch.id, &session, seat, &events, message.as_ref()).await {
             Ok(()) => return Ok(Some((session, capacity.time_zone.clone()))),
             Err(StorageError::Conflict(r)) if r.contains("seat") => continue,
             Err(e) => return Err(e),

@@ -627,3 +627,9 @@ err-zip-kind = The document is not recognised from its file name; name it ktp, k
 err-zip-ratio = Suspicious file (compressed too much); file skipped
 err-zip-nik-unknown = This NIK is not in this batch
 err-zip-before-filing = Workers' documents are uploaded once the claims are filed
+email-collective-session-subject = Collective session of { $company }: { $when }
+email-collective-session-body = Hello { $name },
+
+    The collective verification session for the workers of { $company } is on { $when } at { $place }. You attend on behalf of every worker in the batch; bring the original power of attorney and mass termination letter.
+
+    Each worker's status: { $link }

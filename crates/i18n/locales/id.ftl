@@ -627,3 +627,9 @@ err-zip-kind = Jenis dokumen tidak dikenali dari nama berkas; beri nama ktp, kk,
 err-zip-ratio = Berkas mencurigakan (terkompresi terlalu tinggi); berkas dilewati
 err-zip-nik-unknown = NIK ini tidak ada di batch ini
 err-zip-before-filing = Dokumen pekerja diunggah setelah klaim diajukan
+email-collective-session-subject = Sesi kolektif { $company }: { $when }
+email-collective-session-body = Halo { $name },
+
+    Sesi verifikasi kolektif untuk pekerja { $company } dijadwalkan { $when } di { $place }. Anda hadir mewakili semua pekerja dalam batch; bawa surat kuasa dan surat PHK massal asli.
+
+    Status setiap pekerja: { $link }

@@ -156,6 +156,7 @@ pub trait CollectiveStore: Send + Sync {
         session: &Session,
         seat: u8,
         events: &[(String, ClaimEvent)],
+        outbox: Option<&OutboxMessage>,
     ) -> Result<()>;
     /// Attaches workers' documents to their claims filed by `batch_id` (while the claims are
     /// still open for documents), all or none. Returns how many were attached.
@@ -484,7 +485,7 @@ macro_rules! impl_collective_store {
                 }).collect()
             }
 
-            async fn book_batch(&self, batch_id: &str, session: &lapak_domain::schedule::Session, seat: u8, events: &[(String, lapak_domain::lifecycle::ClaimEvent)]) -> $crate::Result<()> {
+            async fn book_batch(&self, batch_id: &str, session: &lapak_domain::schedule::Session, seat: u8, events: &[(String, lapak_domain::lifecycle::ClaimEvent)], outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_write().await?;
                 Self::insert_sessions(&mut tx, &[session]).await?;
@@ -529,6 +530,7 @@ macro_rules! impl_collective_store {
                     });
                     qb.build().execute(&mut *tx).await?;
                 }
+                Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 tx.commit().await?;
                 self.durable().await
             }

@@ -94,6 +94,25 @@ impl Mailer {
                     ),
                 ))
             }
+            "collective-session" => {
+                let a = &m.appointment.as_ref()?.absolute(&self.public_url);
+                let when = lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id);
+                let company = m.company.as_deref().unwrap_or_default();
+                let link = format!("{}/staf/kolektif", self.public_url);
+                Some((
+                    t("email-collective-session-subject", &[("company", company), ("when", &when)]),
+                    t(
+                        "email-collective-session-body",
+                        &[
+                            ("name", &m.name),
+                            ("company", company),
+                            ("when", &when),
+                            ("place", &a.branch_name),
+                            ("link", &link),
+                        ],
+                    ),
+                ))
+            }
             "representative-confirmed" | "representative-refused" => {
                 let company = m.company.as_deref().unwrap_or_default();
                 let link = format!("{}/staf/masuk", self.public_url);
