@@ -295,6 +295,13 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
         .next()
         .unwrap()
         .to_string();
+    // Tracking says the company's representative attends, and when.
+    let filed_for = workers.iter().find(|w| w.kpj == textile.workers[5].kpj).unwrap();
+    let birth = textile.workers[5].birth_date.strftime("%d/%m/%Y").to_string();
+    let tracked = c.post("/lacak", "", &[("claim_number", filed_for.number.as_str()), ("birth_date", &birth)]).await;
+    let tracked = tracked.text().await.unwrap();
+    assert!(tracked.contains("Perwakilan perusahaan Anda menghadiri sesi verifikasi kolektif"), "{tracked}");
+    assert!(tracked.contains("Sesi kolektif perusahaan") && !tracked.contains("action=\"/lacak/jadwal\""), "{tracked}");
     let mine = c.get(&format!("/kolektif/klaim/{token}"), "").await.text().await.unwrap();
     assert!(mine.contains("Dijadwalkan"), "{mine}");
     assert_eq!(c.post(&format!("/kolektif/klaim/{token}"), "", &[("choice", "object")]).await.status(), 303);

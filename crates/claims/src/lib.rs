@@ -800,6 +800,7 @@ impl ClaimService {
             events: t.events.into_iter().map(|(at, to, reason)| TrackedEvent { at, to, reason }).collect(),
             requested_documents: t.requested_documents,
             documents_due: t.documents_due,
+            collective: t.collective,
             appointment: t.appointment.map(|a| Appointment {
                 starts_at: a.starts_at,
                 ends_at: a.ends_at,
@@ -830,6 +831,21 @@ pub struct Tracking {
     /// Needs documents: what the officer asked for, and by when.
     pub requested_documents: Vec<lapak_domain::documents::DocumentKind>,
     pub documents_due: Option<Timestamp>,
+    /// Filed by the worker's company (collective channel): its representative attends.
+    pub collective: bool,
+}
+
+impl Tracking {
+    /// The message key for what happens next: a collective claim's worker waits for the
+    /// company's session rather than an interview of their own.
+    pub fn next_key(&self) -> String {
+        match self.state {
+            ClaimState::Submitted | ClaimState::Scheduled if self.collective => {
+                format!("next-{}-collective", self.state.code())
+            }
+            s => format!("next-{}", s.code()),
+        }
+    }
 }
 
 /// The participant's appointment, as tracking shows it.

@@ -633,3 +633,5 @@ email-collective-session-body = Hello { $name },
     The collective verification session for the workers of { $company } is on { $when } at { $place }. You attend on behalf of every worker in the batch; bring the original power of attorney and mass termination letter.
 
     Each worker's status: { $link }
+next-submitted-collective = Your company filed this claim through the collective channel; its representative will attend the verification session for every worker.
+next-scheduled-collective = Your company's representative attends the collective verification session at the time below. You need not come unless asked.

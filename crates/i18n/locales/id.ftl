@@ -633,3 +633,5 @@ email-collective-session-body = Halo { $name },
     Sesi verifikasi kolektif untuk pekerja { $company } dijadwalkan { $when } di { $place }. Anda hadir mewakili semua pekerja dalam batch; bawa surat kuasa dan surat PHK massal asli.
 
     Status setiap pekerja: { $link }
+next-submitted-collective = Perusahaan Anda mengajukan klaim ini lewat jalur kolektif; perwakilan perusahaan akan menghadiri sesi verifikasi untuk semua pekerja.
+next-scheduled-collective = Perwakilan perusahaan Anda menghadiri sesi verifikasi kolektif pada jadwal di bawah. Anda tidak perlu datang kecuali diminta.

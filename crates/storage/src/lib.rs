@@ -167,6 +167,8 @@ pub struct TrackingRecord {
     /// Needs documents: what was asked for, and by when.
     pub requested_documents: Vec<DocumentKind>,
     pub documents_due: Option<Timestamp>,
+    /// Filed by a company's representative (the collective channel).
+    pub collective: bool,
 }
 
 /// A submitted claim still without an appointment.

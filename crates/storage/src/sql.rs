@@ -373,13 +373,16 @@ macro_rules! impl_store {
 
             async fn tracking(&self, number: &lapak_domain::claim_number::ClaimNumber) -> $crate::Result<Option<$crate::TrackingRecord>> {
                 use sqlx::Row;
-                let rows = sqlx::query(concat!("SELECT c.state, c.cause, m.birth_date, b.time_zone, b.name, e.at, e.to_state, e.reason, ",
-                    $crate::sql::appointment_columns!(), ", c.requested_documents, c.documents_due_at \
+                // A claim filed by a company's batch is seen in the batch's collective session.
+                let rows = sqlx::query("SELECT c.state, c.cause, m.birth_date, b.time_zone, b.name, e.at, e.to_state, e.reason, \
+                    s.id, s.branch_code, sb.name, sb.time_zone, s.officer, s.mode, s.starts_at, s.ends_at, \
+                    COALESCE(a.seat, CAST(cb.seat AS INTEGER)), s.room, c.requested_documents, c.documents_due_at, c.channel \
                     FROM claims c JOIN members m ON m.kpj = c.kpj LEFT JOIN branches b ON b.code = c.branch_code \
                     LEFT JOIN claim_events e ON e.claim_id = c.id \
                     LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
-                    LEFT JOIN sessions s ON s.id = a.session_id LEFT JOIN branches sb ON sb.code = s.branch_code \
-                    WHERE c.claim_number = $1 ORDER BY e.id"))
+                    LEFT JOIN collective_batches cb ON cb.id = c.batch_id AND c.state = 'scheduled' \
+                    LEFT JOIN sessions s ON s.id = COALESCE(a.session_id, cb.session_id) LEFT JOIN branches sb ON sb.code = s.branch_code \
+                    WHERE c.claim_number = $1 ORDER BY e.id")
                     .bind(number.as_str()).fetch_all(&self.read).await?;
                 let Some(first) = rows.first() else { return Ok(None) };
                 let state = |s: &str| lapak_domain::lifecycle::ClaimState::parse(s).ok_or_else(|| $crate::rows::corrupt("state"));
@@ -394,6 +397,7 @@ macro_rules! impl_store {
                     appointment: Self::appointment_row(first, 8)?,
                     requested_documents: $crate::sql::kinds(&first.try_get::<String, _>(18)?),
                     documents_due: first.try_get::<Option<i64>, _>(19)?.map($crate::from_micros).transpose()?,
+                    collective: first.try_get::<String, _>(20)? == "collective",
                 };
                 for r in &rows {
                     let at: Option<i64> = r.try_get(5)?;

@@ -498,7 +498,7 @@ pub async fn track_claim(
             claim_number: t.number.to_string(),
             state: t.state.code().into(),
             state_text: state.i18n.t(lang, &format!("state-{}", t.state.code())),
-            next: state.i18n.t(lang, &format!("next-{}", t.state.code())),
+            next: state.i18n.t(lang, &t.next_key()),
             events: t
                 .events
                 .iter()

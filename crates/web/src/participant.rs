@@ -1083,13 +1083,15 @@ pub async fn track_submit(
                 state: &state,
                 number: t.number.to_string(),
                 state_name: i.t(lang, &format!("state-{}", t.state.code())),
-                next: i.t(lang, &format!("next-{}", t.state.code())),
+                next: i.t(lang, &t.next_key()),
                 events,
                 appointment: appointment_lines(i, lang, t.appointment.as_ref()),
                 birth: form.birth_date.clone(),
                 asked: t.requested_documents.iter().map(|k| i.t(lang, &format!("doc-{}", k.code()))).collect(),
                 due: t.documents_due.map(|d| local_time(lang, d, &t.time_zone)).unwrap_or_default(),
-                can_move: t.state == lapak_domain::lifecycle::ClaimState::Scheduled && t.appointment.is_some(),
+                can_move: t.state == lapak_domain::lifecycle::ClaimState::Scheduled
+                    && t.appointment.is_some()
+                    && !t.collective,
                 can_cancel: matches!(
                     t.state,
                     lapak_domain::lifecycle::ClaimState::Submitted
