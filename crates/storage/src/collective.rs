@@ -436,26 +436,11 @@ macro_rules! impl_collective_store {
                             .push_bind("collective").push_bind(s.batch_id.clone());
                     });
                     qb.build().execute(&mut *tx).await.map_err(conflict)?;
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) ");
-                    qb.push_values(chunk, |mut b, c| {
-                        let e = &c.event;
-                        b.push_bind(c.claim_id.clone()).push_bind($crate::micros(e.at)).push_bind($crate::rows::role_code(e.actor.role))
-                            .push_bind(e.actor.id.clone()).push_bind($crate::rows::action_code(e.action)).push_bind(e.from.code())
-                            .push_bind(e.to.code()).push_bind(e.reason.clone());
-                    });
-                    qb.build().execute(&mut *tx).await?;
+                    let events: Vec<(&str, &lapak_domain::lifecycle::ClaimEvent)> =
+                        chunk.iter().map(|c| (c.claim_id.as_str(), &c.event)).collect();
+                    Self::insert_events(&mut tx, &events).await?;
                     let messages: Vec<&$crate::OutboxMessage> = chunk.iter().flat_map(|c| c.outbox.iter()).collect();
-                    for messages in messages.chunks(500) {
-                        let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at, subject, purpose) ");
-                        qb.push_values(messages, |mut b, m| {
-                            b.push_bind(m.dedupe_key.clone()).push_bind(m.kind.clone())
-                                .push_bind(self.keys.seal_str("outbox.payload", &m.payload)).push_bind(at)
-                                .push_bind(m.not_before.map_or(at, |t| $crate::micros(t).max(at)))
-                                .push_bind(m.subject.clone()).push_bind(m.purpose.clone());
-                        });
-                        qb.push(" ON CONFLICT (dedupe_key) DO NOTHING");
-                        qb.build().execute(&mut *tx).await?;
-                    }
+                    Self::enqueue_all(&mut tx, &self.keys, &messages, at).await?;
                 }
                 sqlx::query("UPDATE collective_batches SET submitted_version = $1, submitted_at = $2, workers = $3 WHERE id = $4")
                     .bind(s.version).bind(at).bind(s.claims.len() as i64).bind(&s.batch_id)
@@ -522,13 +507,8 @@ macro_rules! impl_collective_store {
                     if moved != chunk.len() as u64 {
                         return Err($crate::StorageError::Conflict("a claim moved on before it was booked".into()));
                     }
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) ");
-                    qb.push_values(chunk, |mut b, (claim_id, e)| {
-                        b.push_bind(claim_id.clone()).push_bind($crate::micros(e.at)).push_bind($crate::rows::role_code(e.actor.role))
-                            .push_bind(e.actor.id.clone()).push_bind($crate::rows::action_code(e.action)).push_bind(e.from.code())
-                            .push_bind(e.to.code()).push_bind(e.reason.clone());
-                    });
-                    qb.build().execute(&mut *tx).await?;
+                    let events: Vec<(&str, &lapak_domain::lifecycle::ClaimEvent)> = chunk.iter().map(|(id, e)| (id.as_str(), e)).collect();
+                    Self::insert_events(&mut tx, &events).await?;
                 }
                 Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 tx.commit().await?;

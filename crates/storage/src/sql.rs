@@ -634,28 +634,9 @@ macro_rules! impl_store {
 
                     let events: Vec<(&str, &lapak_domain::lifecycle::ClaimEvent)> =
                         chunk.iter().filter_map(|x| x.event.as_ref().map(|e| (x.claim_id.as_str(), e))).collect();
-                    if !events.is_empty() {
-                        let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) ");
-                        qb.push_values(events, |mut b, (claim_id, e)| {
-                            b.push_bind(claim_id.to_string()).push_bind($crate::micros(e.at)).push_bind($crate::rows::role_code(e.actor.role))
-                                .push_bind(e.actor.id.clone()).push_bind($crate::rows::action_code(e.action)).push_bind(e.from.code())
-                                .push_bind(e.to.code()).push_bind(e.reason.clone());
-                        });
-                        qb.build().execute(&mut *tx).await?;
-                    }
-
+                    Self::insert_events(&mut tx, &events).await?;
                     let messages: Vec<&$crate::OutboxMessage> = chunk.iter().flat_map(|x| x.outbox.iter()).collect();
-                    for messages in messages.chunks($crate::sql::CHUNK) {
-                        let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at, subject, purpose) ");
-                        qb.push_values(messages, |mut b, m| {
-                            b.push_bind(m.dedupe_key.clone()).push_bind(m.kind.clone())
-                                .push_bind(self.keys.seal_str("outbox.payload", &m.payload)).push_bind(at)
-                                .push_bind(m.not_before.map_or(at, |t| $crate::micros(t).max(at)))
-                                .push_bind(m.subject.clone()).push_bind(m.purpose.clone());
-                        });
-                        qb.push(" ON CONFLICT (dedupe_key) DO NOTHING");
-                        qb.build().execute(&mut *tx).await?;
-                    }
+                    Self::enqueue_all(&mut tx, &self.keys, &messages, at).await?;
                 }
                 tx.commit().await?;
                 self.durable().await?;
@@ -1234,6 +1215,37 @@ macro_rules! impl_store {
                     .bind($crate::rows::action_code(event.action)).bind(event.from.code()).bind(event.to.code())
                     .bind(event.reason.clone())
                     .execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            /// Writes many events in the caller's transaction, a few statements in all.
+            async fn insert_events(tx: &mut sqlx::Transaction<'static, $db>, events: &[(&str, &lapak_domain::lifecycle::ClaimEvent)]) -> $crate::Result<()> {
+                for chunk in events.chunks($crate::sql::CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) ");
+                    qb.push_values(chunk, |mut b, (claim_id, e)| {
+                        b.push_bind(claim_id.to_string()).push_bind($crate::micros(e.at)).push_bind($crate::rows::role_code(e.actor.role))
+                            .push_bind(e.actor.id.clone()).push_bind($crate::rows::action_code(e.action)).push_bind(e.from.code())
+                            .push_bind(e.to.code()).push_bind(e.reason.clone());
+                    });
+                    qb.build().execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            /// Writes many outbox messages in the caller's transaction (each once: the dedupe
+            /// key decides).
+            async fn enqueue_all(tx: &mut sqlx::Transaction<'static, $db>, keys: &$crate::KeyRing, messages: &[&$crate::OutboxMessage], at: i64) -> $crate::Result<()> {
+                for chunk in messages.chunks($crate::sql::CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at, subject, purpose) ");
+                    qb.push_values(chunk, |mut b, m| {
+                        b.push_bind(m.dedupe_key.clone()).push_bind(m.kind.clone())
+                            .push_bind(keys.seal_str("outbox.payload", &m.payload)).push_bind(at)
+                            .push_bind(m.not_before.map_or(at, |t| $crate::micros(t).max(at)))
+                            .push_bind(m.subject.clone()).push_bind(m.purpose.clone());
+                    });
+                    qb.push(" ON CONFLICT (dedupe_key) DO NOTHING");
+                    qb.build().execute(&mut **tx).await?;
+                }
                 Ok(())
             }
 

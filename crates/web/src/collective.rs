@@ -27,7 +27,7 @@ use lapak_storage::{BatchRecord, RepresentativeRecord, StaffSession};
 use serde::Deserialize;
 
 use crate::pages::{LangQuery, PageLang};
-use crate::staff::{current, guard, guard_at, record, REASONS};
+use crate::staff::{current, forbidden, guard, guard_at, record, signed_in_form, REASONS};
 use crate::{AppState, Lang};
 
 /// Problems listed on the batch page; all of them are in the downloadable report.
@@ -511,7 +511,7 @@ pub async fn new_batch(
         Err(r) => return r,
     };
     if form.csrf != session.csrf {
-        return (StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-csrf")).into_response();
+        return forbidden(&state, Lang::Id);
     }
     let Ok(npp) = Npp::parse(&rep.npp) else { return StatusCode::NOT_FOUND.into_response() };
     let id = crate::staff::lapak_staff_token();
@@ -725,7 +725,7 @@ pub async fn upload(
     };
     let (texts, files, too_large) = read_multipart(multipart).await;
     if texts.get("csrf") != Some(&session.csrf) && !too_large {
-        return (StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-csrf")).into_response();
+        return forbidden(&state, pl.lang);
     }
     let field = match what.as_str() {
         "surat" => "letter",
@@ -788,7 +788,7 @@ pub async fn submit(
         Err(r) => return r,
     };
     if form.csrf != session.csrf {
-        return (StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-csrf")).into_response();
+        return forbidden(&state, pl.lang);
     }
     match state.claims.submit_batch(&b, form.version, &session.staff.id, pl.lang.code()).await {
         Ok(n) => {
@@ -997,13 +997,10 @@ pub async fn decide_representative(
     Form(form): Form<RepresentativeDecision>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let (_, session) = match current(&state, &headers, "full").await {
+    let session = match signed_in_form(&state, &headers, &form.csrf, pl.lang).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if form.csrf != session.csrf {
-        return (StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-csrf")).into_response();
-    }
     if let Err(r) = request_for(&state, &session, &form.id, addr).await {
         return r;
     }
@@ -1160,14 +1157,12 @@ pub async fn staff_batch_decide(
     body: Bytes,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let (_, session) = match current(&state, &headers, "full").await {
+    let fields: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let csrf = fields.get("csrf").map_or("", String::as_str);
+    let session = match signed_in_form(&state, &headers, csrf, pl.lang).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let fields: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
-    if fields.get("csrf") != Some(&session.csrf) {
-        return (StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-csrf")).into_response();
-    }
     let (b, _) = match officer_batch(&state, &session, &id, addr).await {
         Ok(x) => x,
         Err(r) => return r,

@@ -162,7 +162,21 @@ pub(crate) async fn current(
     }
 }
 
-fn forbidden(state: &AppState, lang: Lang) -> Response {
+/// The signed-in session, when the form carries that session's CSRF token (403 otherwise).
+pub(crate) async fn signed_in_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &str,
+    lang: Lang,
+) -> Result<StaffSession, Response> {
+    let (_, session) = current(state, headers, "full").await?;
+    if session.csrf != csrf {
+        return Err(forbidden(state, lang));
+    }
+    Ok(session)
+}
+
+pub(crate) fn forbidden(state: &AppState, lang: Lang) -> Response {
     (StatusCode::FORBIDDEN, state.i18n.t(lang, "err-staff-csrf")).into_response()
 }
 
@@ -894,13 +908,10 @@ pub async fn approve(
 ) -> Response {
     use lapak_domain::lifecycle::{Action, Actor, Role};
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let (_, session) = match current(&state, &headers, "full").await {
+    let session = match signed_in_form(&state, &headers, &form.csrf, pl.lang).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if form.csrf != session.csrf {
-        return forbidden(&state, pl.lang);
-    }
     let Ok(Some(claim)) = state.store.claim(&form.claim_id).await else {
         return crate::pages::not_found(State(state), headers).await;
     };
