@@ -43,7 +43,8 @@ pub enum Command {
         listen: Option<String>,
     },
     /// Load demo data once (deterministic: 38 provinces, ~330 offices, 2,000 companies,
-    /// 100,000 members), print members to try, and serve.
+    /// 100,000 members, two companies with mass layoffs), print members and accounts to
+    /// try, and serve.
     Demo {
         #[arg(long, env = "LAPAK_LISTEN", value_name = "ADDR:PORT")]
         listen: Option<String>,
