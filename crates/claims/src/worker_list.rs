@@ -109,17 +109,20 @@ pub fn read(bytes: &[u8], max_rows: usize) -> Result<WorkerList, ListError> {
     }
 }
 
+/// A header as words joined by `_`: "No. KTP" → `no_ktp`, "Tanggal Lahir (DD/MM/YYYY)" →
+/// `tanggal_lahir` (a note in brackets is dropped).
 fn normalise(h: &str) -> String {
-    h.trim()
-        .trim_start_matches('\u{feff}')
-        .to_lowercase()
-        .replace(['\n', '\r'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("_")
-        .replace(['-', '.', '/'], "_")
-        .trim_matches('_')
-        .to_string()
+    let mut text = String::new();
+    let mut depth = 0usize;
+    for c in h.trim_start_matches('\u{feff}').chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    text.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("_")
 }
 
 fn column_of(header: &str) -> Option<usize> {
@@ -504,6 +507,10 @@ mod tests {
         .chain((0..50).map(|i| format!("{i},x,y,z,w,v,u,t\n")))
         .collect();
         assert_eq!(read(many.as_bytes(), 10).unwrap_err(), ListError::TooManyRows { limit: 10 });
+        // Headers as HR departments write them.
+        let hr = "No. KTP;No KPJ;Nama Karyawan;Tgl. Lahir (DD/MM/YYYY);Tanggal PHK;Nama Bank;No. Rekening;Atas Nama\n\
+                  3273015505900002;12345678901;Siti;15/05/1990;30/09/2026;014;1234567890;Siti\n";
+        assert_eq!(read(hr.as_bytes(), 10).unwrap().rows[0].account_holder, "Siti");
         let err = read(b"nama,umur\nSiti,30\n", 10).unwrap_err();
         assert!(matches!(err, ListError::NoHeader { ref missing, .. } if missing.contains(&"nik")));
         assert_eq!(read(b"", 10).unwrap_err(), ListError::Empty);

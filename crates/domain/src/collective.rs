@@ -215,13 +215,13 @@ pub fn check_rows(rows: &[WorkerRow], today: jiff::civil::Date) -> (Vec<Worker>,
 /// The worker list's columns as the template names them, with the other headers people
 /// write for them (lower case, spaces as `_`). Order is the template's.
 pub const COLUMNS: [(&str, &[&str]); 10] = [
-    ("nik", &["no_ktp", "nomor_ktp", "nomor_induk_kependudukan"]),
+    ("nik", &["no_ktp", "nomor_ktp", "nik_ktp", "nomor_induk_kependudukan"]),
     ("kpj", &["no_kpj", "nomor_kpj", "nomor_peserta"]),
-    ("nama", &["name", "nama_lengkap", "nama_pekerja", "nama_tenaga_kerja"]),
+    ("nama", &["name", "nama_lengkap", "nama_pekerja", "nama_tenaga_kerja", "nama_karyawan"]),
     ("tanggal_lahir", &["tgl_lahir", "birth_date", "date_of_birth"]),
     ("tanggal_phk", &["tgl_phk", "layoff_date", "tanggal_berhenti", "hari_terakhir_bekerja"]),
     ("bank", &["kode_bank", "bank_code", "nama_bank"]),
-    ("nomor_rekening", &["no_rekening", "rekening", "account_number"]),
+    ("nomor_rekening", &["no_rekening", "no_rek", "rekening", "account_number"]),
     ("pemilik_rekening", &["nama_pemilik_rekening", "atas_nama", "account_holder"]),
     ("email", &["e_mail", "surel"]),
     ("no_hp", &["nomor_hp", "hp", "no_wa", "whatsapp", "mobile", "phone"]),
