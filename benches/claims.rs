@@ -137,6 +137,7 @@ pub async fn run(database_url: &str, work_dir: &Path, o: Options) -> anyhow::Res
                 identity_per_client: u32::MAX / 2,
                 tracking_per_number: u32::MAX / 2,
                 tracking_per_client: u32::MAX / 2,
+                ..Default::default()
             },
             max_in_flight: 4_096,
             ..lapak_web::Limits::default()

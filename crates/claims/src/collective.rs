@@ -136,7 +136,11 @@ impl ClaimService {
         password_hash: Option<String>,
         attorney: &[u8],
         statement: &[u8],
+        client: std::net::IpAddr,
     ) -> Result<String> {
+        if !self.limiter.appointment(client) {
+            return Err(ClaimError::RateLimited);
+        }
         let mut errors = Vec::new();
         let npp = Npp::parse(&input.npp)
             .map_err(|_| errors.push(crate::FieldError { field: "npp", code: "npp-format" }))

@@ -12,6 +12,7 @@ pub struct Limiter {
     identity_per_client: DefaultKeyedRateLimiter<IpAddr>,
     tracking_per_number: DefaultKeyedRateLimiter<String>,
     tracking_per_client: DefaultKeyedRateLimiter<IpAddr>,
+    appointments_per_client: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -25,6 +26,8 @@ pub struct RateLimits {
     pub identity_per_client: u32,
     pub tracking_per_number: u32,
     pub tracking_per_client: u32,
+    /// Representative appointments (two letters uploaded each) per client, per hour.
+    pub appointments_per_client_hour: u32,
 }
 
 impl Default for RateLimits {
@@ -34,6 +37,7 @@ impl Default for RateLimits {
             identity_per_client: 60,
             tracking_per_number: 10,
             tracking_per_client: 120,
+            appointments_per_client_hour: 10,
         }
     }
 }
@@ -51,6 +55,9 @@ impl Limiter {
             identity_per_client: RateLimiter::keyed(per_minute(l.identity_per_client)),
             tracking_per_number: RateLimiter::keyed(per_minute(l.tracking_per_number)),
             tracking_per_client: RateLimiter::keyed(per_minute(l.tracking_per_client)),
+            appointments_per_client: RateLimiter::keyed(Quota::per_hour(
+                NonZeroU32::new(l.appointments_per_client_hour).expect("positive"),
+            )),
         }
     }
 
@@ -58,6 +65,12 @@ impl Limiter {
     pub fn identity(&self, nik: &str, client: IpAddr) -> bool {
         self.identity_per_client.check_key(&client).is_ok()
             && self.identity_per_person.check_key(&nik.to_string()).is_ok()
+    }
+
+    /// Whether one more representative appointment (with its uploads) from this client is
+    /// allowed: the form is open to anyone, so it must not become a way to fill the disk.
+    pub fn appointment(&self, client: IpAddr) -> bool {
+        self.appointments_per_client.check_key(&client).is_ok()
     }
 
     pub fn tracking(&self, number: &str, client: IpAddr) -> bool {
@@ -84,5 +97,13 @@ mod tests {
         let ip = IpAddr::from([10, 0, 0, 9]);
         let allowed = (0..200).filter(|i| l.tracking(&format!("N{i}"), ip)).count();
         assert_eq!(allowed, 120);
+    }
+
+    #[test]
+    fn appointments_are_limited_per_client_per_hour() {
+        let l = Limiter::default();
+        let ip = IpAddr::from([10, 0, 0, 7]);
+        assert_eq!((0..30).filter(|_| l.appointment(ip)).count(), 10);
+        assert!(l.appointment(IpAddr::from([10, 0, 0, 8])), "another client is not affected");
     }
 }

@@ -219,7 +219,12 @@ async fn read_multipart(mut multipart: Multipart) -> (HashMap<String, String>, H
     }
 }
 
-pub async fn register(State(state): State<Arc<AppState>>, headers: HeaderMap, multipart: Multipart) -> Response {
+pub async fn register(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    multipart: Multipart,
+) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
     let (i, lang) = (&state.i18n, pl.lang);
     let (texts, files, too_large) = read_multipart(multipart).await;
@@ -256,15 +261,19 @@ pub async fn register(State(state): State<Arc<AppState>>, headers: HeaderMap, mu
         // The rest is still checked, so that every problem shows at once; nothing is kept.
         None
     };
-    match state.claims.request_representative(&input, hash, &file("attorney"), &file("statement")).await {
+    match state.claims.request_representative(&input, hash, &file("attorney"), &file("statement"), addr.ip()).await {
         Ok(_) => pl.respond(StatusCode::OK, page(vec![], HashMap::new(), true)),
         Err(ClaimError::Fields(list)) => {
             errors.extend(list.iter().map(|f| (f.field.to_string(), i.t(lang, &format!("err-{}", f.code)))));
             pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page(errors, values, false))
         }
         Err(e) => {
+            let status = match e {
+                ClaimError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
             errors.push((String::new(), message_of(&state, lang, &e)));
-            pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page(errors, values, false))
+            pl.respond(status, page(errors, values, false))
         }
     }
 }
