@@ -555,6 +555,8 @@ pub async fn batch(
         Ok(b) => b,
         Err(r) => return r,
     };
+    // The page lists the workers by name: each view is in the audit trail.
+    record(&state, &session, "view.batch", &b.id, addr).await;
     let notice =
         q.saved.as_deref().map(|k| state.i18n.t(pl.lang, &format!("collective-saved-{k}"))).unwrap_or_default();
     batch_page(&state, &pl, &session, &rep, &b, notice, vec![], StatusCode::OK).await
