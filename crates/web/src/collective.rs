@@ -746,10 +746,7 @@ pub async fn upload(
     let result = match (too_large, files.get("file")) {
         (true, _) => Err(ClaimError::Fields(vec![lapak_claims::FieldError { field, code: "list-too-large" }])),
         (false, None) => Err(ClaimError::Fields(vec![lapak_claims::FieldError { field, code: "file-empty" }])),
-        (false, Some((name, bytes))) if what == "surat" => {
-            let _ = name;
-            state.claims.upload_letter(&b, bytes).await.map(|()| "letter")
-        }
+        (false, Some((_, bytes))) if what == "surat" => state.claims.upload_letter(&b, bytes).await.map(|()| "letter"),
         (false, Some((name, bytes))) if what == "daftar" => {
             state.claims.upload_worker_list(&b, name, bytes).await.map(|_| "list")
         }
@@ -807,7 +804,14 @@ pub async fn submit(
             see_other(&format!("/staf/kolektif/{}?saved=filed", b.id))
         }
         Err(e) => {
-            let errors = vec![("submit".to_string(), message_of(&state, pl.lang, &e))];
+            // Each problem points at the part of the page that fixes it (the list, the letter).
+            let errors = match &e {
+                ClaimError::Fields(list) => list
+                    .iter()
+                    .map(|f| (f.field.to_string(), state.i18n.t(pl.lang, &format!("err-{}", f.code))))
+                    .collect(),
+                other => vec![("list".to_string(), message_of(&state, pl.lang, other))],
+            };
             batch_page(&state, &pl, &session, &rep, &b, String::new(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
