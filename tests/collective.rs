@@ -445,7 +445,8 @@ async fn unreadable_lists_are_explained_and_nothing_is_kept() {
     assert_eq!(huge.status(), 422);
     assert!(huge.text().await.unwrap().contains("lebih dari 60.000 baris"));
     // A list over the row limit is refused before the rest is read.
-    let limits = lapak_web::Limits { max_list_rows: 100, ..Default::default() };
+    let collective = lapak_claims::collective::CollectiveSettings { max_rows: 100, ..Default::default() };
+    let limits = lapak_web::Limits { collective, ..Default::default() };
     let small = Client { base: format!("http://{}", serve_with(&t, limits).await), http: c.http.clone() };
     let big = upload(&small, &pic, &path, &csrf, "pekerja.xlsx", list(&companies[0], 0)).await;
     assert_eq!(big.status(), 422);

@@ -327,9 +327,7 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
         secure_cookies: config.public_url.starts_with("https://"),
         admin_token: config.admin_token.clone(),
         video: config.video.clone(),
-        max_list_rows: config.collective.max_rows,
-        max_list_bytes: config.collective.max_list_bytes,
-        collective_rules: config.collective.rules,
+        collective: config.collective,
         ..lapak_web::Limits::default()
     };
     let mailer = match &config.smtp_url {

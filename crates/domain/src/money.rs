@@ -115,18 +115,23 @@ impl From<Rupiah> for i64 {
     }
 }
 
+/// A whole number with its thousands grouped by `separator`: 1.200 (Indonesian), 1,200.
+pub fn group_digits(n: u64, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl fmt::Display for Rupiah {
     /// Indonesian style: Rp12.500.000.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.0.to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push('.');
-            }
-            out.push(c);
-        }
-        write!(f, "Rp{out}")
+        write!(f, "Rp{}", group_digits(self.0.unsigned_abs(), '.'))
     }
 }
 

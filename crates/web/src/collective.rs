@@ -37,16 +37,7 @@ const WORKERS_SHOWN: usize = 1_000;
 
 /// 1.200, the Indonesian way (and 1,200 in English).
 fn thousands(n: u64, lang: Lang) -> String {
-    let digits = n.to_string();
-    let sep = if lang == Lang::Id { '.' } else { ',' };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
+    lapak_domain::money::group_digits(n, if lang == Lang::Id { '.' } else { ',' })
 }
 
 fn see_other(to: &str) -> Response {
@@ -363,18 +354,18 @@ async fn representative(
     found.map(|r| (session, r)).ok_or_else(|| StatusCode::FORBIDDEN.into_response())
 }
 
-/// A batch of the representative's own company, or 404 (another company's batch is not
-/// there for them, and the attempt is recorded).
+/// The signed-in representative and a batch of their own company. Another company's batch
+/// is refused (403) and the attempt recorded; an unknown one is 404.
 async fn own_batch(
     state: &AppState,
-    session: &StaffSession,
-    rep: &RepresentativeRecord,
+    headers: &HeaderMap,
     id: &str,
     client: SocketAddr,
-) -> Result<BatchRecord, Response> {
+) -> Result<(StaffSession, RepresentativeRecord, BatchRecord), Response> {
+    let (session, rep) = representative(state, headers, client).await?;
     match state.store.batch(id).await {
-        Ok(Some(b)) if b.npp == rep.npp => Ok(b),
-        Ok(Some(b)) => Err(guard_at(state, session, Some(&rep.npp), StaffAction::FileCollective, &b.npp, id, client)
+        Ok(Some(b)) if b.npp == rep.npp => Ok((session, rep, b)),
+        Ok(Some(b)) => Err(guard_at(state, &session, Some(&rep.npp), StaffAction::FileCollective, &b.npp, id, client)
             .await
             .err()
             .unwrap_or_else(|| StatusCode::NOT_FOUND.into_response())),
@@ -523,7 +514,7 @@ pub async fn new_batch(
         return forbidden(&state, Lang::Id);
     }
     let Ok(npp) = Npp::parse(&rep.npp) else { return StatusCode::NOT_FOUND.into_response() };
-    let id = crate::staff::lapak_staff_token();
+    let id = crate::staff::random_token();
     if let Err(e) = state.store.create_batch(&id, &npp, &session.staff.id).await {
         tracing::error!(error = %e, "batch not created");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -547,12 +538,8 @@ pub async fn batch(
     Query(q): Query<BatchQuery>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery { lang: q.lang.clone() });
-    let (session, rep) = match representative(&state, &headers, addr).await {
+    let (session, rep, b) = match own_batch(&state, &headers, &id, addr).await {
         Ok(x) => x,
-        Err(r) => return r,
-    };
-    let b = match own_batch(&state, &session, &rep, &id, addr).await {
-        Ok(b) => b,
         Err(r) => return r,
     };
     // The page lists the workers by name: each view is in the audit trail.
@@ -726,12 +713,8 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let (session, rep) = match representative(&state, &headers, addr).await {
+    let (session, rep, b) = match own_batch(&state, &headers, &id, addr).await {
         Ok(x) => x,
-        Err(r) => return r,
-    };
-    let b = match own_batch(&state, &session, &rep, &id, addr).await {
-        Ok(b) => b,
         Err(r) => return r,
     };
     let (texts, files, too_large) = read_multipart(multipart).await;
@@ -787,12 +770,8 @@ pub async fn submit(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let (session, rep) = match representative(&state, &headers, addr).await {
+    let (session, rep, b) = match own_batch(&state, &headers, &id, addr).await {
         Ok(x) => x,
-        Err(r) => return r,
-    };
-    let b = match own_batch(&state, &session, &rep, &id, addr).await {
-        Ok(b) => b,
         Err(r) => return r,
     };
     if form.csrf != session.csrf {
@@ -828,12 +807,8 @@ pub async fn download(
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
     let (i, lang) = (&state.i18n, pl.lang);
-    let (session, rep) = match representative(&state, &headers, addr).await {
+    let (session, _, b) = match own_batch(&state, &headers, &id, addr).await {
         Ok(x) => x,
-        Err(r) => return r,
-    };
-    let b = match own_batch(&state, &session, &rep, &id, addr).await {
-        Ok(b) => b,
         Err(r) => return r,
     };
     let (header, rows, name): (Vec<String>, Vec<Vec<String>>, String) = match file.as_str() {

@@ -42,11 +42,8 @@ pub struct Limits {
     pub admin_token: Option<String>,
     /// The Jitsi Meet server for video calls, and its room-token credentials.
     pub video: lapak_claims::video::Jitsi,
-    /// Largest worker list accepted (collective channel), and its row limit.
-    pub max_list_bytes: usize,
-    pub max_list_rows: usize,
-    /// The collective channel's thresholds.
-    pub collective_rules: lapak_domain::collective::CollectiveRules,
+    /// The collective channel: its thresholds and the worker list's limits.
+    pub collective: lapak_claims::collective::CollectiveSettings,
 }
 
 impl Default for Limits {
@@ -60,9 +57,7 @@ impl Default for Limits {
             max_in_flight: 1024,
             admin_token: None,
             video: lapak_claims::video::Jitsi::default(),
-            max_list_bytes: 32 * 1024 * 1024,
-            max_list_rows: 60_000,
-            collective_rules: lapak_domain::collective::CollectiveRules::default(),
+            collective: lapak_claims::collective::CollectiveSettings::default(),
         }
     }
 }
@@ -81,11 +76,7 @@ pub struct AppState {
 pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) -> Router {
     let claims = ClaimService::with_limits(store.clone(), documents, limits.max_upload_bytes, limits.rate_limits)
         .with_video(limits.video.clone())
-        .with_collective(lapak_claims::collective::CollectiveSettings {
-            rules: limits.collective_rules,
-            max_rows: limits.max_list_rows,
-            max_list_bytes: limits.max_list_bytes,
-        });
+        .with_collective(limits.collective);
     use sha2::Digest;
     let admin_token_hash = limits
         .admin_token
@@ -168,8 +159,8 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route(
             "/staf/kolektif/{id}/{what}",
             get(collective::download).post(collective::upload).layer((
-                tower_http::limit::RequestBodyLimitLayer::new(limits.max_list_bytes + 64 * 1024),
-                DefaultBodyLimit::max(limits.max_list_bytes + 64 * 1024),
+                tower_http::limit::RequestBodyLimitLayer::new(limits.collective.max_list_bytes + 64 * 1024),
+                DefaultBodyLimit::max(limits.collective.max_list_bytes + 64 * 1024),
             )),
         )
         .fallback(pages::not_found)

@@ -162,6 +162,22 @@ pub(crate) async fn current(
     }
 }
 
+/// The session at `stage` (with its cookie), when the form carries that session's CSRF
+/// token (403 otherwise).
+async fn form_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    stage: &str,
+    csrf: &str,
+    lang: Lang,
+) -> Result<(String, StaffSession), Response> {
+    let (cookie, session) = current(state, headers, stage).await?;
+    if session.csrf != csrf {
+        return Err(forbidden(state, lang));
+    }
+    Ok((cookie, session))
+}
+
 /// The signed-in session, when the form carries that session's CSRF token (403 otherwise).
 pub(crate) async fn signed_in_form(
     state: &AppState,
@@ -169,11 +185,7 @@ pub(crate) async fn signed_in_form(
     csrf: &str,
     lang: Lang,
 ) -> Result<StaffSession, Response> {
-    let (_, session) = current(state, headers, "full").await?;
-    if session.csrf != csrf {
-        return Err(forbidden(state, lang));
-    }
-    Ok(session)
+    form_session(state, headers, "full", csrf, lang).await.map(|(_, session)| session)
 }
 
 pub(crate) fn forbidden(state: &AppState, lang: Lang) -> Response {
@@ -203,13 +215,14 @@ pub async fn sign_in_form(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &q);
-    let csrf = lapak_staff_token();
+    let csrf = random_token();
     let mut res = pl.respond(StatusCode::OK, sign_in_page(&state, pl.lang, csrf.clone(), String::new()));
     res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, PRE_COOKIE, &csrf, 3600));
     res
 }
 
-pub(crate) fn lapak_staff_token() -> String {
+/// A random URL-safe token (24 bytes).
+pub(crate) fn random_token() -> String {
     use base64::Engine;
     use rand::RngCore;
     let mut b = [0u8; 24];
@@ -274,13 +287,10 @@ pub async fn code(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let (cookie, session) = match current(&state, &headers, "password").await {
+    let (cookie, session) = match form_session(&state, &headers, "password", &form.csrf, pl.lang).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if form.csrf != session.csrf {
-        return forbidden(&state, pl.lang);
-    }
     match state.staff.second_factor(&cookie, &session, &form.code, addr.ip()).await {
         Ok(issued) => {
             audit(&state, &session.staff.id, "staff.signed_in", addr).await;
@@ -333,13 +343,10 @@ pub async fn enrol(
     Form(form): Form<CodeForm>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let (cookie, session) = match current(&state, &headers, "password").await {
+    let (cookie, session) = match form_session(&state, &headers, "password", &form.csrf, pl.lang).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if form.csrf != session.csrf {
-        return forbidden(&state, pl.lang);
-    }
     match state.staff.confirm_enrolment(&cookie, &session, &form.code).await {
         Ok((codes, issued)) => {
             audit(&state, &session.staff.id, "staff.second_factor_enrolled", addr).await;
@@ -688,13 +695,10 @@ pub async fn decide(
     use lapak_domain::lifecycle::{Action, Actor, Role};
     let form = DecisionForm::parse(&body);
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let (_, session) = match current(&state, &headers, "full").await {
+    let session = match signed_in_form(&state, &headers, &form.csrf, pl.lang).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if form.csrf != session.csrf {
-        return forbidden(&state, pl.lang);
-    }
     let Ok(Some((branch, _))) = state.store.session(&session_id).await else {
         return crate::pages::not_found(State(state), headers).await;
     };
