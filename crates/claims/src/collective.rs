@@ -364,7 +364,7 @@ impl ClaimService {
         if batch.letter_key.is_none() {
             return Err(ClaimError::field("letter", "letter-required"));
         }
-        let stored = self.store.batch_version(&batch.id, Some(version)).await?.ok_or(ClaimError::NotFound)?;
+        let stored = self.store.batch_version(&batch.id, version).await?.ok_or(ClaimError::NotFound)?;
         let workers: Vec<ValidWorker> =
             serde_json::from_str(&stored.workers).map_err(|_| ClaimError::Storage(StorageError::NotFound))?;
         if workers.is_empty() {

@@ -77,6 +77,16 @@ pub struct BatchVersion {
     pub workers: String,
 }
 
+/// An upload as the batch page lists it: without its problems and rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionSummary {
+    pub version: i64,
+    pub file_name: String,
+    pub uploaded_at: Timestamp,
+    pub rows_total: i64,
+    pub rows_valid: i64,
+}
+
 /// A worker's claim filed by a batch.
 #[derive(Debug, Clone)]
 pub struct BatchClaim {
@@ -140,7 +150,11 @@ pub trait CollectiveStore: Send + Sync {
     /// Stores an upload as the next version and returns its number.
     async fn add_batch_version(&self, v: &BatchVersion) -> Result<i64>;
     /// A version (the newest when `None`).
-    async fn batch_version(&self, batch_id: &str, version: Option<i64>) -> Result<Option<BatchVersion>>;
+    async fn batch_version(&self, batch_id: &str, version: i64) -> Result<Option<BatchVersion>>;
+    /// Every upload of a batch, newest first, without the rows (nothing unsealed).
+    async fn batch_versions(&self, batch_id: &str) -> Result<Vec<VersionSummary>>;
+    /// A version's problems (JSON), the newest version's when `None`, with its number.
+    async fn batch_problems(&self, batch_id: &str, version: Option<i64>) -> Result<Option<(i64, String)>>;
 
     /// The registry's members for these KPJs, each with whether a claim of theirs is open.
     async fn members_with_open_claims(&self, kpjs: &[Kpj]) -> Result<Vec<(Member, bool)>>;
@@ -355,10 +369,25 @@ macro_rules! impl_collective_store {
                 Ok(next)
             }
 
-            async fn batch_version(&self, batch_id: &str, version: Option<i64>) -> $crate::Result<Option<$crate::collective::BatchVersion>> {
+            async fn batch_versions(&self, batch_id: &str) -> $crate::Result<Vec<$crate::collective::VersionSummary>> {
+                let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as("SELECT version, file_name, uploaded_at, rows_total, rows_valid \
+                    FROM collective_versions WHERE batch_id = $1 ORDER BY version DESC")
+                    .bind(batch_id).fetch_all(&self.read).await?;
+                rows.into_iter().map(|(version, file_name, at, rows_total, rows_valid)| {
+                    Ok($crate::collective::VersionSummary { version, file_name, uploaded_at: $crate::from_micros(at)?, rows_total, rows_valid })
+                }).collect()
+            }
+
+            async fn batch_problems(&self, batch_id: &str, version: Option<i64>) -> $crate::Result<Option<(i64, String)>> {
+                Ok(sqlx::query_as("SELECT version, problems FROM collective_versions \
+                    WHERE batch_id = $1 AND ($2 IS NULL OR version = $2) ORDER BY version DESC LIMIT 1")
+                    .bind(batch_id).bind(version).fetch_optional(&self.read).await?)
+            }
+
+            async fn batch_version(&self, batch_id: &str, version: i64) -> $crate::Result<Option<$crate::collective::BatchVersion>> {
                 use sqlx::Row;
                 let row = sqlx::query("SELECT batch_id, version, file_name, uploaded_at, rows_total, rows_valid, problems, workers_sealed \
-                    FROM collective_versions WHERE batch_id = $1 AND ($2 IS NULL OR version = $2) ORDER BY version DESC LIMIT 1")
+                    FROM collective_versions WHERE batch_id = $1 AND version = $2")
                     .bind(batch_id).bind(version).fetch_optional(&self.read).await?;
                 row.map(|r| -> $crate::Result<$crate::collective::BatchVersion> {
                     Ok($crate::collective::BatchVersion {

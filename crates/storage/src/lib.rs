@@ -15,7 +15,7 @@ mod sqlite;
 
 pub use collective::{
     BatchClaim, BatchRecord, BatchSubmission, BatchVersion, BatchWorker, CollectiveStore, NewRepresentative,
-    RepresentativeRecord,
+    RepresentativeRecord, VersionSummary,
 };
 
 use async_trait::async_trait;

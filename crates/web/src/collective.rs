@@ -399,12 +399,14 @@ struct Computation {
     refusal: String,
 }
 
+#[derive(Clone)]
 struct Version {
     number: i64,
     file: String,
     at: String,
     valid: String,
     total: String,
+    rows_valid: i64,
 }
 
 struct WorkerLine {
@@ -561,28 +563,35 @@ async fn batch_page(
     status: StatusCode,
 ) -> Response {
     let (i, lang) = (&state.i18n, pl.lang);
-    let latest = state.store.batch_version(&b.id, None).await.ok().flatten();
-    let mut versions = Vec::new();
-    for n in (1..=b.latest_version).rev() {
-        if let Ok(Some(v)) = state.store.batch_version(&b.id, Some(n)).await {
-            versions.push(Version {
-                number: v.version,
-                file: v.file_name,
-                at: when(lang, v.uploaded_at),
-                valid: thousands(v.rows_valid.max(0) as u64, lang),
-                total: thousands(v.rows_total.max(0) as u64, lang),
-            });
-        }
-    }
-    let shown = b.submitted_version.or(latest.as_ref().map(|v| v.version));
-    let version = match shown {
-        Some(n) if Some(n) != latest.as_ref().map(|v| v.version) => {
-            state.store.batch_version(&b.id, Some(n)).await.ok().flatten()
-        }
-        _ => latest.clone(),
+    // The list of uploads and the shown one's problems: the sealed rows are not read here.
+    let versions: Vec<Version> = state
+        .store
+        .batch_versions(&b.id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| Version {
+            number: v.version,
+            file: v.file_name,
+            at: when(lang, v.uploaded_at),
+            valid: thousands(v.rows_valid.max(0) as u64, lang),
+            total: thousands(v.rows_total.max(0) as u64, lang),
+            rows_valid: v.rows_valid,
+        })
+        .collect();
+    let shown = b.submitted_version.or(versions.first().map(|v| v.number));
+    let version = versions.iter().find(|v| Some(v.number) == shown).cloned();
+    let problems_all: Vec<StoredProblem> = match shown {
+        Some(n) => state
+            .store
+            .batch_problems(&b.id, Some(n))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|(_, p)| serde_json::from_str(&p).ok())
+            .unwrap_or_default(),
+        None => Vec::new(),
     };
-    let problems_all: Vec<StoredProblem> =
-        version.as_ref().and_then(|v| serde_json::from_str(&v.problems).ok()).unwrap_or_default();
     let problems = problems_all
         .iter()
         .take(PROBLEMS_SHOWN)
@@ -665,13 +674,7 @@ async fn batch_page(
         computation,
         letter: b.letter_key.is_some(),
         submitted: b.submitted_version.is_some(),
-        latest: version.map(|v| Version {
-            number: v.version,
-            file: v.file_name,
-            at: when(lang, v.uploaded_at),
-            valid: thousands(v.rows_valid.max(0) as u64, lang),
-            total: thousands(v.rows_total.max(0) as u64, lang),
-        }),
+        latest: version,
         versions,
         problems_total: problems_all.len(),
         problems,
@@ -813,16 +816,16 @@ pub async fn download(
     };
     let (header, rows, name): (Vec<String>, Vec<Vec<String>>, String) = match file.as_str() {
         "laporan.xlsx" => {
-            let Ok(Some(v)) = state.store.batch_version(&b.id, q.versi).await else {
+            let Ok(Some((version, problems))) = state.store.batch_problems(&b.id, q.versi).await else {
                 return StatusCode::NOT_FOUND.into_response();
             };
-            let problems: Vec<StoredProblem> = serde_json::from_str(&v.problems).unwrap_or_default();
+            let problems: Vec<StoredProblem> = serde_json::from_str(&problems).unwrap_or_default();
             let header = ["report-line", "report-column", "report-reason"].iter().map(|k| i.t(lang, k)).collect();
             let rows = problems
                 .iter()
                 .map(|p| vec![p.line.to_string(), p.column.clone(), i.t(lang, &format!("err-{}", p.code))])
                 .collect();
-            (header, rows, format!("laporan-versi-{}.xlsx", v.version))
+            (header, rows, format!("laporan-versi-{version}.xlsx"))
         }
         "pekerja.xlsx" => {
             record(&state, &session, "collective.export", &b.id, addr).await;
