@@ -58,9 +58,6 @@ pub struct RepresentativeInput {
     pub phone: String,
 }
 
-/// A row of a version's report: the line, the column, the reason code.
-pub type Problem = CellError;
-
 /// An upload's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
@@ -261,9 +258,8 @@ impl ClaimService {
         let owned = bytes.to_vec();
         let list = tokio_blocking(move || worker_list::read(&owned, max_rows)).await.map_err(ClaimError::List)?;
         let npp = Npp::parse(&batch.npp).map_err(|_| ClaimError::NotFound)?;
+        let rows_total = list.rows.len();
         let (problems, valid) = self.check_list(&npp, list).await?;
-        let rows_total = problems.1;
-        let problems = problems.0;
         let version = BatchVersion {
             batch_id: batch.id.clone(),
             version: 0,
@@ -279,15 +275,14 @@ impl ClaimService {
     }
 
     /// Every check of every row: cells, duplicates, then the registry (identity, company,
-    /// open claims, the waiting period). Returns the problems with the row count, and the
-    /// valid rows with their benefit.
+    /// open claims, the waiting period). Returns the problems, and the valid rows with their
+    /// benefit.
     pub async fn check_list(
         &self,
         npp: &Npp,
         list: worker_list::WorkerList,
-    ) -> Result<((Vec<StoredProblem>, usize), Vec<ValidWorker>)> {
+    ) -> Result<(Vec<StoredProblem>, Vec<ValidWorker>)> {
         let today = today();
-        let total = list.rows.len();
         let (workers, cell_errors) = check_rows(&list.rows, today);
         let mut problems: Vec<StoredProblem> = list.problems.iter().chain(cell_errors.iter()).map(problem).collect();
         let kpjs: Vec<lapak_domain::Kpj> = workers.iter().map(|w| w.kpj.clone()).collect();
@@ -324,7 +319,7 @@ impl ClaimService {
             }
         }
         problems.sort_by_key(|p| p.line);
-        Ok(((problems, total), valid))
+        Ok((problems, valid))
     }
 
     /// Keeps the mass termination letter (PDF) with the batch.
