@@ -114,6 +114,16 @@ fn batch_id(res: &reqwest::Response) -> String {
     res.headers()[LOCATION].to_str().unwrap().trim_start_matches("/staf/kolektif/").to_string()
 }
 
+/// The representative signed in (second factor enrolled) with a new batch: their cookie,
+/// the form token and the batch id.
+async fn new_batch(c: &Client, username: &str) -> (String, String, String) {
+    let pic = signed_in(c, username, PASSWORD).await;
+    let home = c.get("/staf/kolektif", &pic).await.text().await.unwrap();
+    let csrf = field(&home, "csrf");
+    let batch = batch_id(&c.post("/staf/kolektif/baru", &pic, &[("csrf", &csrf)]).await);
+    (pic, csrf, batch)
+}
+
 #[tokio::test]
 async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_their_claim() {
     let t = test_store().await;
@@ -385,10 +395,7 @@ async fn a_company_under_thirty_percent_is_refused_with_the_computation_and_sees
     representative(&t, "90000001", "pic@tekstil.example").await;
     let c = Client::serving(&t).await;
 
-    let pic = signed_in(&c, "pic@sepatu.example", PASSWORD).await;
-    let home = c.get("/staf/kolektif", &pic).await.text().await.unwrap();
-    let csrf = field(&home, "csrf");
-    let batch = batch_id(&c.post("/staf/kolektif/baru", &pic, &[("csrf", &csrf)]).await);
+    let (pic, csrf, batch) = new_batch(&c, "pic@sepatu.example").await;
     let path = format!("/staf/kolektif/{batch}");
     upload(&c, &pic, &format!("{path}/daftar"), &csrf, "pekerja.xlsx", list(&companies[1], 0)).await;
     upload(&c, &pic, &format!("{path}/surat"), &csrf, "phk.pdf", PDF.to_vec()).await;
@@ -420,10 +427,7 @@ async fn unreadable_lists_are_explained_and_nothing_is_kept() {
     let companies = registry(&t).await;
     representative(&t, "90000001", "pic@tekstil.example").await;
     let c = Client::serving(&t).await;
-    let pic = signed_in(&c, "pic@tekstil.example", PASSWORD).await;
-    let home = c.get("/staf/kolektif", &pic).await.text().await.unwrap();
-    let csrf = field(&home, "csrf");
-    let batch = batch_id(&c.post("/staf/kolektif/baru", &pic, &[("csrf", &csrf)]).await);
+    let (pic, csrf, batch) = new_batch(&c, "pic@tekstil.example").await;
     let path = format!("/staf/kolektif/{batch}/daftar");
 
     let wrong_header = upload(&c, &pic, &path, &csrf, "data.csv", b"nama;umur\nSiti;30\n".to_vec()).await;
