@@ -25,6 +25,8 @@ use crate::median;
 
 pub struct RunResult {
     seconds: f64,
+    /// Afterwards, the relay turning the appointment notices into messages.
+    notices_seconds: f64,
     booked: usize,
     waiting: usize,
     sessions: usize,
@@ -53,7 +55,7 @@ impl fmt::Display for Report {
         for (i, r) in self.runs.iter().enumerate() {
             writeln!(
                 f,
-                "  run {}: {:.2} s · {} booked, {} waiting · {} sessions over {} days · fill {:.1}% ({} seats offered up to the last used, {} wasted) · raw {:.0} rows/s",
+                "  run {}: {:.2} s · {} booked, {} waiting · {} sessions over {} days · fill {:.1}% ({} seats offered up to the last used, {} wasted) · notices into messages afterwards {:.2} s · raw {:.0} rows/s",
                 i + 1,
                 r.seconds,
                 r.booked,
@@ -63,6 +65,7 @@ impl fmt::Display for Report {
                 100.0 * (r.offered - r.wasted) as f64 / r.offered.max(1) as f64,
                 r.offered,
                 r.wasted,
+                r.notices_seconds,
                 r.raw_rows_per_sec
             )?;
         }
@@ -71,7 +74,12 @@ impl fmt::Display for Report {
         writeln!(f, "  median time: {secs:.2} s (goal < 2 s), {:.0} claims/s", self.claims as f64 / secs.max(1e-9))?;
         writeln!(
             f,
-            "  rows written per claim: 4 (appointment, event, e-mail now, reminder) and its claim updated; raw multi-row insert {raw:.0} rows/s"
+            "  then the relay turns the notices into e-mails, texts and reminders: median {:.2} s",
+            med(&|r| r.notices_seconds)
+        )?;
+        writeln!(
+            f,
+            "  rows written per claim: 3 (appointment, event, notice), its session when new, and its claim updated; raw multi-row insert {raw:.0} rows/s"
         )?;
         write!(f, "  written rows / raw: {:.3}", (3.0 * self.claims as f64 / secs.max(1e-9)) / raw.max(1.0))
     }
@@ -149,11 +157,24 @@ pub async fn run(database_url: &str, work_dir: &Path, claims: usize, runs: u32) 
         let outcome = scheduler::run_once(&store, &Settings::default(), now).await?;
         let seconds = started.elapsed().as_secs_f64();
         anyhow::ensure!(outcome.booked + outcome.waiting == claims, "every claim booked or waiting: {outcome:?}");
+        let started = Instant::now();
+        let mut prepared = 0;
+        loop {
+            let n =
+                lapak_workers::outbox::prepare_notices(store.as_ref(), lapak_workers::outbox::NOTICES_PER_PASS).await?;
+            if n == 0 {
+                break;
+            }
+            prepared += n;
+        }
+        let notices_seconds = started.elapsed().as_secs_f64();
+        anyhow::ensure!(prepared == outcome.booked, "a notice per seat: {prepared} of {}", outcome.booked);
         let (offered, wasted, days) = fill(&target.url).await?;
         drop(store);
         target.drop_it().await?;
         report.runs.push(RunResult {
             seconds,
+            notices_seconds,
             booked: outcome.booked,
             waiting: outcome.waiting,
             sessions: outcome.sessions,

@@ -105,7 +105,7 @@ async fn every_submitted_claim_gets_the_earliest_seat_in_its_branch_zone() {
     let booths = submit(&store, &d.members[..30], &jayapura, Mode::OneToMany, false).await;
     let calls = submit(&store, &d.members[30..40], &jayapura, Mode::VideoCall, true).await;
     let now = Timestamp::now();
-    let outcome = scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    let outcome = schedule(&store, now).await.unwrap();
     assert_eq!((outcome.booked, outcome.waiting), (40, 0), "{outcome:?}");
 
     let mut seats = HashSet::new();
@@ -144,7 +144,7 @@ async fn every_submitted_claim_gets_the_earliest_seat_in_its_branch_zone() {
     assert_eq!(outbox.iter().filter(|m| m.kind == "email" && m.payload.contains("\"scheduled\"")).count(), 40);
     assert_eq!(outbox.iter().filter(|m| m.kind == "sms").count(), 40, "and a WhatsApp text each");
     assert!(outbox.iter().all(|m| !m.payload.contains("\"reminder\"")), "reminders wait for the day before");
-    let again = scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    let again = schedule(&store, now).await.unwrap();
     assert_eq!(again.booked, 0);
 }
 
@@ -184,14 +184,14 @@ async fn a_no_show_or_an_absent_officer_gets_the_claim_a_new_seat() {
     let branch = branch_in(&d, "Asia/Makassar");
     let numbers = submit(&store, &d.members[..12], &branch, Mode::OneToMany, false).await;
     let now = Timestamp::now();
-    scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    schedule(&store, now).await.unwrap();
     let before: Vec<_> = appointments_of(&store, &numbers).await;
 
     // The first participant did not come: a new seat, still Scheduled, no second event.
     let first = store.claim_by_number(&numbers[0]).await.unwrap().unwrap();
     assert!(scheduler::no_show(&store, &first.id).await.unwrap());
     assert!(store.appointment(&first.id).await.unwrap().is_none(), "the seat is released at once");
-    let pass = scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    let pass = schedule(&store, now).await.unwrap();
     assert_eq!(pass.booked, 1);
     let again = store.tracking(&numbers[0]).await.unwrap().unwrap();
     assert_eq!(again.state, ClaimState::Scheduled);
@@ -204,7 +204,7 @@ async fn a_no_show_or_an_absent_officer_gets_the_claim_a_new_seat() {
     let day = victim.starts_at.to_zoned(jiff::tz::TimeZone::get(&victim.time_zone).unwrap()).date();
     let moved = scheduler::officer_absent(&store, &branch, &victim.officer, day).await.unwrap();
     assert!(!moved.is_empty());
-    let pass = scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    let pass = schedule(&store, now).await.unwrap();
     assert_eq!(pass.booked, moved.len());
     for a in appointments_of(&store, &numbers).await {
         let a_day = a.starts_at.to_zoned(jiff::tz::TimeZone::get(&a.time_zone).unwrap()).date();
@@ -213,6 +213,13 @@ async fn a_no_show_or_an_absent_officer_gets_the_claim_a_new_seat() {
     let outbox = store.lease_outbox(Timestamp::now(), 60_000_000, 1_000).await.unwrap();
     let emails = outbox.iter().filter(|m| m.kind == "email" && m.payload.contains("\"scheduled\"")).count();
     assert_eq!(emails, 12 + 1 + moved.len(), "an e-mail for every seat given");
+}
+
+/// A scheduler pass, then what the relay does first: its notices become messages.
+async fn schedule(store: &Arc<dyn Store>, now: Timestamp) -> Result<scheduler::Outcome, lapak_storage::StorageError> {
+    let outcome = scheduler::run_once(store, &Settings::default(), now).await?;
+    lapak_workers::outbox::prepare_notices(store.as_ref(), 100_000).await?;
+    Ok(outcome)
 }
 
 async fn appointments_of(store: &Arc<dyn Store>, numbers: &[ClaimNumber]) -> Vec<lapak_storage::AppointmentRecord> {
@@ -229,7 +236,7 @@ async fn the_participant_moves_or_cancels_from_the_tracking_page() {
     let store = d.t.store.clone();
     let branch = branch_in(&d, "Asia/Jakarta");
     let numbers = submit(&store, &d.members[..1], &branch, Mode::OneToMany, false).await;
-    scheduler::run_once(&store, &Settings::default(), Timestamp::now()).await.unwrap();
+    schedule(&store, Timestamp::now()).await.unwrap();
     let first = store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap();
     let addr = serve(&d.t).await;
     let http = reqwest::Client::new();
@@ -304,8 +311,10 @@ async fn reminders_go_the_day_before_and_are_dropped_when_the_seat_changes() {
     let store = d.t.store.clone();
     let branch = branch_in(&d, "Asia/Jakarta");
     let numbers = submit(&store, &d.members[..1], &branch, Mode::OneToMany, false).await;
-    let now = Timestamp::now();
-    scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    // Two days on, so that every seat is more than a day away (a reminder is written only
+    // then), whatever the time of day the test runs.
+    let now = Timestamp::now() + jiff::SignedDuration::from_hours(48);
+    schedule(&store, now).await.unwrap();
     let first = store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap();
     let sent = store.lease_outbox(Timestamp::now(), 1, 100).await.unwrap();
     assert_eq!(sent.len(), 2, "e-mail and text now");
@@ -313,13 +322,61 @@ async fn reminders_go_the_day_before_and_are_dropped_when_the_seat_changes() {
     // The participant misses it: the old reminders must not go; the new seat brings its own.
     let claim = store.claim_by_number(&numbers[0]).await.unwrap().unwrap();
     assert!(scheduler::no_show(&store, &claim.id).await.unwrap());
-    scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    schedule(&store, now).await.unwrap();
     let second = store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap();
     assert!(second.starts_at > first.starts_at);
     let due = store.lease_outbox(day_before(second.starts_at), 1, 100).await.unwrap();
     let reminders: Vec<_> = due.iter().filter(|m| m.payload.contains("\"reminder\"")).collect();
     assert_eq!(reminders.len(), 2, "e-mail and text reminders for the new seat only");
     assert!(reminders.iter().all(|m| m.payload.contains(&second.starts_at.to_string())));
+}
+
+/// The scheduler writes a notice per seat; the relay turns it into messages. A seat that
+/// moved before that gives no messages for the old session, and two relays preparing the
+/// same notices at once write every message once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appointment_notices_become_messages_once_and_only_for_the_seat_held() {
+    let d = demo_store(200).await;
+    let store = d.t.store.clone();
+    let branch = branch_in(&d, "Asia/Jakarta");
+    let numbers = submit(&store, &d.members[..20], &branch, Mode::OneToMany, false).await;
+    // Two days on, so that every seat is more than a day away (a reminder is written only
+    // then), whatever the time of day the test runs.
+    let now = Timestamp::now() + jiff::SignedDuration::from_hours(48);
+    scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    assert!(
+        store.lease_outbox(Timestamp::now(), 1, 100).await.unwrap().is_empty(),
+        "notices are not delivered as such"
+    );
+    assert_eq!(store.pending_notices(100).await.unwrap().len(), 20);
+
+    // One participant misses their seat before the notices were prepared: they get a new one.
+    let claim = store.claim_by_number(&numbers[0]).await.unwrap().unwrap();
+    assert!(scheduler::no_show(&store, &claim.id).await.unwrap());
+    scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
+    let seat = store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap();
+
+    let other = lapak_storage::open(&d.t.url, d.t.keys.clone()).await.unwrap();
+    let (a, b) = tokio::join!(
+        lapak_workers::outbox::prepare_notices(store.as_ref(), 1_000),
+        lapak_workers::outbox::prepare_notices(other.as_ref(), 1_000)
+    );
+    assert!(a.unwrap() + b.unwrap() >= 20, "every current notice gave its messages");
+    assert!(store.pending_notices(100).await.unwrap().is_empty());
+    let sent = store.lease_outbox(Timestamp::now(), 60_000_000, 1_000).await.unwrap();
+    let emails: Vec<_> = sent.iter().filter(|m| m.kind == "email").collect();
+    assert_eq!(emails.len(), 20, "one e-mail per participant, none for the missed seat");
+    assert_eq!(sent.iter().filter(|m| m.kind == "sms").count(), 20);
+    let theirs: Vec<_> = emails.iter().filter(|m| m.payload.contains(numbers[0].as_str())).collect();
+    assert_eq!(theirs.len(), 1);
+    assert!(theirs[0].payload.contains(&seat.starts_at.to_string()), "the e-mail tells of the seat held");
+    // Their reminders are for the new seat only.
+    let day_before = seat.starts_at.checked_sub(jiff::SignedDuration::from_hours(23)).unwrap();
+    let due = store.lease_outbox(day_before, 60_000_000, 1_000).await.unwrap();
+    let reminders: Vec<_> =
+        due.iter().filter(|m| m.payload.contains("\"reminder\"") && m.payload.contains(numbers[0].as_str())).collect();
+    assert_eq!(reminders.len(), 2);
+    assert!(reminders.iter().all(|m| m.payload.contains(&seat.starts_at.to_string())));
 }
 
 #[tokio::test]
@@ -445,7 +502,7 @@ async fn a_personal_video_link_opens_the_room_with_a_token_at_its_time() {
     let store = d.t.store.clone();
     let branch = branch_in(&d, "Asia/Jakarta");
     let numbers = submit(&store, &d.members[..1], &branch, Mode::VideoCall, false).await;
-    scheduler::run_once(&store, &Settings::default(), Timestamp::now()).await.unwrap();
+    schedule(&store, Timestamp::now()).await.unwrap();
     let sent = store.lease_outbox(Timestamp::now(), 1, 10).await.unwrap();
     let email = sent.iter().find(|m| m.kind == "email").unwrap();
     let token = email.payload.split("/video/").nth(1).unwrap().split('"').next().unwrap().to_string();

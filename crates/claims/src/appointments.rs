@@ -9,7 +9,7 @@ use jiff::{Timestamp, ToSpan};
 use lapak_domain::claim_number::ClaimNumber;
 use lapak_domain::lifecycle::{Action, Actor, Role};
 use lapak_domain::schedule::{self, Session};
-use lapak_storage::{ClaimRecord, OutboxMessage, StorageError};
+use lapak_storage::{ClaimRecord, OutboxMessage, PendingNotice, PreparedNotice, StorageError, NOTICE_KIND};
 
 use crate::{parse_date, AppointmentNote, ClaimError, ClaimService, EmailMessage, Result, TextMessage};
 
@@ -194,6 +194,56 @@ pub fn appointment_messages(
         }
     }
     out
+}
+
+/// What an appointment notice holds: the seat as the participant will read it. The contact
+/// is added when it becomes messages ([`notice_messages`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Notice {
+    claim_number: String,
+    session_id: String,
+    note: AppointmentNote,
+}
+
+/// The notice the scheduler writes with a seat, in place of its messages: booking many
+/// claims then neither unseals their contacts nor writes four messages each.
+pub fn appointment_notice(
+    claim_id: &str,
+    session_id: &str,
+    claim_number: &str,
+    note: AppointmentNote,
+) -> OutboxMessage {
+    let notice = Notice { claim_number: claim_number.into(), session_id: session_id.into(), note };
+    OutboxMessage {
+        dedupe_key: format!("notice:{claim_id}:{session_id}"),
+        kind: NOTICE_KIND.into(),
+        payload: serde_json::to_string(&notice).expect("serialisable"),
+        not_before: None,
+        subject: Some(claim_id.into()),
+        purpose: Some(NOTICE_KIND.into()),
+    }
+}
+
+/// A pending notice as its messages ([`appointment_messages`], in Bahasa Indonesia), for
+/// `Store::notices_prepared`. An unreadable notice gives no messages and is marked done.
+pub fn notice_messages(pending: &PendingNotice, now: Timestamp) -> PreparedNotice {
+    let Ok(notice) = serde_json::from_str::<Notice>(&pending.payload) else {
+        tracing::error!(id = pending.id, "unreadable appointment notice");
+        return PreparedNotice {
+            id: pending.id,
+            claim_id: pending.claim_id.clone(),
+            session_id: String::new(),
+            messages: Vec::new(),
+        };
+    };
+    let to =
+        Recipient { email: pending.email.as_deref(), phone: pending.phone.as_deref(), name: &pending.name, lang: "id" };
+    let messages = if pending.booked_session.as_deref() == Some(notice.session_id.as_str()) {
+        appointment_messages(&pending.claim_id, &notice.session_id, &notice.claim_number, &to, notice.note, now)
+    } else {
+        Vec::new()
+    };
+    PreparedNotice { id: pending.id, claim_id: pending.claim_id.clone(), session_id: notice.session_id, messages }
 }
 
 /// One line of the capacity report: a branch on a day (in its zone).

@@ -11,7 +11,10 @@ pub mod video;
 pub mod walk_in;
 pub mod worker_list;
 
-pub use appointments::{appointment_messages, capacity_report, report_csv, Alternative, Recipient, ReportRow};
+pub use appointments::{
+    appointment_messages, appointment_notice, capacity_report, notice_messages, report_csv, Alternative, Recipient,
+    ReportRow,
+};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -187,11 +187,35 @@ pub struct WaitingClaim {
     /// The username of the officer who last asked for documents (their id in the branch's
     /// capacity): the claim goes back to them.
     pub asked_by: Option<String>,
-    /// For the message that tells the participant (unsealed here).
+}
+
+/// The outbox kind of an appointment notice: what the scheduler records with a seat, in
+/// place of the messages themselves. The relay turns it into the e-mail and the text (and
+/// their reminders) with the participant's contact, so booking never unseals it.
+pub const NOTICE_KIND: &str = "notice";
+
+/// An appointment notice waiting to become messages, with what they need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingNotice {
+    pub id: i64,
+    pub claim_id: String,
+    /// As the scheduler wrote it (unsealed here).
+    pub payload: String,
+    /// The session the claim holds a booked seat in now, if any: a notice for another
+    /// session is stale (the seat moved before the notice was turned into messages).
+    pub booked_session: Option<String>,
     pub email: Option<String>,
-    /// WhatsApp number given with the claim (unsealed here).
     pub phone: Option<String>,
     pub name: String,
+}
+
+/// A notice turned into messages, for [`Store::notices_prepared`].
+#[derive(Debug, Clone)]
+pub struct PreparedNotice {
+    pub id: i64,
+    pub claim_id: String,
+    pub session_id: String,
+    pub messages: Vec<OutboxMessage>,
 }
 
 /// A seat to book for a claim, with the event and message that go with it.
@@ -550,7 +574,14 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
 
     /// Leases up to `limit` due messages for `lease_micros`, so that two workers never
     /// deliver the same message at the same time.
+    /// Leases due messages for delivery (appointment notices excepted: they are prepared).
     async fn lease_outbox(&self, now: Timestamp, lease_micros: i64, limit: i64) -> Result<Vec<OutboxItem>>;
+    /// Appointment notices not yet turned into messages, oldest first.
+    async fn pending_notices(&self, limit: i64) -> Result<Vec<PendingNotice>>;
+    /// In one transaction: writes each notice's messages if its claim still holds its seat
+    /// in that session (checked under lock), and marks every notice done (a stale one as
+    /// superseded). Returns the notices whose messages were written.
+    async fn notices_prepared(&self, notices: &[PreparedNotice]) -> Result<usize>;
     async fn outbox_delivered(&self, id: i64, at: Timestamp) -> Result<()>;
     async fn outbox_failed(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<()>;
 

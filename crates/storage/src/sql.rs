@@ -545,18 +545,16 @@ macro_rules! impl_store {
             async fn waiting_for_appointment(&self, limit: i64) -> $crate::Result<Vec<$crate::WaitingClaim>> {
                 use sqlx::Row;
                 let rows = sqlx::query("SELECT c.id, c.claim_number, c.branch_code, c.service_mode, c.service_anywhere, \
-                    c.submitted_at, c.email_sealed, m.full_name_sealed, c.state, c.phone_sealed, \
+                    c.submitted_at, c.state, \
                     (SELECT MAX(s.ends_at) FROM appointments a JOIN sessions s ON s.id = a.session_id \
                      WHERE a.claim_id = c.id AND a.status = 'no_show'), \
                     (SELECT st.username FROM claim_events e JOIN staff st ON st.id = e.actor_id \
                      WHERE e.claim_id = c.id AND e.action = 'request_documents' ORDER BY e.id DESC LIMIT 1) \
-                    FROM claims c JOIN members m ON m.kpj = c.kpj \
+                    FROM claims c \
                     WHERE c.needs_appointment AND c.state IN ('submitted', 'scheduled') ORDER BY c.submitted_at, c.id LIMIT $1")
                     .bind(limit).fetch_all(&self.read).await?;
                 rows.iter().map(|r| {
                     let mode: Option<String> = r.try_get(3)?;
-                    let email: Option<Vec<u8>> = r.try_get(6)?;
-                    let name: Vec<u8> = r.try_get(7)?;
                     let number: String = r.try_get(1)?;
                     Ok($crate::WaitingClaim {
                         claim_id: r.try_get(0)?,
@@ -565,12 +563,9 @@ macro_rules! impl_store {
                         mode: mode.as_deref().and_then(lapak_domain::schedule::Mode::parse).unwrap_or(lapak_domain::schedule::Mode::VideoCall),
                         anywhere: r.try_get(4)?,
                         submitted_at: $crate::from_micros(r.try_get::<Option<i64>, _>(5)?.unwrap_or_default())?,
-                        rebooking: r.try_get::<String, _>(8)? == "scheduled",
-                        missed_until: r.try_get::<Option<i64>, _>(10)?.map($crate::from_micros).transpose()?,
-                        asked_by: r.try_get(11)?,
-                        phone: r.try_get::<Option<Vec<u8>>, _>(9)?.map(|p| self.keys.open_string("claims.phone", &p)).transpose()?,
-                        email: email.map(|e| self.keys.open_string("claims.email", &e)).transpose()?,
-                        name: self.keys.open_string("members.full_name", &name)?,
+                        rebooking: r.try_get::<String, _>(6)? == "scheduled",
+                        missed_until: r.try_get::<Option<i64>, _>(7)?.map($crate::from_micros).transpose()?,
+                        asked_by: r.try_get(8)?,
                     })
                 }).collect()
             }
@@ -1128,7 +1123,7 @@ macro_rules! impl_store {
                 let mut tx = self.begin_write().await?;
                 let rows = sqlx::query(concat!("UPDATE outbox SET lease_until = $1, attempts = attempts + 1 WHERE id IN \
                     (SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2 \
-                     AND (lease_until IS NULL OR lease_until < $2) ORDER BY id LIMIT $3", $skip_locked, ") \
+                     AND (lease_until IS NULL OR lease_until < $2) AND kind <> 'notice' ORDER BY id LIMIT $3", $skip_locked, ") \
                     RETURNING id, kind, payload_sealed, attempts"))
                     .bind(now + lease_micros).bind(now).bind(limit)
                     .fetch_all(&mut *tx).await?;
@@ -1140,6 +1135,65 @@ macro_rules! impl_store {
                 }).collect::<$crate::Result<Vec<_>>>()?;
                 items.sort_by_key(|i| i.id);
                 Ok(items)
+            }
+
+            async fn pending_notices(&self, limit: i64) -> $crate::Result<Vec<$crate::PendingNotice>> {
+                let rows: Vec<(i64, String, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Vec<u8>, Option<String>)> =
+                    sqlx::query_as("SELECT o.id, c.id, o.payload_sealed, c.email_sealed, c.phone_sealed, m.full_name_sealed, \
+                        (SELECT a.session_id FROM appointments a WHERE a.claim_id = c.id AND a.status = 'booked') \
+                        FROM outbox o JOIN claims c ON c.id = o.subject JOIN members m ON m.kpj = c.kpj \
+                        WHERE o.kind = 'notice' AND o.delivered_at IS NULL ORDER BY o.id LIMIT $1")
+                    .bind(limit).fetch_all(&self.read).await?;
+                rows.into_iter().map(|(id, claim_id, payload, email, phone, name, booked_session)| Ok($crate::PendingNotice {
+                    id,
+                    claim_id,
+                    payload: self.keys.open_string("outbox.payload", &payload)?,
+                    booked_session,
+                    email: email.map(|e| self.keys.open_string("claims.email", &e)).transpose()?,
+                    phone: phone.map(|p| self.keys.open_string("claims.phone", &p)).transpose()?,
+                    name: self.keys.open_string("members.full_name", &name)?,
+                })).collect()
+            }
+
+            async fn notices_prepared(&self, notices: &[$crate::PreparedNotice]) -> $crate::Result<usize> {
+                if notices.is_empty() {
+                    return Ok(0);
+                }
+                let at = $crate::micros(jiff::Timestamp::now());
+                let mut tx = self.begin_write().await?;
+                // The seats as they are now, locked: a move or a release waits for this
+                // transaction, so it supersedes the reminders written here.
+                let mut held = std::collections::HashSet::new();
+                for chunk in notices.chunks($crate::sql::CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT claim_id, session_id FROM appointments WHERE status = 'booked' AND claim_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for n in chunk {
+                        sep.push_bind(n.claim_id.clone());
+                    }
+                    sep.push_unseparated(")");
+                    qb.push($lock_rows);
+                    let rows: Vec<(String, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                    held.extend(rows);
+                }
+                let (current, stale): (Vec<&$crate::PreparedNotice>, Vec<&$crate::PreparedNotice>) =
+                    notices.iter().partition(|n| held.contains(&(n.claim_id.clone(), n.session_id.clone())));
+                let messages: Vec<&$crate::OutboxMessage> = current.iter().flat_map(|n| n.messages.iter()).collect();
+                Self::enqueue_all(&mut tx, &self.keys, &messages, at).await?;
+                for (group, error) in [(&current, None), (&stale, Some("superseded"))] {
+                    for chunk in group.chunks($crate::sql::CHUNK) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new("UPDATE outbox SET delivered_at = ");
+                        qb.push_bind(at).push(", last_error = ").push_bind(error).push(" WHERE id IN (");
+                        let mut sep = qb.separated(", ");
+                        for n in chunk {
+                            sep.push_bind(n.id);
+                        }
+                        sep.push_unseparated(")");
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                }
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(current.len())
             }
 
             async fn outbox_delivered(&self, id: i64, at: jiff::Timestamp) -> $crate::Result<()> {

@@ -8,6 +8,10 @@
 //! `synchronous=FULL` does, except that the fsync runs off the writer connection and
 //! concurrent commits share one (group commit). Draft steps skip it; the next durable
 //! commit carries them.
+//!
+//! Checkpoints (copying the WAL back into the database file) run on a connection of their
+//! own, every [`CHECKPOINT_EVERY`], not on the writer: SQLite's automatic checkpoint runs
+//! inside the commit that crosses its threshold, and every other write waits for it.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::path::{Path, PathBuf};
@@ -25,7 +29,12 @@ pub struct SqliteStore {
     pub(crate) read: SqlitePool,
     pub(crate) keys: Arc<KeyRing>,
     wal: GroupCommit,
+    /// The checkpointer stops when the store is dropped (it holds only a weak reference).
+    _alive: Arc<()>,
 }
+
+/// How often the checkpointer looks at the WAL.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file and applies migrations.
@@ -40,18 +49,39 @@ impl SqliteStore {
             // A 16 MiB page cache and in-memory statement journals: bulk upserts into three
             // indexes otherwise spill pages and write sub-journals to disk mid-transaction.
             .pragma("cache_size", "-16384")
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // After a checkpoint resets it, the WAL file is cut back to 64 MiB.
+            .pragma("journal_size_limit", "67108864");
         // No ping before each use (sqlx's default): a file does not hang up, and the ping is
         // a round trip to the connection's thread that doubled the cost of every statement.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
+            // A backstop only (40 MiB): the checkpointer below keeps the WAL far shorter.
+            .connect_with(options.clone().pragma("wal_autocheckpoint", "10000"))
+            .await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(4)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
-        let read = SqlitePoolOptions::new().max_connections(4).test_before_acquire(false).connect_with(options).await?;
+        let checkpoints = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options.pragma("cache_size", "-1024"))
+            .await?;
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
-        let store = SqliteStore { draft: write.clone(), write, read, keys, wal: GroupCommit::new(PathBuf::from(wal)) };
+        let alive = Arc::new(());
+        tokio::spawn(checkpointer(checkpoints, Arc::downgrade(&alive)));
+        let store = SqliteStore {
+            draft: write.clone(),
+            write,
+            read,
+            keys,
+            wal: GroupCommit::new(PathBuf::from(wal)),
+            _alive: alive,
+        };
         store.run_migrations().await?;
         // The WAL file exists now; make its name in the folder durable once.
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -127,6 +157,24 @@ impl GroupCommit {
 
 crate::sql::impl_store!(SqliteStore, sqlx::Sqlite, crate::Engine::Sqlite, lock_rows = "", skip_locked = "");
 crate::collective::impl_collective_store!(SqliteStore, sqlx::Sqlite, lock_rows = "");
+
+/// Copies committed WAL frames into the database file while writers go on (`PASSIVE`: it
+/// never waits for a writer or a reader; what a reader still needs is copied next time).
+/// With `synchronous=NORMAL` SQLite fsyncs the WAL before and the database file after.
+async fn checkpointer(pool: SqlitePool, alive: std::sync::Weak<()>) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if alive.strong_count() == 0 {
+            break;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::warn!(error = %e, "WAL checkpoint failed; the next one retries");
+        }
+    }
+    pool.close().await;
+}
 
 fn sync_file(path: &Path) -> std::io::Result<()> {
     match std::fs::File::open(path) {

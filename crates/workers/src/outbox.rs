@@ -1,5 +1,6 @@
-//! The outbox relay: lease due messages, hand each to a [`Deliver`] channel (SMTP, later
-//! SMS/WhatsApp), mark it delivered or schedule a retry with exponential back-off.
+//! The outbox relay: turn appointment notices into messages, lease due messages, hand each
+//! to a [`Deliver`] channel (SMTP, SMS/WhatsApp), mark it delivered or schedule a retry with
+//! exponential back-off.
 
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
@@ -46,8 +47,24 @@ pub fn backoff(config: &RelayConfig, attempts: i64) -> Duration {
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Pass {
+    /// Appointment notices turned into messages.
+    pub prepared: usize,
     pub delivered: usize,
     pub failed: usize,
+}
+
+/// Appointment notices turned into messages per pass (one transaction).
+pub const NOTICES_PER_PASS: i64 = 2_000;
+
+/// Turns up to `limit` appointment notices into their messages (e-mail and text now, and
+/// the reminders), unsealing the participants' contacts here rather than in the scheduler.
+/// Two relays doing it at once write each message once (the dedupe key decides); a notice
+/// whose seat moved meanwhile gives none. Returns the notices that gave messages.
+pub async fn prepare_notices(store: &dyn Store, limit: i64) -> lapak_storage::Result<usize> {
+    let pending = store.pending_notices(limit).await?;
+    let now = Timestamp::now();
+    let prepared: Vec<_> = pending.iter().map(|p| lapak_claims::notice_messages(p, now)).collect();
+    store.notices_prepared(&prepared).await
 }
 
 /// One pass: lease what is due at `now`, deliver, record the outcome.
@@ -57,9 +74,9 @@ pub async fn run_once(
     config: &RelayConfig,
     now: Timestamp,
 ) -> lapak_storage::Result<Pass> {
+    let mut pass = Pass { prepared: prepare_notices(store, NOTICES_PER_PASS).await?, ..Pass::default() };
     let lease = i64::try_from(config.lease.as_micros()).unwrap_or(i64::MAX);
     let items = store.lease_outbox(now, lease, config.batch).await?;
-    let mut pass = Pass::default();
     for item in items {
         match channel.deliver(&item).await {
             Ok(()) => {
@@ -89,7 +106,7 @@ pub async fn run(
     tokio::pin!(stop);
     loop {
         let idle = match run_once(store.as_ref(), channel.as_ref(), &config, Timestamp::now()).await {
-            Ok(pass) => pass.delivered + pass.failed == 0,
+            Ok(pass) => pass.prepared + pass.delivered + pass.failed == 0,
             Err(e) => {
                 tracing::error!(error = %e, "outbox pass failed");
                 true

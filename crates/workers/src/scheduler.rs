@@ -3,7 +3,8 @@
 //! One pass loads the branches' capacities and the waiting claims, plans the sessions of
 //! the coming days (ten at a time, up to the horizon, until every claim has a seat),
 //! assigns seats with [`lapak_domain::schedule::assign`] and books them in transactions of
-//! [`BATCH`] claims. Double bookings are refused by the database itself (one booked claim
+//! [`BATCH`] claims, each seat with an appointment notice that the outbox relay turns into
+//! the participant's messages (so a pass never unseals a contact). Double bookings are refused by the database itself (one booked claim
 //! per seat, one booked seat per claim), so two processes scheduling at the same moment
 //! cannot both win a seat: the loser's batch rolls back whole and it plans again from what
 //! is booked now.
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
-use lapak_claims::{appointment_messages, AppointmentNote, Recipient};
+use lapak_claims::{appointment_notice, AppointmentNote};
 use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle};
 use lapak_domain::schedule::{self, Capacity, Mode, Request, Session};
 use lapak_storage::{NewBooking, StorageError, Store};
@@ -160,8 +161,7 @@ async fn pass(
                 .map_or("Asia/Jakarta".to_string(), |tz| tz.iana_name().unwrap_or("Asia/Jakarta").to_string());
             let branch_name = names.get(&session.branch).cloned().unwrap_or_default();
             let (note, video_token_hash) = AppointmentNote::for_seat(&claim_id, &session, time_zone, branch_name);
-            let to = Recipient { email: w.email.as_deref(), phone: w.phone.as_deref(), name: &w.name, lang: "id" };
-            let outbox = appointment_messages(&claim_id, &session.id, w.number.as_str(), &to, note, at);
+            let outbox = vec![appointment_notice(&claim_id, &session.id, w.number.as_str(), note)];
             NewBooking {
                 claim_id,
                 session,

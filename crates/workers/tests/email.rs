@@ -30,10 +30,16 @@ async fn the_resume_link_arrives_once_even_after_the_smtp_server_was_down() {
     // The server is down: the message waits and is retried after back-off.
     sink.refuse(true);
     let now = Timestamp::now();
-    assert_eq!(run_once(t.store.as_ref(), &mailer, &config, now).await.unwrap(), Pass { delivered: 0, failed: 1 });
+    assert_eq!(
+        run_once(t.store.as_ref(), &mailer, &config, now).await.unwrap(),
+        Pass { prepared: 0, delivered: 0, failed: 1 }
+    );
     sink.refuse(false);
     let later = now + SignedDuration::from_secs(15);
-    assert_eq!(run_once(t.store.as_ref(), &mailer, &config, later).await.unwrap(), Pass { delivered: 1, failed: 0 });
+    assert_eq!(
+        run_once(t.store.as_ref(), &mailer, &config, later).await.unwrap(),
+        Pass { prepared: 0, delivered: 1, failed: 0 }
+    );
     assert_eq!(
         run_once(t.store.as_ref(), &mailer, &config, later + SignedDuration::from_hours(3)).await.unwrap(),
         Pass::default()

@@ -53,12 +53,18 @@ async fn a_failed_delivery_is_retried_after_back_off_and_delivered_once() {
     let channel = Flaky { failures: Mutex::new(1), delivered: Mutex::new(Vec::new()) };
     let config = RelayConfig::default();
     let now = Timestamp::now();
-    assert_eq!(run_once(t.store.as_ref(), &channel, &config, now).await.unwrap(), Pass { delivered: 0, failed: 1 });
+    assert_eq!(
+        run_once(t.store.as_ref(), &channel, &config, now).await.unwrap(),
+        Pass { prepared: 0, delivered: 0, failed: 1 }
+    );
     // Not due again before the back-off has passed.
     let soon = now + SignedDuration::from_secs(5);
     assert_eq!(run_once(t.store.as_ref(), &channel, &config, soon).await.unwrap(), Pass::default());
     let later = now + SignedDuration::from_secs(11);
-    assert_eq!(run_once(t.store.as_ref(), &channel, &config, later).await.unwrap(), Pass { delivered: 1, failed: 0 });
+    assert_eq!(
+        run_once(t.store.as_ref(), &channel, &config, later).await.unwrap(),
+        Pass { prepared: 0, delivered: 1, failed: 0 }
+    );
     let much_later = now + SignedDuration::from_hours(2);
     assert_eq!(run_once(t.store.as_ref(), &channel, &config, much_later).await.unwrap(), Pass::default());
     assert_eq!(*channel.delivered.lock().unwrap(), vec!["receipt".to_string()]);
