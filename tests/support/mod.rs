@@ -3,7 +3,8 @@
 //! Every test gets a fresh database. By default that is a SQLite file in a temporary
 //! folder; with `LAPAK_TEST_DATABASE_URL=postgres://…` it is a new PostgreSQL database
 //! created for the test, so the same suite runs against both engines. An unreachable
-//! PostgreSQL fails the test: it never falls back silently.
+//! PostgreSQL fails the test: it never falls back silently. A test database is named after
+//! the test process; the first test of a process drops those of processes that have ended.
 
 pub mod smtp;
 pub mod web;
@@ -35,14 +36,36 @@ pub fn postgres_url() -> Option<String> {
 pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     match postgres_url() {
         Some(admin) => {
-            let name = format!("lapak_test_{:016x}", rand::thread_rng().gen::<u64>());
+            let name = format!("lapak_test_{}_{:08x}", std::process::id(), rand::thread_rng().gen::<u32>());
             let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
                 .await
                 .unwrap_or_else(|e| panic!("LAPAK_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+            static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+            if !SWEPT.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                drop_ended_databases(&mut conn).await;
+            }
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
             lapak_storage::postgres_url_for_database(&admin, &name)
         }
         None => format!("sqlite://{}", dir.join("lapak.db").display()),
+    }
+}
+
+/// Drops the test databases of test processes that are no longer running (and those named
+/// before names carried the process). One still in use refuses to go; that is left alone.
+async fn drop_ended_databases(conn: &mut sqlx::PgConnection) {
+    let names: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'lapak_test_%'")
+        .fetch_all(&mut *conn)
+        .await
+        .expect("list test databases");
+    for name in names {
+        let running = match name.trim_start_matches("lapak_test_").split_once('_') {
+            Some((pid, _)) => std::path::Path::new("/proc").join(pid).exists(),
+            None => false,
+        };
+        if !running {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut *conn).await;
+        }
     }
 }
 
