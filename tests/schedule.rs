@@ -379,6 +379,44 @@ async fn appointment_notices_become_messages_once_and_only_for_the_seat_held() {
     assert!(reminders.iter().all(|m| m.payload.contains(&seat.starts_at.to_string())));
 }
 
+/// As `lapak serve` runs it: the scheduler books, the relay prepares the notice and
+/// delivers the e-mail (with its calendar invitation) over SMTP and the text, once.
+#[tokio::test]
+async fn the_relay_delivers_a_booked_seat_by_e_mail_and_text_once() {
+    let d = demo_store(100).await;
+    let store = d.t.store.clone();
+    let branch = branch_in(&d, "Asia/Makassar");
+    let numbers = submit(&store, &d.members[..1], &branch, Mode::OneToMany, false).await;
+    scheduler::run_once(&store, &Settings::default(), Timestamp::now()).await.unwrap();
+    let sink = lapak_tests::smtp::SmtpSink::start().await;
+    let texts = d.t.dir.path().join("texts");
+    let channels = lapak_workers::text::Channels {
+        email: Box::new(
+            lapak_workers::email::Mailer::smtp(&sink.url(), "lapak@lapak.example", "https://lapak.example").unwrap(),
+        ),
+        text: Box::new(lapak_workers::text::TextSender::folder(&texts, "https://lapak.example").unwrap()),
+    };
+    let config = lapak_workers::outbox::RelayConfig::default();
+    // The first pass prepares the notice; its messages are due from then on (the relay's
+    // loop runs the next pass at once after a busy one).
+    let mut total = lapak_workers::outbox::Pass::default();
+    for _ in 0..2 {
+        let pass = lapak_workers::outbox::run_once(store.as_ref(), &channels, &config, Timestamp::now()).await.unwrap();
+        total.prepared += pass.prepared;
+        total.delivered += pass.delivered;
+        total.failed += pass.failed;
+    }
+    assert_eq!((total.prepared, total.delivered, total.failed), (1, 2, 0), "{total:?}");
+    let mail = sink.messages();
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].contains(numbers[0].as_str()) && mail[0].contains("text/calendar"), "{}", mail[0]);
+    assert!(mail[0].contains("WITA"), "the time in the branch's zone");
+    assert_eq!(std::fs::read_dir(&texts).unwrap().count(), 1, "and one text");
+    let again = lapak_workers::outbox::run_once(store.as_ref(), &channels, &config, Timestamp::now()).await.unwrap();
+    assert_eq!(again, lapak_workers::outbox::Pass::default(), "nothing twice");
+    assert_eq!(sink.messages().len(), 1);
+}
+
 #[tokio::test]
 async fn a_branch_admin_sets_capacity_and_reads_the_report_over_the_api() {
     let d = demo_store(100).await;
