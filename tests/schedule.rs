@@ -215,6 +215,12 @@ async fn a_no_show_or_an_absent_officer_gets_the_claim_a_new_seat() {
     assert_eq!(emails, 12 + 1 + moved.len(), "an e-mail for every seat given");
 }
 
+/// A moment to schedule from two days on, so that every seat is more than a day away (a
+/// reminder is written only then), whatever the time of day the test runs.
+fn two_days_on() -> Timestamp {
+    Timestamp::now() + jiff::SignedDuration::from_hours(48)
+}
+
 /// A scheduler pass, then what the relay does first: its notices become messages.
 async fn schedule(store: &Arc<dyn Store>, now: Timestamp) -> Result<scheduler::Outcome, lapak_storage::StorageError> {
     let outcome = scheduler::run_once(store, &Settings::default(), now).await?;
@@ -311,9 +317,7 @@ async fn reminders_go_the_day_before_and_are_dropped_when_the_seat_changes() {
     let store = d.t.store.clone();
     let branch = branch_in(&d, "Asia/Jakarta");
     let numbers = submit(&store, &d.members[..1], &branch, Mode::OneToMany, false).await;
-    // Two days on, so that every seat is more than a day away (a reminder is written only
-    // then), whatever the time of day the test runs.
-    let now = Timestamp::now() + jiff::SignedDuration::from_hours(48);
+    let now = two_days_on();
     schedule(&store, now).await.unwrap();
     let first = store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap();
     let sent = store.lease_outbox(Timestamp::now(), 1, 100).await.unwrap();
@@ -340,9 +344,7 @@ async fn appointment_notices_become_messages_once_and_only_for_the_seat_held() {
     let store = d.t.store.clone();
     let branch = branch_in(&d, "Asia/Jakarta");
     let numbers = submit(&store, &d.members[..20], &branch, Mode::OneToMany, false).await;
-    // Two days on, so that every seat is more than a day away (a reminder is written only
-    // then), whatever the time of day the test runs.
-    let now = Timestamp::now() + jiff::SignedDuration::from_hours(48);
+    let now = two_days_on();
     scheduler::run_once(&store, &Settings::default(), now).await.unwrap();
     assert!(
         store.lease_outbox(Timestamp::now(), 1, 100).await.unwrap().is_empty(),
