@@ -22,8 +22,9 @@ pub struct PostgresStore {
 
 /// Connections per pool (the durable one and the drafts'): `LAPAK_DATABASE_POOL`, or twice
 /// this machine's cores plus two, the PostgreSQL wiki's rule of thumb. More connections than
-/// the cores can run only add task switches: on 2 cores, pools of 32 served about a third
-/// fewer tracking lookups and submissions than pools of 4 to 6 (`lapak bench claims`).
+/// the cores can run only add task switches: on 2 cores, pools of 32 served about a fifth
+/// fewer tracking lookups and submissions than pools of 6 (`lapak bench claims`). A larger
+/// database server than the machine Lapak runs on may want more.
 pub(crate) fn pool_size() -> u32 {
     std::env::var("LAPAK_DATABASE_POOL").ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or_else(|| {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
