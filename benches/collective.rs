@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use jiff::ToSpan;
-use lapak_domain::member::{Branch, BranchCode, BranchKind, Company, CompanyScale, Member, Name, ServiceMode};
+use lapak_domain::member::{BranchCode, Company, CompanyScale, Member, Name};
 use lapak_domain::{Email, Kpj, MobileNumber, Nik, Npp, Rupiah, Sex};
 use lapak_storage::{DocumentStore, KeyRing, Store};
 
@@ -227,18 +227,7 @@ pub async fn check_once(
 }
 
 async fn seed(store: &dyn Store, members: &[Member]) -> anyhow::Result<()> {
-    store
-        .upsert_branches(&[Branch {
-            code: BranchCode::parse("KC001")?,
-            name: Name::parse("Kantor Cabang Bench")?,
-            kind: BranchKind::Kc,
-            province_code: "32".into(),
-            time_zone: "Asia/Jakarta".into(),
-            mode: ServiceMode::OneToMany,
-            booths: 5,
-            room_capacity: 20,
-        }])
-        .await?;
+    store.upsert_branches(&[crate::bench_branch("32")?]).await?;
     store
         .upsert_companies(&[Company {
             npp: Npp::parse(NPP)?,

@@ -8,7 +8,7 @@
 //! with no parsing, validation or encryption. Peak memory is the process's peak resident
 //! set during the import (reset before each run through /proc/self/clear_refs).
 
-use lapak_domain::member::{Branch, BranchCode, BranchKind, Company, CompanyScale, Name, ServiceMode};
+use lapak_domain::member::{BranchCode, Company, CompanyScale, Name};
 use lapak_domain::Npp;
 use lapak_registry::import::{self, Kind, Source};
 use lapak_storage::{KeyRing, Store};
@@ -100,18 +100,7 @@ pub async fn run(database_url: &str, work_dir: &Path, rows: u32, runs: u32) -> a
 }
 
 async fn seed_registry(store: &dyn Store) -> anyhow::Result<()> {
-    store
-        .upsert_branches(&[Branch {
-            code: BranchCode::parse("KC001")?,
-            name: Name::parse("Kantor Cabang Bench")?,
-            kind: BranchKind::Kc,
-            province_code: "31".into(),
-            time_zone: "Asia/Jakarta".into(),
-            mode: ServiceMode::OneToMany,
-            booths: 5,
-            room_capacity: 20,
-        }])
-        .await?;
+    store.upsert_branches(&[crate::bench_branch("31")?]).await?;
     let companies: Vec<Company> = (0..100)
         .map(|i| Company {
             npp: Npp::parse(&format!("{:08}", 20_000_000 + i)).unwrap(),

@@ -20,3 +20,18 @@ pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
     }
     sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]
 }
+
+/// The one branch the registry benchmarks' members and companies belong to.
+pub(crate) fn bench_branch(province_code: &str) -> anyhow::Result<lapak_domain::member::Branch> {
+    use lapak_domain::member::{Branch, BranchCode, BranchKind, Name, ServiceMode};
+    Ok(Branch {
+        code: BranchCode::parse("KC001")?,
+        name: Name::parse("Kantor Cabang Bench")?,
+        kind: BranchKind::Kc,
+        province_code: province_code.into(),
+        time_zone: "Asia/Jakarta".into(),
+        mode: ServiceMode::OneToMany,
+        booths: 5,
+        room_capacity: 20,
+    })
+}

@@ -7,30 +7,10 @@
 //! missing driver fails the test; elsewhere it says loudly that it did not run.
 
 use lapak_domain::documents::{required_documents, DocumentKind};
-use lapak_tests::webdriver::{chromedriver_path, Browser};
+use lapak_tests::webdriver::{required_driver, screenshots_dir, Browser};
 use lapak_tests::*;
-use std::path::PathBuf;
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer\n%%EOF\n";
-
-fn driver() -> Option<String> {
-    match chromedriver_path() {
-        Some(d) => Some(d),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("chromedriver not found: install chromium and chromium-driver")
-        }
-        None => {
-            eprintln!("\n*** NOT RUN: browser test needs chromium and chromium-driver (apt-get install chromium chromium-driver) ***\n");
-            None
-        }
-    }
-}
-
-fn shots() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 async fn spawn_app() -> (String, TestStore) {
     let t = seeded().await;
@@ -40,10 +20,10 @@ async fn spawn_app() -> (String, TestStore) {
 
 #[tokio::test]
 async fn the_whole_journey_in_indonesian_in_a_browser() {
-    let Some(driver) = driver() else { return };
+    let Some(driver) = required_driver() else { return };
     let (base, t) = spawn_app().await;
     let b = Browser::start(&driver, "id-ID").await;
-    let shots = shots();
+    let shots = screenshots_dir();
 
     // The language is chosen explicitly: Chromium applies its language preference to the
     // first request only sometimes.
@@ -138,7 +118,7 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
 
 #[tokio::test]
 async fn the_first_page_in_english_in_a_browser() {
-    let Some(driver) = driver() else { return };
+    let Some(driver) = required_driver() else { return };
     let (base, _t) = spawn_app().await;
     let b = Browser::start(&driver, "en-US").await;
     // The switch on the home page, then the start button, as a person would.
@@ -149,6 +129,6 @@ async fn the_first_page_in_english_in_a_browser() {
     let page = b.wait_for("Who are you?").await;
     assert!(page.contains("lang=\"en\""));
     assert!(page.contains("Who are you?"));
-    b.screenshot(&shots().join("11-identity-en.png")).await;
+    b.screenshot(&screenshots_dir().join("11-identity-en.png")).await;
     b.quit().await;
 }

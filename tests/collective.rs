@@ -464,13 +464,8 @@ async fn unreadable_lists_are_explained_and_nothing_is_kept() {
 /// tracks their claim in the browser. Screenshots go to `target/screenshots/`.
 #[tokio::test]
 async fn a_representative_files_for_a_company_in_a_browser() {
-    let Some(driver) = lapak_tests::webdriver::chromedriver_path() else {
-        assert!(std::env::var_os("CI").is_none(), "chromedriver not found: install chromium and chromium-driver");
-        eprintln!("\n*** NOT RUN: browser test needs chromium and chromium-driver ***\n");
-        return;
-    };
-    let shots = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
+    let Some(driver) = lapak_tests::webdriver::required_driver() else { return };
+    let shots = lapak_tests::webdriver::screenshots_dir();
     let t = test_store().await;
     let companies = registry(&t).await;
     let textile = &companies[0];

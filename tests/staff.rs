@@ -540,11 +540,7 @@ async fn browser_sign_in(b: &lapak_tests::webdriver::Browser, base: &str, userna
 
 #[tokio::test]
 async fn an_officer_verifies_and_a_supervisor_approves_in_a_browser() {
-    let Some(driver) = lapak_tests::webdriver::chromedriver_path() else {
-        assert!(std::env::var_os("CI").is_none(), "chromedriver not found: install chromium and chromium-driver");
-        eprintln!("\n*** NOT RUN: browser test needs chromium and chromium-driver ***\n");
-        return;
-    };
+    let Some(driver) = lapak_tests::webdriver::required_driver() else { return };
     let t = seeded().await;
     let (session_id, ids) = scheduled_claims(&t, 6).await;
     let number = t.store.claim("c-officer").await.unwrap().unwrap().number.unwrap().to_string();

@@ -29,6 +29,28 @@ pub fn chromedriver_path() -> Option<String> {
     })
 }
 
+/// The driver for a browser test, or `None` when it is missing: then the test says loudly
+/// that it did not run, except under CI (`CI` set, as `.ci/run` does), where it fails.
+pub fn required_driver() -> Option<String> {
+    match chromedriver_path() {
+        Some(d) => Some(d),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("chromedriver not found: install chromium and chromium-driver")
+        }
+        None => {
+            eprintln!("\n*** NOT RUN: browser test needs chromium and chromium-driver (apt-get install chromium chromium-driver) ***\n");
+            None
+        }
+    }
+}
+
+/// Where browser tests keep their screenshots: `target/screenshots/`.
+pub fn screenshots_dir() -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 impl Browser {
     /// Starts chromedriver and a headless Chromium session with the given UI language.
     pub async fn start(driver: &str, accept_language: &str) -> Browser {

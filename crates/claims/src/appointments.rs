@@ -238,11 +238,10 @@ pub fn notice_messages(pending: &PendingNotice, now: Timestamp) -> PreparedNotic
     };
     let to =
         Recipient { email: pending.email.as_deref(), phone: pending.phone.as_deref(), name: &pending.name, lang: "id" };
-    let messages = if pending.booked_session.as_deref() == Some(notice.session_id.as_str()) {
-        appointment_messages(&pending.claim_id, &notice.session_id, &notice.claim_number, &to, notice.note, now)
-    } else {
-        Vec::new()
-    };
+    // Whether the claim still holds this seat is checked where it counts: under lock, in
+    // the transaction that writes the messages.
+    let messages =
+        appointment_messages(&pending.claim_id, &notice.session_id, &notice.claim_number, &to, notice.note, now);
     PreparedNotice { id: pending.id, claim_id: pending.claim_id.clone(), session_id: notice.session_id, messages }
 }
 

@@ -201,9 +201,6 @@ pub struct PendingNotice {
     pub claim_id: String,
     /// As the scheduler wrote it (unsealed here).
     pub payload: String,
-    /// The session the claim holds a booked seat in now, if any: a notice for another
-    /// session is stale (the seat moved before the notice was turned into messages).
-    pub booked_session: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub name: String,

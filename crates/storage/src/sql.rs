@@ -1138,17 +1138,15 @@ macro_rules! impl_store {
             }
 
             async fn pending_notices(&self, limit: i64) -> $crate::Result<Vec<$crate::PendingNotice>> {
-                let rows: Vec<(i64, String, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Vec<u8>, Option<String>)> =
-                    sqlx::query_as("SELECT o.id, c.id, o.payload_sealed, c.email_sealed, c.phone_sealed, m.full_name_sealed, \
-                        (SELECT a.session_id FROM appointments a WHERE a.claim_id = c.id AND a.status = 'booked') \
+                let rows: Vec<(i64, String, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Vec<u8>)> =
+                    sqlx::query_as("SELECT o.id, c.id, o.payload_sealed, c.email_sealed, c.phone_sealed, m.full_name_sealed \
                         FROM outbox o JOIN claims c ON c.id = o.subject JOIN members m ON m.kpj = c.kpj \
                         WHERE o.kind = 'notice' AND o.delivered_at IS NULL ORDER BY o.id LIMIT $1")
                     .bind(limit).fetch_all(&self.read).await?;
-                rows.into_iter().map(|(id, claim_id, payload, email, phone, name, booked_session)| Ok($crate::PendingNotice {
+                rows.into_iter().map(|(id, claim_id, payload, email, phone, name)| Ok($crate::PendingNotice {
                     id,
                     claim_id,
                     payload: self.keys.open_string("outbox.payload", &payload)?,
-                    booked_session,
                     email: email.map(|e| self.keys.open_string("claims.email", &e)).transpose()?,
                     phone: phone.map(|p| self.keys.open_string("claims.phone", &p)).transpose()?,
                     name: self.keys.open_string("members.full_name", &name)?,
