@@ -5,6 +5,9 @@
 //! engine's own raw rates are measured with the same concurrency: durable single-row
 //! inserts per second and primary-key selects per second.
 
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{header, Method};
 use lapak_domain::cause::ClaimCause;
 use lapak_domain::documents::{required_documents, DocumentKind, Need};
 use lapak_registry::demo;
@@ -143,14 +146,13 @@ pub async fn run(database_url: &str, work_dir: &Path, o: Options) -> anyhow::Res
             ..lapak_web::Limits::default()
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let api = format!("http://{}/api/v1", listener.local_addr()?);
+        let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server =
             tokio::spawn(lapak_web::serve(listener, lapak_web::router(store.clone(), documents, &limits), async {
                 let _ = stopped.await;
             }));
 
-        let http = reqwest::Client::builder().pool_max_idle_per_host(o.clients).build()?;
         let big: Vec<Vec<u8>> = (0..3).map(|i| pdf(BIG, i)).collect();
         let small = pdf(8 * 1024, 7);
         let cause = ClaimCause::TotalPermanentDisability;
@@ -161,16 +163,20 @@ pub async fn run(database_url: &str, work_dir: &Path, o: Options) -> anyhow::Res
         let latencies = Mutex::new(Vec::with_capacity(o.submissions));
         let numbers = Mutex::new(Vec::with_capacity(o.submissions));
         let started = Instant::now();
-        let workers = (0..o.clients).map(|_| async {
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(m) = members.get(i) else { break };
-                let t0 = Instant::now();
-                let number = submit_one(&http, &api, m, &kinds, &big, &small).await?;
-                latencies.lock().unwrap().push(t0.elapsed().as_secs_f64() * 1_000.0);
-                numbers.lock().unwrap().push((number, m.birth_date.to_string()));
-            }
-            anyhow::Ok(())
+        let workers = (0..o.clients).map(|_| {
+            let (next, members, latencies, numbers) = (&next, &members, &latencies, &numbers);
+            let (kinds, big, small) = (&kinds, &big, &small);
+            Client::connected(addr, move |mut client| async move {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(m) = members.get(i) else { break };
+                    let t0 = Instant::now();
+                    let number = submit_one(&mut client, m, kinds, big, small).await?;
+                    latencies.lock().unwrap().push(t0.elapsed().as_secs_f64() * 1_000.0);
+                    numbers.lock().unwrap().push((number, m.birth_date.to_string()));
+                }
+                anyhow::Ok(())
+            })
         });
         for r in futures_join_all(workers).await {
             r?;
@@ -184,26 +190,20 @@ pub async fn run(database_url: &str, work_dir: &Path, o: Options) -> anyhow::Res
         let latencies = Mutex::new(Vec::with_capacity(o.lookups));
         let started = Instant::now();
         let workers = (0..o.clients).map(|w| {
-            let numbers = &numbers;
-            let (http, api, next, latencies) = (&http, &api, &next, &latencies);
-            async move {
+            let (numbers, next, latencies) = (&numbers, &next, &latencies);
+            Client::connected(addr, move |mut client| async move {
                 let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(w as u64);
                 let mut mine = Vec::new();
                 while next.fetch_add(1, Ordering::Relaxed) < o.lookups {
                     let (number, birth) = &numbers[rng.gen_range(0..numbers.len())];
+                    let body = json!({ "claim_number": number, "birth_date": birth });
                     let t0 = Instant::now();
-                    let res = http
-                        .post(format!("{api}/track"))
-                        .json(&json!({ "claim_number": number, "birth_date": birth }))
-                        .send()
-                        .await?;
-                    anyhow::ensure!(res.status() == 200, "tracking answered {}", res.status());
-                    res.bytes().await?;
+                    client.call(Method::POST, "/api/v1/track", None, Body::Json(&body), "trackClaim").await?;
                     mine.push(t0.elapsed().as_secs_f64() * 1_000.0);
                 }
                 latencies.lock().unwrap().extend(mine);
                 anyhow::Ok(())
-            }
+            })
         });
         for r in futures_join_all(workers).await {
             r?;
@@ -238,68 +238,91 @@ async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Ite
 }
 
 async fn submit_one(
-    http: &reqwest::Client,
-    api: &str,
+    client: &mut Client,
     m: &lapak_domain::member::Member,
     kinds: &[DocumentKind],
     big: &[Vec<u8>],
     small: &[u8],
 ) -> anyhow::Result<String> {
-    let ok = |res: reqwest::Response, what: &'static str| async move {
-        let status = res.status();
-        let body = res.bytes().await?;
-        anyhow::ensure!(status.is_success(), "{what}: {status} {}", String::from_utf8_lossy(&body));
-        anyhow::Ok(body)
-    };
+    let identity = json!({ "nik": m.nik.as_str(), "kpj": m.kpj.as_str(), "full_name": m.full_name.as_str(), "birth_date": m.birth_date.to_string() });
     let started: Value = serde_json::from_slice(
-        &ok(
-            http.post(format!("{api}/claims"))
-                .json(&json!({ "nik": m.nik.as_str(), "kpj": m.kpj.as_str(), "full_name": m.full_name.as_str(), "birth_date": m.birth_date.to_string() }))
-                .send()
-                .await?,
-            "startClaim",
-        )
-        .await?,
+        &client.call(Method::POST, "/api/v1/claims", None, Body::Json(&identity), "startClaim").await?,
     )?;
     let auth = format!("Bearer {}", started["claim_token"].as_str().unwrap_or_default());
-    ok(
-        http.put(format!("{api}/claim/cause"))
-            .header("authorization", &auth)
-            .json(&json!({ "cause": "total_permanent_disability" }))
-            .send()
-            .await?,
-        "saveCause",
-    )
-    .await?;
+    let auth = Some(auth.as_str());
+    let cause = json!({ "cause": "total_permanent_disability" });
+    client.call(Method::PUT, "/api/v1/claim/cause", auth, Body::Json(&cause), "saveCause").await?;
     let payment = json!({
         "bank_code": "014", "account_number": "1234567890", "account_holder": m.full_name.as_str(),
         "email": "peserta@example.com", "whatsapp": "081234567890", "branch": "KC001"
     });
-    ok(
-        http.put(format!("{api}/claim/payment")).header("authorization", &auth).json(&payment).send().await?,
-        "savePayment",
-    )
-    .await?;
+    client.call(Method::PUT, "/api/v1/claim/payment", auth, Body::Json(&payment), "savePayment").await?;
     for (i, kind) in kinds.iter().enumerate() {
-        let body = if i < big.len() { big[i].clone() } else { small.to_vec() };
-        ok(
-            http.post(format!("{api}/claim/documents/{}", kind.code()))
-                .header("authorization", &auth)
-                .body(body)
-                .send()
-                .await?,
-            "upload",
-        )
-        .await?;
+        let file = if i < big.len() { &big[i] } else { small };
+        let path = format!("/api/v1/claim/documents/{}", kind.code());
+        client.call(Method::POST, &path, auth, Body::Bytes(file), "uploadClaimDocument").await?;
     }
     let submitted: Value = serde_json::from_slice(
-        &ok(
-            http.post(format!("{api}/claim/submit")).header("authorization", &auth).body("{}").send().await?,
-            "submitClaim",
-        )
-        .await?,
+        &client.call(Method::POST, "/api/v1/claim/submit", auth, Body::Json(&json!({})), "submitClaim").await?,
     )?;
     Ok(submitted["claim_number"].as_str().unwrap_or_default().to_string())
+}
+
+/// A benchmark client: one kept-alive HTTP/1.1 connection, driven in the client's own task
+/// (hyper's connection API, not a pooled client whose connections run as tasks of their
+/// own). The load generator shares the cores with the server; every task hand-off it saves
+/// is CPU the server gets.
+struct Client {
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    host: String,
+}
+
+enum Body<'a> {
+    Json(&'a Value),
+    Bytes(&'a [u8]),
+}
+
+impl Client {
+    /// Runs `work` with a client connected to `addr`; the connection closes when `work` ends.
+    async fn connected<T, F: std::future::Future<Output = anyhow::Result<T>>>(
+        addr: std::net::SocketAddr,
+        work: impl FnOnce(Client) -> F,
+    ) -> anyhow::Result<T> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let (sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+        // `work` owns the client: when it ends, the sender is dropped and the connection closes.
+        let (result, closed) = tokio::join!(work(Client { sender, host: addr.to_string() }), connection);
+        closed?;
+        result
+    }
+
+    /// One request; the answer's body, or an error naming the operation unless it succeeded.
+    async fn call(
+        &mut self,
+        method: Method,
+        path: &str,
+        authorization: Option<&str>,
+        body: Body<'_>,
+        what: &'static str,
+    ) -> anyhow::Result<Bytes> {
+        let mut req = hyper::Request::builder().method(method).uri(path).header(header::HOST, &self.host);
+        if let Some(auth) = authorization {
+            req = req.header(header::AUTHORIZATION, auth);
+        }
+        let req = match body {
+            Body::Json(v) => {
+                req.header(header::CONTENT_TYPE, "application/json").body(Full::new(serde_json::to_vec(v)?.into()))
+            }
+            Body::Bytes(b) => req.body(Full::new(Bytes::copy_from_slice(b))),
+        }?;
+        self.sender.ready().await?;
+        let res = self.sender.send_request(req).await?;
+        let status = res.status();
+        let body = res.into_body().collect().await?.to_bytes();
+        anyhow::ensure!(status.is_success(), "{what}: {status} {}", String::from_utf8_lossy(&body));
+        Ok(body)
+    }
 }
 
 /// The engine's own rates with `clients` concurrent tasks: durable single-row insert
