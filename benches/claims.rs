@@ -11,6 +11,7 @@ use hyper::{header, Method};
 use lapak_domain::cause::ClaimCause;
 use lapak_domain::documents::{required_documents, DocumentKind, Need};
 use lapak_registry::demo;
+use lapak_storage::readers::Readers;
 use lapak_storage::{DocumentStore, KeyRing};
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -401,7 +402,10 @@ async fn raw_rates(url: &str, clients: usize) -> anyhow::Result<(f64, f64)> {
         let pool =
             sqlx::postgres::PgPoolOptions::new().max_connections(32).test_before_acquire(false).connect(url).await?;
         let i = inserts!(pool, "BEGIN");
-        Ok((i, selects!(pool)))
+        // Selects as Lapak reads: connections without sqlx's pool and its ping on release.
+        let readers = Readers::<sqlx::Postgres>::new(std::str::FromStr::from_str(url)?, 32);
+        let s = selects!(readers);
+        Ok((i, s))
     } else {
         use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
         let options = SqliteConnectOptions::new()
@@ -415,8 +419,7 @@ async fn raw_rates(url: &str, clients: usize) -> anyhow::Result<(f64, f64)> {
             .connect_with(options.clone())
             .await?;
         let i = inserts!(writer, "BEGIN IMMEDIATE");
-        let readers =
-            SqlitePoolOptions::new().max_connections(4).test_before_acquire(false).connect_with(options).await?;
+        let readers = Readers::<sqlx::Sqlite>::new(options, 4);
         Ok((i, selects!(readers)))
     }
 }

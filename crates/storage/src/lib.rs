@@ -9,6 +9,7 @@ pub mod collective;
 pub mod crypto;
 pub mod documents;
 mod postgres;
+pub mod readers;
 mod rows;
 mod sql;
 mod sqlite;

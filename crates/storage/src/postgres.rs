@@ -9,12 +9,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::crypto::KeyRing;
+use crate::readers::Readers;
 use crate::Result;
 
 pub struct PostgresStore {
     pub(crate) write: PgPool,
-    /// The same pool: PostgreSQL needs no separate readers.
-    pub(crate) read: PgPool,
+    /// Single read statements, on connections of their own without sqlx's pool (see
+    /// [`crate::readers`]).
+    pub(crate) read: Readers<sqlx::Postgres>,
     /// Sessions with `synchronous_commit=off`, for draft steps.
     pub(crate) draft: PgPool,
     pub(crate) keys: Arc<KeyRing>,
@@ -48,7 +50,8 @@ impl PostgresStore {
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .connect_lazy_with(relaxed);
-        let store = PostgresStore { write: pool.clone(), read: pool, draft, keys };
+        let read = Readers::new(PgConnectOptions::from_str(url)?, pool_size() as usize);
+        let store = PostgresStore { write: pool, read, draft, keys };
         store.run_migrations().await?;
         Ok(store)
     }

@@ -1234,26 +1234,31 @@ macro_rules! impl_store {
             }
 
             async fn verify_audit_chain(&self) -> $crate::Result<$crate::AuditCheck> {
-                use futures::TryStreamExt;
                 use sqlx::Row;
-                let mut rows = sqlx::query("SELECT seq, at, actor_role, actor_id, action, subject, detail, prev_hash, hash \
-                    FROM audit_log ORDER BY seq").fetch(&self.read);
                 let mut prev = vec![0u8; 32];
                 let mut expected_seq = 1i64;
-                while let Some(r) = rows.try_next().await? {
-                    let seq: i64 = r.try_get(0)?;
-                    let entry = $crate::AuditEntry {
-                        at: $crate::from_micros(r.try_get(1)?)?, actor_role: r.try_get(2)?, actor_id: r.try_get(3)?,
-                        action: r.try_get(4)?, subject: r.try_get(5)?, detail: r.try_get(6)?,
-                    };
-                    let stored_prev: Vec<u8> = r.try_get(7)?;
-                    let stored_hash: Vec<u8> = r.try_get(8)?;
-                    let hash = $crate::rows::audit_hash(&prev, seq, $crate::micros(entry.at), &entry);
-                    if seq != expected_seq || stored_prev != prev || stored_hash != hash {
-                        return Ok($crate::AuditCheck::BrokenAt { seq });
+                // Pages of 10,000 entries, in order: memory stays flat however long the trail.
+                let mut after = 0i64;
+                loop {
+                    let rows = sqlx::query("SELECT seq, at, actor_role, actor_id, action, subject, detail, prev_hash, hash \
+                        FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 10000").bind(after).fetch_all(&self.read).await?;
+                    let Some(last) = rows.last() else { break };
+                    after = last.try_get(0)?;
+                    for r in &rows {
+                        let seq: i64 = r.try_get(0)?;
+                        let entry = $crate::AuditEntry {
+                            at: $crate::from_micros(r.try_get(1)?)?, actor_role: r.try_get(2)?, actor_id: r.try_get(3)?,
+                            action: r.try_get(4)?, subject: r.try_get(5)?, detail: r.try_get(6)?,
+                        };
+                        let stored_prev: Vec<u8> = r.try_get(7)?;
+                        let stored_hash: Vec<u8> = r.try_get(8)?;
+                        let hash = $crate::rows::audit_hash(&prev, seq, $crate::micros(entry.at), &entry);
+                        if seq != expected_seq || stored_prev != prev || stored_hash != hash {
+                            return Ok($crate::AuditCheck::BrokenAt { seq });
+                        }
+                        prev = hash;
+                        expected_seq += 1;
                     }
-                    prev = hash;
-                    expected_seq += 1;
                 }
                 Ok($crate::AuditCheck::Intact { entries: expected_seq - 1 })
             }

@@ -20,13 +20,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::crypto::KeyRing;
+use crate::readers::Readers;
 use crate::Result;
 
 pub struct SqliteStore {
     pub(crate) write: SqlitePool,
     /// Draft steps write through the writer connection, one statement each when they can.
     pub(crate) draft: SqlitePool,
-    pub(crate) read: SqlitePool,
+    /// Readers without sqlx's pool (see [`crate::readers`]).
+    pub(crate) read: Readers<sqlx::Sqlite>,
     pub(crate) keys: Arc<KeyRing>,
     wal: GroupCommit,
     /// The checkpointer stops when the store is dropped (it holds only a weak reference).
@@ -60,11 +62,7 @@ impl SqliteStore {
             // A backstop only (40 MiB): the checkpointer below keeps the WAL far shorter.
             .connect_with(options.clone().pragma("wal_autocheckpoint", "10000"))
             .await?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(4)
-            .test_before_acquire(false)
-            .connect_with(options.clone())
-            .await?;
+        let read = Readers::new(options.clone(), 4);
         let checkpoints = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
