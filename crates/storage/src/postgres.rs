@@ -22,7 +22,7 @@ pub struct PostgresStore {
     pub(crate) keys: Arc<KeyRing>,
 }
 
-/// Connections per pool (the durable one and the drafts'): `LAPAK_DATABASE_POOL`, or twice
+/// Connections per pool (durable writes, single reads, draft steps): `LAPAK_DATABASE_POOL`, or twice
 /// this machine's cores plus two, the PostgreSQL wiki's rule of thumb. More connections than
 /// the cores can run only add task switches: on 2 cores, pools of 32 served about a fifth
 /// fewer tracking lookups and submissions than pools of 6 (`lapak bench claims`). A larger
