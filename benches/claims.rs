@@ -11,7 +11,7 @@ use hyper::{header, Method};
 use lapak_domain::cause::ClaimCause;
 use lapak_domain::documents::{required_documents, DocumentKind, Need};
 use lapak_registry::demo;
-use lapak_storage::readers::Readers;
+use lapak_storage::connections::Connections;
 use lapak_storage::{DocumentStore, KeyRing};
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -398,28 +398,23 @@ async fn raw_rates(url: &str, clients: usize) -> anyhow::Result<(f64, f64)> {
             rate
         }};
     }
+    // Both through the connections Lapak itself uses (`lapak_storage::connections`): no
+    // ping on every connection's way back, as sqlx's pool does.
     if url.starts_with("postgres") {
-        let pool =
-            sqlx::postgres::PgPoolOptions::new().max_connections(32).test_before_acquire(false).connect(url).await?;
+        let options: sqlx::postgres::PgConnectOptions = std::str::FromStr::from_str(url)?;
+        let pool = Connections::<sqlx::Postgres>::new(options, 32);
         let i = inserts!(pool, "BEGIN");
-        // Selects as Lapak reads: connections without sqlx's pool and its ping on release.
-        let readers = Readers::<sqlx::Postgres>::new(std::str::FromStr::from_str(url)?, 32);
-        let s = selects!(readers);
-        Ok((i, s))
+        Ok((i, selects!(pool)))
     } else {
-        use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+        use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
         let options = SqliteConnectOptions::new()
             .filename(url.trim_start_matches("sqlite://"))
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(15));
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .connect_with(options.clone())
-            .await?;
+        let writer = Connections::<sqlx::Sqlite>::new(options.clone(), 1);
         let i = inserts!(writer, "BEGIN IMMEDIATE");
-        let readers = Readers::<sqlx::Sqlite>::new(options, 4);
+        let readers = Connections::<sqlx::Sqlite>::new(options, 4);
         Ok((i, selects!(readers)))
     }
 }

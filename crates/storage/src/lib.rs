@@ -6,10 +6,10 @@
 //! the database only ever sees ciphertext and blind indexes.
 
 pub mod collective;
+pub mod connections;
 pub mod crypto;
 pub mod documents;
 mod postgres;
-pub mod readers;
 mod rows;
 mod sql;
 mod sqlite;

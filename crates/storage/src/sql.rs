@@ -76,7 +76,7 @@ macro_rules! impl_store {
             /// Stored fingerprints (and a third column, when asked) of the rows whose key
             /// is in `keys`.
             async fn existing(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut $crate::connections::Tx<$db>,
                 select: &str,
                 keys: impl Iterator<Item = String>,
             ) -> $crate::Result<std::collections::HashMap<String, (Vec<u8>, Option<Vec<u8>>)>> {
@@ -1265,7 +1265,7 @@ macro_rules! impl_store {
         }
 
         impl $store {
-            async fn insert_event(tx: &mut sqlx::Transaction<'static, $db>, claim_id: &str, event: &lapak_domain::lifecycle::ClaimEvent) -> $crate::Result<()> {
+            async fn insert_event(tx: &mut $crate::connections::Tx<$db>, claim_id: &str, event: &lapak_domain::lifecycle::ClaimEvent) -> $crate::Result<()> {
                 sqlx::query("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) \
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                     .bind(claim_id).bind($crate::micros(event.at)).bind($crate::rows::role_code(event.actor.role)).bind(&event.actor.id)
@@ -1276,7 +1276,7 @@ macro_rules! impl_store {
             }
 
             /// Writes many events in the caller's transaction, a few statements in all.
-            async fn insert_events(tx: &mut sqlx::Transaction<'static, $db>, events: &[(&str, &lapak_domain::lifecycle::ClaimEvent)]) -> $crate::Result<()> {
+            async fn insert_events(tx: &mut $crate::connections::Tx<$db>, events: &[(&str, &lapak_domain::lifecycle::ClaimEvent)]) -> $crate::Result<()> {
                 for chunk in events.chunks($crate::sql::CHUNK) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) ");
                     qb.push_values(chunk, |mut b, (claim_id, e)| {
@@ -1291,7 +1291,7 @@ macro_rules! impl_store {
 
             /// Writes many outbox messages in the caller's transaction (each once: the dedupe
             /// key decides).
-            async fn enqueue_all(tx: &mut sqlx::Transaction<'static, $db>, keys: &$crate::KeyRing, messages: &[&$crate::OutboxMessage], at: i64) -> $crate::Result<()> {
+            async fn enqueue_all(tx: &mut $crate::connections::Tx<$db>, keys: &$crate::KeyRing, messages: &[&$crate::OutboxMessage], at: i64) -> $crate::Result<()> {
                 for chunk in messages.chunks($crate::sql::CHUNK) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at, subject, purpose) ");
                     qb.push_values(chunk, |mut b, m| {
@@ -1307,7 +1307,7 @@ macro_rules! impl_store {
             }
 
             /// Drops the reminders not yet sent for `claim_id`: its appointment moved or ended.
-            async fn supersede_reminders(tx: &mut sqlx::Transaction<'static, $db>, claim_id: &str, at: i64) -> $crate::Result<()> {
+            async fn supersede_reminders(tx: &mut $crate::connections::Tx<$db>, claim_id: &str, at: i64) -> $crate::Result<()> {
                 sqlx::query("UPDATE outbox SET delivered_at = $1, last_error = 'superseded' \
                     WHERE subject = $2 AND purpose = 'reminder' AND delivered_at IS NULL")
                     .bind(at).bind(claim_id).execute(&mut **tx).await?;
@@ -1315,7 +1315,7 @@ macro_rules! impl_store {
             }
 
             /// Writes planned sessions (once: the id decides) in the caller's transaction.
-            async fn insert_sessions(tx: &mut sqlx::Transaction<'static, $db>, sessions: &[&lapak_domain::schedule::Session]) -> $crate::Result<()> {
+            async fn insert_sessions(tx: &mut $crate::connections::Tx<$db>, sessions: &[&lapak_domain::schedule::Session]) -> $crate::Result<()> {
                 use rand::Rng;
                 for chunk in sessions.chunks($crate::sql::CHUNK) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO sessions (id, branch_code, officer, mode, starts_at, ends_at, seats, room) ");
@@ -1333,7 +1333,7 @@ macro_rules! impl_store {
 
             /// Writes an outbox message in the caller's transaction; a message with the same
             /// dedupe key is written once.
-            async fn enqueue(tx: &mut sqlx::Transaction<'static, $db>, keys: &$crate::KeyRing, outbox: Option<&$crate::OutboxMessage>, at: i64) -> $crate::Result<()> {
+            async fn enqueue(tx: &mut $crate::connections::Tx<$db>, keys: &$crate::KeyRing, outbox: Option<&$crate::OutboxMessage>, at: i64) -> $crate::Result<()> {
                 if let Some(m) = outbox {
                     sqlx::query("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at, subject, purpose) \
                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING")

@@ -19,16 +19,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::connections::{Connections, Tx};
 use crate::crypto::KeyRing;
-use crate::readers::Readers;
 use crate::Result;
 
 pub struct SqliteStore {
-    pub(crate) write: SqlitePool,
+    /// The one writer connection (see [`crate::connections`] for why not sqlx's pool).
+    pub(crate) write: Connections<sqlx::Sqlite>,
     /// Draft steps write through the writer connection, one statement each when they can.
-    pub(crate) draft: SqlitePool,
-    /// Readers without sqlx's pool (see [`crate::readers`]).
-    pub(crate) read: Readers<sqlx::Sqlite>,
+    pub(crate) draft: Connections<sqlx::Sqlite>,
+    pub(crate) read: Connections<sqlx::Sqlite>,
     pub(crate) keys: Arc<KeyRing>,
     wal: GroupCommit,
     /// The checkpointer stops when the store is dropped (it holds only a weak reference).
@@ -56,13 +56,9 @@ impl SqliteStore {
             .pragma("journal_size_limit", "67108864");
         // No ping before each use (sqlx's default): a file does not hang up, and the ping is
         // a round trip to the connection's thread that doubled the cost of every statement.
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            // A backstop only (40 MiB): the checkpointer below keeps the WAL far shorter.
-            .connect_with(options.clone().pragma("wal_autocheckpoint", "10000"))
-            .await?;
-        let read = Readers::new(options.clone(), 4);
+        // A backstop only (40 MiB): the checkpointer below keeps the WAL far shorter.
+        let write = Connections::new(options.clone().pragma("wal_autocheckpoint", "10000"), 1);
+        let read = Connections::new(options.clone(), 4);
         let checkpoints = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
@@ -89,7 +85,9 @@ impl SqliteStore {
     }
 
     pub(crate) async fn run_migrations(&self) -> Result<()> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.write).await?;
+        let mut conn = self.write.acquire().await?;
+        sqlx::migrate!("./migrations/sqlite").run_direct(&mut *conn).await?;
+        conn.release();
         self.durable().await
     }
 
@@ -97,12 +95,12 @@ impl SqliteStore {
     /// transaction that reads before it writes cannot fail half-way on a lock upgrade
     /// (another process, e.g. an import while the server runs, waits on `busy_timeout`).
     /// Call [`SqliteStore::durable`] after its commit before acknowledging it.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pub(crate) async fn begin_write(&self) -> Result<Tx<sqlx::Sqlite>> {
         Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// A draft step: the same transaction; it is simply not followed by `durable`.
-    pub(crate) async fn begin_draft(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pub(crate) async fn begin_draft(&self) -> Result<Tx<sqlx::Sqlite>> {
         self.begin_write().await
     }
 
