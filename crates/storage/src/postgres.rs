@@ -1,7 +1,7 @@
 //! The PostgreSQL engine, for when one machine is not enough. Default `synchronous_commit`
-//! (on): a reported commit is on disk. Draft steps go through a second pool whose sessions
-//! run with `synchronous_commit=off`: committed without waiting for the WAL flush; a later
-//! durable commit waits for a flush that includes them.
+//! (on): a reported commit is on disk. Draft steps go through connections of their own whose
+//! sessions run with `synchronous_commit=off`: committed without waiting for the WAL flush;
+//! a later durable commit waits for a flush that includes them.
 
 use sqlx::postgres::PgConnectOptions;
 use std::str::FromStr;
@@ -21,7 +21,7 @@ pub struct PostgresStore {
     pub(crate) keys: Arc<KeyRing>,
 }
 
-/// Connections per pool (durable writes, single reads, draft steps): `LAPAK_DATABASE_POOL`, or twice
+/// Connections per set (durable writes, single reads, draft steps): `LAPAK_DATABASE_POOL`, or twice
 /// this machine's cores plus two, the PostgreSQL wiki's rule of thumb. More connections than
 /// the cores can run only add task switches: on 2 cores, pools of 32 served about a fifth
 /// fewer tracking lookups and submissions than pools of 6 (`lapak bench claims`). A larger
@@ -60,12 +60,12 @@ impl PostgresStore {
         Ok(self.write.begin_with("BEGIN").await?)
     }
 
-    /// A draft step's transaction, on the relaxed pool.
+    /// A draft step's transaction, on the relaxed connections.
     pub(crate) async fn begin_draft(&self) -> Result<Tx<sqlx::Postgres>> {
         Ok(self.draft.begin_with("BEGIN").await?)
     }
 
-    /// Commits on the default pool are durable when they return.
+    /// Commits on the default connections are durable when they return.
     pub(crate) async fn durable(&self) -> Result<()> {
         Ok(())
     }

@@ -1,5 +1,5 @@
 //! The SQLite engine: one file, WAL. One writer connection (SQLite has one writer anyway;
-//! queuing in the pool is cheaper than busy retries) and a few readers.
+//! waiting for it in order is cheaper than busy retries) and a few readers.
 //!
 //! Durability: the connections run at `synchronous=NORMAL`, so a commit reaches the WAL
 //! file (it survives a crash of the process) without an fsync. A commit that acknowledges
