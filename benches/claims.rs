@@ -44,6 +44,9 @@ pub struct RunResult {
     raw_pooled: RawRates,
 }
 
+/// Which of a run's raw rates to compare with.
+type Yardstick = dyn Fn(&RunResult) -> RawRates;
+
 #[derive(Clone, Copy)]
 struct RawRates {
     inserts_per_sec: f64,
@@ -87,7 +90,7 @@ impl fmt::Display for Report {
             med(&|r| r.lookup_p50_ms),
             med(&|r| r.lookup_p99_ms)
         )?;
-        let yardsticks: [(&str, &dyn Fn(&RunResult) -> RawRates); 2] = [
+        let yardsticks: [(&str, &Yardstick); 2] = [
             ("through Lapak's connections", &|r| r.raw),
             ("through sqlx's pool (a ping per statement)", &|r| r.raw_pooled),
         ];
