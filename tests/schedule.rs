@@ -150,13 +150,23 @@ async fn every_submitted_claim_gets_the_earliest_seat_in_its_branch_zone() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_schedulers_at_the_same_moment_never_double_book() {
+    two_schedulers_at_once(Settings::default()).await;
+}
+
+/// The same with transactions of 40 claims: each pass has its batches in flight two at a
+/// time, against the other pass's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_schedulers_in_small_batches_never_double_book() {
+    two_schedulers_at_once(Settings { batch: 40, ..Settings::default() }).await;
+}
+
+async fn two_schedulers_at_once(settings: Settings) {
     let d = demo_store(600).await;
     let branch = branch_in(&d, "Asia/Jakarta");
     let numbers = submit(&d.t.store, &d.members[..300], &branch, Mode::OneToMany, false).await;
     // A second, independent connection to the same database: another Lapak process.
     let other = lapak_storage::open(&d.t.url, d.t.keys.clone()).await.unwrap();
     let now = Timestamp::now();
-    let settings = Settings::default();
     let (a, b) =
         tokio::join!(scheduler::run_once(&d.t.store, &settings, now), scheduler::run_once(&other, &settings, now));
     let (a, b) = (a.unwrap(), b.unwrap());

@@ -460,6 +460,8 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     /// (session, seat) of every booked seat in sessions starting at or after `from`, of one
     /// branch or all.
     async fn booked_seats(&self, from: Timestamp, branch: Option<&str>) -> Result<Vec<(String, u8)>>;
+    /// Stores the sessions not stored yet (a scheduling pass's plan), booking no seat.
+    async fn add_sessions(&self, sessions: &[lapak_domain::schedule::Session]) -> Result<()>;
     /// Books every seat and moves every claim Submitted → Scheduled, or nothing: a seat or
     /// a claim someone else booked first is a `Conflict`.
     async fn book(&self, bookings: &[NewBooking]) -> Result<()>;

@@ -578,6 +578,13 @@ macro_rules! impl_store {
                 Ok(rows.into_iter().map(|(s, seat)| (s, seat.clamp(0, 255) as u8)).collect())
             }
 
+            async fn add_sessions(&self, sessions: &[lapak_domain::schedule::Session]) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                Self::insert_sessions(&mut tx, &sessions.iter().collect::<Vec<_>>()).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn book(&self, bookings: &[$crate::NewBooking]) -> $crate::Result<()> {
                 if bookings.is_empty() {
                     return Ok(());

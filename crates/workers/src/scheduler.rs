@@ -10,6 +10,8 @@
 //! is booked now.
 
 use std::collections::HashMap;
+
+use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,8 +22,11 @@ use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle};
 use lapak_domain::schedule::{self, Capacity, Mode, Request, Session};
 use lapak_storage::{NewBooking, StorageError, Store};
 
-/// Claims booked per transaction.
+/// Claims booked per transaction, by default.
 pub const BATCH: usize = 5_000;
+
+/// Transactions of one pass in flight at once.
+const BATCHES_AT_ONCE: usize = 2;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -29,11 +34,13 @@ pub struct Settings {
     pub horizon_days: i64,
     /// Base URL of the Jitsi Meet server for video calls.
     pub video_base_url: String,
+    /// Claims booked per transaction.
+    pub batch: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { horizon_days: 90, video_base_url: "https://meet.jit.si".into() }
+        Settings { horizon_days: 90, video_base_url: "https://meet.jit.si".into(), batch: BATCH }
     }
 }
 
@@ -172,11 +179,39 @@ async fn pass(
             }
         })
         .collect();
-    for chunk in new.chunks(BATCH) {
-        store.book(chunk).await?;
-        outcome.booked += chunk.len();
+    // The sessions first, in a transaction of their own: the batches then only find them,
+    // so two batches can be booked at once (on PostgreSQL, by two server processes; SQLite's
+    // one writer takes them in turn).
+    let mut seen = std::collections::HashSet::new();
+    let planned: Vec<Session> =
+        new.iter().filter(|b| seen.insert(b.session.id.as_str())).map(|b| b.session.clone()).collect();
+    store.add_sessions(&planned).await?;
+    let mut chunks = Vec::new();
+    let mut rest = new.into_iter().peekable();
+    while rest.peek().is_some() {
+        chunks.push(rest.by_ref().take(settings.batch.max(1)).collect::<Vec<NewBooking>>());
     }
-    Ok(())
+    let mut books = chunks.into_iter().map(|chunk| {
+        let store = store.clone();
+        async move { store.book(&chunk).await.map(|()| chunk.len()) }
+    });
+    // After a failed batch no new one starts, but those in flight run to their end: one
+    // dropped while committing could be booked without being counted.
+    let mut in_flight = futures::stream::FuturesUnordered::new();
+    in_flight.extend(books.by_ref().take(BATCHES_AT_ONCE));
+    let mut failed = None;
+    while let Some(done) = in_flight.next().await {
+        match done {
+            Ok(booked) => outcome.booked += booked,
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
+        }
+        if failed.is_none() {
+            in_flight.extend(books.next());
+        }
+    }
+    failed.map_or(Ok(()), Err)
 }
 
 /// Runs passes until `stop` resolves: at once, then every `every`.
