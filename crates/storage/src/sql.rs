@@ -579,6 +579,9 @@ macro_rules! impl_store {
             }
 
             async fn add_sessions(&self, sessions: &[lapak_domain::schedule::Session]) -> $crate::Result<()> {
+                if sessions.is_empty() {
+                    return Ok(());
+                }
                 let mut tx = self.begin_write().await?;
                 Self::insert_sessions(&mut tx, &sessions.iter().collect::<Vec<_>>()).await?;
                 tx.commit().await?;

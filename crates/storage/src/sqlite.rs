@@ -54,8 +54,6 @@ impl SqliteStore {
             .pragma("temp_store", "memory")
             // After a checkpoint resets it, the WAL file is cut back to 64 MiB.
             .pragma("journal_size_limit", "67108864");
-        // No ping before each use (sqlx's default): a file does not hang up, and the ping is
-        // a round trip to the connection's thread that doubled the cost of every statement.
         // A backstop only (40 MiB): the checkpointer below keeps the WAL far shorter.
         let write = Connections::new(options.clone().pragma("wal_autocheckpoint", "10000"), 1);
         let read = Connections::new(options.clone(), 4);

@@ -2,18 +2,19 @@
 //!
 //! One pass loads the branches' capacities and the waiting claims, plans the sessions of
 //! the coming days (ten at a time, up to the horizon, until every claim has a seat),
-//! assigns seats with [`lapak_domain::schedule::assign`] and books them in transactions of
-//! [`BATCH`] claims, each seat with an appointment notice that the outbox relay turns into
-//! the participant's messages (so a pass never unseals a contact). Double bookings are refused by the database itself (one booked claim
-//! per seat, one booked seat per claim), so two processes scheduling at the same moment
-//! cannot both win a seat: the loser's batch rolls back whole and it plans again from what
-//! is booked now.
+//! assigns seats with [`lapak_domain::schedule::assign`], stores the sessions it uses, and
+//! books the seats in transactions of [`BATCH`] claims, two at a time, each seat with an
+//! appointment notice that the outbox relay turns into the participant's messages (so a
+//! pass never unseals a contact). Double bookings are refused by the database itself (one
+//! booked claim per seat, one booked seat per claim), so two processes scheduling at the
+//! same moment cannot both win a seat: the loser's batch rolls back whole and it plans
+//! again from what is booked now.
 
 use std::collections::HashMap;
-
-use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
+
+use futures::StreamExt;
 
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
