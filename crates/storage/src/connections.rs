@@ -101,9 +101,7 @@ impl<DB: Database> Lease<DB> {
     fn settle<T>(&mut self, result: &Result<T, sqlx::Error>) {
         self.finished = matches!(result, Ok(_) | Err(sqlx::Error::Database(_) | sqlx::Error::RowNotFound));
     }
-}
 
-impl<DB: Database> Lease<DB> {
     /// The caller's work finished cleanly: the connection goes back for the next user.
     pub fn release(mut self) {
         self.finished = true;
