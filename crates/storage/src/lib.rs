@@ -63,6 +63,18 @@ pub enum StorageError {
     Io(#[from] std::io::Error),
 }
 
+impl StorageError {
+    /// Another transaction got in the way: a `Conflict`, or PostgreSQL ending this one to
+    /// break a deadlock (40P01) or a serialization failure (40001). Trying again is right.
+    pub fn is_contention(&self) -> bool {
+        match self {
+            StorageError::Conflict(_) => true,
+            StorageError::Database(sqlx::Error::Database(d)) => matches!(d.code().as_deref(), Some("40P01" | "40001")),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
     Sqlite,

@@ -58,17 +58,29 @@ pub struct Outcome {
     pub batches: usize,
 }
 
-/// One pass. Retries a batch another process got to first.
+/// One pass. A batch another process got to first is planned again from what is booked
+/// now; the pass gives up after [`STALLED_PASSES`] attempts in a row that booked nothing
+/// (the next pass, five seconds later in `lapak serve`, goes on).
 pub async fn run_once(store: &Arc<dyn Store>, settings: &Settings, now: Timestamp) -> Result<Outcome, StorageError> {
     let mut outcome = Outcome::default();
-    for _ in 0..5 {
+    let mut stalled = 0;
+    loop {
+        let before = outcome.booked;
         match pass(store, settings, now, &mut outcome).await {
-            Err(StorageError::Conflict(_)) => outcome.retries += 1,
+            Err(e) if e.is_contention() => {
+                outcome.retries += 1;
+                stalled = if outcome.booked > before { 0 } else { stalled + 1 };
+                if stalled >= STALLED_PASSES {
+                    return Err(StorageError::Conflict("the schedule kept changing under this scheduler".into()));
+                }
+            }
             other => return other.map(|()| outcome),
         }
     }
-    Err(StorageError::Conflict("the schedule kept changing under this scheduler".into()))
 }
+
+/// Attempts in a row without a booking before a pass gives up.
+const STALLED_PASSES: usize = 10;
 
 async fn pass(
     store: &Arc<dyn Store>,
