@@ -178,8 +178,8 @@ pub async fn run(database_url: &str, work_dir: &Path, o: Options) -> anyhow::Res
                 let _ = stopped.await;
             }));
 
-        let big: Vec<Vec<u8>> = (0..3).map(|i| pdf(BIG, i)).collect();
-        let small = pdf(8 * 1024, 7);
+        let big: Vec<Bytes> = (0..3).map(|i| Bytes::from(pdf(BIG, i))).collect();
+        let small = Bytes::from(pdf(8 * 1024, 7));
         let cause = ClaimCause::TotalPermanentDisability;
         let kinds: Vec<DocumentKind> =
             required_documents(cause).iter().filter(|(_, n)| *n == Need::Required).map(|(k, _)| *k).collect();
@@ -266,8 +266,8 @@ async fn submit_one(
     client: &mut Client,
     m: &lapak_domain::member::Member,
     kinds: &[DocumentKind],
-    big: &[Vec<u8>],
-    small: &[u8],
+    big: &[Bytes],
+    small: &Bytes,
 ) -> anyhow::Result<String> {
     let identity = json!({ "nik": m.nik.as_str(), "kpj": m.kpj.as_str(), "full_name": m.full_name.as_str(), "birth_date": m.birth_date.to_string() });
     let started: Value = serde_json::from_slice(
@@ -304,7 +304,8 @@ struct Client {
 
 enum Body<'a> {
     Json(&'a Value),
-    Bytes(&'a [u8]),
+    /// Shared, not copied, for each upload.
+    Bytes(&'a Bytes),
 }
 
 impl Client {
@@ -339,7 +340,7 @@ impl Client {
             Body::Json(v) => {
                 req.header(header::CONTENT_TYPE, "application/json").body(Full::new(serde_json::to_vec(v)?.into()))
             }
-            Body::Bytes(b) => req.body(Full::new(Bytes::copy_from_slice(b))),
+            Body::Bytes(b) => req.body(Full::new(b.clone())),
         }?;
         self.sender.ready().await?;
         let res = self.sender.send_request(req).await?;

@@ -252,14 +252,19 @@ mod tests {
         readers.0.idle.lock().unwrap().len()
     }
 
+    /// One connection to a fresh database file (kept while the folder lives).
+    fn one_connection() -> (tempfile::TempDir, Connections<sqlx::Sqlite>) {
+        let dir = tempfile::tempdir().unwrap();
+        let options =
+            sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("t.db")).create_if_missing(true);
+        (dir, Connections::new(options, 1))
+    }
+
     /// A finished statement (or one the database refused) gives its connection back; a
     /// statement abandoned half-way takes its connection with it, and the next one opens anew.
     #[tokio::test]
     async fn connections_return_only_from_finished_statements() {
-        let dir = tempfile::tempdir().unwrap();
-        let options =
-            sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("r.db")).create_if_missing(true);
-        let readers = Connections::<sqlx::Sqlite>::new(options, 1);
+        let (_dir, readers) = one_connection();
 
         let n: i64 = sqlx::query_scalar("SELECT 41 + 1").fetch_one(&readers).await.unwrap();
         assert_eq!((n, idle(&readers)), (42, 1));
@@ -285,10 +290,7 @@ mod tests {
     /// rolled back, and its connection goes back once the rollback is done.
     #[tokio::test]
     async fn transactions_commit_or_roll_back_and_give_their_connection_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let options =
-            sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("t.db")).create_if_missing(true);
-        let writer = Connections::<sqlx::Sqlite>::new(options, 1);
+        let (_dir, writer) = one_connection();
         let mut conn = writer.acquire().await.unwrap();
         sqlx::query("CREATE TABLE t (x INTEGER)").execute(&mut *conn).await.unwrap();
         conn.release();

@@ -585,8 +585,8 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     async fn claim_history(&self, claim_id: &str) -> Result<(Lifecycle, Vec<ClaimEvent>)>;
 
     /// Leases up to `limit` due messages for `lease_micros`, so that two workers never
-    /// deliver the same message at the same time.
-    /// Leases due messages for delivery (appointment notices excepted: they are prepared).
+    /// deliver the same message at the same time. Appointment notices are not delivered but
+    /// prepared ([`Store::pending_notices`]).
     async fn lease_outbox(&self, now: Timestamp, lease_micros: i64, limit: i64) -> Result<Vec<OutboxItem>>;
     /// Appointment notices not yet turned into messages, oldest first.
     async fn pending_notices(&self, limit: i64) -> Result<Vec<PendingNotice>>;

@@ -13,7 +13,7 @@
 //! own, every [`CHECKPOINT_EVERY`], not on the writer: SQLite's automatic checkpoint runs
 //! inside the commit that crosses its threshold, and every other write waits for it.
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -57,11 +57,7 @@ impl SqliteStore {
         // A backstop only (40 MiB): the checkpointer below keeps the WAL far shorter.
         let write = Connections::new(options.clone().pragma("wal_autocheckpoint", "10000"), 1);
         let read = Connections::new(options.clone(), 4);
-        let checkpoints = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .connect_with(options.pragma("cache_size", "-1024"))
-            .await?;
+        let checkpoints = Connections::new(options.pragma("cache_size", "-1024"), 1);
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
         let alive = Arc::new(());
@@ -155,7 +151,7 @@ crate::collective::impl_collective_store!(SqliteStore, sqlx::Sqlite, lock_rows =
 /// Copies committed WAL frames into the database file while writers go on (`PASSIVE`: it
 /// never waits for a writer or a reader; what a reader still needs is copied next time).
 /// With `synchronous=NORMAL` SQLite fsyncs the WAL before and the database file after.
-async fn checkpointer(pool: SqlitePool, alive: std::sync::Weak<()>) {
+async fn checkpointer(connection: Connections<sqlx::Sqlite>, alive: std::sync::Weak<()>) {
     let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -163,11 +159,10 @@ async fn checkpointer(pool: SqlitePool, alive: std::sync::Weak<()>) {
         if alive.strong_count() == 0 {
             break;
         }
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&connection).await {
             tracing::warn!(error = %e, "WAL checkpoint failed; the next one retries");
         }
     }
-    pool.close().await;
 }
 
 fn sync_file(path: &Path) -> std::io::Result<()> {
