@@ -356,67 +356,183 @@ pub fn next_day_start(at: Timestamp, tz: &TimeZone) -> Timestamp {
     tomorrow.to_datetime(Time::midnight()).to_zoned(tz.clone()).map(|z| z.timestamp()).unwrap_or(at)
 }
 
-/// Gives every request, in the order given (oldest first), the earliest free seat of a
-/// session that fits, and returns the bookings plus the requests that found none (the
-/// caller plans more days and tries again). `taken[i]` lists the seats already booked in
-/// `sessions[i]`; it is updated. Sessions must be sorted by start.
-///
-/// Fairness and no waste: a request never gets a later seat than one left free before it
-/// in its queue, so while requests remain every session before the last one used is full.
-pub fn assign(sessions: &[Session], taken: &mut [Vec<u8>], requests: &[Request]) -> (Vec<Booking>, Vec<usize>) {
-    // One queue of session indexes per (branch, mode), and one of every video session for
-    // "anywhere"; each with a cursor past the sessions known to be full.
-    let mut queues: HashMap<(&str, Mode), (Vec<usize>, usize)> = HashMap::new();
-    let mut anywhere: (Vec<usize>, usize) = (Vec::new(), 0);
-    for (i, s) in sessions.iter().enumerate() {
-        queues.entry((s.branch.as_str(), s.mode)).or_default().0.push(i);
-        if s.mode == Mode::VideoCall {
-            anywhere.0.push(i);
-        }
-    }
-    let mut bookings = Vec::with_capacity(requests.len());
-    let mut unplaced = Vec::new();
-    for (r_index, r) in requests.iter().enumerate() {
-        let queue = if r.anywhere && r.mode == Mode::VideoCall {
-            Some(&mut anywhere)
-        } else {
-            queues.get_mut(&(r.branch.as_str(), r.mode))
-        };
-        let Some((list, cursor)) = queue else {
-            unplaced.push(r_index);
-            continue;
-        };
-        // Skip the full sessions at the front for good; look past early ones for this
-        // request only (a later request may have an earlier limit in another zone).
-        while *cursor < list.len() && taken[list[*cursor]].len() >= usize::from(sessions[list[*cursor]].seats) {
-            *cursor += 1;
-        }
-        let fits = |i: usize, taken: &[Vec<u8>]| {
-            sessions[i].starts_at >= r.not_before && taken[i].len() < usize::from(sessions[i].seats)
-        };
-        let earliest = list[*cursor..].iter().copied().find(|&i| fits(i, taken));
-        let found = match (&r.preferred_officer, earliest) {
-            (Some(officer), Some(e)) => {
-                let limit = sessions[e].starts_at + PREFERRED_WITHIN;
-                list[*cursor..]
-                    .iter()
-                    .copied()
-                    .take_while(|&i| sessions[i].starts_at <= limit)
-                    .find(|&i| sessions[i].officer == *officer && fits(i, taken))
-                    .or(earliest)
+/// The sessions of a stretch of days with the seats taken in them, handing seats out to
+/// requests that may come in several parts (pages of the waiting line): requests given in
+/// parts, in order, get the same seats as the same requests given at once.
+#[derive(Debug, Clone)]
+pub struct Seats {
+    sessions: Vec<Session>,
+    taken: Vec<Vec<u8>>,
+    /// One queue of session indexes per branch and mode, and one of every video session
+    /// for "anywhere"; each with a cursor past the sessions known to be full.
+    queues: HashMap<String, Vec<(Mode, Queue)>>,
+    anywhere: Queue,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Queue {
+    sessions: Vec<usize>,
+    cursor: usize,
+}
+
+impl Seats {
+    /// `sessions` sorted by start; `taken[i]` lists the seats already booked in
+    /// `sessions[i]`.
+    pub fn new(sessions: Vec<Session>, taken: Vec<Vec<u8>>) -> Seats {
+        debug_assert_eq!(sessions.len(), taken.len());
+        let mut queues: HashMap<String, Vec<(Mode, Queue)>> = HashMap::new();
+        let mut anywhere = Queue::default();
+        for (i, s) in sessions.iter().enumerate() {
+            let modes = queues.entry(s.branch.clone()).or_default();
+            match modes.iter_mut().find(|(m, _)| *m == s.mode) {
+                Some((_, q)) => q.sessions.push(i),
+                None => modes.push((s.mode, Queue { sessions: vec![i], cursor: 0 })),
             }
-            (_, earliest) => earliest,
-        };
-        match found {
-            Some(i) => {
-                let seat = (1..=sessions[i].seats).find(|s| !taken[i].contains(s)).expect("a free seat was counted");
-                taken[i].push(seat);
-                bookings.push(Booking { request: r_index, claim_id: r.claim_id.clone(), session: i, seat });
+            if s.mode == Mode::VideoCall {
+                anywhere.sessions.push(i);
             }
-            None => unplaced.push(r_index),
         }
+        Seats { sessions, taken, queues, anywhere }
     }
-    (bookings, unplaced)
+
+    pub fn sessions(&self) -> &[Session] {
+        &self.sessions
+    }
+
+    /// Gives every request, in the order given (oldest first), the earliest free seat of a
+    /// session that fits, and returns the bookings plus the requests that found none (the
+    /// caller plans more days and tries again).
+    ///
+    /// Fairness and no waste: a request never gets a later seat than one left free before it
+    /// in its queue, so while requests remain every session before the last one used is full.
+    pub fn assign(&mut self, requests: &[Request]) -> (Vec<Booking>, Vec<usize>) {
+        let Seats { sessions, taken, queues, anywhere } = self;
+        let mut bookings = Vec::with_capacity(requests.len());
+        let mut unplaced = Vec::new();
+        for (r_index, r) in requests.iter().enumerate() {
+            let queue = if r.anywhere && r.mode == Mode::VideoCall {
+                Some(&mut *anywhere)
+            } else {
+                queues
+                    .get_mut(r.branch.as_str())
+                    .and_then(|modes| modes.iter_mut().find(|(m, _)| *m == r.mode))
+                    .map(|(_, q)| q)
+            };
+            let Some(Queue { sessions: list, cursor }) = queue else {
+                unplaced.push(r_index);
+                continue;
+            };
+            // Skip the full sessions at the front for good; look past early ones for this
+            // request only (a later request may have an earlier limit in another zone).
+            while *cursor < list.len() && taken[list[*cursor]].len() >= usize::from(sessions[list[*cursor]].seats) {
+                *cursor += 1;
+            }
+            let fits = |i: usize, taken: &[Vec<u8>]| {
+                sessions[i].starts_at >= r.not_before && taken[i].len() < usize::from(sessions[i].seats)
+            };
+            let earliest = list[*cursor..].iter().copied().find(|&i| fits(i, taken));
+            let found = match (&r.preferred_officer, earliest) {
+                (Some(officer), Some(e)) => {
+                    let limit = sessions[e].starts_at + PREFERRED_WITHIN;
+                    list[*cursor..]
+                        .iter()
+                        .copied()
+                        .take_while(|&i| sessions[i].starts_at <= limit)
+                        .find(|&i| sessions[i].officer == *officer && fits(i, taken))
+                        .or(earliest)
+                }
+                (_, earliest) => earliest,
+            };
+            match found {
+                Some(i) => {
+                    let seat =
+                        (1..=sessions[i].seats).find(|s| !taken[i].contains(s)).expect("a free seat was counted");
+                    taken[i].push(seat);
+                    bookings.push(Booking { request: r_index, claim_id: r.claim_id.clone(), session: i, seat });
+                }
+                None => unplaced.push(r_index),
+            }
+        }
+        (bookings, unplaced)
+    }
+}
+
+/// Days planned at a time by [`Planner`].
+pub const PLANNED_DAYS: i64 = 10;
+
+/// The branches' sessions from tomorrow on, planned [`PLANNED_DAYS`] at a time as the
+/// waiting line needs them, up to a horizon; it places requests given in parts (pages of
+/// the waiting line, oldest first) exactly as it would place them given at once: every
+/// request tries the first stretch of days, then the next, and a stretch's seats are all
+/// earlier than the next stretch's.
+pub struct Planner<'a> {
+    capacities: &'a [(Capacity, TimeZone)],
+    now: Timestamp,
+    horizon_days: i64,
+    /// Seats booked before planning, by session id, until their session is planned.
+    taken: HashMap<String, Vec<u8>>,
+    stretches: Vec<Seats>,
+    next_day: i64,
+}
+
+impl<'a> Planner<'a> {
+    /// `capacities` with their zones (checked); `taken` lists the seats already booked, by
+    /// session id.
+    pub fn new(
+        capacities: &'a [(Capacity, TimeZone)],
+        now: Timestamp,
+        horizon_days: i64,
+        taken: HashMap<String, Vec<u8>>,
+    ) -> Planner<'a> {
+        Planner { capacities, now, horizon_days, taken, stretches: Vec::new(), next_day: 1 }
+    }
+
+    /// Sessions planned so far.
+    pub fn planned(&self) -> usize {
+        self.stretches.iter().map(|s| s.sessions().len()).sum()
+    }
+
+    /// The `i`th stretch of days, planned when first needed; `None` past the horizon.
+    fn stretch(&mut self, i: usize) -> Option<&mut Seats> {
+        while self.stretches.len() <= i {
+            if self.next_day > self.horizon_days {
+                return None;
+            }
+            let to_day = (self.next_day + PLANNED_DAYS).min(self.horizon_days + 1);
+            let mut sessions = Vec::new();
+            for (c, tz) in self.capacities {
+                let today = self.now.to_zoned(tz.clone()).date();
+                for offset in self.next_day..to_day {
+                    if let Ok(day) = today.checked_add(offset.days()) {
+                        sessions.extend(c.sessions(day, national_holiday));
+                    }
+                }
+            }
+            sessions.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));
+            let taken = sessions.iter().map(|s| self.taken.remove(&s.id).unwrap_or_default()).collect();
+            self.stretches.push(Seats::new(sessions, taken));
+            self.next_day = to_day;
+        }
+        self.stretches.get_mut(i)
+    }
+
+    /// Seats for `requests`, in order: (index of the request, its session, its seat), and
+    /// the indexes of the requests that found none within the horizon.
+    pub fn place(&mut self, requests: &[Request]) -> (Vec<(usize, Session, u8)>, Vec<usize>) {
+        let mut placed = Vec::with_capacity(requests.len());
+        let mut pending: Vec<usize> = (0..requests.len()).collect();
+        let mut i = 0;
+        while !pending.is_empty() {
+            let Some(stretch) = self.stretch(i) else { break };
+            let asked: Vec<Request> = pending.iter().map(|&r| requests[r].clone()).collect();
+            let (made, unplaced) = stretch.assign(&asked);
+            placed.extend(made.into_iter().map(|b| (pending[b.request], stretch.sessions[b.session].clone(), b.seat)));
+            pending = unplaced.into_iter().map(|r| pending[r]).collect();
+            i += 1;
+        }
+        placed.sort_by_key(|(r, _, _)| *r);
+        (placed, pending)
+    }
 }
 
 /// "Senin, 7 Desember 2026, 09.30 WIT" / "Monday, 7 December 2026, 09:30 WIT".
@@ -530,10 +646,10 @@ mod tests {
         let c = capacity("Asia/Jakarta");
         let mut sessions = c.sessions(date(2026, 12, 7), |_| false);
         sessions.extend(c.sessions(date(2026, 12, 8), |_| false));
-        let mut taken = vec![Vec::new(); sessions.len()];
+        let mut seats = Seats::new(sessions.clone(), vec![Vec::new(); sessions.len()]);
         let start: Timestamp = "2026-12-06T17:00:00Z".parse().unwrap();
         let requests: Vec<_> = (0..12).map(|i| request(i, Mode::OneToMany, start)).collect();
-        let (bookings, unplaced) = assign(&sessions, &mut taken, &requests);
+        let (bookings, unplaced) = seats.assign(&requests);
         assert_eq!(bookings.len(), 12);
         assert!(unplaced.is_empty());
         let first = &sessions[bookings[0].session];
@@ -550,7 +666,7 @@ mod tests {
         }
         // More demand than two days hold: the rest is returned, not double-booked.
         let more: Vec<_> = (12..40).map(|i| request(i, Mode::VideoCall, start)).collect();
-        let (b2, left) = assign(&sessions, &mut taken, &more);
+        let (b2, left) = seats.assign(&more);
         assert_eq!(b2.len(), 6, "three calls a day for two days");
         assert_eq!(left.len(), 22);
     }
@@ -561,14 +677,14 @@ mod tests {
         c.officers =
             vec![officer("m1", Mode::OneToMany, "08:00", "09:00"), officer("m2", Mode::OneToMany, "09:00", "10:00")];
         let sessions = c.sessions(date(2026, 12, 7), |_| false);
-        let mut taken = vec![Vec::new(); sessions.len()];
+        let mut seats = Seats::new(sessions.clone(), vec![Vec::new(); sessions.len()]);
         let start: Timestamp = "2026-12-06T17:00:00Z".parse().unwrap();
         let back = Request { preferred_officer: Some("m2".into()), ..request(1, Mode::OneToMany, start) };
-        let (b, _) = assign(&sessions, &mut taken, &[request(0, Mode::OneToMany, start), back]);
+        let (b, _) = seats.assign(&[request(0, Mode::OneToMany, start), back]);
         assert_eq!(sessions[b[0].session].officer, "m1", "the earliest seat for everyone else");
         assert_eq!(sessions[b[1].session].officer, "m2", "the officer who asked");
         let nobody = Request { preferred_officer: Some("m9".into()), ..request(2, Mode::OneToMany, start) };
-        let (b, _) = assign(&sessions, &mut taken, &[nobody]);
+        let (b, _) = seats.assign(&[nobody]);
         assert_eq!(sessions[b[0].session].officer, "m1", "an unknown officer: the earliest seat");
     }
 
@@ -582,21 +698,60 @@ mod tests {
         let mut sessions = c.sessions(day, |_| false);
         sessions.extend(quiet.sessions(day, |_| false));
         sessions.sort_by_key(|s| s.starts_at);
-        let mut taken = vec![Vec::new(); sessions.len()];
+        let mut seats = Seats::new(sessions.clone(), vec![Vec::new(); sessions.len()]);
         let tz = TimeZone::get("Asia/Jakarta").unwrap();
         // Submitted on Monday at 07.00 WIB: Monday's sessions are too early.
         let monday_morning: Timestamp = "2026-12-07T00:00:00Z".parse().unwrap();
         let r = request(1, Mode::VideoCall, next_day_start(monday_morning, &tz));
-        let (b, left) = assign(&sessions, &mut taken, &[r]);
+        let (b, left) = seats.assign(&[r]);
         assert!(b.is_empty() && left == vec![0]);
         // Submitted the Sunday before: four busy-branch requests, the fourth goes to KC002.
         let sunday: Timestamp = "2026-12-06T03:00:00Z".parse().unwrap();
         let rs: Vec<_> = (0..4)
             .map(|i| Request { anywhere: true, ..request(i, Mode::VideoCall, next_day_start(sunday, &tz)) })
             .collect();
-        let (b, _) = assign(&sessions, &mut taken, &rs);
+        let (b, _) = seats.assign(&rs);
         assert_eq!(b.len(), 4);
         assert!(b.iter().any(|b| sessions[b.session].branch == "KC002"));
         assert_eq!(sessions[b[0].session].starts_at.to_string(), "2026-12-07T01:00:00Z");
+    }
+
+    #[test]
+    fn a_waiting_line_placed_in_pages_gets_the_seats_it_would_get_at_once() {
+        // Two branches in two zones, little capacity: the line spills over several stretches
+        // of days, with every kind of request mixed in.
+        let mut jakarta = capacity("Asia/Jakarta");
+        jakarta.officers.push(officer("m2", Mode::OneToMany, "09:00", "10:00"));
+        let mut jayapura = capacity("Asia/Jayapura");
+        jayapura.branch = "KC002".into();
+        let zones = |c: Capacity| {
+            let tz = TimeZone::get(&c.time_zone).unwrap();
+            (c, tz)
+        };
+        let capacities = vec![zones(jakarta), zones(jayapura)];
+        let now: Timestamp = "2026-12-03T03:00:00Z".parse().unwrap();
+        let tz = TimeZone::get("Asia/Jakarta").unwrap();
+        let requests: Vec<Request> = (0..700)
+            .map(|i| Request {
+                claim_id: format!("c{i}"),
+                branch: if i % 3 == 0 { "KC002" } else { "KC001" }.into(),
+                mode: if i % 4 == 0 { Mode::OneToMany } else { Mode::VideoCall },
+                anywhere: i % 5 == 0,
+                not_before: next_day_start(now + (i as i64 % 9 * 24).hours(), &tz),
+                preferred_officer: (i % 7 == 0).then(|| "m2".to_string()),
+            })
+            .collect();
+        let at_once = Planner::new(&capacities, now, 60, HashMap::new()).place(&requests);
+        assert!(!at_once.1.is_empty(), "more demand than the horizon holds");
+        let mut planner = Planner::new(&capacities, now, 60, HashMap::new());
+        let (mut placed, mut left) = (Vec::new(), Vec::new());
+        for (page, part) in requests.chunks(37).enumerate() {
+            let (p, l) = planner.place(part);
+            placed.extend(p.into_iter().map(|(r, s, seat)| (page * 37 + r, s, seat)));
+            left.extend(l.into_iter().map(|r| page * 37 + r));
+        }
+        assert!(planner.stretches.len() > 2, "the line spilled over several stretches");
+        assert_eq!(placed, at_once.0);
+        assert_eq!(left, at_once.1);
     }
 }

@@ -467,15 +467,17 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     async fn set_capacity(&self, capacity: &Capacity) -> Result<()>;
     async fn capacities(&self) -> Result<Vec<Capacity>>;
     async fn capacity(&self, branch: &str) -> Result<Option<Capacity>>;
-    /// Submitted claims without an appointment, oldest submission first.
-    async fn waiting_for_appointment(&self, limit: i64) -> Result<Vec<WaitingClaim>>;
+    /// Up to `limit` submitted claims without an appointment, oldest submission first,
+    /// after the claim `after` (its submission time and id) when given: a page of the line.
+    async fn waiting_for_appointment(&self, after: Option<(Timestamp, &str)>, limit: i64) -> Result<Vec<WaitingClaim>>;
     /// (session, seat) of every booked seat in sessions starting at or after `from`, of one
     /// branch or all.
     async fn booked_seats(&self, from: Timestamp, branch: Option<&str>) -> Result<Vec<(String, u8)>>;
     /// Stores the sessions not stored yet (a scheduling pass's plan), booking no seat.
     async fn add_sessions(&self, sessions: &[lapak_domain::schedule::Session]) -> Result<()>;
     /// Books every seat and moves every claim Submitted → Scheduled, or nothing: a seat or
-    /// a claim someone else booked first is a `Conflict`.
+    /// a claim someone else booked first is a `Conflict`. The sessions must be stored
+    /// already ([`Store::add_sessions`]).
     async fn book(&self, bookings: &[NewBooking]) -> Result<()>;
     async fn appointment(&self, claim_id: &str) -> Result<Option<AppointmentRecord>>;
     /// Every appointment in sessions starting in [from, to): (branch, session start,

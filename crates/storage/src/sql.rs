@@ -542,8 +542,10 @@ macro_rules! impl_store {
                 row.map(|r| serde_json::from_str(&r).map_err(|_| $crate::rows::corrupt("capacity"))).transpose()
             }
 
-            async fn waiting_for_appointment(&self, limit: i64) -> $crate::Result<Vec<$crate::WaitingClaim>> {
+            async fn waiting_for_appointment(&self, after: Option<(jiff::Timestamp, &str)>, limit: i64) -> $crate::Result<Vec<$crate::WaitingClaim>> {
                 use sqlx::Row;
+                // From claims_waiting alone: COALESCE keeps SQLite from reading every waiting
+                // and scheduled claim through the index on state and sorting them.
                 let rows = sqlx::query("SELECT c.id, c.claim_number, c.branch_code, c.service_mode, c.service_anywhere, \
                     c.submitted_at, c.state, \
                     (SELECT MAX(s.ends_at) FROM appointments a JOIN sessions s ON s.id = a.session_id \
@@ -551,7 +553,9 @@ macro_rules! impl_store {
                     (SELECT st.username FROM claim_events e JOIN staff st ON st.id = e.actor_id \
                      WHERE e.claim_id = c.id AND e.action = 'request_documents' ORDER BY e.id DESC LIMIT 1) \
                     FROM claims c \
-                    WHERE c.needs_appointment AND c.state IN ('submitted', 'scheduled') ORDER BY c.submitted_at, c.id LIMIT $1")
+                    WHERE c.needs_appointment AND COALESCE(c.state, '') IN ('submitted', 'scheduled') AND (c.submitted_at, c.id) > ($1, $2) \
+                    ORDER BY c.submitted_at, c.id LIMIT $3")
+                    .bind(after.map_or(i64::MIN, |(at, _)| $crate::micros(at))).bind(after.map_or("", |(_, id)| id))
                     .bind(limit).fetch_all(&self.read).await?;
                 rows.iter().map(|r| {
                     let mode: Option<String> = r.try_get(3)?;
@@ -594,10 +598,6 @@ macro_rules! impl_store {
                 }
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_write().await?;
-                let mut seen = std::collections::HashSet::new();
-                let sessions: Vec<&lapak_domain::schedule::Session> =
-                    bookings.iter().map(|b| &b.session).filter(|s| seen.insert(s.id.as_str())).collect();
-                Self::insert_sessions(&mut tx, &sessions).await?;
                 let conflict = |e: sqlx::Error| match e {
                     sqlx::Error::Database(d) if d.is_unique_violation() => $crate::StorageError::Conflict("seat or claim already booked".into()),
                     other => other.into(),

@@ -1,26 +1,25 @@
 //! The scheduler: every Submitted claim gets the earliest seat that fits, at once.
 //!
-//! One pass loads the branches' capacities and the waiting claims, plans the sessions of
-//! the coming days (ten at a time, up to the horizon, until every claim has a seat),
-//! assigns seats with [`lapak_domain::schedule::assign`], stores the sessions it uses, and
-//! books the seats in transactions of [`BATCH`] claims, two at a time, each seat with an
-//! appointment notice that the outbox relay turns into the participant's messages (so a
-//! pass never unseals a contact). Double bookings are refused by the database itself (one
-//! booked claim per seat, one booked seat per claim), so two processes scheduling at the
-//! same moment cannot both win a seat: the loser's batch rolls back whole and it plans
-//! again from what is booked now.
+//! One pass loads the branches' capacities and reads the waiting line a page of
+//! [`Settings::batch`] claims at a time, oldest first. A [`Planner`] places each page (it
+//! plans the sessions of the coming days ten at a time, up to the horizon, as the line needs
+//! them); the pass stores the page's new sessions and books its seats in one transaction,
+//! each seat with an appointment notice that the outbox relay turns into the participant's
+//! messages (so a pass never unseals a contact). While a page is booked the next one is
+//! read and placed; two bookings run at once. Double bookings are refused by the database
+//! itself (one booked claim per seat, one booked seat per claim), so two processes
+//! scheduling at the same moment cannot both win a seat: the loser's transaction rolls back
+//! whole and it plans again from what is booked now.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
-
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
+use jiff::Timestamp;
 use lapak_claims::{appointment_notice, AppointmentNote};
 use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle};
-use lapak_domain::schedule::{self, Capacity, Mode, Request, Session};
+use lapak_domain::schedule::{self, Capacity, Mode, Planner, Request, Session};
 use lapak_storage::{NewBooking, StorageError, Store};
 
 /// Claims booked per transaction, by default.
@@ -94,8 +93,9 @@ async fn pass(
             outcome.batches += 1;
         }
     }
-    let waiting = store.waiting_for_appointment(i64::MAX).await?;
-    if waiting.is_empty() {
+    let page_size = settings.batch.max(1);
+    let mut page = next_page(store, None, page_size).await?;
+    if page.is_empty() {
         return Ok(());
     }
     let capacities: Vec<(Capacity, TimeZone)> = store
@@ -112,119 +112,130 @@ async fn pass(
         .into_iter()
         .map(|b| (b.code.as_str().to_string(), b.name.as_str().to_string()))
         .collect();
-    let mut taken_by_id: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut taken: HashMap<String, Vec<u8>> = HashMap::new();
     for (session, seat) in store.booked_seats(now, None).await? {
-        taken_by_id.entry(session).or_default().push(seat);
+        taken.entry(session).or_default().push(seat);
     }
-
-    let jakarta = TimeZone::get("Asia/Jakarta").expect("bundled zone");
-    let requests: Vec<Request> = waiting
-        .iter()
-        .map(|w| {
-            let tz = zones.get(w.branch_code.as_str()).copied().unwrap_or(&jakarta);
-            Request {
-                claim_id: w.claim_id.clone(),
-                branch: w.branch_code.clone(),
-                mode: w.mode,
-                anywhere: w.anywhere && w.mode == Mode::VideoCall,
-                not_before: schedule::next_day_start(w.submitted_at.max(now), tz).max(w.missed_until.unwrap_or(now)),
-                preferred_officer: w.asked_by.clone(),
-            }
-        })
-        .collect();
-
-    // Plan ten days at a time until every request has a seat or the horizon is reached.
-    let mut sessions: Vec<Session> = Vec::new();
-    let mut bookings = Vec::new();
-    let mut pending: Vec<usize> = (0..requests.len()).collect();
-    let mut from_day = 1;
-    while !pending.is_empty() && from_day <= settings.horizon_days {
-        let to_day = (from_day + 10).min(settings.horizon_days + 1);
-        let mut window = Vec::new();
-        for (c, tz) in &capacities {
-            let today = now.to_zoned(tz.clone()).date();
-            for offset in from_day..to_day {
-                if let Ok(day) = today.checked_add(offset.days()) {
-                    window.extend(c.sessions(day, schedule::national_holiday));
-                }
-            }
-        }
-        window.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.id.cmp(&b.id)));
-        let mut taken: Vec<Vec<u8>> = window.iter().map(|s| taken_by_id.remove(&s.id).unwrap_or_default()).collect();
-        let asked: Vec<Request> = pending.iter().map(|&i| requests[i].clone()).collect();
-        let (made, unplaced) = schedule::assign(&window, &mut taken, &asked);
-        let offset = sessions.len();
-        for b in made {
-            bookings.push((pending[b.request], offset + b.session, b.seat));
-        }
-        pending = unplaced.into_iter().map(|i| pending[i]).collect();
-        sessions.extend(window);
-        from_day = to_day;
-    }
-    outcome.sessions = sessions.len();
-    outcome.waiting = pending.len();
-
-    let at = Timestamp::now();
-    let submitted = Lifecycle { state: ClaimState::Submitted, verified_by: None };
-    let event = submitted
-        .check(Action::Schedule, &Actor::system(), at, None)
+    let mut planner = Planner::new(&capacities, now, settings.horizon_days, taken);
+    let event = Lifecycle { state: ClaimState::Submitted, verified_by: None }
+        .check(Action::Schedule, &Actor::system(), Timestamp::now(), None)
         .map_err(|e| StorageError::Conflict(e.to_string()))?;
-    let by_id: HashMap<&str, &lapak_storage::WaitingClaim> = waiting.iter().map(|w| (w.claim_id.as_str(), w)).collect();
-    let new: Vec<NewBooking> = bookings
-        .into_iter()
-        .map(|(request, session, seat)| {
-            let claim_id = requests[request].claim_id.clone();
-            let session = sessions[session].clone();
-            let w = by_id[claim_id.as_str()];
-            let time_zone = zones
-                .get(session.branch.as_str())
-                .map_or("Asia/Jakarta".to_string(), |tz| tz.iana_name().unwrap_or("Asia/Jakarta").to_string());
-            let branch_name = names.get(&session.branch).cloned().unwrap_or_default();
-            let (note, video_token_hash) = AppointmentNote::for_seat(&claim_id, &session, time_zone, branch_name);
-            let outbox = vec![appointment_notice(&claim_id, &session.id, w.number.as_str(), note)];
-            NewBooking {
-                claim_id,
-                session,
-                seat,
-                event: (!w.rebooking).then(|| event.clone()),
-                outbox,
-                video_token_hash,
-            }
-        })
-        .collect();
-    // The sessions first, in a transaction of their own: the batches then only find them,
-    // so two batches can be booked at once (on PostgreSQL, by two server processes; SQLite's
-    // one writer takes them in turn).
-    let mut seen = std::collections::HashSet::new();
-    let planned: Vec<Session> =
-        new.iter().filter(|b| seen.insert(b.session.id.as_str())).map(|b| b.session.clone()).collect();
-    store.add_sessions(&planned).await?;
-    let mut chunks = Vec::new();
-    let mut rest = new.into_iter().peekable();
-    while rest.peek().is_some() {
-        chunks.push(rest.by_ref().take(settings.batch.max(1)).collect::<Vec<NewBooking>>());
-    }
-    let mut books = chunks.into_iter().map(|chunk| {
-        let store = store.clone();
-        async move { store.book(&chunk).await.map(|()| chunk.len()) }
-    });
-    // After a failed batch no new one starts, but those in flight run to their end: one
-    // dropped while committing could be booked without being counted.
-    let mut in_flight = futures::stream::FuturesUnordered::new();
-    in_flight.extend(books.by_ref().take(BATCHES_AT_ONCE));
-    let mut failed = None;
-    while let Some(done) = in_flight.next().await {
-        match done {
-            Ok(booked) => outcome.booked += booked,
-            Err(e) => {
-                failed.get_or_insert(e);
-            }
+    let mut stored: HashSet<String> = HashSet::new();
+    // The line is read, placed and booked a page at a time: while one page's transaction
+    // runs, the next page is read and placed. Booking tasks are spawned so that they run
+    // to their end whatever happens to the pass: one dropped while committing could be
+    // booked without being counted.
+    let mut in_flight: VecDeque<tokio::task::JoinHandle<Result<usize, StorageError>>> = VecDeque::new();
+    let mut failed: Option<StorageError> = None;
+    let mut waiting = 0;
+    loop {
+        // After a failed batch no new one starts.
+        while in_flight.front().is_some_and(|t| t.is_finished()) || in_flight.len() >= BATCHES_AT_ONCE {
+            let Some(task) = in_flight.pop_front() else { break };
+            count(task.await, outcome, &mut failed);
         }
-        if failed.is_none() {
-            in_flight.extend(books.next());
+        if failed.is_some() {
+            break;
+        }
+        let Some(last) = page.last() else { break };
+        let requests: Vec<Request> = page
+            .iter()
+            .map(|w| {
+                let tz = zones.get(w.branch_code.as_str()).copied().unwrap_or(&JAKARTA);
+                Request {
+                    claim_id: w.claim_id.clone(),
+                    branch: w.branch_code.clone(),
+                    mode: w.mode,
+                    anywhere: w.anywhere && w.mode == Mode::VideoCall,
+                    not_before: schedule::next_day_start(w.submitted_at.max(now), tz)
+                        .max(w.missed_until.unwrap_or(now)),
+                    preferred_officer: w.asked_by.clone(),
+                }
+            })
+            .collect();
+        let (placed, unplaced) = planner.place(&requests);
+        waiting += unplaced.len();
+        let bookings: Vec<NewBooking> = placed
+            .into_iter()
+            .map(|(request, session, seat)| {
+                let w = &page[request];
+                let time_zone =
+                    zones.get(session.branch.as_str()).and_then(|tz| tz.iana_name()).unwrap_or("Asia/Jakarta");
+                let branch_name = names.get(&session.branch).cloned().unwrap_or_default();
+                let (note, video_token_hash) =
+                    AppointmentNote::for_seat(&w.claim_id, &session, time_zone.to_string(), branch_name);
+                let outbox = vec![appointment_notice(&w.claim_id, &session.id, w.number.as_str(), note)];
+                NewBooking {
+                    claim_id: w.claim_id.clone(),
+                    session,
+                    seat,
+                    event: (!w.rebooking).then(|| event.clone()),
+                    outbox,
+                    video_token_hash,
+                }
+            })
+            .collect();
+        let next = next_page(store, Some((last.submitted_at, last.claim_id.as_str())), page_size);
+        if bookings.is_empty() {
+            match next.await {
+                Ok(next) => page = next,
+                Err(e) => failed = Some(e),
+            }
+            continue;
+        }
+        // The page's new sessions first, in a transaction of their own: its booking (and
+        // any later one) then only finds them, so two bookings can run at once (on
+        // PostgreSQL, by two server processes; SQLite's one writer takes them in turn).
+        let new: Vec<Session> =
+            bookings.iter().filter(|b| !stored.contains(&b.session.id)).map(|b| b.session.clone()).collect::<Vec<_>>();
+        if let Err(e) = store.add_sessions(&new).await {
+            failed = Some(e);
+            break;
+        }
+        stored.extend(new.into_iter().map(|s| s.id));
+        let booking = store.clone();
+        in_flight.push_back(tokio::spawn(async move { booking.book(&bookings).await.map(|()| bookings.len()) }));
+        match next.await {
+            Ok(next) => page = next,
+            Err(e) => failed = Some(e),
         }
     }
+    for task in in_flight {
+        count(task.await, outcome, &mut failed);
+    }
+    outcome.sessions = planner.planned();
+    outcome.waiting = waiting;
     failed.map_or(Ok(()), Err)
+}
+
+static JAKARTA: std::sync::LazyLock<TimeZone> =
+    std::sync::LazyLock::new(|| TimeZone::get("Asia/Jakarta").expect("bundled zone"));
+
+/// The next page of the waiting line after `after`.
+async fn next_page(
+    store: &Arc<dyn Store>,
+    after: Option<(Timestamp, &str)>,
+    size: usize,
+) -> Result<Vec<lapak_storage::WaitingClaim>, StorageError> {
+    store.waiting_for_appointment(after, i64::try_from(size).unwrap_or(i64::MAX)).await
+}
+
+/// Counts a finished booking task, or keeps the first failure.
+fn count(
+    done: Result<Result<usize, StorageError>, tokio::task::JoinError>,
+    outcome: &mut Outcome,
+    failed: &mut Option<StorageError>,
+) {
+    match done {
+        Ok(Ok(booked)) => outcome.booked += booked,
+        Ok(Err(e)) => {
+            failed.get_or_insert(e);
+        }
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => {
+            failed.get_or_insert(StorageError::Conflict(format!("a booking task ended: {e}")));
+        }
+    }
 }
 
 /// Runs passes until `stop` resolves: at once, then every `every`.
