@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use anyhow::Context;
 use jiff::Timestamp;
 use lapak_domain::claim_number::ClaimNumber;
 use lapak_domain::member::BranchKind;
@@ -98,17 +99,17 @@ pub async fn run(database_url: &str, work_dir: &Path, claims: usize, runs: u32) 
     for run_no in 0..runs.max(1) {
         let target = FreshDatabase::create(database_url, &dir, 300 + run_no).await?;
         let keys = Arc::new(KeyRing::generate());
-        let store = lapak_storage::open(&target.url, keys.clone()).await?;
+        let store = lapak_storage::open(&target.url, keys.clone()).await.context("opening the store")?;
         report.engine = store.engine().name().to_string();
         let data = demo::generate(2020, claims as u32, lapak_claims::today());
-        store.upsert_branches(&data.branches).await?;
-        store.upsert_companies(&data.companies).await?;
+        store.upsert_branches(&data.branches).await.context("demo branches")?;
+        store.upsert_companies(&data.companies).await.context("demo companies")?;
         for chunk in data.members.chunks(5_000) {
-            store.upsert_members(chunk).await?;
+            store.upsert_members(chunk).await.context("demo members")?;
         }
         let capacities = demo::capacities(&data.branches);
         for c in &capacities {
-            store.set_capacity(c).await?;
+            store.set_capacity(c).await.context("capacities")?;
         }
         report.offices = data.branches.iter().filter(|b| b.kind != BranchKind::Kanwil).count();
         let at_branch: HashMap<&str, Mode> = capacities
@@ -119,7 +120,7 @@ pub async fn run(database_url: &str, work_dir: &Path, claims: usize, runs: u32) 
             })
             .collect();
         let offices: Vec<&str> = capacities.iter().map(|c| c.branch.as_str()).collect();
-        let raw_rows_per_sec = raw_rate(&target.url).await?;
+        let raw_rows_per_sec = raw_rate(&target.url).await.context("raw insert rate")?;
 
         // The claims, written straight into the database: the benchmark is the scheduler.
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
@@ -151,17 +152,18 @@ pub async fn run(database_url: &str, work_dir: &Path, claims: usize, runs: u32) 
                 }
             })
             .collect();
-        seed(&target.url, &rows).await?;
+        seed(&target.url, &rows).await.context("seeding the claims")?;
 
         let started = Instant::now();
-        let outcome = scheduler::run_once(&store, &Settings::default(), now).await?;
+        let outcome = scheduler::run_once(&store, &Settings::default(), now).await.context("scheduling")?;
         let seconds = started.elapsed().as_secs_f64();
         anyhow::ensure!(outcome.booked + outcome.waiting == claims, "every claim booked or waiting: {outcome:?}");
         let started = Instant::now();
         let mut prepared = 0;
         loop {
-            let n =
-                lapak_workers::outbox::prepare_notices(store.as_ref(), lapak_workers::outbox::NOTICES_PER_PASS).await?;
+            let n = lapak_workers::outbox::prepare_notices(store.as_ref(), lapak_workers::outbox::NOTICES_PER_PASS)
+                .await
+                .context("notices into messages")?;
             if n == 0 {
                 break;
             }
@@ -169,7 +171,7 @@ pub async fn run(database_url: &str, work_dir: &Path, claims: usize, runs: u32) 
         }
         let notices_seconds = started.elapsed().as_secs_f64();
         anyhow::ensure!(prepared == outcome.booked, "a notice per seat: {prepared} of {}", outcome.booked);
-        let (offered, wasted, days) = fill(&target.url).await?;
+        let (offered, wasted, days) = fill(&target.url).await.context("counting the fill")?;
         drop(store);
         target.drop_it().await?;
         report.runs.push(RunResult {

@@ -61,7 +61,6 @@ impl SqliteStore {
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
         let alive = Arc::new(());
-        tokio::spawn(checkpointer(checkpoints, Arc::downgrade(&alive)));
         let store = SqliteStore {
             draft: write.clone(),
             write,
@@ -71,6 +70,8 @@ impl SqliteStore {
             _alive: alive,
         };
         store.run_migrations().await?;
+        // Once the file is set up: the first checkpoint one period later.
+        tokio::spawn(checkpointer(checkpoints, Arc::downgrade(&store._alive)));
         // The WAL file exists now; make its name in the folder durable once.
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::File::open(dir)?.sync_all()?;
@@ -152,7 +153,7 @@ crate::collective::impl_collective_store!(SqliteStore, sqlx::Sqlite, lock_rows =
 /// never waits for a writer or a reader; what a reader still needs is copied next time).
 /// With `synchronous=NORMAL` SQLite fsyncs the WAL before and the database file after.
 async fn checkpointer(connection: Connections<sqlx::Sqlite>, alive: std::sync::Weak<()>) {
-    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + CHECKPOINT_EVERY, CHECKPOINT_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
