@@ -1,6 +1,7 @@
 //! The storage suite: runs on SQLite by default and on PostgreSQL with
 //! `LAPAK_TEST_DATABASE_URL` (see `support/mod.rs`).
 
+use futures::future::join_all;
 use jiff::civil::date;
 use jiff::Timestamp;
 use lapak_domain::application::Application;
@@ -368,4 +369,57 @@ async fn documents_can_be_replaced_until_submission_then_the_claim_is_frozen() {
     assert!(matches!(t.store.save_application("c-7", &Application::default()).await, Err(StorageError::Conflict(_))));
     // Submitting again is refused: the claim moved on.
     assert!(matches!(t.store.submit_claim(&s).await, Err(StorageError::Conflict(_))));
+}
+
+/// On PostgreSQL in both passes of the suite (a server that can end sessions): the server
+/// ends every session of the store, as a restart or a dropped network does; the store's
+/// next reads, draft steps and durable writes all succeed, each set of connections
+/// replacing its dead ones instead of failing a request per connection.
+#[tokio::test]
+async fn sessions_the_server_ended_cost_no_request() {
+    let Some(admin) = postgres_server("sessions_the_server_ended_cost_no_request") else { return };
+    let url = fresh_postgres_database(&admin).await;
+    let store = lapak_storage::open(&url, std::sync::Arc::new(lapak_storage::KeyRing::generate())).await.unwrap();
+    let database = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+    let sessions =
+        || sqlx::query_scalar::<_, i64>("SELECT count(*) FROM pg_stat_activity WHERE datname = $1").bind(&database);
+
+    // Several connections in each set: reads, draft steps, durable writes.
+    let store = &store;
+    store.meta_set("k", "1").await.unwrap();
+    let reads = (0..4).map(|_| async move { store.meta_get("k").await });
+    let drafts = (0..3).map(|_| async move { store.save_application("no-such-claim", &Application::default()).await });
+    let writes = (0..3).map(|i| async move { store.meta_set(&format!("w{i}"), "1").await });
+    let (reads, drafts, writes) = tokio::join!(join_all(reads), join_all(drafts), join_all(writes));
+    assert!(reads.iter().all(|r| r.as_ref().unwrap().as_deref() == Some("1")));
+    assert!(drafts.iter().all(|r| matches!(r, Err(StorageError::Conflict(_)))), "the statement ran: {drafts:?}");
+    assert!(writes.iter().all(Result::is_ok));
+    let before = sessions().fetch_one(&mut conn).await.unwrap();
+    assert!(before >= 3, "the store holds connections: {before}");
+
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+        .bind(&database)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        if sessions().fetch_one(&mut conn).await.unwrap() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(sessions().fetch_one(&mut conn).await.unwrap(), 0, "every session ended");
+
+    // Straight away, before any idle connection is old enough to be tested for its age.
+    assert_eq!(store.meta_get("k").await.unwrap().as_deref(), Some("1"), "a read");
+    assert!(matches!(
+        store.save_application("no-such-claim", &Application::default()).await,
+        Err(StorageError::Conflict(_))
+    ));
+    store.meta_set("k", "2").await.unwrap();
+    let reads = join_all((0..4).map(|_| async move { store.meta_get("k").await })).await;
+    assert!(reads.iter().all(|r| r.as_ref().unwrap().as_deref() == Some("2")), "{reads:?}");
+    let writes = join_all((0..3).map(|i| async move { store.meta_set(&format!("w{i}"), "2").await })).await;
+    assert!(writes.iter().all(Result::is_ok), "{writes:?}");
 }

@@ -32,23 +32,40 @@ pub fn postgres_url() -> Option<String> {
     std::env::var("LAPAK_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
 }
 
+/// A PostgreSQL server for the tests that need one whatever the engine of the suite:
+/// `LAPAK_TEST_DATABASE_URL`, or `LAPAK_TEST_POSTGRES_URL` (CI sets it for both passes).
+/// Without one such a test says loudly that it did not run, and fails under `CI`.
+pub fn postgres_server(test: &str) -> Option<String> {
+    let url = postgres_url().or_else(|| std::env::var("LAPAK_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()));
+    if url.is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!("{test} needs PostgreSQL: set LAPAK_TEST_POSTGRES_URL");
+        }
+        eprintln!("\n*** NOT RUN: {test} needs PostgreSQL (LAPAK_TEST_POSTGRES_URL or LAPAK_TEST_DATABASE_URL) ***\n");
+    }
+    url
+}
+
 /// A URL for a brand-new, empty database on the configured engine.
 pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     match postgres_url() {
-        Some(admin) => {
-            let name = format!("lapak_test_{}_{:08x}", std::process::id(), rand::thread_rng().gen::<u32>());
-            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
-                .await
-                .unwrap_or_else(|e| panic!("LAPAK_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
-            static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-            if !SWEPT.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                drop_ended_databases(&mut conn).await;
-            }
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
-            lapak_storage::postgres_url_for_database(&admin, &name)
-        }
+        Some(admin) => fresh_postgres_database(&admin).await,
         None => format!("sqlite://{}", dir.join("lapak.db").display()),
     }
+}
+
+/// A brand-new, empty database on the PostgreSQL server `admin` names.
+pub async fn fresh_postgres_database(admin: &str) -> String {
+    let name = format!("lapak_test_{}_{:08x}", std::process::id(), rand::thread_rng().gen::<u32>());
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(admin)
+        .await
+        .unwrap_or_else(|e| panic!("a PostgreSQL server is named but unreachable: {e}"));
+    static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !SWEPT.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        drop_ended_databases(&mut conn).await;
+    }
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+    lapak_storage::postgres_url_for_database(admin, &name)
 }
 
 /// Drops the test databases of test processes that are no longer running (and those named

@@ -10,15 +10,25 @@
 //! rolled back by a task of its own before its connection goes back; any other way out
 //! (cancelled statement, I/O error, failed rollback) drops the connection, and the next
 //! user opens a fresh one.
+//!
+//! A database server that restarts (or a network that drops idle connections) leaves every
+//! idle connection dead. Connections to one server share what they learn of it: once one
+//! finds its connection lost, every idle connection is tested with a ping before its next
+//! use, as is one that sat idle for [`IDLE_CHECK`]. A statement whose connection was lost
+//! before the server ran it (PostgreSQL ends the session with a class 57 or 08 error first),
+//! and a read-only statement whose connection failed in any way, is run once more on a sound
+//! connection; so is a `BEGIN`. A restart then costs no request.
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
+use sqlx::error::BoxDynError;
 use sqlx::{ConnectOptions, Connection, Database, Describe, Either, Execute, Executor, TransactionManager};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -27,14 +37,33 @@ type Options<DB> = <<DB as Database>::Connection as Connection>::Options;
 /// How long a caller waits for a free connection before giving up (`PoolTimedOut`).
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// A connection idle this long is tested before use: servers, proxies and firewalls close
+/// idle connections after some minutes.
+pub const IDLE_CHECK: Duration = Duration::from_secs(60);
+
+/// How long the test of an idle connection may take before the connection is given up.
+const PING_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Up to a fixed number of connections, opened when first needed. Cheap to clone (shared).
 pub struct Connections<DB: Database>(Arc<Inner<DB>>);
 
 struct Inner<DB: Database> {
     options: Options<DB>,
-    idle: Mutex<Vec<DB::Connection>>,
+    idle: Mutex<Vec<Idle<DB>>>,
     /// One permit per connection that may be open.
     permits: Arc<Semaphore>,
+    /// Connections lost so far, shared by every set of connections to the same server.
+    losses: Arc<AtomicU64>,
+    /// Statements here only read: one that failed with its connection is run again.
+    reads_only: bool,
+}
+
+/// A connection waiting for its next user.
+struct Idle<DB: Database> {
+    conn: DB::Connection,
+    since: Instant,
+    /// The server's losses when it came back: more since, and it is tested before use.
+    losses: u64,
 }
 
 impl<DB: Database> Clone for Connections<DB> {
@@ -50,11 +79,24 @@ impl<DB: Database> fmt::Debug for Connections<DB> {
 }
 
 impl<DB: Database> Connections<DB> {
+    /// Up to `size` connections for writes (and reads) to a server of their own.
     pub fn new(options: Options<DB>, size: usize) -> Connections<DB> {
+        Connections::with(options, size, Arc::default(), false)
+    }
+
+    /// Up to `size` more connections to the same server as these, sharing what they learn
+    /// of it; `reads_only` when every statement run through them only reads.
+    pub fn alongside(&self, options: Options<DB>, size: usize, reads_only: bool) -> Connections<DB> {
+        Connections::with(options, size, self.0.losses.clone(), reads_only)
+    }
+
+    fn with(options: Options<DB>, size: usize, losses: Arc<AtomicU64>, reads_only: bool) -> Connections<DB> {
         Connections(Arc::new(Inner {
             options,
             idle: Mutex::new(Vec::new()),
             permits: Arc::new(Semaphore::new(size.max(1))),
+            losses,
+            reads_only,
         }))
     }
 
@@ -64,23 +106,111 @@ impl<DB: Database> Connections<DB> {
             .await
             .map_err(|_| sqlx::Error::PoolTimedOut)?
             .map_err(|_| sqlx::Error::PoolClosed)?;
-        let idle = self.0.idle.lock().expect("connections' lock").pop();
-        let conn = match idle {
-            Some(conn) => conn,
-            None => self.0.options.connect().await?,
-        };
-        Ok(Lease { inner: self.0.clone(), conn: Some(conn), finished: false, permit: Some(permit) })
+        loop {
+            let idle = self.0.idle.lock().expect("connections' lock").pop();
+            let Some(Idle { mut conn, since, losses }) = idle else {
+                let conn = self.0.options.connect().await?;
+                return Ok(Lease { inner: self.0.clone(), conn: Some(conn), finished: false, permit: Some(permit) });
+            };
+            let doubtful = since.elapsed() >= IDLE_CHECK || losses != self.0.losses.load(Ordering::SeqCst);
+            if !doubtful || matches!(tokio::time::timeout(PING_TIMEOUT, conn.ping()).await, Ok(Ok(()))) {
+                return Ok(Lease { inner: self.0.clone(), conn: Some(conn), finished: false, permit: Some(permit) });
+            }
+            // Dead: dropped; the next idle one, or a new one.
+        }
     }
 
-    /// A transaction opened with `begin` (`BEGIN`, or SQLite's `BEGIN IMMEDIATE`).
+    /// A transaction opened with `begin` (`BEGIN`, or SQLite's `BEGIN IMMEDIATE`); tried once
+    /// more on another connection when the first was lost (a `BEGIN` does nothing).
     pub async fn begin_with(&self, begin: &'static str) -> Result<Tx<DB>, sqlx::Error> {
-        let mut lease = self.acquire().await?;
-        let begun = <DB::TransactionManager as TransactionManager>::begin(lease.conn(), Some(begin.into())).await;
-        lease.settle(&begun);
-        begun?;
-        // Open from here on: only a commit returns the connection as it is.
-        lease.finished = false;
-        Ok(Tx { lease })
+        let mut again = true;
+        loop {
+            let mut lease = self.acquire().await?;
+            let begun = <DB::TransactionManager as TransactionManager>::begin(lease.conn(), Some(begin.into())).await;
+            lease.settle(&begun);
+            match begun {
+                Ok(()) => {
+                    // Open from here on: only a commit returns the connection as it is.
+                    lease.finished = false;
+                    return Ok(Tx { lease });
+                }
+                Err(e) if again && lost(&e).is_some() => again = false,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Whether a statement that failed with `e` may run once more on another connection.
+    fn retry_after(&self, e: &sqlx::Error) -> bool {
+        match lost(e) {
+            Some(Lost::BeforeRunning) => true,
+            Some(Lost::Unknown) => self.0.reads_only,
+            None => false,
+        }
+    }
+}
+
+/// How a connection was lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lost {
+    /// The server ended the session before running the statement: PostgreSQL's classes 57
+    /// (operator intervention: shutdown, restart, a terminated backend) and 08 (connection
+    /// exception). A statement interrupted half-way by them is rolled back with its session.
+    BeforeRunning,
+    /// An I/O or protocol failure: the statement may or may not have run.
+    Unknown,
+}
+
+/// Whether `e` means the connection is gone (and how), rather than a refusal by the
+/// database or a mistake of the caller.
+fn lost(e: &sqlx::Error) -> Option<Lost> {
+    match e {
+        sqlx::Error::Database(d) => {
+            d.code().filter(|c| c.starts_with("57P") || c.starts_with("08")).map(|_| Lost::BeforeRunning)
+        }
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => {
+            Some(Lost::Unknown)
+        }
+        _ => None,
+    }
+}
+
+/// A statement taken apart to be run again: its text and a copy of its arguments.
+struct Statement<'q, DB: Database> {
+    sql: &'q str,
+    arguments: Option<<DB as Database>::Arguments<'q>>,
+    persistent: bool,
+}
+
+impl<'q, DB: Database> Statement<'q, DB>
+where
+    <DB as Database>::Arguments<'q>: Clone,
+{
+    fn from(mut query: impl Execute<'q, DB>) -> Result<Statement<'q, DB>, sqlx::Error> {
+        let arguments = query.take_arguments().map_err(sqlx::Error::Encode)?;
+        Ok(Statement { sql: query.sql(), arguments, persistent: query.persistent() })
+    }
+
+    fn copy(&self) -> Statement<'q, DB> {
+        Statement { sql: self.sql, arguments: self.arguments.clone(), persistent: self.persistent }
+    }
+}
+
+impl<'q, DB: Database> Execute<'q, DB> for Statement<'q, DB> {
+    fn sql(&self) -> &'q str {
+        self.sql
+    }
+
+    fn statement(&self) -> Option<&DB::Statement<'q>> {
+        None
+    }
+
+    fn take_arguments(&mut self) -> Result<Option<<DB as Database>::Arguments<'q>>, BoxDynError> {
+        Ok(self.arguments.take())
+    }
+
+    fn persistent(&self) -> bool {
+        self.persistent
     }
 }
 
@@ -98,8 +228,14 @@ impl<DB: Database> Lease<DB> {
     }
 
     /// The statement ran to its end, or the database refused it: the connection is usable.
+    /// A lost one is not, and the other idle connections to its server are tested next.
     fn settle<T>(&mut self, result: &Result<T, sqlx::Error>) {
-        self.finished = matches!(result, Ok(_) | Err(sqlx::Error::Database(_) | sqlx::Error::RowNotFound));
+        let lost = result.as_ref().err().and_then(lost);
+        if lost.is_some() {
+            self.inner.losses.fetch_add(1, Ordering::SeqCst);
+        }
+        self.finished =
+            lost.is_none() && matches!(result, Ok(_) | Err(sqlx::Error::Database(_) | sqlx::Error::RowNotFound));
     }
 
     /// The caller's work finished cleanly: the connection goes back for the next user.
@@ -121,10 +257,17 @@ impl<DB: Database> DerefMut for Lease<DB> {
     }
 }
 
+impl<DB: Database> Inner<DB> {
+    fn give_back(&self, conn: DB::Connection) {
+        let idle = Idle { conn, since: Instant::now(), losses: self.losses.load(Ordering::SeqCst) };
+        self.idle.lock().expect("connections' lock").push(idle);
+    }
+}
+
 impl<DB: Database> Drop for Lease<DB> {
     fn drop(&mut self) {
         if let (true, Some(conn)) = (self.finished, self.conn.take()) {
-            self.inner.idle.lock().expect("connections' lock").push(conn);
+            self.inner.give_back(conn);
         }
     }
 }
@@ -152,8 +295,12 @@ impl<DB: Database> Tx<DB> {
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
         let done = <DB::TransactionManager as TransactionManager>::commit(self.lease.conn()).await;
         // A refused commit leaves the transaction open: the drop below rolls it back.
-        if done.is_ok() {
-            self.lease.finished = true;
+        match &done {
+            Ok(()) => self.lease.finished = true,
+            Err(e) if lost(e).is_some() => {
+                self.lease.inner.losses.fetch_add(1, Ordering::SeqCst);
+            }
+            Err(_) => {}
         }
         done
     }
@@ -170,8 +317,12 @@ impl<DB: Database> Drop for Tx<DB> {
         let inner = self.lease.inner.clone();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
-                if <DB::TransactionManager as TransactionManager>::rollback(&mut conn).await.is_ok() {
-                    inner.idle.lock().expect("connections' lock").push(conn);
+                match <DB::TransactionManager as TransactionManager>::rollback(&mut conn).await {
+                    Ok(()) => inner.give_back(conn),
+                    Err(e) if lost(&e).is_some() => {
+                        inner.losses.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Err(_) => {}
                 }
                 drop(permit);
             });
@@ -182,6 +333,7 @@ impl<DB: Database> Drop for Tx<DB> {
 impl<'p, DB: Database> Executor<'p> for &'p Connections<DB>
 where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> <DB as Database>::Arguments<'q>: Clone,
 {
     type Database = DB;
 
@@ -192,10 +344,17 @@ where
         E: 'q + Execute<'q, DB>,
     {
         futures::stream::once(async move {
-            let mut lease = self.acquire().await?;
-            let items: Result<Vec<_>, sqlx::Error> = lease.conn().fetch_many(query).try_collect().await;
-            lease.settle(&items);
-            Ok::<_, sqlx::Error>(futures::stream::iter(items?.into_iter().map(Ok)))
+            let statement = Statement::from(query)?;
+            let mut again = true;
+            loop {
+                let mut lease = self.acquire().await?;
+                let items: Result<Vec<_>, sqlx::Error> = lease.conn().fetch_many(statement.copy()).try_collect().await;
+                lease.settle(&items);
+                match items {
+                    Err(e) if again && self.retry_after(&e) => again = false,
+                    items => return Ok::<_, sqlx::Error>(futures::stream::iter(items?.into_iter().map(Ok))),
+                }
+            }
         })
         .try_flatten()
         .boxed()
@@ -207,10 +366,17 @@ where
         E: 'q + Execute<'q, DB>,
     {
         Box::pin(async move {
-            let mut lease = self.acquire().await?;
-            let row = lease.conn().fetch_optional(query).await;
-            lease.settle(&row);
-            row
+            let statement = Statement::from(query)?;
+            let mut again = true;
+            loop {
+                let mut lease = self.acquire().await?;
+                let row = lease.conn().fetch_optional(statement.copy()).await;
+                lease.settle(&row);
+                match row {
+                    Err(e) if again && self.retry_after(&e) => again = false,
+                    row => return row,
+                }
+            }
         })
     }
 

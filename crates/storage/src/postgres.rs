@@ -35,14 +35,15 @@ pub(crate) fn pool_size() -> usize {
 
 impl PostgresStore {
     pub async fn connect(url: &str, keys: Arc<KeyRing>) -> Result<PostgresStore> {
-        // Connections open when first needed; one the server dropped fails one statement and
-        // is discarded.
+        // Connections open when first needed; what happens when the server drops them:
+        // see `crate::connections`.
         let options = PgConnectOptions::from_str(url)?;
         let relaxed = options.clone().options([("synchronous_commit", "off")]);
+        let write = Connections::new(options.clone(), pool_size());
         let store = PostgresStore {
-            write: Connections::new(options.clone(), pool_size()),
-            read: Connections::new(options, pool_size()),
-            draft: Connections::new(relaxed, pool_size()),
+            read: write.alongside(options, pool_size(), true),
+            draft: write.alongside(relaxed, pool_size(), false),
+            write,
             keys,
         };
         store.run_migrations().await?;

@@ -56,8 +56,8 @@ impl SqliteStore {
             .pragma("journal_size_limit", "67108864");
         // A backstop only (40 MiB): the checkpointer below keeps the WAL far shorter.
         let write = Connections::new(options.clone().pragma("wal_autocheckpoint", "10000"), 1);
-        let read = Connections::new(options.clone(), 4);
-        let checkpoints = Connections::new(options.pragma("cache_size", "-1024"), 1);
+        let read = write.alongside(options.clone(), 4, true);
+        let checkpoints = write.alongside(options.pragma("cache_size", "-1024"), 1, false);
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
         let alive = Arc::new(());
