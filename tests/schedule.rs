@@ -201,6 +201,20 @@ async fn a_no_show_or_an_absent_officer_gets_the_claim_a_new_seat() {
     let first = store.claim_by_number(&numbers[0]).await.unwrap().unwrap();
     assert!(scheduler::no_show(&store, &first.id).await.unwrap());
     assert!(store.appointment(&first.id).await.unwrap().is_none(), "the seat is released at once");
+    // The officer's session still shows the missed seat with the booked ones, and counts it.
+    let session = &before[0].session_id;
+    let together = before.iter().filter(|a| a.session_id == *session).count();
+    assert!(together > 1, "One to Many seats share the session");
+    let seats = store.session_seats(session).await.unwrap();
+    assert_eq!(seats.len(), together);
+    assert_eq!(seats.iter().filter(|(_, _, status)| status == "no_show").count(), 1);
+    assert!(seats
+        .iter()
+        .any(|(seat, claim, status)| *seat == before[0].seat && *claim == first.id && status == "no_show"));
+    assert_eq!(store.session(session).await.unwrap().unwrap().1.booked as usize, together);
+    let hour = jiff::SignedDuration::from_hours(1);
+    let day = store.sessions_between(&branch, before[0].starts_at - hour, before[0].starts_at + hour).await.unwrap();
+    assert_eq!(day.iter().find(|s| s.id == *session).unwrap().booked as usize, together);
     let pass = schedule(&store, now).await.unwrap();
     assert_eq!(pass.booked, 1);
     let again = store.tracking(&numbers[0]).await.unwrap().unwrap();

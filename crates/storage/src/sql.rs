@@ -23,7 +23,8 @@ pub(crate) const MEMBER_COLUMNS: &str = "kpj, nik_index, nik_sealed, full_name_s
 macro_rules! session_columns {
     () => {
         "s.id, s.officer, s.mode, s.starts_at, s.ends_at, s.seats, \
-         (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status IN ('booked', 'served', 'no_show')) \
+         (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status = 'booked') \
+         + (SELECT COUNT(*) FROM appointments a WHERE a.session_id = s.id AND a.status IN ('served', 'no_show')) \
          + (SELECT COUNT(*) FROM collective_batches b WHERE b.session_id = s.id)"
     };
 }
@@ -921,8 +922,10 @@ macro_rules! impl_store {
             }
 
             async fn session_seats(&self, session_id: &str) -> $crate::Result<Vec<(u8, String, String)>> {
+                // Two halves, one per index (appointments_one_per_seat, appointments_done).
                 let rows: Vec<(i32, String, String)> = sqlx::query_as("SELECT seat, claim_id, status FROM appointments \
-                    WHERE session_id = $1 AND status IN ('booked', 'served', 'no_show') ORDER BY seat")
+                    WHERE session_id = $1 AND status = 'booked' UNION ALL SELECT seat, claim_id, status FROM appointments \
+                    WHERE session_id = $1 AND status IN ('served', 'no_show') ORDER BY seat")
                     .bind(session_id).fetch_all(&self.read).await?;
                 Ok(rows.into_iter().map(|(seat, c, s)| (seat.clamp(0, 255) as u8, c, s)).collect())
             }

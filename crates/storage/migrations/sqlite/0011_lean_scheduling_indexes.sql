@@ -11,6 +11,10 @@ CREATE INDEX outbox_pending_reminders ON outbox (subject) WHERE delivered_at IS 
 -- (appointments_one_per_claim); the only other lookup by claim is the last missed one.
 DROP INDEX appointments_claim;
 CREATE INDEX appointments_missed ON appointments (claim_id) WHERE status = 'no_show';
+-- A session's seats served or missed, next to its booked ones (appointments_one_per_seat):
+-- an officer's day and a session's booths read them by session. Without it, each session
+-- on an officer's page read every appointment.
+CREATE INDEX appointments_done ON appointments (session_id, seat) WHERE status IN ('served', 'no_show');
 
 -- The scheduler reads the waiting line a page at a time, oldest first, from this index
 -- alone (SQLite counts the predicate's column as read, so it is in the index too).
