@@ -22,7 +22,7 @@ use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle};
 use lapak_domain::schedule::{self, Capacity, Mode, Planner, Request, Session};
 use lapak_storage::{NewBooking, StorageError, Store};
 
-/// Claims booked per transaction, by default.
+/// Claims read, placed and booked per transaction, by default.
 pub const BATCH: usize = 5_000;
 
 /// Transactions of one pass in flight at once.
@@ -34,7 +34,7 @@ pub struct Settings {
     pub horizon_days: i64,
     /// Base URL of the Jitsi Meet server for video calls.
     pub video_base_url: String,
-    /// Claims booked per transaction.
+    /// Claims read from the waiting line, placed and booked at a time (one transaction).
     pub batch: usize,
 }
 
