@@ -41,9 +41,10 @@ impl DocumentStore {
         Ok(())
     }
 
-    /// Makes stored documents durable across power loss (fsync of each file and of the
-    /// folders holding them), before a submission that refers to them is acknowledged.
-    /// A document that is missing fails the call.
+    /// Makes stored documents durable across power loss (fsync of each file and of every
+    /// folder from it up to the document folder: a claim's folder is new with its first
+    /// document, and its name lives in the folder above), before a submission that refers
+    /// to them is acknowledged. A document that is missing fails the call.
     pub async fn sync(&self, keys: &[String]) -> Result<()> {
         let Some(root) = self.local_root.clone() else { return Ok(()) };
         let files: Vec<std::path::PathBuf> = keys.iter().map(|k| root.join(k)).collect();
@@ -51,9 +52,8 @@ impl DocumentStore {
             let mut folders = std::collections::BTreeSet::new();
             for file in &files {
                 std::fs::File::open(file)?.sync_all()?;
-                if let Some(dir) = file.parent() {
-                    folders.insert(dir.to_path_buf());
-                }
+                folders
+                    .extend(file.ancestors().skip(1).take_while(|dir| dir.starts_with(&root)).map(|d| d.to_path_buf()));
             }
             for dir in folders {
                 std::fs::File::open(dir)?.sync_all()?;
@@ -89,6 +89,8 @@ mod tests {
         assert_eq!(docs.get("claims/c1/d1").await.unwrap(), content);
         let on_disk = std::fs::read(dir.path().join("claims/c1/d1")).unwrap();
         assert!(!on_disk.windows(4).any(|w| w == b"Budi"));
+        docs.sync(&["claims/c1/d1".to_string()]).await.unwrap();
+        assert!(docs.sync(&["claims/c1/missing".to_string()]).await.is_err(), "a missing document fails the sync");
         docs.delete("claims/c1/d1").await.unwrap();
         assert!(docs.get("claims/c1/d1").await.is_err());
     }
