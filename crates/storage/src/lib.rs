@@ -202,6 +202,15 @@ pub struct WaitingClaim {
     pub asked_by: Option<String>,
 }
 
+/// A page of the waiting line.
+#[derive(Debug, Clone, Default)]
+pub struct WaitingPage {
+    pub claims: Vec<WaitingClaim>,
+    /// Where the next page starts (the last claim read, waiting or not); `None` when the
+    /// page read nothing: the end of the line.
+    pub next: Option<(Timestamp, String)>,
+}
+
 /// The outbox kind of an appointment notice: what the scheduler records with a seat, in
 /// place of the messages themselves. The relay turns it into the e-mail and the text (and
 /// their reminders) with the participant's contact, so booking never unseals it.
@@ -467,9 +476,9 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     async fn set_capacity(&self, capacity: &Capacity) -> Result<()>;
     async fn capacities(&self) -> Result<Vec<Capacity>>;
     async fn capacity(&self, branch: &str) -> Result<Option<Capacity>>;
-    /// Up to `limit` submitted claims without an appointment, oldest submission first,
-    /// after the claim `after` (its submission time and id) when given: a page of the line.
-    async fn waiting_for_appointment(&self, after: Option<(Timestamp, &str)>, limit: i64) -> Result<Vec<WaitingClaim>>;
+    /// A page of the line of submitted claims without an appointment, oldest submission
+    /// first: up to `limit` read after the claim `after` (its submission time and id).
+    async fn waiting_for_appointment(&self, after: Option<(Timestamp, &str)>, limit: i64) -> Result<WaitingPage>;
     /// (session, seat) of every booked seat in sessions starting at or after `from`, of one
     /// branch or all.
     async fn booked_seats(&self, from: Timestamp, branch: Option<&str>) -> Result<Vec<(String, u8)>>;

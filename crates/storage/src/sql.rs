@@ -543,36 +543,46 @@ macro_rules! impl_store {
                 row.map(|r| serde_json::from_str(&r).map_err(|_| $crate::rows::corrupt("capacity"))).transpose()
             }
 
-            async fn waiting_for_appointment(&self, after: Option<(jiff::Timestamp, &str)>, limit: i64) -> $crate::Result<Vec<$crate::WaitingClaim>> {
+            async fn waiting_for_appointment(&self, after: Option<(jiff::Timestamp, &str)>, limit: i64) -> $crate::Result<$crate::WaitingPage> {
                 use sqlx::Row;
-                // From claims_waiting alone: COALESCE keeps SQLite from reading every waiting
-                // and scheduled claim through the index on state and sorting them.
+                // In the order of claims_waiting, from it alone. The state is checked here, not
+                // in the statement: there it led SQLite to read every submitted and scheduled
+                // claim through the index on state and sort them, and PostgreSQL to read every
+                // waiting claim after the cursor and sort them, on every page.
                 let rows = sqlx::query("SELECT c.id, c.claim_number, c.branch_code, c.service_mode, c.service_anywhere, \
                     c.submitted_at, c.state, \
                     (SELECT MAX(s.ends_at) FROM appointments a JOIN sessions s ON s.id = a.session_id \
                      WHERE a.claim_id = c.id AND a.status = 'no_show'), \
                     (SELECT st.username FROM claim_events e JOIN staff st ON st.id = e.actor_id \
                      WHERE e.claim_id = c.id AND e.action = 'request_documents' ORDER BY e.id DESC LIMIT 1) \
-                    FROM claims c \
-                    WHERE c.needs_appointment AND COALESCE(c.state, '') IN ('submitted', 'scheduled') AND (c.submitted_at, c.id) > ($1, $2) \
+                    FROM claims c WHERE c.needs_appointment AND (c.submitted_at, c.id) > ($1, $2) \
                     ORDER BY c.submitted_at, c.id LIMIT $3")
                     .bind(after.map_or(i64::MIN, |(at, _)| $crate::micros(at))).bind(after.map_or("", |(_, id)| id))
                     .bind(limit).fetch_all(&self.read).await?;
-                rows.iter().map(|r| {
+                let mut page = $crate::WaitingPage { claims: Vec::with_capacity(rows.len()), next: None };
+                for r in &rows {
+                    let claim_id: String = r.try_get(0)?;
+                    let submitted_at = $crate::from_micros(r.try_get::<Option<i64>, _>(5)?.unwrap_or_default())?;
+                    page.next = Some((submitted_at, claim_id.clone()));
+                    let state: String = r.try_get(6)?;
+                    if state != "submitted" && state != "scheduled" {
+                        continue;
+                    }
                     let mode: Option<String> = r.try_get(3)?;
                     let number: String = r.try_get(1)?;
-                    Ok($crate::WaitingClaim {
-                        claim_id: r.try_get(0)?,
+                    page.claims.push($crate::WaitingClaim {
+                        claim_id,
                         number: lapak_domain::claim_number::ClaimNumber::parse(&number).map_err(|_| $crate::rows::corrupt("claim number"))?,
                         branch_code: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
                         mode: mode.as_deref().and_then(lapak_domain::schedule::Mode::parse).unwrap_or(lapak_domain::schedule::Mode::VideoCall),
                         anywhere: r.try_get(4)?,
-                        submitted_at: $crate::from_micros(r.try_get::<Option<i64>, _>(5)?.unwrap_or_default())?,
-                        rebooking: r.try_get::<String, _>(6)? == "scheduled",
+                        submitted_at,
+                        rebooking: state == "scheduled",
                         missed_until: r.try_get::<Option<i64>, _>(7)?.map($crate::from_micros).transpose()?,
                         asked_by: r.try_get(8)?,
-                    })
-                }).collect()
+                    });
+                }
+                Ok(page)
             }
 
             async fn booked_seats(&self, from: jiff::Timestamp, branch: Option<&str>) -> $crate::Result<Vec<(String, u8)>> {

@@ -20,7 +20,7 @@ use jiff::Timestamp;
 use lapak_claims::{appointment_notice, AppointmentNote};
 use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle};
 use lapak_domain::schedule::{self, Capacity, Mode, Planner, Request, Session};
-use lapak_storage::{NewBooking, StorageError, Store};
+use lapak_storage::{NewBooking, StorageError, Store, WaitingPage};
 
 /// Claims read, placed and booked per transaction, by default.
 pub const BATCH: usize = 5_000;
@@ -95,7 +95,7 @@ async fn pass(
     }
     let page_size = settings.batch.max(1);
     let mut page = next_page(store, None, page_size).await?;
-    if page.is_empty() {
+    if page.next.is_none() {
         return Ok(());
     }
     let capacities: Vec<(Capacity, TimeZone)> = store
@@ -137,8 +137,9 @@ async fn pass(
         if failed.is_some() {
             break;
         }
-        let Some(last) = page.last() else { break };
+        let Some((after_at, after_id)) = page.next.take() else { break };
         let requests: Vec<Request> = page
+            .claims
             .iter()
             .map(|w| {
                 let tz = zones.get(w.branch_code.as_str()).copied().unwrap_or(&JAKARTA);
@@ -158,7 +159,7 @@ async fn pass(
         let bookings: Vec<NewBooking> = placed
             .into_iter()
             .map(|(request, session, seat)| {
-                let w = &page[request];
+                let w = &page.claims[request];
                 let time_zone =
                     zones.get(session.branch.as_str()).and_then(|tz| tz.iana_name()).unwrap_or("Asia/Jakarta");
                 let branch_name = names.get(&session.branch).cloned().unwrap_or_default();
@@ -175,7 +176,7 @@ async fn pass(
                 }
             })
             .collect();
-        let next = next_page(store, Some((last.submitted_at, last.claim_id.as_str())), page_size);
+        let next = next_page(store, Some((after_at, after_id.as_str())), page_size);
         if bookings.is_empty() {
             match next.await {
                 Ok(next) => page = next,
@@ -216,7 +217,7 @@ async fn next_page(
     store: &Arc<dyn Store>,
     after: Option<(Timestamp, &str)>,
     size: usize,
-) -> Result<Vec<lapak_storage::WaitingClaim>, StorageError> {
+) -> Result<WaitingPage, StorageError> {
     store.waiting_for_appointment(after, i64::try_from(size).unwrap_or(i64::MAX)).await
 }
 
