@@ -342,7 +342,7 @@ pub const PREFERRED_WITHIN: jiff::SignedDuration = jiff::SignedDuration::from_ho
 /// An assigned seat.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Booking {
-    /// Index of the request in the slice given to [`assign`].
+    /// Index of the request in the slice given to [`Seats::assign`].
     pub request: usize,
     pub claim_id: String,
     pub session: usize,

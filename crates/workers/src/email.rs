@@ -21,7 +21,7 @@ enum Transport {
 pub struct Mailer {
     transport: Transport,
     from: Mailbox,
-    /// Where links in e-mails point, e.g. https://lapak.example.go.id (no trailing slash).
+    /// Where links in e-mails point, e.g. `https://lapak.example.go.id` (no trailing slash).
     public_url: String,
     i18n: I18n,
 }

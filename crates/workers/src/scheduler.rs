@@ -79,7 +79,7 @@ pub async fn run_once(store: &Arc<dyn Store>, settings: &Settings, now: Timestam
 }
 
 /// Attempts in a row without a booking before a pass gives up.
-const STALLED_PASSES: usize = 10;
+pub const STALLED_PASSES: usize = 10;
 
 async fn pass(
     store: &Arc<dyn Store>,
