@@ -215,6 +215,14 @@ async fn a_no_show_or_an_absent_officer_gets_the_claim_a_new_seat() {
     let hour = jiff::SignedDuration::from_hours(1);
     let day = store.sessions_between(&branch, before[0].starts_at - hour, before[0].starts_at + hour).await.unwrap();
     assert_eq!(day.iter().find(|s| s.id == *session).unwrap().booked as usize, together);
+    // And the capacity report counts the day's seats given, the missed one among them.
+    let local = |a: &lapak_storage::AppointmentRecord| {
+        a.starts_at.to_zoned(jiff::tz::TimeZone::get(&a.time_zone).unwrap()).date()
+    };
+    let report = lapak_claims::capacity_report(store.as_ref(), local(&before[0]), 1).await.unwrap();
+    let row = report.iter().find(|r| r.branch == branch).unwrap();
+    let given = before.iter().filter(|a| local(a) == local(&before[0])).count();
+    assert_eq!((row.booked as usize, row.served, row.no_shows), (given, 0, 1), "{row:?}");
     let pass = schedule(&store, now).await.unwrap();
     assert_eq!(pass.booked, 1);
     let again = store.tracking(&numbers[0]).await.unwrap().unwrap();

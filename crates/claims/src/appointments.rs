@@ -285,9 +285,6 @@ pub async fn capacity_report(
         let Some(tz) = zones.get(branch.as_str()) else { continue };
         let date = starts.to_zoned(tz.clone()).date();
         let e = given.entry((branch, date)).or_default();
-        if status == "cancelled" {
-            continue;
-        }
         e.0 += 1;
         match status.as_str() {
             "served" => e.1 += 1,

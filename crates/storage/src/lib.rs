@@ -489,8 +489,8 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     /// already ([`Store::add_sessions`]).
     async fn book(&self, bookings: &[NewBooking]) -> Result<()>;
     async fn appointment(&self, claim_id: &str) -> Result<Option<AppointmentRecord>>;
-    /// Every appointment in sessions starting in [from, to): (branch, session start,
-    /// status, claim submitted at), for the capacity report.
+    /// Every seat booked, served or missed in sessions starting in [from, to): (branch,
+    /// session start, status, claim submitted at), for the capacity report.
     async fn appointments_between(
         &self,
         from: Timestamp,

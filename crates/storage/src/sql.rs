@@ -679,9 +679,14 @@ macro_rules! impl_store {
             }
 
             async fn appointments_between(&self, from: jiff::Timestamp, to: jiff::Timestamp) -> $crate::Result<Vec<(String, jiff::Timestamp, String, jiff::Timestamp)>> {
+                // The sessions of the period first, then their seats through the two indexes
+                // by session (booked; served and missed): not every appointment ever made.
                 let rows: Vec<(String, i64, String, Option<i64>)> = sqlx::query_as("SELECT s.branch_code, s.starts_at, a.status, c.submitted_at \
-                    FROM appointments a JOIN sessions s ON s.id = a.session_id JOIN claims c ON c.id = a.claim_id \
-                    WHERE s.starts_at >= $1 AND s.starts_at < $2 AND a.status <> 'moved'")
+                    FROM sessions s JOIN appointments a ON a.session_id = s.id AND a.status = 'booked' JOIN claims c ON c.id = a.claim_id \
+                    WHERE s.starts_at >= $1 AND s.starts_at < $2 \
+                    UNION ALL SELECT s.branch_code, s.starts_at, a.status, c.submitted_at \
+                    FROM sessions s JOIN appointments a ON a.session_id = s.id AND a.status IN ('served', 'no_show') \
+                    JOIN claims c ON c.id = a.claim_id WHERE s.starts_at >= $1 AND s.starts_at < $2")
                     .bind($crate::micros(from)).bind($crate::micros(to)).fetch_all(&self.read).await?;
                 rows.into_iter().map(|(b, s, st, sub)| Ok((b, $crate::from_micros(s)?, st, $crate::from_micros(sub.unwrap_or(s))?))).collect()
             }
