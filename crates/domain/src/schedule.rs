@@ -342,9 +342,9 @@ pub const PREFERRED_WITHIN: jiff::SignedDuration = jiff::SignedDuration::from_ho
 /// An assigned seat.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Booking {
-    /// Index of the request in the slice given to [`Seats::assign`].
+    /// Index of the request in the order given to [`Seats::assign`].
     pub request: usize,
-    pub claim_id: String,
+    /// Index of the session in [`Seats::sessions`].
     pub session: usize,
     pub seat: u8,
 }
@@ -405,11 +405,11 @@ impl Seats {
     ///
     /// Fairness and no waste: a request never gets a later seat than one left free before it
     /// in its queue, so while requests remain every session before the last one used is full.
-    pub fn assign(&mut self, requests: &[Request]) -> (Vec<Booking>, Vec<usize>) {
+    pub fn assign<'r>(&mut self, requests: impl IntoIterator<Item = &'r Request>) -> (Vec<Booking>, Vec<usize>) {
         let Seats { sessions, taken, queues, anywhere } = self;
-        let mut bookings = Vec::with_capacity(requests.len());
+        let mut bookings = Vec::new();
         let mut unplaced = Vec::new();
-        for (r_index, r) in requests.iter().enumerate() {
+        for (r_index, r) in requests.into_iter().enumerate() {
             let queue = if r.anywhere && r.mode == Mode::VideoCall {
                 Some(&mut *anywhere)
             } else {
@@ -448,7 +448,7 @@ impl Seats {
                     let seat =
                         (1..=sessions[i].seats).find(|s| !taken[i].contains(s)).expect("a free seat was counted");
                     taken[i].push(seat);
-                    bookings.push(Booking { request: r_index, claim_id: r.claim_id.clone(), session: i, seat });
+                    bookings.push(Booking { request: r_index, session: i, seat });
                 }
                 None => unplaced.push(r_index),
             }
@@ -524,8 +524,7 @@ impl<'a> Planner<'a> {
         let mut i = 0;
         while !pending.is_empty() {
             let Some(stretch) = self.stretch(i) else { break };
-            let asked: Vec<Request> = pending.iter().map(|&r| requests[r].clone()).collect();
-            let (made, unplaced) = stretch.assign(&asked);
+            let (made, unplaced) = stretch.assign(pending.iter().map(|&r| &requests[r]));
             placed.extend(made.into_iter().map(|b| (pending[b.request], stretch.sessions[b.session].clone(), b.seat)));
             pending = unplaced.into_iter().map(|r| pending[r]).collect();
             i += 1;

@@ -502,7 +502,7 @@ macro_rules! impl_collective_store {
             async fn book_batch(&self, batch_id: &str, session: &lapak_domain::schedule::Session, seat: u8, events: &[(String, lapak_domain::lifecycle::ClaimEvent)], outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_write().await?;
-                Self::insert_sessions(&mut tx, &[session]).await?;
+                Self::insert_sessions(&mut tx, std::slice::from_ref(session)).await?;
                 let booked = sqlx::query("UPDATE collective_batches SET session_id = $1, seat = $2 WHERE id = $3 AND session_id IS NULL")
                     .bind(&session.id).bind(i64::from(seat)).bind(batch_id).execute(&mut *tx).await;
                 match booked {

@@ -106,18 +106,16 @@ impl<DB: Database> Connections<DB> {
             .await
             .map_err(|_| sqlx::Error::PoolTimedOut)?
             .map_err(|_| sqlx::Error::PoolClosed)?;
-        loop {
+        let conn = loop {
             let idle = self.0.idle.lock().expect("connections' lock").pop();
-            let Some(Idle { mut conn, since, losses }) = idle else {
-                let conn = self.0.options.connect().await?;
-                return Ok(Lease { inner: self.0.clone(), conn: Some(conn), finished: false, permit: Some(permit) });
-            };
+            let Some(Idle { mut conn, since, losses }) = idle else { break self.0.options.connect().await? };
             let doubtful = since.elapsed() >= IDLE_CHECK || losses != self.0.losses.load(Ordering::SeqCst);
             if !doubtful || matches!(tokio::time::timeout(PING_TIMEOUT, conn.ping()).await, Ok(Ok(()))) {
-                return Ok(Lease { inner: self.0.clone(), conn: Some(conn), finished: false, permit: Some(permit) });
+                break conn;
             }
             // Dead: dropped; the next idle one, or a new one.
-        }
+        };
+        Ok(Lease { inner: self.0.clone(), conn: Some(conn), finished: false, permit: Some(permit) })
     }
 
     /// A transaction opened with `begin` (`BEGIN`, or SQLite's `BEGIN IMMEDIATE`); tried once
@@ -230,10 +228,7 @@ impl<DB: Database> Lease<DB> {
     /// The statement ran to its end, or the database refused it: the connection is usable.
     /// A lost one is not, and the other idle connections to its server are tested next.
     fn settle<T>(&mut self, result: &Result<T, sqlx::Error>) {
-        let lost = result.as_ref().err().and_then(lost);
-        if lost.is_some() {
-            self.inner.losses.fetch_add(1, Ordering::SeqCst);
-        }
+        let lost = result.as_ref().err().and_then(|e| self.inner.note(e));
         self.finished =
             lost.is_none() && matches!(result, Ok(_) | Err(sqlx::Error::Database(_) | sqlx::Error::RowNotFound));
     }
@@ -258,6 +253,16 @@ impl<DB: Database> DerefMut for Lease<DB> {
 }
 
 impl<DB: Database> Inner<DB> {
+    /// How `e` lost its connection, if it did; a loss makes every idle connection to the
+    /// server doubtful.
+    fn note(&self, e: &sqlx::Error) -> Option<Lost> {
+        let lost = lost(e);
+        if lost.is_some() {
+            self.losses.fetch_add(1, Ordering::SeqCst);
+        }
+        lost
+    }
+
     fn give_back(&self, conn: DB::Connection) {
         let idle = Idle { conn, since: Instant::now(), losses: self.losses.load(Ordering::SeqCst) };
         self.idle.lock().expect("connections' lock").push(idle);
@@ -297,10 +302,9 @@ impl<DB: Database> Tx<DB> {
         // A refused commit leaves the transaction open: the drop below rolls it back.
         match &done {
             Ok(()) => self.lease.finished = true,
-            Err(e) if lost(e).is_some() => {
-                self.lease.inner.losses.fetch_add(1, Ordering::SeqCst);
+            Err(e) => {
+                self.lease.inner.note(e);
             }
-            Err(_) => {}
         }
         done
     }
@@ -319,10 +323,9 @@ impl<DB: Database> Drop for Tx<DB> {
             runtime.spawn(async move {
                 match <DB::TransactionManager as TransactionManager>::rollback(&mut conn).await {
                     Ok(()) => inner.give_back(conn),
-                    Err(e) if lost(&e).is_some() => {
-                        inner.losses.fetch_add(1, Ordering::SeqCst);
+                    Err(e) => {
+                        inner.note(&e);
                     }
-                    Err(_) => {}
                 }
                 drop(permit);
             });

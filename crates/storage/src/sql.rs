@@ -563,7 +563,6 @@ macro_rules! impl_store {
                 for r in &rows {
                     let claim_id: String = r.try_get(0)?;
                     let submitted_at = $crate::from_micros(r.try_get::<Option<i64>, _>(5)?.unwrap_or_default())?;
-                    page.next = Some((submitted_at, claim_id.clone()));
                     let state: String = r.try_get(6)?;
                     if state != "submitted" && state != "scheduled" {
                         continue;
@@ -582,6 +581,9 @@ macro_rules! impl_store {
                         asked_by: r.try_get(8)?,
                     });
                 }
+                if let Some(last) = rows.last() {
+                    page.next = Some(($crate::from_micros(last.try_get::<Option<i64>, _>(5)?.unwrap_or_default())?, last.try_get(0)?));
+                }
                 Ok(page)
             }
 
@@ -598,7 +600,7 @@ macro_rules! impl_store {
                     return Ok(());
                 }
                 let mut tx = self.begin_write().await?;
-                Self::insert_sessions(&mut tx, &sessions.iter().collect::<Vec<_>>()).await?;
+                Self::insert_sessions(&mut tx, sessions).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -742,7 +744,7 @@ macro_rules! impl_store {
                 if done != 1 {
                     return Err($crate::StorageError::NotFound);
                 }
-                Self::insert_sessions(&mut tx, &[session]).await?;
+                Self::insert_sessions(&mut tx, std::slice::from_ref(session)).await?;
                 let r = sqlx::query("INSERT INTO appointments (claim_id, session_id, seat, status, created_at, video_token_hash) \
                     VALUES ($1, $2, $3, 'booked', $4, $5)")
                     .bind(claim_id).bind(&session.id).bind(i32::from(seat)).bind(at).bind(video_token_hash.map(<[u8]>::to_vec))
@@ -1343,7 +1345,7 @@ macro_rules! impl_store {
             }
 
             /// Writes planned sessions (once: the id decides) in the caller's transaction.
-            async fn insert_sessions(tx: &mut $crate::connections::Tx<$db>, sessions: &[&lapak_domain::schedule::Session]) -> $crate::Result<()> {
+            async fn insert_sessions(tx: &mut $crate::connections::Tx<$db>, sessions: &[lapak_domain::schedule::Session]) -> $crate::Result<()> {
                 use rand::Rng;
                 for chunk in sessions.chunks($crate::sql::CHUNK) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO sessions (id, branch_code, officer, mode, starts_at, ends_at, seats, room) ");

@@ -176,27 +176,21 @@ async fn pass(
                 }
             })
             .collect();
-        let next = next_page(store, Some((after_at, after_id.as_str())), page_size);
-        if bookings.is_empty() {
-            match next.await {
-                Ok(next) => page = next,
-                Err(e) => failed = Some(e),
+        if !bookings.is_empty() {
+            // The page's new sessions first, in a transaction of their own: its booking (and
+            // any later one) then only finds them, so two bookings can run at once (on
+            // PostgreSQL, by two server processes; SQLite's one writer takes them in turn).
+            let new: Vec<Session> =
+                bookings.iter().filter(|b| !stored.contains(&b.session.id)).map(|b| b.session.clone()).collect();
+            if let Err(e) = store.add_sessions(&new).await {
+                failed = Some(e);
+                break;
             }
-            continue;
+            stored.extend(new.into_iter().map(|s| s.id));
+            let booking = store.clone();
+            in_flight.push_back(tokio::spawn(async move { booking.book(&bookings).await.map(|()| bookings.len()) }));
         }
-        // The page's new sessions first, in a transaction of their own: its booking (and
-        // any later one) then only finds them, so two bookings can run at once (on
-        // PostgreSQL, by two server processes; SQLite's one writer takes them in turn).
-        let new: Vec<Session> =
-            bookings.iter().filter(|b| !stored.contains(&b.session.id)).map(|b| b.session.clone()).collect::<Vec<_>>();
-        if let Err(e) = store.add_sessions(&new).await {
-            failed = Some(e);
-            break;
-        }
-        stored.extend(new.into_iter().map(|s| s.id));
-        let booking = store.clone();
-        in_flight.push_back(tokio::spawn(async move { booking.book(&bookings).await.map(|()| bookings.len()) }));
-        match next.await {
+        match next_page(store, Some((after_at, after_id.as_str())), page_size).await {
             Ok(next) => page = next,
             Err(e) => failed = Some(e),
         }
