@@ -160,6 +160,32 @@ async fn two_schedulers_in_small_batches_never_double_book() {
     two_schedulers_at_once(Settings { batch: 40, ..Settings::default() }).await;
 }
 
+/// Pages of 7 claims over booths of 4 to 6 seats: most sessions get seats from two pages,
+/// booked in transactions in flight at the same time. Each session is stored once, every
+/// claim gets a seat, and every session but the last is full.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_that_share_a_session_fill_it_in_turn() {
+    let d = demo_store(200).await;
+    let store = d.t.store.clone();
+    let branch = branch_in(&d, "Asia/Makassar");
+    let numbers = submit(&store, &d.members[..45], &branch, Mode::OneToMany, false).await;
+    let outcome = scheduler::run_once(&store, &Settings { batch: 7, ..Settings::default() }, Timestamp::now()).await;
+    let outcome = outcome.unwrap();
+    assert_eq!((outcome.booked, outcome.waiting), (45, 0), "{outcome:?}");
+
+    let mut per_session: std::collections::BTreeMap<(Timestamp, String), HashSet<u8>> = Default::default();
+    for a in appointments_of(&store, &numbers).await {
+        assert_eq!(a.mode, Mode::OneToMany);
+        assert!(per_session.entry((a.starts_at, a.session_id)).or_default().insert(a.seat), "a seat given twice");
+    }
+    let seats = d.capacities.iter().find(|c| c.branch == branch).unwrap().setting(Mode::OneToMany).unwrap().seats;
+    assert_eq!(per_session.len(), 45usize.div_ceil(usize::from(seats)), "{per_session:?}");
+    let last = per_session.keys().map(|(at, _)| *at).max().unwrap();
+    let short: Vec<_> = per_session.iter().filter(|(_, taken)| taken.len() < usize::from(seats)).collect();
+    assert!(short.len() <= 1 && short.iter().all(|((at, _), _)| *at == last), "a seat left free: {per_session:?}");
+    assert_eq!(store.booked_seats(Timestamp::now(), Some(&branch)).await.unwrap().len(), 45);
+}
+
 async fn two_schedulers_at_once(settings: Settings) {
     let d = demo_store(600).await;
     let branch = branch_in(&d, "Asia/Jakarta");

@@ -88,6 +88,12 @@ impl Engine {
             Engine::Postgres => "PostgreSQL",
         }
     }
+
+    /// Write transactions run one at a time (SQLite's one writer): two of them never wait
+    /// for each other's rows, only for their turn.
+    pub fn one_writer(self) -> bool {
+        matches!(self, Engine::Sqlite)
+    }
 }
 
 /// Why a registry row was not written although it was well-formed.
@@ -484,10 +490,11 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     async fn booked_seats(&self, from: Timestamp, branch: Option<&str>) -> Result<Vec<(String, u8)>>;
     /// Stores the sessions not stored yet (a scheduling pass's plan), booking no seat.
     async fn add_sessions(&self, sessions: &[lapak_domain::schedule::Session]) -> Result<()>;
-    /// Books every seat and moves every claim Submitted → Scheduled, or nothing: a seat or
-    /// a claim someone else booked first is a `Conflict`. The sessions must be stored
-    /// already ([`Store::add_sessions`]).
-    async fn book(&self, bookings: &[NewBooking]) -> Result<()>;
+    /// Stores `sessions` (one stored already is left as it is), books every seat and moves
+    /// every claim Submitted → Scheduled, in one transaction, or does nothing: a seat or a
+    /// claim someone else booked first is a `Conflict`. A booking's session must be among
+    /// `sessions` or stored already ([`Store::add_sessions`]).
+    async fn book(&self, sessions: &[lapak_domain::schedule::Session], bookings: &[NewBooking]) -> Result<()>;
     async fn appointment(&self, claim_id: &str) -> Result<Option<AppointmentRecord>>;
     /// Every seat booked, served or missed in sessions starting in [from, to): (branch,
     /// session start, status, claim submitted at), for the capacity report.

@@ -599,29 +599,29 @@ macro_rules! impl_store {
                 if sessions.is_empty() {
                     return Ok(());
                 }
+                let statements = Self::session_statements(sessions);
                 let mut tx = self.begin_write().await?;
-                Self::insert_sessions(&mut tx, sessions).await?;
+                Self::run_all(&mut tx, statements).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn book(&self, bookings: &[$crate::NewBooking]) -> $crate::Result<()> {
+            async fn book(&self, sessions: &[lapak_domain::schedule::Session], bookings: &[$crate::NewBooking]) -> $crate::Result<()> {
                 if bookings.is_empty() {
                     return Ok(());
                 }
                 let at = $crate::micros(jiff::Timestamp::now());
-                let mut tx = self.begin_write().await?;
-                let conflict = |e: sqlx::Error| match e {
-                    sqlx::Error::Database(d) if d.is_unique_violation() => $crate::StorageError::Conflict("seat or claim already booked".into()),
-                    other => other.into(),
-                };
+                // Every statement is built (bound, the notices sealed) before the transaction
+                // begins: on SQLite the one writer waits for nothing but the engine.
+                let mut statements: Vec<(sqlx::QueryBuilder<'static, $db>, Option<u64>)> =
+                    Self::session_statements(sessions).into_iter().map(|q| (q, None)).collect();
                 for chunk in bookings.chunks($crate::sql::CHUNK) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO appointments (claim_id, session_id, seat, status, created_at, video_token_hash) ");
                     qb.push_values(chunk, |mut b, x| {
                         b.push_bind(x.claim_id.clone()).push_bind(x.session.id.clone()).push_bind(i32::from(x.seat))
                             .push_bind("booked").push_bind(at).push_bind(x.video_token_hash.clone());
                     });
-                    qb.build().execute(&mut *tx).await.map_err(conflict)?;
+                    statements.push((qb, None));
 
                     // First seats move the claim Submitted → Scheduled with an event; new seats
                     // for scheduled claims (no-show, officer away) only clear the flag.
@@ -644,17 +644,24 @@ macro_rules! impl_store {
                             sep.push_bind(x.claim_id.clone());
                         }
                         sep.push_unseparated(")");
-                        let moved = qb.build().execute(&mut *tx).await?.rows_affected();
-                        if moved != ids.len() as u64 {
-                            return Err($crate::StorageError::Conflict("a claim moved on before it was booked".into()));
-                        }
+                        statements.push((qb, Some(ids.len() as u64)));
                     }
 
                     let events: Vec<(&str, &lapak_domain::lifecycle::ClaimEvent)> =
                         chunk.iter().filter_map(|x| x.event.as_ref().map(|e| (x.claim_id.as_str(), e))).collect();
-                    Self::insert_events(&mut tx, &events).await?;
+                    statements.extend(Self::event_statements(&events).into_iter().map(|q| (q, None)));
                     let messages: Vec<&$crate::OutboxMessage> = chunk.iter().flat_map(|x| x.outbox.iter()).collect();
-                    Self::enqueue_all(&mut tx, &self.keys, &messages, at).await?;
+                    statements.extend(Self::outbox_statements(&self.keys, &messages, at).into_iter().map(|q| (q, None)));
+                }
+                let mut tx = self.begin_write().await?;
+                for (mut qb, rows) in statements {
+                    let done = qb.build().execute(&mut *tx).await.map_err(|e| match e {
+                        sqlx::Error::Database(d) if d.is_unique_violation() => $crate::StorageError::Conflict("seat or claim already booked".into()),
+                        other => other.into(),
+                    })?;
+                    if rows.is_some_and(|n| n != done.rows_affected()) {
+                        return Err($crate::StorageError::Conflict("a claim moved on before it was booked".into()));
+                    }
                 }
                 tx.commit().await?;
                 self.durable().await?;
@@ -1307,22 +1314,32 @@ macro_rules! impl_store {
 
             /// Writes many events in the caller's transaction, a few statements in all.
             async fn insert_events(tx: &mut $crate::connections::Tx<$db>, events: &[(&str, &lapak_domain::lifecycle::ClaimEvent)]) -> $crate::Result<()> {
-                for chunk in events.chunks($crate::sql::CHUNK) {
+                Self::run_all(tx, Self::event_statements(events)).await
+            }
+
+            /// The statements that write `events`, built before a transaction needs them.
+            fn event_statements(events: &[(&str, &lapak_domain::lifecycle::ClaimEvent)]) -> Vec<sqlx::QueryBuilder<'static, $db>> {
+                events.chunks($crate::sql::CHUNK).map(|chunk| {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) ");
                     qb.push_values(chunk, |mut b, (claim_id, e)| {
                         b.push_bind(claim_id.to_string()).push_bind($crate::micros(e.at)).push_bind($crate::rows::role_code(e.actor.role))
                             .push_bind(e.actor.id.clone()).push_bind($crate::rows::action_code(e.action)).push_bind(e.from.code())
                             .push_bind(e.to.code()).push_bind(e.reason.clone());
                     });
-                    qb.build().execute(&mut **tx).await?;
-                }
-                Ok(())
+                    qb
+                }).collect()
             }
 
             /// Writes many outbox messages in the caller's transaction (each once: the dedupe
             /// key decides).
             async fn enqueue_all(tx: &mut $crate::connections::Tx<$db>, keys: &$crate::KeyRing, messages: &[&$crate::OutboxMessage], at: i64) -> $crate::Result<()> {
-                for chunk in messages.chunks($crate::sql::CHUNK) {
+                Self::run_all(tx, Self::outbox_statements(keys, messages, at)).await
+            }
+
+            /// The statements that write `messages`, sealed and bound before a transaction
+            /// needs them.
+            fn outbox_statements(keys: &$crate::KeyRing, messages: &[&$crate::OutboxMessage], at: i64) -> Vec<sqlx::QueryBuilder<'static, $db>> {
+                messages.chunks($crate::sql::CHUNK).map(|chunk| {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at, subject, purpose) ");
                     qb.push_values(chunk, |mut b, m| {
                         b.push_bind(m.dedupe_key.clone()).push_bind(m.kind.clone())
@@ -1331,6 +1348,13 @@ macro_rules! impl_store {
                             .push_bind(m.subject.clone()).push_bind(m.purpose.clone());
                     });
                     qb.push(" ON CONFLICT (dedupe_key) DO NOTHING");
+                    qb
+                }).collect()
+            }
+
+            /// Runs statements built beforehand, in order, in the caller's transaction.
+            async fn run_all(tx: &mut $crate::connections::Tx<$db>, statements: Vec<sqlx::QueryBuilder<'static, $db>>) -> $crate::Result<()> {
+                for mut qb in statements {
                     qb.build().execute(&mut **tx).await?;
                 }
                 Ok(())
@@ -1346,8 +1370,13 @@ macro_rules! impl_store {
 
             /// Writes planned sessions (once: the id decides) in the caller's transaction.
             async fn insert_sessions(tx: &mut $crate::connections::Tx<$db>, sessions: &[lapak_domain::schedule::Session]) -> $crate::Result<()> {
+                Self::run_all(tx, Self::session_statements(sessions)).await
+            }
+
+            /// The statements that write `sessions`, each with a new random room name.
+            fn session_statements(sessions: &[lapak_domain::schedule::Session]) -> Vec<sqlx::QueryBuilder<'static, $db>> {
                 use rand::Rng;
-                for chunk in sessions.chunks($crate::sql::CHUNK) {
+                sessions.chunks($crate::sql::CHUNK).map(|chunk| {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO sessions (id, branch_code, officer, mode, starts_at, ends_at, seats, room) ");
                     qb.push_values(chunk, |mut b, s| {
                         let room: String = rand::thread_rng().sample_iter(rand::distributions::Alphanumeric).take(20).map(char::from).collect();
@@ -1356,9 +1385,8 @@ macro_rules! impl_store {
                             .push_bind(format!("lapak-{}", room.to_lowercase()));
                     });
                     qb.push(" ON CONFLICT (id) DO NOTHING");
-                    qb.build().execute(&mut **tx).await?;
-                }
-                Ok(())
+                    qb
+                }).collect()
             }
 
             /// Writes an outbox message in the caller's transaction; a message with the same

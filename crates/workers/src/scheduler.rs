@@ -3,10 +3,12 @@
 //! One pass loads the branches' capacities and reads the waiting line a page of
 //! [`Settings::batch`] claims at a time, oldest first. A [`Planner`] places each page (it
 //! plans the sessions of the coming days ten at a time, up to the horizon, as the line needs
-//! them); the pass stores the page's new sessions and books its seats in one transaction,
-//! each seat with an appointment notice that the outbox relay turns into the participant's
-//! messages (so a pass never unseals a contact). While a page is booked the next one is
-//! read and placed; two bookings run at once. Double bookings are refused by the database
+//! them); the pass stores the page's sessions and books its seats in one transaction (on
+//! PostgreSQL the page's new sessions go first, in a transaction of their own, so that two
+//! pages' bookings can run side by side), each seat with an appointment notice that the
+//! outbox relay turns into the participant's messages (so a pass never unseals a contact).
+//! While a page is booked the next one is read and placed; two bookings are in flight at
+//! once. Double bookings are refused by the database
 //! itself (one booked claim per seat, one booked seat per claim), so two processes
 //! scheduling at the same moment cannot both win a seat: the loser's transaction rolls back
 //! whole and it plans again from what is booked now.
@@ -120,6 +122,7 @@ async fn pass(
     let event = Lifecycle { state: ClaimState::Submitted, verified_by: None }
         .check(Action::Schedule, &Actor::system(), Timestamp::now(), None)
         .map_err(|e| StorageError::Conflict(e.to_string()))?;
+    let one_writer = store.engine().one_writer();
     let mut stored: HashSet<String> = HashSet::new();
     // The line is read, placed and booked a page at a time: while one page's transaction
     // runs, the next page is read and placed. Booking tasks are spawned so that they run
@@ -177,18 +180,30 @@ async fn pass(
             })
             .collect();
         if !bookings.is_empty() {
-            // The page's new sessions first, in a transaction of their own: its booking (and
-            // any later one) then only finds them, so two bookings can run at once (on
-            // PostgreSQL, by two server processes; SQLite's one writer takes them in turn).
-            let new: Vec<Session> =
-                bookings.iter().filter(|b| !stored.contains(&b.session.id)).map(|b| b.session.clone()).collect();
-            if let Err(e) = store.add_sessions(&new).await {
-                failed = Some(e);
-                break;
-            }
-            stored.extend(new.into_iter().map(|s| s.id));
+            let sessions = if one_writer {
+                // One writer: each page's transaction stores every session it uses (one
+                // stored already is left as it is), so two pages never wait on each other
+                // and either may commit first.
+                let mut seen = HashSet::new();
+                bookings.iter().filter(|b| seen.insert(b.session.id.as_str())).map(|b| b.session.clone()).collect()
+            } else {
+                // Writers side by side (PostgreSQL): the page's new sessions first, in a
+                // transaction of their own. Its booking (and any later one) then only
+                // finds them, so two bookings run at once by two server processes; storing
+                // a session in both would make the second wait for the first to end.
+                let new: Vec<Session> =
+                    bookings.iter().filter(|b| !stored.contains(&b.session.id)).map(|b| b.session.clone()).collect();
+                if let Err(e) = store.add_sessions(&new).await {
+                    failed = Some(e);
+                    break;
+                }
+                stored.extend(new.into_iter().map(|s| s.id));
+                Vec::new()
+            };
             let booking = store.clone();
-            in_flight.push_back(tokio::spawn(async move { booking.book(&bookings).await.map(|()| bookings.len()) }));
+            in_flight.push_back(tokio::spawn(async move {
+                booking.book(&sessions, &bookings).await.map(|()| bookings.len())
+            }));
         }
         match next_page(store, Some((after_at, after_id.as_str())), page_size).await {
             Ok(next) => page = next,
