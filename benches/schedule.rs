@@ -13,7 +13,11 @@ use std::time::Instant;
 
 use anyhow::Context;
 use jiff::Timestamp;
+use lapak_domain::application::Application;
+use lapak_domain::bank::BankAccount;
+use lapak_domain::cause::ClaimCause;
 use lapak_domain::claim_number::ClaimNumber;
+use lapak_domain::member::BranchCode;
 use lapak_domain::member::BranchKind;
 use lapak_domain::schedule::Mode;
 use lapak_registry::demo;
@@ -122,9 +126,14 @@ pub async fn run(database_url: &str, work_dir: &Path, claims: usize, runs: u32) 
         let offices: Vec<&str> = capacities.iter().map(|c| c.branch.as_str()).collect();
         let raw_rows_per_sec = raw_rate(&target.url).await.context("raw insert rate")?;
 
-        // The claims, written straight into the database: the benchmark is the scheduler.
+        // The claims, written straight into the database: the benchmark is the scheduler. They
+        // were submitted over the past day, oldest first, each started a while before (most
+        // within the hour, one in five up to a week before), with the id Lapak gives a claim
+        // started then and an application sealed as Lapak seals one: the scheduler's writes
+        // per claim are keyed by these ids, and it rewrites these rows.
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let now = Timestamp::now();
+        let apart = 86_400_000_000 / claims.max(1) as i64;
         let rows: Vec<SeedClaim> = data
             .members
             .iter()
@@ -140,15 +149,37 @@ pub async fn run(database_url: &str, work_dir: &Path, claims: usize, runs: u32) 
                 } else {
                     (at_branch[branch], false)
                 };
+                let submitted = now.as_microsecond() - (claims - i) as i64 * apart;
+                let started_before: i64 =
+                    if rng.gen_bool(0.8) { rng.gen_range(60..3_600) } else { rng.gen_range(3_600..7 * 86_400) };
+                let started = submitted - started_before * 1_000_000;
+                let application = Application {
+                    cause: Some(ClaimCause::Layoff),
+                    last_working_day: Some(lapak_claims::today() - jiff::ToSpan::days(45)),
+                    bank_account: BankAccount::parse("014", "1234567890").ok(),
+                    account_holder: Some(m.full_name.clone()),
+                    email: m.email.clone(),
+                    whatsapp: m.phone.clone(),
+                    npwp: None,
+                    branch: BranchCode::parse(branch).ok(),
+                    service: Some(mode),
+                    anywhere,
+                };
                 SeedClaim {
-                    id: format!("bench-{i}"),
+                    id: lapak_domain::record_id::record_id(
+                        Timestamp::from_microsecond(started).unwrap_or(now),
+                        rng.gen(),
+                    ),
                     number: ClaimNumber::from_random(i as u64 * 2_654_435_761).as_str().to_string(),
                     kpj: m.kpj.as_str().to_string(),
                     branch: branch.to_string(),
                     mode,
                     anywhere,
                     email: keys.seal_str("claims.email", "peserta@example.com"),
-                    at: now.as_microsecond() - (claims - i) as i64,
+                    application: keys
+                        .seal_str("claims.application", &serde_json::to_string(&application).expect("serialisable")),
+                    started,
+                    at: submitted,
                 }
             })
             .collect();
@@ -198,6 +229,8 @@ struct SeedClaim {
     mode: Mode,
     anywhere: bool,
     email: Vec<u8>,
+    application: Vec<u8>,
+    started: i64,
     at: i64,
 }
 
@@ -227,7 +260,7 @@ async fn seed(url: &str, rows: &[SeedClaim]) -> anyhow::Result<()> {
         for chunk in rows.chunks(1_000) {
             let mut qb = sqlx::QueryBuilder::new(
                 "INSERT INTO claims (id, claim_number, kpj, cause, state, branch_code, service_mode, service_anywhere, \
-                 email_sealed, submitted_at, version, created_at, updated_at, needs_appointment) ",
+                 email_sealed, application_sealed, submitted_at, version, created_at, updated_at, needs_appointment) ",
             );
             qb.push_values(chunk, |mut b, c| {
                 b.push_bind(c.id.clone())
@@ -239,9 +272,10 @@ async fn seed(url: &str, rows: &[SeedClaim]) -> anyhow::Result<()> {
                     .push_bind(c.mode.code())
                     .push_bind(c.anywhere)
                     .push_bind(c.email.clone())
+                    .push_bind(c.application.clone())
                     .push_bind(c.at)
                     .push_bind(1_i64)
-                    .push_bind(c.at)
+                    .push_bind(c.started)
                     .push_bind(c.at)
                     .push_bind(true);
             });

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
 use crate::worker_list;
-use crate::{new_id, today, token_hash, ClaimError, ClaimService, EmailMessage, Result, TextMessage};
+use crate::{new_id, new_record_id, today, token_hash, ClaimError, ClaimService, EmailMessage, Result, TextMessage};
 
 /// The channel's settings.
 #[derive(Debug, Clone, Copy)]
@@ -437,7 +437,7 @@ impl ClaimService {
             anywhere: false,
         };
         let number = ClaimNumber::from_random(rand::thread_rng().next_u64());
-        let claim_id = new_id();
+        let claim_id = new_record_id();
         let token = new_id() + &new_id();
         let mut outbox = Vec::new();
         if let Some(email) = &email {
@@ -586,7 +586,7 @@ impl ClaimService {
                     continue;
                 }
             };
-            let id = new_id();
+            let id = new_record_id();
             let meta = lapak_storage::DocumentMeta {
                 object_key: format!("claims/{}/{id}.{}", worker.claim_id, doc.file.extension()),
                 id,

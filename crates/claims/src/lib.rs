@@ -271,10 +271,18 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// 128 random bits, for tokens (and ids that need no order).
 fn new_id() -> String {
     let mut b = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut b);
     URL_SAFE_NO_PAD.encode(b)
+}
+
+/// A claim's or a document's id ([`lapak_domain::record_id::record_id`]).
+fn new_record_id() -> String {
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    lapak_domain::record_id::record_id(Timestamp::now(), u128::from_le_bytes(b))
 }
 
 /// Today in Indonesia's westernmost zone: dates typed by participants are WIB dates.
@@ -471,7 +479,7 @@ impl ClaimService {
             Some(_) => Err(ClaimError::OpenClaimExists),
             None => {
                 let claim = NewClaim {
-                    id: new_id(),
+                    id: new_record_id(),
                     kpj: member.kpj.clone(),
                     created_at: Timestamp::now(),
                     resume_token_hash: hash,
@@ -659,7 +667,7 @@ impl ClaimService {
             })
             .ok_or_else(|| ClaimError::field("kind", "document-kind"))?;
         let file = inspect(bytes, self.max_upload_bytes).map_err(|e| ClaimError::field("file", upload_code(&e)))?;
-        let id = new_id();
+        let id = new_record_id();
         let meta = DocumentMeta {
             object_key: format!("claims/{}/{id}.{}", draft.claim.id, file.extension()),
             id,
@@ -871,4 +879,17 @@ pub struct TrackedEvent {
     pub at: Timestamp,
     pub to: ClaimState,
     pub reason: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_record_ids_come_in_the_order_made_and_differ() {
+        let made: Vec<String> = (0..100).map(|_| new_record_id()).collect();
+        assert!(made.iter().all(|i| i.len() == 32 && i.bytes().all(|b| b.is_ascii_hexdigit())));
+        assert!(made.windows(2).all(|w| w[0][..12] <= w[1][..12]), "in the order made");
+        assert_eq!(made.iter().collect::<std::collections::HashSet<_>>().len(), 100);
+    }
 }

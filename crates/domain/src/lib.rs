@@ -19,6 +19,7 @@ pub mod member;
 pub mod money;
 pub mod nik;
 pub mod queue;
+pub mod record_id;
 pub mod reference;
 pub mod region;
 pub mod schedule;

@@ -8,6 +8,17 @@
 /// 65,535 bound parameters with the widest table (members, 15 columns).
 pub(crate) const CHUNK: usize = 1_000;
 
+/// Bound parameters a statement may carry on both engines (SQLite's limit; PostgreSQL's
+/// is 65,535).
+const BOUND_PARAMETERS: usize = 32_766;
+
+/// Rows of `columns` bound values each that fit one statement: a scheduling page's rows of
+/// a table go in one statement or two (each statement is a hand-off to SQLite's writer
+/// thread and back).
+pub(crate) const fn rows_per_statement(columns: usize) -> usize {
+    BOUND_PARAMETERS / columns
+}
+
 pub(crate) const CLAIM_COLUMNS: &str =
     "id, claim_number, kpj, state, verified_by, application_sealed, created_at, submitted_at, version, \
      requested_documents, documents_due_at";
@@ -615,44 +626,39 @@ macro_rules! impl_store {
                 // begins: on SQLite the one writer waits for nothing but the engine.
                 let mut statements: Vec<(sqlx::QueryBuilder<'static, $db>, Option<u64>)> =
                     Self::session_statements(sessions).into_iter().map(|q| (q, None)).collect();
-                for chunk in bookings.chunks($crate::sql::CHUNK) {
+                for chunk in bookings.chunks($crate::sql::rows_per_statement(6)) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO appointments (claim_id, session_id, seat, status, created_at, video_token_hash) ");
                     qb.push_values(chunk, |mut b, x| {
                         b.push_bind(x.claim_id.clone()).push_bind(x.session.id.clone()).push_bind(i32::from(x.seat))
                             .push_bind("booked").push_bind(at).push_bind(x.video_token_hash.clone());
                     });
                     statements.push((qb, None));
-
-                    // First seats move the claim Submitted → Scheduled with an event; new seats
-                    // for scheduled claims (no-show, officer away) only clear the flag.
-                    for first in [true, false] {
-                        let ids: Vec<&$crate::NewBooking> = chunk.iter().filter(|x| x.event.is_some() == first).collect();
-                        if ids.is_empty() {
-                            continue;
-                        }
+                }
+                // First seats move the claim Submitted → Scheduled with an event; new seats for
+                // scheduled claims (no-show, officer away) only clear the flag.
+                for first in [true, false] {
+                    let ids: Vec<&str> = bookings.iter().filter(|x| x.event.is_some() == first).map(|x| x.claim_id.as_str()).collect();
+                    for chunk in ids.chunks($crate::sql::rows_per_statement(1) - 1) {
                         let mut qb = sqlx::QueryBuilder::<$db>::new("UPDATE claims SET needs_appointment = FALSE, version = version + 1, updated_at = ");
                         qb.push_bind(at);
-                        // COALESCE keeps SQLite from choosing the index on state (every waiting
-                        // claim) over the primary key for the listed ids; state is never NULL.
                         qb.push(if first {
-                            ", state = 'scheduled' WHERE COALESCE(state, '') = 'submitted' AND id IN ("
+                            ", state = 'scheduled' WHERE state = 'submitted' AND id IN ("
                         } else {
-                            " WHERE COALESCE(state, '') = 'scheduled' AND needs_appointment AND id IN ("
+                            " WHERE state = 'scheduled' AND needs_appointment AND id IN ("
                         });
                         let mut sep = qb.separated(", ");
-                        for x in &ids {
-                            sep.push_bind(x.claim_id.clone());
+                        for id in chunk {
+                            sep.push_bind(id.to_string());
                         }
                         sep.push_unseparated(")");
-                        statements.push((qb, Some(ids.len() as u64)));
+                        statements.push((qb, Some(chunk.len() as u64)));
                     }
-
-                    let events: Vec<(&str, &lapak_domain::lifecycle::ClaimEvent)> =
-                        chunk.iter().filter_map(|x| x.event.as_ref().map(|e| (x.claim_id.as_str(), e))).collect();
-                    statements.extend(Self::event_statements(&events).into_iter().map(|q| (q, None)));
-                    let messages: Vec<&$crate::OutboxMessage> = chunk.iter().flat_map(|x| x.outbox.iter()).collect();
-                    statements.extend(Self::outbox_statements(&self.keys, &messages, at).into_iter().map(|q| (q, None)));
                 }
+                let events: Vec<(&str, &lapak_domain::lifecycle::ClaimEvent)> =
+                    bookings.iter().filter_map(|x| x.event.as_ref().map(|e| (x.claim_id.as_str(), e))).collect();
+                statements.extend(Self::event_statements(&events).into_iter().map(|q| (q, None)));
+                let messages: Vec<&$crate::OutboxMessage> = bookings.iter().flat_map(|x| x.outbox.iter()).collect();
+                statements.extend(Self::outbox_statements(&self.keys, &messages, at).into_iter().map(|q| (q, None)));
                 let mut tx = self.begin_write().await?;
                 for (mut qb, rows) in statements {
                     let done = qb.build().execute(&mut *tx).await.map_err(|e| match e {
@@ -1319,7 +1325,7 @@ macro_rules! impl_store {
 
             /// The statements that write `events`, built before a transaction needs them.
             fn event_statements(events: &[(&str, &lapak_domain::lifecycle::ClaimEvent)]) -> Vec<sqlx::QueryBuilder<'static, $db>> {
-                events.chunks($crate::sql::CHUNK).map(|chunk| {
+                events.chunks($crate::sql::rows_per_statement(8)).map(|chunk| {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) ");
                     qb.push_values(chunk, |mut b, (claim_id, e)| {
                         b.push_bind(claim_id.to_string()).push_bind($crate::micros(e.at)).push_bind($crate::rows::role_code(e.actor.role))
@@ -1339,7 +1345,7 @@ macro_rules! impl_store {
             /// The statements that write `messages`, sealed and bound before a transaction
             /// needs them.
             fn outbox_statements(keys: &$crate::KeyRing, messages: &[&$crate::OutboxMessage], at: i64) -> Vec<sqlx::QueryBuilder<'static, $db>> {
-                messages.chunks($crate::sql::CHUNK).map(|chunk| {
+                messages.chunks($crate::sql::rows_per_statement(7)).map(|chunk| {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO outbox (dedupe_key, kind, payload_sealed, created_at, next_attempt_at, subject, purpose) ");
                     qb.push_values(chunk, |mut b, m| {
                         b.push_bind(m.dedupe_key.clone()).push_bind(m.kind.clone())
@@ -1373,16 +1379,19 @@ macro_rules! impl_store {
                 Self::run_all(tx, Self::session_statements(sessions)).await
             }
 
-            /// The statements that write `sessions`, each with a new random room name.
+            /// The statements that write `sessions`, each with a new room name: unguessable,
+            /// and in the order made (see `record_id`), so that a page's new rooms go to the
+            /// end of the rooms' unique index rather than one to a page of it.
             fn session_statements(sessions: &[lapak_domain::schedule::Session]) -> Vec<sqlx::QueryBuilder<'static, $db>> {
                 use rand::Rng;
-                sessions.chunks($crate::sql::CHUNK).map(|chunk| {
+                let now = jiff::Timestamp::now();
+                sessions.chunks($crate::sql::rows_per_statement(8)).map(|chunk| {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO sessions (id, branch_code, officer, mode, starts_at, ends_at, seats, room) ");
                     qb.push_values(chunk, |mut b, s| {
-                        let room: String = rand::thread_rng().sample_iter(rand::distributions::Alphanumeric).take(20).map(char::from).collect();
+                        let room = format!("lapak-{}", lapak_domain::record_id::record_id(now, rand::thread_rng().gen()));
                         b.push_bind(s.id.clone()).push_bind(s.branch.clone()).push_bind(s.officer.clone()).push_bind(s.mode.code())
                             .push_bind($crate::micros(s.starts_at)).push_bind($crate::micros(s.ends_at)).push_bind(i32::from(s.seats))
-                            .push_bind(format!("lapak-{}", room.to_lowercase()));
+                            .push_bind(room);
                     });
                     qb.push(" ON CONFLICT (id) DO NOTHING");
                     qb
