@@ -8,10 +8,10 @@
 //! pages' bookings can run side by side), each seat with an appointment notice that the
 //! outbox relay turns into the participant's messages (so a pass never unseals a contact).
 //! While a page is booked the next one is read and placed; two bookings are in flight at
-//! once. Double bookings are refused by the database
-//! itself (one booked claim per seat, one booked seat per claim), so two processes
-//! scheduling at the same moment cannot both win a seat: the loser's transaction rolls back
-//! whole and it plans again from what is booked now.
+//! once. Double bookings are refused by the database itself (one booked claim per seat, one
+//! booked seat per claim), so two processes scheduling at the same moment cannot both win a
+//! seat: the loser's transaction rolls back whole and it plans again from what is booked
+//! now.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
