@@ -169,8 +169,8 @@ async fn pages_that_share_a_session_fill_it_in_turn() {
     let store = d.t.store.clone();
     let branch = branch_in(&d, "Asia/Makassar");
     let numbers = submit(&store, &d.members[..45], &branch, Mode::OneToMany, false).await;
-    let outcome = scheduler::run_once(&store, &Settings { batch: 7, ..Settings::default() }, Timestamp::now()).await;
-    let outcome = outcome.unwrap();
+    let outcome =
+        scheduler::run_once(&store, &Settings { batch: 7, ..Settings::default() }, Timestamp::now()).await.unwrap();
     assert_eq!((outcome.booked, outcome.waiting), (45, 0), "{outcome:?}");
 
     let mut per_session: std::collections::BTreeMap<(Timestamp, String), HashSet<u8>> = Default::default();
