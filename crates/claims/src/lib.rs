@@ -280,9 +280,7 @@ fn new_id() -> String {
 
 /// A claim's or a document's id ([`lapak_domain::record_id::record_id`]).
 fn new_record_id() -> String {
-    let mut b = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut b);
-    lapak_domain::record_id::record_id(Timestamp::now(), u128::from_le_bytes(b))
+    lapak_domain::record_id::record_id(Timestamp::now(), rand::Rng::gen(&mut rand::thread_rng()))
 }
 
 /// Today in Indonesia's westernmost zone: dates typed by participants are WIB dates.

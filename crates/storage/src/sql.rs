@@ -4,9 +4,10 @@
 //! differs (connection setup, migrations, how a write transaction begins, row locking)
 //! stays in `sqlite.rs` and `postgres.rs`.
 
-/// Rows per statement in bulk upserts: stays under SQLite's 32,766 and PostgreSQL's
-/// 65,535 bound parameters with the widest table (members, 15 columns).
+/// Rows per statement in bulk upserts: within [`BOUND_PARAMETERS`] with the widest table
+/// (members, 15 columns).
 pub(crate) const CHUNK: usize = 1_000;
+const _: () = assert!(CHUNK * 15 <= BOUND_PARAMETERS);
 
 /// Bound parameters a statement may carry on both engines (SQLite's limit; PostgreSQL's
 /// is 65,535).
@@ -638,6 +639,7 @@ macro_rules! impl_store {
                 // scheduled claims (no-show, officer away) only clear the flag.
                 for first in [true, false] {
                     let ids: Vec<&str> = bookings.iter().filter(|x| x.event.is_some() == first).map(|x| x.claim_id.as_str()).collect();
+                    // One bound value per claim, and one more for the time.
                     for chunk in ids.chunks($crate::sql::rows_per_statement(1) - 1) {
                         let mut qb = sqlx::QueryBuilder::<$db>::new("UPDATE claims SET needs_appointment = FALSE, version = version + 1, updated_at = ");
                         qb.push_bind(at);
