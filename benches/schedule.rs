@@ -258,12 +258,13 @@ async fn seed(url: &str, rows: &[SeedClaim]) -> anyhow::Result<()> {
         let mut tx = pool.begin().await?;
         for chunk in rows.chunks(1_000) {
             let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO claims (id, claim_number, kpj, cause, state, branch_code, service_mode, service_anywhere, \
+                "INSERT INTO claims (id, claim_number, kpj, open_kpj, cause, state, branch_code, service_mode, service_anywhere, \
                  email_sealed, application_sealed, submitted_at, version, created_at, updated_at, needs_appointment) ",
             );
             qb.push_values(chunk, |mut b, c| {
                 b.push_bind(c.id.clone())
                     .push_bind(c.number.clone())
+                    .push_bind(c.kpj.clone())
                     .push_bind(c.kpj.clone())
                     .push_bind("layoff")
                     .push_bind("submitted")

@@ -409,7 +409,7 @@ macro_rules! impl_collective_store {
                 let width = $crate::sql::width($crate::sql::MEMBER_COLUMNS);
                 for chunk in kpjs.chunks($crate::sql::CHUNK) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(format!(
-                        "SELECT {}, EXISTS (SELECT 1 FROM claims c WHERE c.kpj = m.kpj AND c.state NOT IN ('paid', 'rejected', 'cancelled')) \
+                        "SELECT {}, EXISTS (SELECT 1 FROM claims c WHERE c.open_kpj = m.kpj) \
                          FROM members m WHERE m.kpj IN (", $crate::sql::prefixed("m", $crate::sql::MEMBER_COLUMNS)));
                     let mut sep = qb.separated(", ");
                     for k in chunk {
@@ -443,14 +443,14 @@ macro_rules! impl_collective_store {
                 };
                 let seal = |ctx: &str, v: Option<&str>| v.map(|v| self.keys.seal_str(ctx, v));
                 for chunk in s.claims.chunks(500) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claims (id, claim_number, kpj, cause, state, branch_code, \
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claims (id, claim_number, kpj, open_kpj, cause, state, branch_code, \
                         last_working_day, gross, tax, bank_code, bank_account_sealed, email_sealed, phone_sealed, application_sealed, \
                         resume_token_hash, submitted_at, version, created_at, updated_at, service_mode, service_anywhere, needs_appointment, \
                         channel, batch_id) ");
                     qb.push_values(chunk, |mut b, c| {
                         let a = &c.application;
                         b.push_bind(c.claim_id.clone()).push_bind(c.number.as_str().to_string()).push_bind(c.kpj.as_str().to_string())
-                            .push_bind(a.cause.map(|c| c.code())).push_bind("submitted")
+                            .push_bind(c.kpj.as_str().to_string()).push_bind(a.cause.map(|c| c.code())).push_bind("submitted")
                             .push_bind(a.branch.as_ref().map(|b| b.as_str().to_string()))
                             .push_bind(a.last_working_day.map(|d| d.to_string()))
                             .push_bind(c.benefit.gross.amount()).push_bind(c.benefit.tax.amount())

@@ -322,8 +322,8 @@ macro_rules! impl_store {
             async fn create_claim(&self, c: &$crate::NewClaim, outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
                 let at = $crate::micros(c.created_at);
                 let mut tx = self.begin_draft().await?;
-                let result = sqlx::query("INSERT INTO claims (id, kpj, state, version, resume_token_hash, created_at, updated_at) \
-                    VALUES ($1, $2, 'draft', 0, $3, $4, $4)")
+                let result = sqlx::query("INSERT INTO claims (id, kpj, open_kpj, state, version, resume_token_hash, created_at, updated_at) \
+                    VALUES ($1, $2, $2, 'draft', 0, $3, $4, $4)")
                     .bind(&c.id).bind(c.kpj.as_str()).bind(c.resume_token_hash.clone()).bind(at)
                     .execute(&mut *tx).await;
                 match result {
@@ -350,7 +350,7 @@ macro_rules! impl_store {
             }
 
             async fn open_claim(&self, kpj: &lapak_domain::Kpj) -> $crate::Result<Option<$crate::ClaimRecord>> {
-                let row = sqlx::query(&format!("SELECT {} FROM claims WHERE kpj = $1 AND state NOT IN ('paid', 'rejected', 'cancelled')", $crate::sql::CLAIM_COLUMNS))
+                let row = sqlx::query(&format!("SELECT {} FROM claims WHERE open_kpj = $1", $crate::sql::CLAIM_COLUMNS))
                     .bind(kpj.as_str()).fetch_optional(&self.read).await?;
                 row.map(|r| self.claim_row(&r, 0)).transpose()
             }
@@ -1111,9 +1111,10 @@ macro_rules! impl_store {
                 }
                 lifecycle.record(event);
                 let at = $crate::micros(event.at);
-                let updated = sqlx::query("UPDATE claims SET state = $1, verified_by = $2, version = version + 1, updated_at = $3 \
-                    WHERE id = $4 AND version = $5")
+                let updated = sqlx::query("UPDATE claims SET state = $1, verified_by = $2, version = version + 1, updated_at = $3, \
+                    open_kpj = CASE WHEN $6 THEN NULL ELSE kpj END WHERE id = $4 AND version = $5")
                     .bind(event.to.code()).bind(lifecycle.verified_by.clone()).bind(at).bind(claim_id).bind(version)
+                    .bind(event.to.is_final())
                     .execute(&mut *tx).await?;
                 if updated.rows_affected() != 1 {
                     return Err($crate::StorageError::Conflict("the claim was changed concurrently".into()));
