@@ -203,13 +203,31 @@ async fn stale_or_illegal_events_are_refused() {
 #[tokio::test]
 async fn at_most_one_open_claim_per_kpj() {
     let t = seeded().await;
+    let kpj = Kpj::parse("12345678901").unwrap();
+    // The open claim as the participant's pages and the collective channel see it.
+    let open = async || {
+        let claim = t.store.open_claim(&kpj).await.unwrap().map(|c| c.id);
+        let flags: Vec<bool> = t
+            .store
+            .members_with_open_claims(std::slice::from_ref(&kpj))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(_, o)| o)
+            .collect();
+        (claim, flags)
+    };
+    assert_eq!(open().await, (None, vec![false]));
     t.store.create_claim(&new_claim("c-3"), None).await.unwrap();
+    assert_eq!(open().await, (Some("c-3".to_string()), vec![true]));
     assert!(matches!(t.store.create_claim(&new_claim("c-4"), None).await, Err(StorageError::Conflict(_))));
     let cancel = Lifecycle::default()
         .check(Action::Cancel, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
         .unwrap();
     t.store.record_claim_event("c-3", &cancel, None).await.unwrap();
+    assert_eq!(open().await, (None, vec![false]));
     t.store.create_claim(&new_claim("c-4"), None).await.unwrap();
+    assert_eq!(open().await, (Some("c-4".to_string()), vec![true]));
 }
 
 #[tokio::test]

@@ -202,6 +202,41 @@ mod tests {
         }
     }
 
+    /// Migration 0013 gives the claims that were open before it their KPJ, and only them: a
+    /// KPJ whose claim had ended can start a new one afterwards, one with an open claim cannot.
+    #[tokio::test]
+    async fn claims_open_before_migration_13_stay_the_open_ones() {
+        use sqlx::{Connection, Executor};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let options = SqliteConnectOptions::new().filename(&path).create_if_missing(true).foreign_keys(false);
+        let mut conn = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
+        let mut before = sqlx::migrate!("./migrations/sqlite");
+        before.migrations = before.migrations.iter().filter(|m| m.version < 13).cloned().collect::<Vec<_>>().into();
+        before.run_direct(&mut conn).await.unwrap();
+        conn.execute(
+            "INSERT INTO claims (id, kpj, state, created_at, updated_at) VALUES \
+             ('open', '11111111111', 'scheduled', 1, 1), ('ended', '22222222222', 'cancelled', 1, 1), \
+             ('paid', '22222222222', 'paid', 1, 1)",
+        )
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+
+        let store = SqliteStore::open(&path, Arc::new(KeyRing::generate())).await.unwrap();
+        let open: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT id, open_kpj FROM claims ORDER BY id").fetch_all(&store.read).await.unwrap();
+        assert_eq!(open, [("ended".into(), None), ("open".into(), Some("11111111111".into())), ("paid".into(), None)]);
+        let insert = |id: &'static str, kpj: &'static str| {
+            sqlx::query("INSERT INTO claims (id, kpj, open_kpj, state, created_at, updated_at) VALUES ($1, $2, $2, 'draft', 2, 2)")
+                .bind(id)
+                .bind(kpj)
+        };
+        let mut conn = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
+        assert!(insert("again", "11111111111").execute(&mut conn).await.is_err(), "still one open claim per KPJ");
+        insert("new", "22222222222").execute(&mut conn).await.unwrap();
+    }
+
     /// Callers that arrive while an fsync runs share the next one.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_barriers_share_fsyncs() {
