@@ -233,7 +233,11 @@ mod tests {
                 .bind(kpj)
         };
         let mut conn = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
-        assert!(insert("again", "11111111111").execute(&mut conn).await.is_err(), "still one open claim per KPJ");
+        let again = insert("again", "11111111111").execute(&mut conn).await;
+        assert!(
+            matches!(again, Err(sqlx::Error::Database(ref e)) if e.is_unique_violation()),
+            "still one open claim per KPJ: {again:?}"
+        );
         insert("new", "22222222222").execute(&mut conn).await.unwrap();
     }
 
