@@ -102,6 +102,9 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     let number = done.split("class=\"claim-number\">").nth(1).unwrap().split('<').next().unwrap().to_string();
     b.screenshot(&shots.join("08-selesai.png")).await;
     b.goto(&format!("{base}/klaim/tanda-terima")).await;
+    let receipt = b.source().await;
+    // No public address configured: the receipt points where the browser went.
+    assert!(receipt.contains(&format!("{base}/lacak</span>")), "the tracking address under the QR code");
     b.screenshot(&shots.join("09-tanda-terima.png")).await;
 
     b.goto(&format!("{base}/lacak")).await;

@@ -92,3 +92,56 @@ async fn oversized_bodies_are_refused_before_they_are_read() {
     let res = client().post(format!("http://{addr}/")).body(vec![b'x'; 9 * 1024 * 1024]).send().await.unwrap();
     assert_eq!(res.status(), 413);
 }
+
+/// Tracking lookups from one address through a reverse proxy, with a limit of three a minute
+/// per client: `(status of each lookup)` for clients named in `X-Forwarded-For`.
+async fn lookups_through_proxy(trusted_proxies: Vec<ipnet::IpNet>, clients: &[&str]) -> Vec<u16> {
+    let t = test_store().await;
+    let limits = lapak_web::Limits {
+        trusted_proxies,
+        rate_limits: lapak_claims::RateLimits { tracking_per_client: 3, ..Default::default() },
+        ..Default::default()
+    };
+    let addr = serve_with(&t, limits).await;
+    let c = client();
+    let mut statuses = Vec::new();
+    for (i, forwarded_for) in clients.iter().enumerate() {
+        // A different unknown claim number each time: only the per-client limit counts.
+        let number = lapak_domain::claim_number::ClaimNumber::from_random(1_000 + i as u64);
+        let res = c
+            .post(format!("http://{addr}/api/v1/track"))
+            .header("x-forwarded-for", *forwarded_for)
+            .json(&serde_json::json!({ "claim_number": number.as_str(), "birth_date": "1990-05-15" }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
+    let a = "198.51.100.4";
+    // Client a's fourth lookup is refused; client b, behind the same proxy, is not held back.
+    let proxy: ipnet::IpNet = "127.0.0.1/32".parse().unwrap();
+    assert_eq!(lookups_through_proxy(vec![proxy], &[a, a, a, a, "198.51.100.5"]).await, [404, 404, 404, 429, 404]);
+    // A client that writes the header itself, the proxy then appending the address it
+    // heard from: the written part is not believed.
+    let forged = [
+        "203.0.113.1, 198.51.100.4",
+        "203.0.113.2, 198.51.100.4",
+        "203.0.113.3, 198.51.100.4",
+        "203.0.113.4, 198.51.100.4",
+    ];
+    assert_eq!(lookups_through_proxy(vec![proxy], &forged).await, [404, 404, 404, 429]);
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_the_forwarded_header_is_ignored() {
+    let anyone = ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"];
+    assert_eq!(lookups_through_proxy(Vec::new(), &anyone).await, [404, 404, 404, 429]);
+    // Nor is it from a peer that is not one of the trusted proxies.
+    let elsewhere: ipnet::IpNet = "10.0.0.0/8".parse().unwrap();
+    assert_eq!(lookups_through_proxy(vec![elsewhere], &anyone).await, [404, 404, 404, 429]);
+}

@@ -8,9 +8,12 @@ use std::net::SocketAddr;
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer\n%%EOF\n";
 
+/// Behind a TLS proxy: links in pages use the configured public address.
+const PUBLIC_URL: &str = "https://lapak.example";
+
 async fn spawn_app() -> (SocketAddr, TestStore) {
     let t = seeded().await;
-    let addr = serve(&t).await;
+    let addr = serve_with(&t, lapak_web::Limits { public_url: Some(PUBLIC_URL.into()), ..Default::default() }).await;
     (addr, t)
 }
 
@@ -121,6 +124,7 @@ async fn a_participant_files_a_claim_and_tracks_it_in_indonesian() {
     let receipt = c.get(format!("{base}/klaim/tanda-terima")).send().await.unwrap().text().await.unwrap();
     assert!(receipt.contains(&number));
     assert!(receipt.contains("data:image/svg+xml;base64,"), "QR code to tracking");
+    assert!(receipt.contains(&format!("{PUBLIC_URL}/lacak</span>")), "the public address, not the request's host");
 
     // Tracking needs no account: number plus birth date, in another browser.
     let other = browser();

@@ -28,6 +28,7 @@ pub struct FileConfig {
     pub collective_window_days: Option<u32>,
     pub max_list_rows: Option<usize>,
     pub max_list_mb: Option<usize>,
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 /// Settings given on the command line or in the environment (clap reads both).
@@ -57,9 +58,15 @@ pub struct Overrides {
     /// Sender of e-mails.
     #[arg(long, env = "LAPAK_MAIL_FROM", global = true, value_name = "ADDRESS")]
     pub mail_from: Option<String>,
-    /// The address people open Lapak at, for links in e-mails. Default: http://LISTEN.
+    /// The address people open Lapak at (https://… behind a TLS proxy), for links in
+    /// e-mails, texts and pages (the receipt's QR code). Default: http://LISTEN in messages,
+    /// and the address the browser asked for in pages.
     #[arg(long, env = "LAPAK_PUBLIC_URL", global = true, value_name = "URL")]
     pub public_url: Option<String>,
+    /// Reverse proxies in front of Lapak, by address or network (10.0.0.0/8,192.0.2.7):
+    /// their X-Forwarded-For names the client. Default: none; the header is ignored.
+    #[arg(long, env = "LAPAK_TRUSTED_PROXIES", global = true, value_name = "ADDRESSES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
     /// SMS/WhatsApp provider webhook (JSON POST, see the README). Default: texts are
     /// written to the texts folder in the data folder.
     #[arg(long, env = "LAPAK_TEXT_WEBHOOK_URL", global = true, value_name = "URL", hide_env_values = true)]
@@ -91,7 +98,10 @@ pub struct Config {
     pub log_json: bool,
     pub smtp_url: Option<String>,
     pub mail_from: String,
-    pub public_url: String,
+    /// The public address as configured; see [`Config::public_url`].
+    pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub text_webhook_url: Option<String>,
     pub text_webhook_token: Option<String>,
     pub admin_token: Option<String>,
@@ -112,6 +122,10 @@ pub enum ConfigError {
     Listen(String),
     #[error("log format must be text or json, not {0:?}")]
     LogFormat(String),
+    #[error("public address {0:?} must begin with http:// or https://")]
+    PublicUrl(String),
+    #[error("trusted proxy {0:?} is not an address or a network (e.g. 192.0.2.7, 10.0.0.0/8)")]
+    Proxy(String),
 }
 
 impl Config {
@@ -138,6 +152,28 @@ impl Config {
             "json" => true,
             other => return Err(ConfigError::LogFormat(other.to_string())),
         };
+        let public_url = o.public_url.clone().or(file.public_url).map(|u| u.trim().trim_end_matches('/').to_string());
+        if let Some(url) = public_url.as_deref().filter(|u| {
+            let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"));
+            rest.is_none_or(|host| host.is_empty())
+        }) {
+            return Err(ConfigError::PublicUrl(url.to_string()));
+        }
+        let proxies = if o.trusted_proxies.is_empty() {
+            file.trusted_proxies.unwrap_or_default()
+        } else {
+            o.trusted_proxies.clone()
+        };
+        let trusted_proxies = proxies
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| ConfigError::Proxy(p.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Config {
             smtp_url: o.smtp_url.clone().or(file.smtp_url),
             text_webhook_url: o.text_webhook_url.clone().or(file.text_webhook_url),
@@ -158,7 +194,8 @@ impl Config {
                 },
             },
             mail_from: o.mail_from.clone().or(file.mail_from).unwrap_or_else(|| "Lapak <lapak@localhost>".into()),
-            public_url: o.public_url.clone().or(file.public_url).unwrap_or_else(|| format!("http://{listen}")),
+            public_url,
+            trusted_proxies,
             data_dir,
             listen,
             database_url,
@@ -178,6 +215,11 @@ impl Config {
                 }
             },
         })
+    }
+
+    /// Where links in messages point: the configured public address, else `http://LISTEN`.
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
     }
 
     pub fn documents_dir(&self) -> PathBuf {
@@ -225,6 +267,30 @@ mod tests {
         assert_eq!(parsed.jitsi_app_id.as_deref(), Some("lapak"));
         assert!(parsed.text_webhook_url.is_some() && parsed.admin_token.is_some());
         assert_eq!((parsed.collective_min_percent, parsed.max_list_rows), (Some(30), Some(60_000)));
+    }
+
+    #[test]
+    fn public_address_and_trusted_proxies_are_checked() {
+        let c = Config::resolve(&Overrides::default(), None).unwrap();
+        // Unset: messages link to the listening address, pages to what the browser asked for.
+        assert_eq!((c.public_url.as_deref(), c.public_url()), (None, format!("http://{DEFAULT_LISTEN}")));
+        assert!(c.trusted_proxies.is_empty());
+        let o = Overrides {
+            public_url: Some("https://lapak.example/".into()),
+            trusted_proxies: vec!["10.0.0.0/8".into(), " 192.0.2.7".into(), "2001:db8::/32".into()],
+            ..Default::default()
+        };
+        let c = Config::resolve(&o, None).unwrap();
+        assert_eq!(c.public_url(), "https://lapak.example");
+        let shown: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32"]);
+        for wrong in ["lapak.example", "ftp://lapak.example", "https://"] {
+            let o = Overrides { public_url: Some(wrong.into()), ..Default::default() };
+            assert!(matches!(Config::resolve(&o, None), Err(ConfigError::PublicUrl(_))), "{wrong}");
+        }
+        let o = Overrides { trusted_proxies: vec!["proxy.internal".into()], ..Default::default() };
+        let e = Config::resolve(&o, None).unwrap_err();
+        assert!(matches!(&e, ConfigError::Proxy(p) if p == "proxy.internal"), "{e}");
     }
 
     #[test]

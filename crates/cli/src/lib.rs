@@ -324,28 +324,30 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
     let limits = lapak_web::Limits {
         max_upload_bytes: config.max_upload_bytes,
         max_body_bytes: config.max_upload_bytes + 1024 * 1024,
-        secure_cookies: config.public_url.starts_with("https://"),
+        secure_cookies: config.public_url().starts_with("https://"),
+        public_url: config.public_url.clone(),
+        trusted_proxies: config.trusted_proxies.clone(),
         admin_token: config.admin_token.clone(),
         video: config.video.clone(),
         collective: config.collective,
         ..lapak_web::Limits::default()
     };
     let mailer = match &config.smtp_url {
-        Some(url) => Mailer::smtp(url, &config.mail_from, &config.public_url)?,
+        Some(url) => Mailer::smtp(url, &config.mail_from, &config.public_url())?,
         None => {
             println!(
                 "Email ditulis ke / e-mails are written to {} (set LAPAK_SMTP_URL to send them)",
                 config.mail_dir().display()
             );
-            Mailer::folder(&config.mail_dir(), &config.mail_from, &config.public_url)?
+            Mailer::folder(&config.mail_dir(), &config.mail_from, &config.public_url())?
         }
     };
     let texts = match &config.text_webhook_url {
         Some(url) => {
-            lapak_workers::text::TextSender::webhook(url, config.text_webhook_token.as_deref(), &config.public_url)
+            lapak_workers::text::TextSender::webhook(url, config.text_webhook_token.as_deref(), &config.public_url())
                 .map_err(anyhow::Error::msg)?
         }
-        None => lapak_workers::text::TextSender::folder(&config.texts_dir(), &config.public_url)?,
+        None => lapak_workers::text::TextSender::folder(&config.texts_dir(), &config.public_url())?,
     };
     let channels = lapak_workers::text::Channels { email: Box::new(mailer), text: Box::new(texts) };
     let (stop_relay, stopped) = tokio::sync::watch::channel(false);

@@ -131,6 +131,7 @@ done-receipt = Print the receipt
 receipt-title = JHT claim receipt
 receipt-submitted-at = Submitted
 receipt-scan = Scan to track the claim
+receipt-or-open = or open
 print = Print
 track-title = Track a claim
 track-lead = Enter the claim number and the participant's date of birth.

@@ -131,6 +131,7 @@ done-receipt = Cetak tanda terima
 receipt-title = Tanda terima pengajuan klaim JHT
 receipt-submitted-at = Diajukan
 receipt-scan = Pindai untuk melacak klaim
+receipt-or-open = atau buka
 print = Cetak
 track-title = Lacak klaim
 track-lead = Masukkan nomor klaim dan tanggal lahir peserta.

@@ -188,8 +188,7 @@ pub async fn advance_ticket(
         "left" => lapak_domain::queue::TicketStatus::Left,
         _ => return problem(StatusCode::NOT_FOUND, "not-found", state.i18n.t(lang, "err-not-found")),
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    match lapak_claims::walk_in::advance(state.store.as_ref(), &code, number, to, &format!("http://{host}")).await {
+    match lapak_claims::walk_in::advance(state.store.as_ref(), &code, number, to, &state.base_url(&headers)).await {
         Ok(()) => {
             audit(&state, &format!("ticket.{action}"), &format!("{code}/{number}"), String::new()).await;
             StatusCode::NO_CONTENT.into_response()

@@ -33,6 +33,14 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Mark cookies `Secure` (set when the public address is https://).
     pub secure_cookies: bool,
+    /// The address participants reach Lapak at (`LAPAK_PUBLIC_URL`), for the absolute links
+    /// pages make (the receipt's QR code, a walk-in ticket's text). Without it, the
+    /// request's own `Host` over http.
+    pub public_url: Option<String>,
+    /// Reverse proxies in front of Lapak: a request from one of them is taken to come from
+    /// the client its `X-Forwarded-For` names (for rate limits and the audit trail). Empty:
+    /// the peer is the client, and the header is ignored (anyone can write it).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Guessing limits (identity checks, tracking lookups), per minute.
     pub rate_limits: lapak_claims::RateLimits,
     /// Requests handled at once; more are refused at once with 503 and `Retry-After`
@@ -54,6 +62,8 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             rate_limits: lapak_claims::RateLimits::default(),
             secure_cookies: false,
+            public_url: None,
+            trusted_proxies: Vec::new(),
             max_in_flight: 1024,
             admin_token: None,
             video: lapak_claims::video::Jitsi::default(),
@@ -68,6 +78,8 @@ pub struct AppState {
     pub claims: ClaimService,
     pub i18n: I18n,
     pub secure_cookies: bool,
+    /// See [`Limits::public_url`].
+    pub public_url: Option<String>,
     /// SHA-256 of the branch admin API token, when one is configured.
     pub admin_token_hash: Option<Vec<u8>>,
     pub staff: lapak_staff::StaffService,
@@ -89,6 +101,7 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         claims,
         i18n: I18n::load(),
         secure_cookies: limits.secure_cookies,
+        public_url: limits.public_url.as_ref().map(|u| u.trim_end_matches('/').to_string()),
         admin_token_hash,
         staff,
     });
@@ -167,6 +180,17 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .with_state(state.clone());
     middleware::protect(app, state, limits)
+}
+
+impl AppState {
+    /// Where absolute links point: the configured public address, else this request's host.
+    pub fn base_url(&self, headers: &axum::http::HeaderMap) -> String {
+        if let Some(url) = &self.public_url {
+            return url.clone();
+        }
+        let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+        format!("http://{host}")
+    }
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.

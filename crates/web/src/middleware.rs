@@ -2,12 +2,13 @@
 //! metrics, security headers, load shedding, a timeout and a body limit.
 
 use axum::error_handling::HandleErrorLayer;
-use axum::extract::{MatchedPath, Request};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{ConnectInfo, MatchedPath, Request};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self as mw, Next};
 use axum::response::{IntoResponse, Response};
 use axum::{BoxError, Router};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use tower::ServiceBuilder;
@@ -21,8 +22,10 @@ use lapak_i18n::Lang;
 pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
     prometheus();
     let overload_state = state.clone();
+    let proxies: Arc<[ipnet::IpNet]> = limits.trusted_proxies.clone().into();
     app.layer(
         ServiceBuilder::new()
+            .layer(mw::from_fn(move |req, next| client_address(proxies.clone(), req, next)))
             .layer(CatchPanicLayer::custom(move |_| internal_error(&state)))
             .layer(
                 TraceLayer::new_for_http()
@@ -43,6 +46,47 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
             .concurrency_limit(limits.max_in_flight)
             .timeout(limits.request_timeout),
     )
+}
+
+/// Behind trusted reverse proxies, the client is the address the proxies say they served:
+/// `X-Forwarded-For` read from the right (each proxy appends the address it heard from),
+/// past every trusted proxy, to the first address that is not one; the handlers' peer
+/// address (`ConnectInfo`) is replaced by it, port 0. A request from anyone else keeps its
+/// peer address whatever it wrote in the header: the rate limits and the audit trail must
+/// not take a client's word for who it is. Written by hand: a few lines over `ipnet`.
+async fn client_address(proxies: Arc<[ipnet::IpNet]>, mut req: Request, next: Next) -> Response {
+    if let Some(peer) = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0) {
+        if let Some(client) = forwarded_client(&proxies, peer.ip(), req.headers()) {
+            req.extensions_mut().insert(ConnectInfo(SocketAddr::new(client, 0)));
+        }
+    }
+    next.run(req).await
+}
+
+/// The client a trusted proxy forwarded for, when `peer` is one and says so.
+pub(crate) fn forwarded_client(proxies: &[ipnet::IpNet], peer: IpAddr, headers: &HeaderMap) -> Option<IpAddr> {
+    let trusted = |ip: &IpAddr| proxies.iter().any(|net| net.contains(ip));
+    if !trusted(&peer) {
+        return None;
+    }
+    let mut hops = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        // Byte by byte: one hop of bad bytes (written by the client) spoils only itself.
+        for hop in value.as_bytes().split(|b| *b == b',') {
+            hops.push(std::str::from_utf8(hop).ok().and_then(|h| h.trim().parse::<IpAddr>().ok()));
+        }
+    }
+    let mut client = None;
+    for hop in hops.into_iter().rev() {
+        // A hop that is not an address (a proxy's "unknown", a forged name) ends the chain:
+        // nothing left of it can be trusted.
+        let Some(ip) = hop else { break };
+        client = Some(ip);
+        if !trusted(&ip) {
+            break;
+        }
+    }
+    client
 }
 
 /// 503 with `Retry-After`: a fast, honest refusal beats a queue that times out (RFC 9110).
@@ -103,4 +147,55 @@ fn prometheus() -> &'static PrometheusHandle {
 
 pub async fn metrics() -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], prometheus().render()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+    use axum::http::{HeaderMap, HeaderValue};
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn forwarded(values: &[&[u8]]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append("x-forwarded-for", HeaderValue::from_bytes(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn the_client_is_the_first_untrusted_address_from_the_right() {
+        let proxies: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "192.0.2.7/32".parse().unwrap()];
+        let peer = ip("10.1.2.3");
+        // The client's own claim (left) is skipped: the proxies' entries are read from the right.
+        let h = forwarded(&[b"203.0.113.9, 198.51.100.4, 192.0.2.7"]);
+        assert_eq!(forwarded_client(&proxies, peer, &h), Some(ip("198.51.100.4")));
+        // Several header lines are one list, in order.
+        let h = forwarded(&[b"198.51.100.4", b"10.9.9.9"]);
+        assert_eq!(forwarded_client(&proxies, peer, &h), Some(ip("198.51.100.4")));
+        // IPv6 clients.
+        let h = forwarded(&[b"2001:db8::1"]);
+        assert_eq!(forwarded_client(&proxies, peer, &h), Some(ip("2001:db8::1")));
+        // Bad bytes or a name written by the client, left of the real entries, change nothing.
+        let h = forwarded(&[b"\xff\xfe, unknown, 198.51.100.4"]);
+        assert_eq!(forwarded_client(&proxies, peer, &h), Some(ip("198.51.100.4")));
+        // Every hop a proxy: the leftmost of them.
+        let h = forwarded(&[b"10.0.0.1, 10.0.0.2"]);
+        assert_eq!(forwarded_client(&proxies, peer, &h), Some(ip("10.0.0.1")));
+        // No header, or nothing usable at the right: the peer stays the client.
+        assert_eq!(forwarded_client(&proxies, peer, &HeaderMap::new()), None);
+        assert_eq!(forwarded_client(&proxies, peer, &forwarded(&[b"198.51.100.4, unknown"])), None);
+    }
+
+    #[test]
+    fn nobody_else_is_believed() {
+        let proxies: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let h = forwarded(&[b"198.51.100.4"]);
+        assert_eq!(forwarded_client(&proxies, ip("203.0.113.9"), &h), None);
+        assert_eq!(forwarded_client(&[], ip("10.1.2.3"), &h), None);
+    }
 }

@@ -300,6 +300,8 @@ struct ReceiptPage<'a> {
     number: String,
     rows: Vec<(String, String)>,
     qr: String,
+    /// The tracking page's address, printed under the QR code for those who cannot scan it.
+    track_url: String,
 }
 
 #[derive(Template)]
@@ -974,8 +976,8 @@ pub async fn receipt(
     let pl = PageLang::resolve(&headers, &q);
     let Some(number) = &draft.claim.number else { return see_other("/klaim") };
     let i = &state.i18n;
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let url = format!("http://{host}/lacak?nomor={}", number.as_str());
+    let track_url = format!("{}/lacak", state.base_url(&headers));
+    let url = format!("{track_url}?nomor={}", number.as_str());
     let mut rows: Vec<(String, String)> = review_rows(i, pl.lang, &draft).into_iter().map(|(l, v, _)| (l, v)).collect();
     if let Some(at) = draft.claim.submitted_at {
         let zone = match &draft.claim.application.branch {
@@ -989,7 +991,14 @@ pub async fn receipt(
     }
     pl.respond(
         StatusCode::OK,
-        ReceiptPage { lang: pl.lang, state: &state, number: number.to_string(), rows, qr: qr_svg_base64(&url) },
+        ReceiptPage {
+            lang: pl.lang,
+            state: &state,
+            number: number.to_string(),
+            rows,
+            qr: qr_svg_base64(&url),
+            track_url,
+        },
     )
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use lapak_claims::walk_in;
@@ -56,11 +56,6 @@ struct BoardPage<'a> {
 
 crate::pages::translated!(KioskPage, TicketPage, BoardPage);
 
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    format!("http://{host}")
-}
-
 async fn branch_name(state: &AppState, code: &str) -> Option<String> {
     state.store.branch(code).await.ok().flatten().map(|b| b.name.as_str().to_string())
 }
@@ -93,7 +88,7 @@ pub async fn take(
     Form(form): Form<KioskForm>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    match walk_in::take(state.store.as_ref(), &code, &form.whatsapp, &base_url(&headers)).await {
+    match walk_in::take(state.store.as_ref(), &code, &form.whatsapp, &state.base_url(&headers)).await {
         Ok(token) => Redirect::to(&format!("/tiket/{token}")).into_response(),
         Err(ClaimError::Fields(errors)) => {
             let Some(branch_name) = branch_name(&state, &code).await else {
@@ -133,7 +128,7 @@ pub async fn ticket(
         ),
         other => i.t(lang, &format!("ticket-{}-detail", other.code())),
     };
-    let url = format!("{}/tiket/{token}", base_url(&headers));
+    let url = format!("{}/tiket/{token}", state.base_url(&headers));
     let page = TicketPage {
         lang,
         state: &state,
@@ -154,7 +149,7 @@ pub async fn board(
 ) -> Response {
     let pl = PageLang::resolve(&headers, &q);
     // Sessions end and free the room on their own: call in whoever fits now.
-    let _ = walk_in::admit(state.store.as_ref(), &code, &base_url(&headers)).await;
+    let _ = walk_in::admit(state.store.as_ref(), &code, &state.base_url(&headers)).await;
     let Ok(b) = walk_in::board(state.store.as_ref(), &code).await else {
         return crate::pages::not_found(State(state), headers).await;
     };
