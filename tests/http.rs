@@ -145,3 +145,58 @@ async fn without_trusted_proxies_the_forwarded_header_is_ignored() {
     let elsewhere: ipnet::IpNet = "10.0.0.0/8".parse().unwrap();
     assert_eq!(lookups_through_proxy(vec![elsewhere], &anyone).await, [404, 404, 404, 429]);
 }
+
+#[tokio::test]
+async fn forms_from_other_sites_are_refused() {
+    let (addr, _t) = spawn_app().await;
+    let c = client();
+    let identity =
+        [("nik", "3171234567890123"), ("kpj", "12345678901"), ("full_name", "Siti"), ("birth_date", "15/05/1990")];
+    let post = |headers: &[(&'static str, String)]| {
+        let mut req = c.post(format!("http://{addr}/klaim/identitas")).form(&identity);
+        for (name, value) in headers {
+            req = req.header(*name, value);
+        }
+        req.send()
+    };
+    for refused in [
+        vec![("sec-fetch-site", "cross-site".to_string())],
+        // A sibling subdomain is the same site, not the same origin.
+        vec![("sec-fetch-site", "same-site".to_string())],
+        vec![("origin", "https://evil.example".to_string())],
+        vec![("origin", "null".to_string())],
+    ] {
+        let res = post(&refused).await.unwrap();
+        assert_eq!(res.status().as_u16(), 403, "{refused:?}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains("dikirim dari situs lain") && body.contains("sent from another site"), "{body}");
+    }
+    // From Lapak's own page, or from a client that says nothing: the form is handled.
+    for accepted in
+        [vec![("sec-fetch-site", "same-origin".to_string())], vec![("origin", format!("http://{addr}"))], vec![]]
+    {
+        let res = post(&accepted).await.unwrap();
+        assert_ne!(res.status().as_u16(), 403, "{accepted:?}");
+    }
+    // Reading is never refused, and the JSON API (bearer tokens, no cookies) is left alone.
+    let res = c.get(format!("http://{addr}/klaim")).header("sec-fetch-site", "cross-site").send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let res = c
+        .post(format!("http://{addr}/api/v1/track"))
+        .header("origin", "https://partner.example")
+        .json(&serde_json::json!({ "claim_number": "", "birth_date": "" }))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(res.status().as_u16(), 403);
+
+    // Behind a proxy the browser's origin is the public address, whatever Host Lapak sees.
+    let t = test_store().await;
+    let limits = lapak_web::Limits { public_url: Some("https://lapak.example".into()), ..Default::default() };
+    let behind = serve_with(&t, limits).await;
+    let send = |origin: &'static str| {
+        c.post(format!("http://{behind}/klaim/identitas")).header("origin", origin).form(&identity).send()
+    };
+    assert_ne!(send("https://lapak.example").await.unwrap().status().as_u16(), 403);
+    assert_eq!(send("https://lapak.example.evil.example").await.unwrap().status().as_u16(), 403);
+}

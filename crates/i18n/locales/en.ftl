@@ -16,6 +16,7 @@ error-not-found-title = Page not found
 error-not-found-body = Check the address you typed, or go back to the home page.
 error-overloaded = The service is very busy. Please try again in a few seconds; what you have entered is kept.
 error-internal = Something went wrong on our side. Your data is not lost; please try again.
+error-cross-site = This form was sent from another site, so it was not accepted. Open Lapak directly and try again; what you have entered is kept.
 back-home = Back to the home page
 
 # Participant journey

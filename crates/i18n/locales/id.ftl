@@ -16,6 +16,7 @@ error-not-found-title = Halaman tidak ditemukan
 error-not-found-body = Periksa kembali alamat yang Anda ketik, atau kembali ke beranda.
 error-overloaded = Layanan sedang sangat sibuk. Silakan coba lagi dalam beberapa detik; data yang sudah Anda isi tetap tersimpan.
 error-internal = Terjadi kesalahan pada sistem kami. Data Anda tidak hilang; silakan coba lagi.
+error-cross-site = Formulir ini dikirim dari situs lain, sehingga tidak diterima. Buka Lapak secara langsung lalu coba lagi; data yang sudah Anda isi tetap tersimpan.
 back-home = Kembali ke beranda
 
 # Participant journey

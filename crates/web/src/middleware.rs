@@ -3,7 +3,7 @@
 
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{ConnectInfo, MatchedPath, Request};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self as mw, Next};
 use axum::response::{IntoResponse, Response};
 use axum::{BoxError, Router};
@@ -23,6 +23,7 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
     prometheus();
     let overload_state = state.clone();
     let proxies: Arc<[ipnet::IpNet]> = limits.trusted_proxies.clone().into();
+    let forms_state = state.clone();
     app.layer(
         ServiceBuilder::new()
             .layer(mw::from_fn(move |req, next| client_address(proxies.clone(), req, next)))
@@ -38,6 +39,7 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
             )
             .layer(mw::from_fn(record_metrics))
             .layer(mw::from_fn(security_headers))
+            .layer(mw::from_fn(move |req, next| same_origin_forms(forms_state.clone(), req, next)))
             .layer(HandleErrorLayer::new(move |err: BoxError| {
                 let state = overload_state.clone();
                 async move { overloaded(&state, err) }
@@ -87,6 +89,41 @@ pub(crate) fn forwarded_client(proxies: &[ipnet::IpNet], peer: IpAddr, headers: 
         }
     }
     client
+}
+
+/// Forms are accepted only from Lapak's own pages. Cookies are `SameSite=Lax` already, but
+/// that lets a sibling subdomain post (same site), and the identity form, which starts a
+/// draft, needs no cookie at all (a page elsewhere could start a draft in the visitor's
+/// browser in someone else's name). Browsers say where a request comes from:
+/// `Sec-Fetch-Site` (anything but `same-origin`, or `none` for the user's own action, is
+/// refused), or else `Origin` (it must be this server, as the request or the public
+/// address names it). A request with neither (an old browser, a script) passes: the
+/// cookies' `SameSite` still holds. The JSON API is not cookie-based and is left alone.
+async fn same_origin_forms(state: Arc<AppState>, req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(req.method(), &Method::GET | &Method::HEAD | &Method::OPTIONS);
+    if unsafe_method && !req.uri().path().starts_with("/api/") && !same_origin(&state, req.headers()) {
+        metrics::counter!("lapak_http_cross_site_refused_total").increment(1);
+        let body = format!(
+            "{}\n\n{}\n",
+            state.i18n.t(Lang::Id, "error-cross-site"),
+            state.i18n.t(Lang::En, "error-cross-site")
+        );
+        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response();
+    }
+    next.run(req).await
+}
+
+/// Whether the browser says this request comes from Lapak's own pages (or says nothing).
+fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else { return true };
+    let Ok(origin) = origin.to_str() else { return false };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let from_host =
+        host.is_some_and(|h| origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(h));
+    from_host || state.public_url.as_deref() == Some(origin)
 }
 
 /// 503 with `Retry-After`: a fast, honest refusal beats a queue that times out (RFC 9110).
