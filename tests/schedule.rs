@@ -44,6 +44,18 @@ async fn submit(
     mode: Mode,
     anywhere: bool,
 ) -> Vec<ClaimNumber> {
+    submit_in(store, members, branch, mode, anywhere, "id").await
+}
+
+/// [`submit`], filed in `lang`.
+async fn submit_in(
+    store: &Arc<dyn Store>,
+    members: &[Member],
+    branch: &str,
+    mode: Mode,
+    anywhere: bool,
+    lang: &str,
+) -> Vec<ClaimNumber> {
     let mut numbers = Vec::new();
     for m in members {
         let id = format!("claim-{}", m.kpj);
@@ -81,6 +93,7 @@ async fn submit(
                 benefit: lapak_domain::tax::benefit(ClaimCause::Layoff, Rupiah::new(10_000_000).unwrap()),
                 outbox: None,
                 idempotency: None,
+                lang: lang.into(),
             })
             .await
             .unwrap();
@@ -440,13 +453,15 @@ async fn appointment_notices_become_messages_once_and_only_for_the_seat_held() {
 }
 
 /// As `lapak serve` runs it: the scheduler books, the relay prepares the notice and
-/// delivers the e-mail (with its calendar invitation) over SMTP and the text, once.
+/// delivers the e-mail (with its calendar invitation) over SMTP and the text, once, in the
+/// language the participant filed in.
 #[tokio::test]
 async fn the_relay_delivers_a_booked_seat_by_e_mail_and_text_once() {
     let d = demo_store(100).await;
     let store = d.t.store.clone();
     let branch = branch_in(&d, "Asia/Makassar");
-    let numbers = submit(&store, &d.members[..1], &branch, Mode::OneToMany, false).await;
+    let mut numbers = submit(&store, &d.members[..1], &branch, Mode::OneToMany, false).await;
+    numbers.extend(submit_in(&store, &d.members[1..2], &branch, Mode::OneToMany, false, "en").await);
     scheduler::run_once(&store, &Settings::default(), Timestamp::now()).await.unwrap();
     let sink = lapak_tests::smtp::SmtpSink::start().await;
     let texts = d.t.dir.path().join("texts");
@@ -466,15 +481,20 @@ async fn the_relay_delivers_a_booked_seat_by_e_mail_and_text_once() {
         total.delivered += pass.delivered;
         total.failed += pass.failed;
     }
-    assert_eq!((total.prepared, total.delivered, total.failed), (1, 2, 0), "{total:?}");
+    assert_eq!((total.prepared, total.delivered, total.failed), (2, 4, 0), "{total:?}");
     let mail = sink.messages();
-    assert_eq!(mail.len(), 1);
-    assert!(mail[0].contains(numbers[0].as_str()) && mail[0].contains("text/calendar"), "{}", mail[0]);
-    assert!(mail[0].contains("WITA"), "the time in the branch's zone");
-    assert_eq!(std::fs::read_dir(&texts).unwrap().count(), 1, "and one text");
+    assert_eq!(mail.len(), 2);
+    let to = |number: &ClaimNumber| mail.iter().find(|m| m.contains(number.as_str())).expect("an e-mail per claim");
+    for number in &numbers {
+        assert!(to(number).contains("text/calendar"), "{}", to(number));
+        assert!(to(number).contains("WITA"), "the time in the branch's zone");
+    }
+    assert!(to(&numbers[0]).contains("Jadwal verifikasi klaim JHT Anda"), "{}", to(&numbers[0]));
+    assert!(to(&numbers[1]).contains("Your JHT claim verification appointment"), "{}", to(&numbers[1]));
+    assert_eq!(std::fs::read_dir(&texts).unwrap().count(), 2, "and one text each");
     let again = lapak_workers::outbox::run_once(store.as_ref(), &channels, &config, Timestamp::now()).await.unwrap();
     assert_eq!(again, lapak_workers::outbox::Pass::default(), "nothing twice");
-    assert_eq!(sink.messages().len(), 1);
+    assert_eq!(sink.messages().len(), 2);
 }
 
 #[tokio::test]

@@ -240,6 +240,8 @@ async fn scheduled_claims(t: &TestStore, n: usize) -> (String, Vec<String>) {
                 ),
                 outbox: None,
                 idempotency: None,
+                // Siti files in English; the others in Bahasa Indonesia.
+                lang: if k == 0 { "en" } else { "id" }.into(),
             })
             .await
             .unwrap();
@@ -390,6 +392,7 @@ async fn documents_asked_for_come_back_through_the_participants_link_and_the_cla
     let mail = t.store.lease_outbox(Timestamp::now(), 1, 10).await.unwrap();
     let message: serde_json::Value =
         serde_json::from_str(&mail.iter().find(|m| m.payload.contains("needs-documents")).unwrap().payload).unwrap();
+    assert_eq!(message["lang"], "en", "in the language she filed in");
     let token = message["resume_token"].as_str().unwrap();
     let docs = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
     let claims = lapak_claims::ClaimService::new(t.store.clone(), docs, 1 << 20);

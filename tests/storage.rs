@@ -373,10 +373,13 @@ async fn documents_can_be_replaced_until_submission_then_the_claim_is_frozen() {
         benefit: lapak_domain::tax::benefit(ClaimCause::Layoff, Rupiah::new(60_000_000).unwrap()),
         outbox: None,
         idempotency: Some(("key-1".into(), vec![1, 2, 3])),
+        lang: "en".into(),
     };
+    assert_eq!(t.store.claim("c-7").await.unwrap().unwrap().lang, "id", "Bahasa Indonesia until submitted");
     t.store.submit_claim(&s).await.unwrap();
     let claim = t.store.claim_by_number(&number).await.unwrap().unwrap();
     assert_eq!(claim.lifecycle.state, ClaimState::Submitted);
+    assert_eq!(claim.lang, "en", "the language of the submission is kept");
     assert!(claim.submitted_at.is_some());
     assert_eq!(t.store.idempotent_submission("key-1").await.unwrap(), Some((vec![1, 2, 3], "c-7".to_string())));
     assert!(matches!(

@@ -224,7 +224,7 @@ pub fn appointment_notice(
     }
 }
 
-/// A pending notice as its messages ([`appointment_messages`], in Bahasa Indonesia), for
+/// A pending notice as its messages ([`appointment_messages`], in the claim's language), for
 /// `Store::notices_prepared`. An unreadable notice gives no messages and is marked done.
 pub fn notice_messages(pending: &PendingNotice, now: Timestamp) -> PreparedNotice {
     let Ok(notice) = serde_json::from_str::<Notice>(&pending.payload) else {
@@ -236,8 +236,12 @@ pub fn notice_messages(pending: &PendingNotice, now: Timestamp) -> PreparedNotic
             messages: Vec::new(),
         };
     };
-    let to =
-        Recipient { email: pending.email.as_deref(), phone: pending.phone.as_deref(), name: &pending.name, lang: "id" };
+    let to = Recipient {
+        email: pending.email.as_deref(),
+        phone: pending.phone.as_deref(),
+        name: &pending.name,
+        lang: crate::message_lang(&pending.lang),
+    };
     // Whether the claim still holds this seat is checked where it counts: under lock, in
     // the transaction that writes the messages.
     let messages =

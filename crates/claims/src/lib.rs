@@ -361,7 +361,7 @@ impl ClaimService {
             payload: serde_json::to_string(&EmailMessage {
                 to: email.as_str().into(),
                 template: "needs-documents".into(),
-                lang: "id".into(),
+                lang: claim.lang.clone(),
                 name: name.unwrap_or_default(),
                 resume_token: Some(resume_token.clone()),
                 claim_number: claim.number.as_ref().map(|n| n.as_str().to_string()),
@@ -762,6 +762,7 @@ impl ClaimService {
                 benefit,
                 outbox,
                 idempotency: idempotency.map(|(k, body)| (k.to_string(), Sha256::digest(body).to_vec())),
+                lang: message_lang(lang).into(),
             };
             match self.store.submit_claim(&submission).await {
                 Ok(()) => return Ok(number),
@@ -823,6 +824,16 @@ impl ClaimService {
                     .then(|| self.video.room_url(&a.room)),
             }),
         })
+    }
+}
+
+/// The language messages to a participant are written in: English when they asked for it,
+/// else Bahasa Indonesia.
+pub fn message_lang(lang: &str) -> &'static str {
+    if lang == "en" {
+        "en"
+    } else {
+        "id"
     }
 }
 

@@ -147,6 +147,8 @@ pub struct ClaimRecord {
     /// Needs documents: the kinds the officer asked for, and by when.
     pub requested_documents: Vec<DocumentKind>,
     pub documents_due: Option<Timestamp>,
+    /// The language the participant filed in (`id`, `en`): later messages use it.
+    pub lang: String,
 }
 
 /// A claim with its member and documents, as one step of the journey needs it.
@@ -232,6 +234,8 @@ pub struct PendingNotice {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub name: String,
+    /// The claim's language (`id`, `en`).
+    pub lang: String,
 }
 
 /// A notice turned into messages, for [`Store::notices_prepared`].
@@ -365,6 +369,8 @@ pub struct Submission {
     pub outbox: Option<OutboxMessage>,
     /// API submissions: the Idempotency-Key and a hash of the request body.
     pub idempotency: Option<(String, Vec<u8>)>,
+    /// The language of the submission (`id`, `en`), kept for the messages that follow.
+    pub lang: String,
 }
 
 /// A message to deliver after the transaction that wrote it commits (transactional outbox).

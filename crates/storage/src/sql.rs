@@ -22,7 +22,7 @@ pub(crate) const fn rows_per_statement(columns: usize) -> usize {
 
 pub(crate) const CLAIM_COLUMNS: &str =
     "id, claim_number, kpj, state, verified_by, application_sealed, created_at, submitted_at, version, \
-     requested_documents, documents_due_at";
+     requested_documents, documents_due_at, lang";
 
 pub(crate) const DOCUMENT_COLUMNS: &str =
     "id, claim_id, kind, object_key, content_type, size_bytes, sha256, created_at";
@@ -487,7 +487,7 @@ macro_rules! impl_store {
                     branch_code = $4, last_working_day = $5, gross = $6, tax = $7, bank_code = $8, bank_account_sealed = $9, \
                     email_sealed = $10, phone_sealed = $11, npwp_sealed = $12, submitted_at = COALESCE(submitted_at, $13), updated_at = $13, \
                     version = version + 1, service_mode = $17, service_anywhere = $18, needs_appointment = $19, \
-                    requested_documents = '', documents_due_at = NULL \
+                    requested_documents = '', documents_due_at = NULL, lang = $20 \
                     WHERE id = $14 AND version = $15 AND state = $16")
                     .bind(s.number.as_str()).bind(s.event.to.code()).bind(application.cause.map(|c| c.code()))
                     .bind(application.branch.as_ref().map(|b| b.as_str().to_string()))
@@ -504,6 +504,7 @@ macro_rules! impl_store {
                     // First submission and resubmission with the documents asked for both need a
                     // seat; the original submission time keeps the claim's place in line.
                     .bind(true)
+                    .bind(&s.lang)
                     .execute(&mut *tx).await;
                 match updated {
                     Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -1184,18 +1185,19 @@ macro_rules! impl_store {
             }
 
             async fn pending_notices(&self, limit: i64) -> $crate::Result<Vec<$crate::PendingNotice>> {
-                let rows: Vec<(i64, String, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Vec<u8>)> =
-                    sqlx::query_as("SELECT o.id, c.id, o.payload_sealed, c.email_sealed, c.phone_sealed, m.full_name_sealed \
+                let rows: Vec<(i64, String, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Vec<u8>, String)> =
+                    sqlx::query_as("SELECT o.id, c.id, o.payload_sealed, c.email_sealed, c.phone_sealed, m.full_name_sealed, c.lang \
                         FROM outbox o JOIN claims c ON c.id = o.subject JOIN members m ON m.kpj = c.kpj \
                         WHERE o.kind = 'notice' AND o.delivered_at IS NULL ORDER BY o.id LIMIT $1")
                     .bind(limit).fetch_all(&self.read).await?;
-                rows.into_iter().map(|(id, claim_id, payload, email, phone, name)| Ok($crate::PendingNotice {
+                rows.into_iter().map(|(id, claim_id, payload, email, phone, name, lang)| Ok($crate::PendingNotice {
                     id,
                     claim_id,
                     payload: self.keys.open_string("outbox.payload", &payload)?,
                     email: email.map(|e| self.keys.open_string("claims.email", &e)).transpose()?,
                     phone: phone.map(|p| self.keys.open_string("claims.phone", &p)).transpose()?,
                     name: self.keys.open_string("members.full_name", &name)?,
+                    lang,
                 })).collect()
             }
 
@@ -1438,6 +1440,7 @@ macro_rules! impl_store {
                     version: r.try_get(base + 8)?,
                     requested_documents: $crate::sql::kinds(&r.try_get::<String, _>(base + 9)?),
                     documents_due: r.try_get::<Option<i64>, _>(base + 10)?.map($crate::from_micros).transpose()?,
+                    lang: r.try_get(base + 11)?,
                 })
             }
 
