@@ -565,10 +565,11 @@ async fn walk_ins_wait_outside_until_the_room_has_space() {
 
     let mut pages = Vec::new();
     for i in 0..5 {
-        let phone = if i == 3 { "0812 3456 7890" } else { "" };
+        // The fourth leaves a number, at the kiosk page in English.
+        let (phone, lang) = if i == 3 { ("0812 3456 7890", "en") } else { ("", "id") };
         let res = http
             .post(format!("http://{addr}/cabang/{branch}/tiket"))
-            .header("accept-language", "id")
+            .header("accept-language", lang)
             .form(&[("whatsapp", phone)])
             .send()
             .await
@@ -612,6 +613,8 @@ async fn walk_ins_wait_outside_until_the_room_has_space() {
     let called: Vec<_> = texts.iter().filter(|m| m.payload.contains("ticket-called")).collect();
     assert_eq!(called.len(), 1);
     assert!(called[0].payload.contains("A-004") && called[0].payload.contains("+6281234567890"));
+    let text: serde_json::Value = serde_json::from_str(&called[0].payload).unwrap();
+    assert_eq!(text["lang"], "en", "in the kiosk page's language");
 }
 
 #[tokio::test]

@@ -67,9 +67,9 @@ pub struct TicketView {
     pub wait_minutes: u32,
 }
 
-/// Takes the next ticket of the branch's day. `phone` (optional) gets a text when called.
-/// Returns the ticket page's secret.
-pub async fn take(store: &dyn Store, branch: &str, phone: &str, public_url: &str) -> Result<String> {
+/// Takes the next ticket of the branch's day. `phone` (optional) gets a text when called,
+/// in `lang` (the kiosk page's). Returns the ticket page's secret.
+pub async fn take(store: &dyn Store, branch: &str, phone: &str, lang: &str, public_url: &str) -> Result<String> {
     let phone = if phone.trim().is_empty() {
         None
     } else {
@@ -82,7 +82,8 @@ pub async fn take(store: &dyn Store, branch: &str, phone: &str, public_url: &str
     let mut secret = [0u8; 18];
     rand::thread_rng().fill_bytes(&mut secret);
     let token = URL_SAFE_NO_PAD.encode(secret);
-    store.take_ticket(branch, today_in(&room.zone), &hash(&token), phone.as_ref().map(|p| p.as_str())).await?;
+    let (day, phone) = (today_in(&room.zone), phone.as_ref().map(|p| p.as_str()));
+    store.take_ticket(branch, day, &hash(&token), phone, crate::message_lang(lang)).await?;
     admit(store, branch, public_url).await?;
     Ok(token)
 }
@@ -142,13 +143,13 @@ pub async fn admit(store: &dyn Store, branch: &str, public_url: &str) -> Result<
     let free = queue::admissible(room.capacity, inside);
     let place = room.name.clone();
     let link = format!("{}/cabang/{branch}/antrean", public_url.trim_end_matches('/'));
-    let message = move |number: i64, phone: String| OutboxMessage {
+    let message = move |number: i64, phone: String, lang: String| OutboxMessage {
         dedupe_key: format!("ticket-called:{branch}:{day}:{number}"),
         kind: "sms".into(),
         payload: serde_json::to_string(&TextMessage {
             to: phone,
             template: "ticket-called".into(),
-            lang: "id".into(),
+            lang: crate::message_lang(&lang).into(),
             claim_number: queue::label(number),
             appointment: None,
             place: Some(place.clone()),

@@ -562,13 +562,15 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     async fn sessions_between(&self, branch: &str, from: Timestamp, to: Timestamp) -> Result<Vec<SessionSummary>>;
 
     // Walk-ins.
-    /// Gives the next number of the branch's day; `phone` (sealed) to call the holder.
+    /// Gives the next number of the branch's day; `phone` (sealed) to call the holder, in
+    /// `lang` (`id`, `en`).
     async fn take_ticket(
         &self,
         branch: &str,
         day: jiff::civil::Date,
         token_hash: &[u8],
         phone: Option<&str>,
+        lang: &str,
     ) -> Result<TicketRecord>;
     async fn ticket_by_token(&self, token_hash: &[u8]) -> Result<Option<TicketRecord>>;
     /// The day's tickets of a branch, in number order.
@@ -577,13 +579,14 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     /// booked in the branch's at-branch sessions running at `now`.
     async fn room_occupancy(&self, branch: &str, day: jiff::civil::Date, now: Timestamp) -> Result<u32>;
     /// Calls in up to `n` waiting tickets, oldest first, with a text to those who left a
-    /// number (`message` makes it). Returns the numbers called.
+    /// number (`message` makes it from the number, the phone and the ticket's language).
+    /// Returns the numbers called.
     async fn call_tickets(
         &self,
         branch: &str,
         day: jiff::civil::Date,
         n: u32,
-        message: &(dyn Fn(i64, String) -> OutboxMessage + Sync),
+        message: &(dyn Fn(i64, String, String) -> OutboxMessage + Sync),
     ) -> Result<Vec<i64>>;
     /// Moves a ticket from one of `from` to `to`; false when it was elsewhere.
     async fn set_ticket_status(

@@ -976,7 +976,7 @@ macro_rules! impl_store {
                 rows.into_iter().map($crate::rows::SessionSummaryRow::summary).collect()
             }
 
-            async fn take_ticket(&self, branch: &str, day: jiff::civil::Date, token_hash: &[u8], phone: Option<&str>) -> $crate::Result<$crate::TicketRecord> {
+            async fn take_ticket(&self, branch: &str, day: jiff::civil::Date, token_hash: &[u8], phone: Option<&str>, lang: &str) -> $crate::Result<$crate::TicketRecord> {
                 use rand::Rng;
                 let at = jiff::Timestamp::now();
                 let id: String = rand::thread_rng().sample_iter(rand::distributions::Alphanumeric).take(22).map(char::from).collect();
@@ -986,10 +986,10 @@ macro_rules! impl_store {
                     let mut tx = self.begin_write().await?;
                     let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE branch_code = $1 AND day = $2")
                         .bind(branch).bind(day.to_string()).fetch_one(&mut *tx).await?;
-                    let r = sqlx::query("INSERT INTO tickets (id, branch_code, day, number, token_hash, phone_sealed, status, created_at) \
-                        VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7)")
+                    let r = sqlx::query("INSERT INTO tickets (id, branch_code, day, number, token_hash, phone_sealed, status, created_at, lang) \
+                        VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $8)")
                         .bind(&id).bind(branch).bind(day.to_string()).bind(next).bind(token_hash.to_vec())
-                        .bind(phone.map(|p| self.keys.seal_str("tickets.phone", p))).bind($crate::micros(at))
+                        .bind(phone.map(|p| self.keys.seal_str("tickets.phone", p))).bind($crate::micros(at)).bind(lang)
                         .execute(&mut *tx).await;
                     match r {
                         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
@@ -1041,27 +1041,27 @@ macro_rules! impl_store {
                 branch: &str,
                 day: jiff::civil::Date,
                 n: u32,
-                message: &(dyn Fn(i64, String) -> $crate::OutboxMessage + Sync),
+                message: &(dyn Fn(i64, String, String) -> $crate::OutboxMessage + Sync),
             ) -> $crate::Result<Vec<i64>> {
                 if n == 0 {
                     return Ok(Vec::new());
                 }
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_write().await?;
-                let rows: Vec<(i64, Option<Vec<u8>>)> = sqlx::query_as(concat!("SELECT number, phone_sealed FROM tickets \
+                let rows: Vec<(i64, Option<Vec<u8>>, String)> = sqlx::query_as(concat!("SELECT number, phone_sealed, lang FROM tickets \
                     WHERE branch_code = $1 AND day = $2 AND status = 'waiting' ORDER BY number LIMIT $3", $lock_rows))
                     .bind(branch).bind(day.to_string()).bind(i64::from(n)).fetch_all(&mut *tx).await?;
-                for (number, phone) in &rows {
+                for (number, phone, lang) in &rows {
                     sqlx::query("UPDATE tickets SET status = 'called', called_at = $1 WHERE branch_code = $2 AND day = $3 AND number = $4")
                         .bind(at).bind(branch).bind(day.to_string()).bind(number).execute(&mut *tx).await?;
                     if let Some(sealed) = phone {
                         let phone = self.keys.open_string("tickets.phone", sealed)?;
-                        Self::enqueue(&mut tx, &self.keys, Some(&message(*number, phone)), at).await?;
+                        Self::enqueue(&mut tx, &self.keys, Some(&message(*number, phone, lang.clone())), at).await?;
                     }
                 }
                 tx.commit().await?;
                 self.durable().await?;
-                Ok(rows.into_iter().map(|(n, _)| n).collect())
+                Ok(rows.into_iter().map(|(n, _, _)| n).collect())
             }
 
             async fn set_ticket_status(

@@ -88,7 +88,7 @@ pub async fn take(
     Form(form): Form<KioskForm>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    match walk_in::take(state.store.as_ref(), &code, &form.whatsapp, &state.base_url(&headers)).await {
+    match walk_in::take(state.store.as_ref(), &code, &form.whatsapp, pl.lang.code(), &state.base_url(&headers)).await {
         Ok(token) => Redirect::to(&format!("/tiket/{token}")).into_response(),
         Err(ClaimError::Fields(errors)) => {
             let Some(branch_name) = branch_name(&state, &code).await else {
