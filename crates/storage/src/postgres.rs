@@ -1,7 +1,8 @@
 //! The PostgreSQL engine, for when one machine is not enough. Default `synchronous_commit`
 //! (on): a reported commit is on disk. Draft steps go through connections of their own whose
 //! sessions run with `synchronous_commit=off`: committed without waiting for the WAL flush;
-//! a later durable commit waits for a flush that includes them.
+//! a later durable commit waits for a flush that includes them. Every session runs with
+//! `jit=off` (see [`PostgresStore::connect`]).
 
 use sqlx::postgres::PgConnectOptions;
 use std::str::FromStr;
@@ -37,7 +38,12 @@ impl PostgresStore {
     pub async fn connect(url: &str, keys: Arc<KeyRing>) -> Result<PostgresStore> {
         // Connections open when first needed; what happens when the server drops them:
         // see `crate::connections`.
-        let options = PgConnectOptions::from_str(url)?;
+        // No JIT: PostgreSQL compiles a statement's expressions when its estimated cost passes
+        // `jit_above_cost`, 100–200 ms of compiling for statements that run in tens of
+        // milliseconds, and the estimates move with the statistics. With JIT on, one
+        // scheduling pass of 100,000 claims took 6.0 s or 8.7 s depending on when autovacuum
+        // had analysed the claims (each page of the waiting line compiled afresh).
+        let options = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
         let relaxed = options.clone().options([("synchronous_commit", "off")]);
         let write = Connections::new(options.clone(), pool_size());
         let store = PostgresStore {
@@ -80,3 +86,45 @@ crate::sql::impl_store!(
     skip_locked = " FOR UPDATE SKIP LOCKED"
 );
 crate::collective::impl_collective_store!(PostgresStore, sqlx::Postgres, lock_rows = " FOR UPDATE");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A PostgreSQL server to test against: `LAPAK_TEST_DATABASE_URL` or
+    /// `LAPAK_TEST_POSTGRES_URL`, as the suite's own tests find one (CI sets the second for
+    /// both passes, and a test without one fails there).
+    fn server() -> Option<String> {
+        let url = ["LAPAK_TEST_DATABASE_URL", "LAPAK_TEST_POSTGRES_URL"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()));
+        if url.is_none() {
+            assert!(std::env::var_os("CI").is_none(), "this test needs PostgreSQL: set LAPAK_TEST_POSTGRES_URL");
+            eprintln!("\n*** NOT RUN: sessions_run_without_jit needs PostgreSQL (LAPAK_TEST_POSTGRES_URL) ***\n");
+        }
+        url
+    }
+
+    #[tokio::test]
+    async fn sessions_run_without_jit() {
+        use sqlx::Connection;
+        let Some(admin) = server() else { return };
+        // Named as the suite names its databases, so that a run that dies leaves it to be swept.
+        let name = format!("lapak_test_{}_{:08x}", std::process::id(), rand::random::<u32>());
+        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+        let store =
+            PostgresStore::connect(&crate::postgres_url_for_database(&admin, &name), Arc::new(KeyRing::generate()))
+                .await
+                .unwrap();
+        let default: String = sqlx::query_scalar("SHOW jit").fetch_one(&mut conn).await.unwrap();
+        for (set, connections) in [("reads", &store.read), ("writes", &store.write), ("draft steps", &store.draft)] {
+            let jit: String = sqlx::query_scalar("SHOW jit").fetch_one(connections).await.unwrap();
+            assert_eq!(jit, "off", "{set} (the server's default: {default})");
+        }
+        let relaxed: String = sqlx::query_scalar("SHOW synchronous_commit").fetch_one(&store.draft).await.unwrap();
+        assert_eq!(relaxed, "off", "draft steps keep their own setting");
+        drop(store);
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
+    }
+}
