@@ -23,10 +23,9 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
     prometheus();
     let overload_state = state.clone();
     let proxies: Arc<[ipnet::IpNet]> = limits.trusted_proxies.clone().into();
-    let forms_state = state.clone();
+    let origin_state = state.clone();
     app.layer(
         ServiceBuilder::new()
-            .layer(mw::from_fn(move |req, next| client_address(proxies.clone(), req, next)))
             .layer(CatchPanicLayer::custom(move |_| internal_error(&state)))
             .layer(
                 TraceLayer::new_for_http()
@@ -39,7 +38,8 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
             )
             .layer(mw::from_fn(record_metrics))
             .layer(mw::from_fn(security_headers))
-            .layer(mw::from_fn(move |req, next| same_origin_forms(forms_state.clone(), req, next)))
+            // Who sent the request and from which page, in one layer (each costs every request).
+            .layer(mw::from_fn(move |req, next| request_origin(origin_state.clone(), proxies.clone(), req, next)))
             .layer(HandleErrorLayer::new(move |err: BoxError| {
                 let state = overload_state.clone();
                 async move { overloaded(&state, err) }
@@ -56,17 +56,31 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
 /// address (`ConnectInfo`) is replaced by it, port 0. A request from anyone else keeps its
 /// peer address whatever it wrote in the header: the rate limits and the audit trail must
 /// not take a client's word for who it is. Written by hand: a few lines over `ipnet`.
-async fn client_address(proxies: Arc<[ipnet::IpNet]>, mut req: Request, next: Next) -> Response {
-    if let Some(peer) = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0) {
-        if let Some(client) = forwarded_client(&proxies, peer.ip(), req.headers()) {
-            req.extensions_mut().insert(ConnectInfo(SocketAddr::new(client, 0)));
+///
+/// Forms are accepted only from Lapak's own pages: see [`same_origin`].
+async fn request_origin(state: Arc<AppState>, proxies: Arc<[ipnet::IpNet]>, mut req: Request, next: Next) -> Response {
+    if !proxies.is_empty() {
+        if let Some(peer) = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0) {
+            if let Some(client) = forwarded_client(&proxies, peer.ip(), req.headers()) {
+                req.extensions_mut().insert(ConnectInfo(SocketAddr::new(client, 0)));
+            }
         }
+    }
+    let unsafe_method = !matches!(req.method(), &Method::GET | &Method::HEAD | &Method::OPTIONS);
+    if unsafe_method && !req.uri().path().starts_with("/api/") && !same_origin(&state, req.headers()) {
+        metrics::counter!("lapak_http_cross_site_refused_total").increment(1);
+        let body = format!(
+            "{}\n\n{}\n",
+            state.i18n.t(Lang::Id, "error-cross-site"),
+            state.i18n.t(Lang::En, "error-cross-site")
+        );
+        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response();
     }
     next.run(req).await
 }
 
 /// The client a trusted proxy forwarded for, when `peer` is one and says so.
-pub(crate) fn forwarded_client(proxies: &[ipnet::IpNet], peer: IpAddr, headers: &HeaderMap) -> Option<IpAddr> {
+fn forwarded_client(proxies: &[ipnet::IpNet], peer: IpAddr, headers: &HeaderMap) -> Option<IpAddr> {
     let trusted = |ip: &IpAddr| proxies.iter().any(|net| net.contains(ip));
     if !trusted(&peer) {
         return None;
@@ -99,21 +113,6 @@ pub(crate) fn forwarded_client(proxies: &[ipnet::IpNet], peer: IpAddr, headers: 
 /// refused), or else `Origin` (it must be this server, as the request or the public
 /// address names it). A request with neither (an old browser, a script) passes: the
 /// cookies' `SameSite` still holds. The JSON API is not cookie-based and is left alone.
-async fn same_origin_forms(state: Arc<AppState>, req: Request, next: Next) -> Response {
-    let unsafe_method = !matches!(req.method(), &Method::GET | &Method::HEAD | &Method::OPTIONS);
-    if unsafe_method && !req.uri().path().starts_with("/api/") && !same_origin(&state, req.headers()) {
-        metrics::counter!("lapak_http_cross_site_refused_total").increment(1);
-        let body = format!(
-            "{}\n\n{}\n",
-            state.i18n.t(Lang::Id, "error-cross-site"),
-            state.i18n.t(Lang::En, "error-cross-site")
-        );
-        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response();
-    }
-    next.run(req).await
-}
-
-/// Whether the browser says this request comes from Lapak's own pages (or says nothing).
 fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site") {
         return matches!(site.as_bytes(), b"same-origin" | b"none");
