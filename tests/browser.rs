@@ -81,14 +81,18 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
         b.goto(&format!("{base}/klaim/dokumen")).await;
         b.attach(&format!("#file-{}", kind.code()), &scan).await;
         b.click(&format!("section[aria-labelledby=doc-{}] form[enctype] button", kind.code())).await;
+        let mut shown = 0;
         for _ in 0..200 {
-            if b.source().await.matches("Terunggah").count() == uploaded + 1 {
+            shown = b.source().await.matches("Terunggah").count();
+            if shown == uploaded + 1 {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+        assert_eq!(shown, uploaded + 1, "the page after the upload shows it");
     }
     b.goto(&format!("{base}/klaim/dokumen")).await;
+    b.wait_for("Unggah dokumen").await;
     // A reload in the middle loses nothing.
     b.refresh().await;
     let page = b.wait_for("Unggah dokumen").await;
