@@ -829,7 +829,7 @@ impl ClaimService {
 
 /// The language messages to a participant are written in: English when they asked for it,
 /// else Bahasa Indonesia.
-pub fn message_lang(lang: &str) -> &'static str {
+pub(crate) fn message_lang(lang: &str) -> &'static str {
     if lang == "en" {
         "en"
     } else {
