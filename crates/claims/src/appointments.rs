@@ -240,7 +240,7 @@ pub fn notice_messages(pending: &PendingNotice, now: Timestamp) -> PreparedNotic
         email: pending.email.as_deref(),
         phone: pending.phone.as_deref(),
         name: &pending.name,
-        lang: crate::message_lang(&pending.lang),
+        lang: &pending.lang,
     };
     // Whether the claim still holds this seat is checked where it counts: under lock, in
     // the transaction that writes the messages.

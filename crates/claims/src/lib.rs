@@ -828,7 +828,8 @@ impl ClaimService {
 }
 
 /// The language messages to a participant are written in: English when they asked for it,
-/// else Bahasa Indonesia.
+/// else Bahasa Indonesia. Applied where a language is stored (a submission, a ticket); the
+/// stored value is checked by the database and read back as it is.
 pub(crate) fn message_lang(lang: &str) -> &'static str {
     if lang == "en" {
         "en"

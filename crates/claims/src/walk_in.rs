@@ -143,13 +143,13 @@ pub async fn admit(store: &dyn Store, branch: &str, public_url: &str) -> Result<
     let free = queue::admissible(room.capacity, inside);
     let place = room.name.clone();
     let link = format!("{}/cabang/{branch}/antrean", public_url.trim_end_matches('/'));
-    let message = move |number: i64, phone: String, lang: String| OutboxMessage {
+    let message = move |number: i64, phone: String, lang: &str| OutboxMessage {
         dedupe_key: format!("ticket-called:{branch}:{day}:{number}"),
         kind: "sms".into(),
         payload: serde_json::to_string(&TextMessage {
             to: phone,
             template: "ticket-called".into(),
-            lang: crate::message_lang(&lang).into(),
+            lang: lang.into(),
             claim_number: queue::label(number),
             appointment: None,
             place: Some(place.clone()),

@@ -586,7 +586,7 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
         branch: &str,
         day: jiff::civil::Date,
         n: u32,
-        message: &(dyn Fn(i64, String, String) -> OutboxMessage + Sync),
+        message: &(dyn for<'l> Fn(i64, String, &'l str) -> OutboxMessage + Sync),
     ) -> Result<Vec<i64>>;
     /// Moves a ticket from one of `from` to `to`; false when it was elsewhere.
     async fn set_ticket_status(

@@ -1041,7 +1041,7 @@ macro_rules! impl_store {
                 branch: &str,
                 day: jiff::civil::Date,
                 n: u32,
-                message: &(dyn Fn(i64, String, String) -> $crate::OutboxMessage + Sync),
+                message: &(dyn for<'l> Fn(i64, String, &'l str) -> $crate::OutboxMessage + Sync),
             ) -> $crate::Result<Vec<i64>> {
                 if n == 0 {
                     return Ok(Vec::new());
@@ -1056,7 +1056,7 @@ macro_rules! impl_store {
                         .bind(at).bind(branch).bind(day.to_string()).bind(number).execute(&mut *tx).await?;
                     if let Some(sealed) = phone {
                         let phone = self.keys.open_string("tickets.phone", sealed)?;
-                        Self::enqueue(&mut tx, &self.keys, Some(&message(*number, phone, lang.clone())), at).await?;
+                        Self::enqueue(&mut tx, &self.keys, Some(&message(*number, phone, lang)), at).await?;
                     }
                 }
                 tx.commit().await?;
