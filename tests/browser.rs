@@ -9,6 +9,7 @@
 use lapak_domain::documents::{required_documents, DocumentKind};
 use lapak_tests::webdriver::{required_driver, screenshots_dir, Browser};
 use lapak_tests::*;
+use lapak_workers::scheduler;
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer\n%%EOF\n";
 
@@ -30,6 +31,7 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     b.goto(&format!("{base}/?lang=id")).await;
     assert!(b.source().await.contains("lang=\"id\""));
     b.screenshot(&shots.join("01-beranda.png")).await;
+    b.check_page("01-beranda.png").await;
     b.click("a.button").await;
 
     // A field error: a NIK of 12 digits.
@@ -41,10 +43,12 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     b.wait_for("Masukkan 16 digit NIK").await;
     assert!(b.title().await.starts_with("Galat:"));
     b.screenshot(&shots.join("02-galat-nik.png")).await;
+    b.check_page("02-galat-nik.png").await;
     b.type_into("#field-nik", NIK_SITI).await;
     b.click("button[type=submit]").await;
     b.wait_for("Pengajuan klaim JHT Anda").await;
     b.screenshot(&shots.join("03-daftar-tugas.png")).await;
+    b.check_page("03-daftar-tugas.png").await;
 
     b.goto(&format!("{base}/klaim/sebab")).await;
     b.click("#field-cause-layoff").await;
@@ -52,6 +56,7 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     b.click("button[type=submit]").await;
     b.wait_for("Anda dapat mengajukan klaim sekarang").await;
     b.screenshot(&shots.join("04-eligibilitas.png")).await;
+    b.check_page("04-eligibilitas.png").await;
     b.click("button[type=submit]").await;
     b.wait_for("Pengajuan klaim JHT Anda").await;
 
@@ -74,6 +79,7 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     b.click("section[aria-labelledby=doc-ektp] form[enctype] button").await;
     b.wait_for("Berkas harus JPG, PNG, atau PDF").await;
     b.screenshot(&shots.join("05-unggah-ditolak.png")).await;
+    b.check_page("05-unggah-ditolak.png").await;
 
     let kinds =
         required_documents(lapak_domain::cause::ClaimCause::Layoff).iter().filter(|(k, _)| *k != DocumentKind::Npwp);
@@ -98,18 +104,22 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     let page = b.wait_for("Unggah dokumen").await;
     assert_eq!(page.matches("Terunggah").count(), 6, "six documents uploaded");
     b.screenshot(&shots.join("06-dokumen.png")).await;
+    b.check_page("06-dokumen.png").await;
 
     b.goto(&format!("{base}/klaim/periksa")).await;
     b.screenshot(&shots.join("07-periksa.png")).await;
+    b.check_page("07-periksa.png").await;
     b.click("form[action='/klaim/kirim'] button").await;
     let done = b.wait_for("Klaim Anda telah diajukan").await;
     let number = done.split("class=\"claim-number\">").nth(1).unwrap().split('<').next().unwrap().to_string();
     b.screenshot(&shots.join("08-selesai.png")).await;
+    b.check_page("08-selesai.png").await;
     b.goto(&format!("{base}/klaim/tanda-terima")).await;
     let receipt = b.source().await;
     // No public address configured: the receipt points where the browser went.
     assert!(receipt.contains(&format!("{base}/lacak</span>")), "the tracking address under the QR code");
     b.screenshot(&shots.join("09-tanda-terima.png")).await;
+    b.check_page("09-tanda-terima.png").await;
 
     b.goto(&format!("{base}/lacak")).await;
     b.type_into("#field-claim_number", &number).await;
@@ -119,7 +129,83 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     assert!(tracked.contains("Diajukan"));
     assert!(tracked.contains("WIB"));
     b.screenshot(&shots.join("10-lacak.png")).await;
+    b.check_page("10-lacak.png").await;
     assert_eq!(t.store.counts().await.unwrap().claims, 1);
+
+    // The scheduler gives the claim a seat: tracking shows it, and it can be moved or the
+    // claim cancelled from there.
+    for c in lapak_registry::demo::capacities(&[branch("KC001")]) {
+        t.store.set_capacity(&c).await.unwrap();
+    }
+    let outcome = scheduler::run_once(&t.store, &scheduler::Settings::default(), jiff::Timestamp::now()).await.unwrap();
+    assert_eq!(outcome.booked, 1);
+    track(&b, &base, &number).await;
+    let tracked = b.wait_for("Pindahkan jadwal").await;
+    assert!(tracked.contains("Jadwal verifikasi") && tracked.contains("Dijadwalkan"));
+    b.screenshot(&shots.join("12-jadwal.png")).await;
+    b.check_page("12-jadwal.png").await;
+    b.click("form[action='/lacak/jadwal'] button").await;
+    b.wait_for("name=\"session_id\"").await;
+    b.screenshot(&shots.join("13-pilih-jadwal.png")).await;
+    b.check_page("13-pilih-jadwal.png").await;
+    b.click("#slot-2").await;
+    b.click("form[action='/lacak/jadwal'] button[type=submit]").await;
+    b.wait_for("Jadwal dipindahkan").await;
+    b.check_page("jadwal-dipindahkan").await;
+    track(&b, &base, &number).await;
+    b.wait_for("Pindahkan jadwal").await;
+    b.click("form[action='/lacak/batal'] button").await;
+    b.wait_for("Ya, batalkan klaim").await;
+    b.screenshot(&shots.join("14-batal.png")).await;
+    b.check_page("14-batal.png").await;
+    b.click("form[action='/lacak/batal'] button").await;
+    b.wait_for("Klaim dibatalkan").await;
+    b.check_page("klaim-dibatalkan").await;
+    let cancelled = t.store.tracking(&lapak_domain::claim_number::ClaimNumber::parse(&number).unwrap()).await;
+    assert_eq!(cancelled.unwrap().unwrap().state, lapak_domain::lifecycle::ClaimState::Cancelled);
+    b.quit().await;
+}
+
+/// Fills in the tracking form.
+async fn track(b: &Browser, base: &str, number: &str) {
+    b.goto(&format!("{base}/lacak")).await;
+    b.type_into("#field-claim_number", number).await;
+    b.type_into("#field-birth_date", "15/05/1990").await;
+    b.click("button[type=submit]").await;
+}
+
+#[tokio::test]
+async fn a_walk_in_takes_a_ticket_in_a_browser() {
+    let Some(driver) = required_driver() else { return };
+    let (base, t) = spawn_app().await;
+    for c in lapak_registry::demo::capacities(&[branch("KC001")]) {
+        t.store.set_capacity(&c).await.unwrap();
+    }
+    let b = Browser::start(&driver, "id-ID").await;
+    let shots = screenshots_dir();
+    b.goto(&format!("{base}/cabang/KC001/tiket?lang=id")).await;
+    b.wait_for("Ambil nomor antrean").await;
+    b.screenshot(&shots.join("15-kios.png")).await;
+    b.check_page("15-kios.png").await;
+    // A number too short is refused at its field, and no ticket is taken.
+    b.type_into("#field-whatsapp", "12").await;
+    b.click("form button[type=submit]").await;
+    b.wait_for("error-whatsapp").await;
+    b.check_page("kios-galat").await;
+    b.type_into("#field-whatsapp", "0812 3456 7890").await;
+    b.click("form button[type=submit]").await;
+    let ticket = b.wait_for("A-001").await;
+    assert!(ticket.contains("Silakan masuk"), "{ticket}");
+    b.screenshot(&shots.join("16-tiket.png")).await;
+    b.check_page("16-tiket.png").await;
+    b.goto(&format!("{base}/cabang/KC001/antrean")).await;
+    b.wait_for("A-001").await;
+    b.screenshot(&shots.join("17-papan-antrean.png")).await;
+    b.check_page("17-papan-antrean.png").await;
+    // The kiosk in English.
+    b.goto(&format!("{base}/cabang/KC001/tiket?lang=en")).await;
+    b.wait_for("lang=\"en\"").await;
+    b.check_page("kiosk-en").await;
     b.quit().await;
 }
 
@@ -137,5 +223,64 @@ async fn the_first_page_in_english_in_a_browser() {
     assert!(page.contains("lang=\"en\""));
     assert!(page.contains("Who are you?"));
     b.screenshot(&screenshots_dir().join("11-identity-en.png")).await;
+    b.check_page("11-identity-en.png").await;
+    b.quit().await;
+}
+
+/// The page checks themselves: a page with one of each problem gets each reported.
+#[tokio::test]
+async fn the_page_checks_find_what_they_look_for() {
+    let Some(driver) = required_driver() else { return };
+    let b = Browser::start(&driver, "id-ID").await;
+    let page = r#"<!doctype html><html><head><title></title><meta name="viewport" content="width=device-width"></head><body>
+<div class="error-summary">Ada yang salah</div>
+<h2>Mulai</h2><h1>Satu</h1><h1>Dua</h1><h4>Melompat</h4>
+<div style="width:1200px">lebar</div>
+<input id="x" name="x"><input id="x" name="y" aria-describedby="tidak-ada">
+<p style="color:#aaa;background:#fff">samar</p>
+<img src="data:,">
+<button></button>
+<div class="field"><p class="error-message">Salah</p><input aria-label="z"></div>
+<input type="radio" name="r" value="1" aria-label="satu"><input type="radio" name="r" value="2" aria-label="dua">
+<a href="/" tabindex="3">tautan</a>
+<svg width="30" height="30"></svg>
+<button style="width:12px;height:12px;padding:0;border:0">.</button>
+</body></html>"#;
+    let show = |page: &str| {
+        let encoded: String = page
+            .bytes()
+            .map(|c| if c.is_ascii_alphanumeric() { (c as char).to_string() } else { format!("%{c:02X}") })
+            .collect();
+        format!("data:text/html;charset=utf-8,{encoded}")
+    };
+    b.goto(&show("<!doctype html><html lang=\"id\"><head><title>Tanpa viewport</title></head><body></body></html>"))
+        .await;
+    assert!(b.audit().await.join("\n").contains("no viewport meta"));
+    b.goto(&show(page)).await;
+    let found = b.audit().await.join("\n");
+    for expected in [
+        "<html lang>",
+        "has no title",
+        "shows errors but its title does not say so",
+        "the page is 1208 px wide on a 360 px screen",
+        "0 <main> elements",
+        "2 visible h1 headings",
+        "the first heading is h2",
+        "heading jumps from h1 to h4",
+        "duplicate id x",
+        "aria-describedby=\"tidak-ada\" names no element",
+        "control without a label",
+        "contrast",
+        "image without alt",
+        "button or link without text",
+        "error message not tied to its field",
+        "field with an error not marked aria-invalid",
+        "radio group r is not in a fieldset",
+        "positive tabindex",
+        "inline svg",
+        "smaller than 24x24",
+    ] {
+        assert!(found.contains(expected), "{expected:?} not reported; found:\n{found}");
+    }
     b.quit().await;
 }

@@ -11,6 +11,10 @@ use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+/// What a participant's page may weigh with everything it loads: a page on a 2G
+/// connection (about 50 kbit/s) in under ten seconds.
+pub const PAGE_BUDGET: u64 = 50 * 1024;
+
 pub struct Browser {
     http: reqwest::Client,
     base: String,
@@ -86,6 +90,10 @@ impl Browser {
                 format!("--lang={accept_language}"),
             ],
             "prefs": { "intl.accept_languages": accept_language },
+            // A phone's screen, 360 CSS pixels wide: headless Chromium keeps its window at
+            // least 500 pixels wide whatever --window-size says, so the pages are laid out
+            // the way a phone lays them out (device metrics, mobile viewport, touch).
+            "mobileEmulation": { "deviceMetrics": { "width": 360, "height": 800, "pixelRatio": 1.0, "touch": true, "mobile": true } },
         });
         if let Some(b) = binary {
             options["binary"] = json!(b);
@@ -188,6 +196,41 @@ impl Browser {
         let b64 = self.call(reqwest::Method::GET, "/screenshot", Value::Null).await;
         let png = base64::engine::general_purpose::STANDARD.decode(b64.as_str().unwrap()).unwrap();
         std::fs::write(path, png).unwrap();
+    }
+
+    /// Runs a script in the page (W3C WebDriver "Execute Script") and returns its value.
+    pub async fn execute(&self, script: &str) -> Value {
+        self.call(reqwest::Method::POST, "/execute/sync", json!({ "script": script, "args": [] })).await
+    }
+
+    /// The checks of `audit.js` (width on a 360-pixel screen, headings, labels, errors tied
+    /// to their fields, names of buttons and images, target size, contrast) on the page
+    /// shown, and its weight: fails the test with every problem found, naming the step.
+    pub async fn check_page(&self, step: &str) {
+        let mut problems = self.audit().await;
+        let weight = self.weight().await;
+        if weight > PAGE_BUDGET {
+            problems.push(format!("the page and what it loads weigh {weight} bytes, over {PAGE_BUDGET}"));
+        }
+        assert!(problems.is_empty(), "{step} ({}):\n{}", self.url().await, problems.join("\n"));
+    }
+
+    /// The problems `audit.js` finds on the page shown.
+    pub async fn audit(&self) -> Vec<String> {
+        let found = self.execute(include_str!("audit.js")).await;
+        found.as_array().expect("a list").iter().map(|p| p.as_str().unwrap_or_default().to_string()).collect()
+    }
+
+    /// The bytes the page shown and everything it loaded took over the wire (as sent,
+    /// before any HTTP compression is undone).
+    pub async fn weight(&self) -> u64 {
+        let bytes = self
+            .execute(
+                "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))\
+                 .reduce((n, e) => n + (e.encodedBodySize || 0), 0);",
+            )
+            .await;
+        bytes.as_u64().expect("a byte count")
     }
 
     pub async fn quit(mut self) {

@@ -16,6 +16,15 @@ use crate::{parse_date, AppointmentNote, ClaimError, ClaimService, EmailMessage,
 /// How many days ahead alternatives are looked for.
 const ALTERNATIVE_DAYS: i64 = 14;
 
+/// The free seats of a claim's branch and mode, and the appointment's own.
+struct FreeSessions {
+    /// Earliest first, each with its branch's zone and a free seat.
+    sessions: Vec<(Session, String, u8)>,
+    branch_name: String,
+    /// When the appointment held begins.
+    held: Timestamp,
+}
+
 /// A free seat the participant may move to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alternative {
@@ -40,8 +49,9 @@ impl ClaimService {
         }
     }
 
-    /// Up to `limit` free seats of the same branch and mode, earliest first, from the next
-    /// day on, other than the one held.
+    /// Up to `limit` times the participant may move to: free seats of the same branch and
+    /// mode from the next day on, the earliest of each morning and afternoon
+    /// ([`schedule::times_to_offer`]), none at the time already held.
     pub async fn alternatives(
         &self,
         number: &str,
@@ -50,15 +60,23 @@ impl ClaimService {
         limit: usize,
     ) -> Result<Vec<Alternative>> {
         let claim = self.claim_for(number, birth_date, client).await?;
-        let (free, _) = self.free_sessions(&claim, limit).await?;
-        Ok(free
+        let free = self.free_sessions(&claim).await?;
+        let Some(tz) = free.sessions.first().and_then(|(_, tz, _)| TimeZone::get(tz).ok()) else {
+            return Ok(Vec::new());
+        };
+        let sessions: Vec<Session> = free.sessions.iter().map(|(s, _, _)| s.clone()).collect();
+        Ok(schedule::times_to_offer(&sessions, &tz, free.held, limit)
             .into_iter()
-            .map(|(s, tz, _)| Alternative { session_id: s.id, starts_at: s.starts_at, time_zone: tz })
+            .map(|i| {
+                let (s, tz, _) = &free.sessions[i];
+                Alternative { session_id: s.id.clone(), starts_at: s.starts_at, time_zone: tz.clone() }
+            })
             .collect())
     }
 
-    /// Free sessions for the claim's current appointment (with their zone and a free seat).
-    async fn free_sessions(&self, claim: &ClaimRecord, limit: usize) -> Result<(Vec<(Session, String, u8)>, String)> {
+    /// Every free seat of the claim's branch and mode over the next [`ALTERNATIVE_DAYS`]
+    /// days (with its zone), earliest first, other than the one held.
+    async fn free_sessions(&self, claim: &ClaimRecord) -> Result<FreeSessions> {
         let current = self.store.appointment(&claim.id).await?.ok_or(ClaimError::NotEditable)?;
         let capacity = self.store.capacity(&current.branch_code).await?.ok_or(ClaimError::NotEditable)?;
         let tz = TimeZone::get(&capacity.time_zone).map_err(|_| ClaimError::NotEditable)?;
@@ -69,7 +87,7 @@ impl ClaimService {
             taken.entry(session).or_default().push(seat);
         }
         let today = now.to_zoned(tz.clone()).date();
-        let mut out = Vec::new();
+        let mut sessions = Vec::new();
         for offset in 1..=ALTERNATIVE_DAYS {
             let Ok(day) = today.checked_add(offset.days()) else { break };
             for s in capacity.sessions(day, schedule::national_holiday) {
@@ -78,14 +96,12 @@ impl ClaimService {
                 }
                 let held = taken.get(&s.id).map_or(&[][..], |v| v.as_slice());
                 if let Some(seat) = (1..=s.seats).find(|n| !held.contains(n)) {
-                    out.push((s, capacity.time_zone.clone(), seat));
-                    if out.len() >= limit {
-                        return Ok((out, current.branch_name));
-                    }
+                    sessions.push((s, capacity.time_zone.clone(), seat));
                 }
             }
         }
-        Ok((out, current.branch_name))
+        sessions.sort_by_key(|(s, _, _)| s.starts_at);
+        Ok(FreeSessions { sessions, branch_name: current.branch_name, held: current.starts_at })
     }
 
     /// Moves the claim's appointment to `session_id`, one of its alternatives.
@@ -98,9 +114,10 @@ impl ClaimService {
         lang: &str,
     ) -> Result<Alternative> {
         let claim = self.claim_for(number, birth_date, client).await?;
-        let (free, branch_name) = self.free_sessions(&claim, 200).await?;
-        let (session, tz, seat) = free.into_iter().find(|(s, _, _)| s.id == session_id).ok_or(ClaimError::SlotTaken)?;
-        let (note, video_hash) = AppointmentNote::for_seat(&claim.id, &session, tz.clone(), branch_name);
+        let free = self.free_sessions(&claim).await?;
+        let (session, tz, seat) =
+            free.sessions.into_iter().find(|(s, _, _)| s.id == session_id).ok_or(ClaimError::SlotTaken)?;
+        let (note, video_hash) = AppointmentNote::for_seat(&claim.id, &session, tz.clone(), free.branch_name);
         let app = &claim.application;
         let name = self.store.member_by_kpj(&claim.kpj).await?.map(|m| m.full_name.as_str().to_string());
         let to = Recipient {

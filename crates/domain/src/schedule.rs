@@ -356,6 +356,29 @@ pub fn next_day_start(at: Timestamp, tz: &TimeZone) -> Timestamp {
     tomorrow.to_datetime(Time::midnight()).to_zoned(tz.clone()).map(|z| z.timestamp()).unwrap_or(at)
 }
 
+/// The times offered to a participant who wants to move their appointment, from `free`
+/// (free sessions, earliest first): the earliest free time of each morning and of each
+/// afternoon (from 12.00 in zone `tz`), so that a handful of choices spans several days and
+/// both parts of the day; never two at the same time (two officers' sessions look alike to
+/// the participant) nor at `held`, the time already held. Returns indexes into `free`.
+pub fn times_to_offer(free: &[Session], tz: &TimeZone, held: Timestamp, limit: usize) -> Vec<usize> {
+    let mut offered: Vec<usize> = Vec::new();
+    let mut parts: Vec<(Date, bool)> = Vec::new();
+    for (i, s) in free.iter().enumerate() {
+        if offered.len() >= limit {
+            break;
+        }
+        let local = s.starts_at.to_zoned(tz.clone());
+        let part = (local.date(), local.hour() >= 12);
+        if s.starts_at == held || parts.contains(&part) {
+            continue;
+        }
+        parts.push(part);
+        offered.push(i);
+    }
+    offered
+}
+
 /// The sessions of a stretch of days with the seats taken in them, handing seats out to
 /// requests that may come in several parts (pages of the waiting line): requests given in
 /// parts, in order, get the same seats as the same requests given at once.
@@ -553,6 +576,28 @@ pub fn format_local(at: Timestamp, time_zone: &str, indonesian: bool) -> String 
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn times_offered_span_mornings_and_afternoons_and_never_repeat() {
+        let mut c = capacity("Asia/Jayapura");
+        c.officers.push(officer("v2", Mode::VideoCall, "08:00", "16:00"));
+        let tz = TimeZone::get("Asia/Jayapura").unwrap();
+        let monday = date(2026, 12, 7);
+        let mut free: Vec<Session> = [monday, date(2026, 12, 8), date(2026, 12, 9)]
+            .into_iter()
+            .flat_map(|d| c.sessions(d, |_| false))
+            .filter(|s| s.mode == Mode::VideoCall)
+            .collect();
+        free.sort_by_key(|s| s.starts_at);
+        let held = free[0].starts_at;
+        let offered: Vec<&Session> = times_to_offer(&free, &tz, held, 5).into_iter().map(|i| &free[i]).collect();
+        let local: Vec<String> =
+            offered.iter().map(|s| s.starts_at.to_zoned(tz.clone()).strftime("%a %H:%M").to_string()).collect();
+        // Two officers start at 08.00: the other one's 08.00 is the held time too.
+        assert_eq!(local, ["Mon 08:20", "Mon 12:00", "Tue 08:00", "Tue 12:00", "Wed 08:00"]);
+        assert!(times_to_offer(&free, &tz, held, 0).is_empty());
+        assert!(times_to_offer(&[], &tz, held, 8).is_empty());
+    }
 
     fn officer(id: &str, mode: Mode, start: &str, end: &str) -> OfficerHours {
         OfficerHours {

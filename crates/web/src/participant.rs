@@ -1155,7 +1155,7 @@ pub async fn reschedule(
             Err(e) => errors = general(i, lang, &e),
         }
     }
-    let options = match state.claims.alternatives(&form.claim_number, &form.birth_date, client, 8).await {
+    let options = match state.claims.alternatives(&form.claim_number, &form.birth_date, client, 10).await {
         Ok(list) => list
             .into_iter()
             .map(|a| (a.session_id, lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id)))
