@@ -75,7 +75,7 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     let scan = files.path().join("scan.pdf");
     std::fs::write(&scan, PDF).unwrap();
     b.goto(&format!("{base}/klaim/dokumen")).await;
-    b.attach("#file-ektp", &fake).await;
+    b.attach("#field-file-ektp", &fake).await;
     b.click("section[aria-labelledby=doc-ektp] form[enctype] button").await;
     b.wait_for("Berkas harus JPG, PNG, atau PDF").await;
     b.screenshot(&shots.join("05-unggah-ditolak.png")).await;
@@ -85,7 +85,7 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
         required_documents(lapak_domain::cause::ClaimCause::Layoff).iter().filter(|(k, _)| *k != DocumentKind::Npwp);
     for (uploaded, (kind, _)) in kinds.enumerate() {
         b.goto(&format!("{base}/klaim/dokumen")).await;
-        b.attach(&format!("#file-{}", kind.code()), &scan).await;
+        b.attach(&format!("#field-file-{}", kind.code()), &scan).await;
         b.click(&format!("section[aria-labelledby=doc-{}] form[enctype] button", kind.code())).await;
         let mut shown = 0;
         for _ in 0..200 {
@@ -232,8 +232,9 @@ async fn the_first_page_in_english_in_a_browser() {
 async fn the_page_checks_find_what_they_look_for() {
     let Some(driver) = required_driver() else { return };
     let b = Browser::start(&driver, "id-ID").await;
-    let page = r#"<!doctype html><html><head><title></title><meta name="viewport" content="width=device-width"></head><body>
-<div class="error-summary">Ada yang salah</div>
+    let page = r##"<!doctype html><html><head><title></title><meta name="viewport" content="width=device-width"></head><body>
+<div class="error-summary"><ul><li><a href="#b">Salah dua</a></li><li><a href="#a">Salah satu</a></li><li><a href="#nol">Salah satu</a></li></ul></div>
+<input id="a" aria-label="a"><input id="b" aria-label="b">
 <h2>Mulai</h2><h1>Satu</h1><h1>Dua</h1><h4>Melompat</h4>
 <div style="width:1200px">lebar</div>
 <input id="x" name="x"><input id="x" name="y" aria-describedby="tidak-ada">
@@ -245,7 +246,7 @@ async fn the_page_checks_find_what_they_look_for() {
 <a href="/" tabindex="3">tautan</a>
 <svg width="30" height="30"></svg>
 <button style="width:12px;height:12px;padding:0;border:0">.</button>
-</body></html>"#;
+</body></html>"##;
     let show = |page: &str| {
         let encoded: String = page
             .bytes()
@@ -262,6 +263,9 @@ async fn the_page_checks_find_what_they_look_for() {
         "<html lang>",
         "has no title",
         "shows errors but its title does not say so",
+        "the error summary says the same twice: Salah satu",
+        "an error summary link leads to no field",
+        "the error summary is not in the order of the fields",
         "the page is 1208 px wide on a 360 px screen",
         "0 <main> elements",
         "2 visible h1 headings",
@@ -282,5 +286,43 @@ async fn the_page_checks_find_what_they_look_for() {
     ] {
         assert!(found.contains(expected), "{expected:?} not reported; found:\n{found}");
     }
+    b.quit().await;
+}
+
+/// The other pages anyone can open: the collective channel's start and registration (with
+/// its errors), the staff sign-in (with a refusal), tracking with a wrong pair, and a field
+/// error in English.
+#[tokio::test]
+async fn the_other_public_pages_pass_the_page_checks() {
+    let Some(driver) = required_driver() else { return };
+    let (base, _t) = spawn_app().await;
+    let b = Browser::start(&driver, "id-ID").await;
+    b.goto(&format!("{base}/kolektif?lang=id")).await;
+    b.check_page("kolektif").await;
+    b.goto(&format!("{base}/kolektif/daftar")).await;
+    b.check_page("kolektif/daftar").await;
+    b.type_into("#field-email", "bukan-surel").await;
+    b.click("form button[type=submit]").await;
+    b.wait_for("error-summary").await;
+    b.screenshot(&screenshots_dir().join("18-kolektif-galat.png")).await;
+    b.check_page("kolektif/daftar, galat").await;
+    b.goto(&format!("{base}/staf/masuk")).await;
+    b.check_page("staf/masuk").await;
+    b.type_into("#field-username", "tidak-ada").await;
+    b.type_into("#field-password", "salah-sekali").await;
+    b.click("form button[type=submit]").await;
+    b.wait_for("error-summary").await;
+    b.check_page("staf/masuk, ditolak").await;
+    b.goto(&format!("{base}/lacak")).await;
+    b.type_into("#field-claim_number", "K7M2-9QXD-4").await;
+    b.type_into("#field-birth_date", "01/01/1970").await;
+    b.click("button[type=submit]").await;
+    b.wait_for("error-summary").await;
+    b.check_page("lacak, tidak ditemukan").await;
+    b.goto(&format!("{base}/klaim/identitas?lang=en")).await;
+    b.type_into("#field-nik", "12").await;
+    b.click("button[type=submit]").await;
+    b.wait_for("error-summary").await;
+    b.check_page("identity, error").await;
     b.quit().await;
 }

@@ -616,11 +616,11 @@ async fn an_officer_verifies_and_a_supervisor_approves_in_a_browser() {
     b.goto(&format!("{base}/klaim/dokumen?lang=id")).await;
     let documents = b.wait_for("Unggah dokumen").await;
     assert!(
-        documents.contains("Petugas meminta dokumen") && !documents.contains("id=\"file-ektp\""),
+        documents.contains("Petugas meminta dokumen") && !documents.contains("id=\"field-file-ektp\""),
         "only what was asked"
     );
     let before = documents.matches("Terunggah").count();
-    b.attach("#file-passbook", &scan).await;
+    b.attach("#field-file-passbook", &scan).await;
     b.click("section[aria-labelledby=doc-passbook] form[enctype] button").await;
     for _ in 0..200 {
         if b.source().await.matches("Terunggah").count() == before + 1 {

@@ -65,6 +65,19 @@ for (const el of doc.querySelectorAll(".claim-number")) {
   if (el.getClientRects().length > 1) problems.push(`the number ${text(el)} breaks across lines`);
 }
 
+// 3.3.1: the error summary lists each problem once, in the order of the fields, each
+// link leading to its field.
+if (summary) {
+  const items = [...summary.querySelectorAll("li")].map(text);
+  const repeated = items.filter((t, i) => items.indexOf(t) !== i);
+  if (repeated.length) problems.push(`the error summary says the same twice: ${repeated[0]}`);
+  const targets = [...summary.querySelectorAll("a[href^='#']")].map((a) => doc.getElementById(a.getAttribute("href").slice(1)));
+  if (targets.some((t) => !t)) problems.push("an error summary link leads to no field");
+  const shown = targets.filter(Boolean);
+  const inOrder = shown.every((t, i) => i === 0 || shown[i - 1].compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING);
+  if (!inOrder) problems.push(`the error summary is not in the order of the fields: ${items.join(" / ")}`);
+}
+
 // Ids are unique and every reference names one that exists.
 const seen = new Set();
 for (const el of doc.querySelectorAll("[id]")) {

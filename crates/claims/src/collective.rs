@@ -156,7 +156,13 @@ impl ClaimService {
             })
             .flatten();
         for (field, bytes) in [("attorney", attorney), ("statement", statement)] {
-            if let Err(e) = inspect(bytes, self.max_upload_bytes) {
+            // No file chosen: say which document is missing, not that "the file" is empty.
+            if bytes.is_empty() {
+                errors.push(crate::FieldError {
+                    field,
+                    code: if field == "attorney" { "attorney-required" } else { "statement-required" },
+                });
+            } else if let Err(e) = inspect(bytes, self.max_upload_bytes) {
                 errors.push(crate::FieldError { field, code: crate::upload_code(&e) });
             }
         }

@@ -255,7 +255,20 @@ pub async fn register(
     match state.claims.request_representative(&input, hash, &file("attorney"), &file("statement"), addr.ip()).await {
         Ok(_) => pl.respond(StatusCode::OK, page(vec![], HashMap::new(), true)),
         Err(ClaimError::Fields(list)) => {
-            errors.extend(list.iter().map(|f| (f.field.to_string(), i.t(lang, &format!("err-{}", f.code)))));
+            let label = |field: &str| match field {
+                "npp" => Some(i.t(lang, "field-npp")),
+                "name" => Some(i.t(lang, "collective-field-pic-name")),
+                "email" => Some(i.t(lang, "field-email")),
+                "phone" => Some(i.t(lang, "field-whatsapp")),
+                _ => None,
+            };
+            errors.extend(list.iter().map(|f| {
+                let message = crate::participant::error_message(i, lang, f.code, label(f.field).as_deref());
+                (f.field.to_string(), message)
+            }));
+            // Listed in the order the form asks.
+            let order = ["npp", "name", "email", "phone", "password", "password2", "attorney", "statement"];
+            errors.sort_by_key(|(field, _)| order.iter().position(|f| f == field).unwrap_or(0));
             pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page(errors, values, false))
         }
         Err(e) => {

@@ -362,7 +362,8 @@ crate::pages::translated!(
 fn apply_errors(i18n: &I18n, lang: Lang, fields: &mut [Field], errors: &[FieldError]) -> Vec<(String, String)> {
     let mut summary = Vec::new();
     for e in errors {
-        let message = i18n.t(lang, &format!("err-{}", e.code));
+        let label = fields.iter().find(|f| f.name == e.field).map(|f| f.label.as_str());
+        let message = error_message(i18n, lang, e.code, label);
         if let Some(f) = fields.iter_mut().find(|f| f.name == e.field) {
             if f.error.is_none() {
                 f.error = Some(message.clone());
@@ -371,6 +372,15 @@ fn apply_errors(i18n: &I18n, lang: Lang, fields: &mut [Field], errors: &[FieldEr
         summary.push((e.field.to_string(), message));
     }
     summary
+}
+
+/// What a field's error says. A missing answer names its field ("Nomor KPJ wajib diisi"):
+/// a summary of three bare "Wajib diisi" would not say which three.
+pub(crate) fn error_message(i18n: &I18n, lang: Lang, code: &str, label: Option<&str>) -> String {
+    match label {
+        Some(label) if code == "required" => i18n.t_args(lang, "err-required-named", &[("field", label)]),
+        _ => i18n.t(lang, &format!("err-{code}")),
+    }
 }
 
 /// A general error (not tied to a field) for the summary.
@@ -751,7 +761,7 @@ fn documents_page<'a>(
     let mb = (state.claims.max_upload_bytes() / (1024 * 1024)).to_string();
     // Asked for documents: only those are open again.
     let asked = &draft.claim.requested_documents;
-    let documents = required_documents(cause)
+    let documents: Vec<DocumentRow> = required_documents(cause)
         .iter()
         .filter(|(kind, _)| asked.is_empty() || asked.contains(kind))
         .map(|(kind, need)| DocumentRow {
@@ -778,7 +788,13 @@ fn documents_page<'a>(
             error: error.as_ref().filter(|(code, _)| *code == kind.code()).map(|(_, m)| m.clone()),
         })
         .collect();
-    let errors = error.map(|(code, m)| vec![(format!("file-{code}"), m)]).unwrap_or_default();
+    // The summary names the document; the message at the field does not need to.
+    let errors = error
+        .map(|(code, m)| {
+            let label = documents.iter().find(|d| d.code == code).map(|d| d.label.clone()).unwrap_or_default();
+            vec![(format!("file-{code}"), if label.is_empty() { m } else { format!("{label}: {m}") })]
+        })
+        .unwrap_or_default();
     let mut lead = i.t_args(lang, "documents-lead", &[("mb", &mb)]);
     if let Some(due) = draft.claim.documents_due.filter(|_| !asked.is_empty()) {
         lead = format!(
