@@ -533,10 +533,12 @@ async fn browser_sign_in(b: &lapak_tests::webdriver::Browser, base: &str, userna
     b.type_into("#field-password", PASSWORD).await;
     b.click("button[type=submit]").await;
     let enrol = b.wait_for("Aktifkan verifikasi dua langkah").await;
+    b.check_page("staf/aktifkan").await;
     let secret = enrol.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_string();
     b.type_into("#field-code", &lapak_staff::current_code_base32(&secret, username).unwrap()).await;
     b.click("button[type=submit]").await;
     b.wait_for("Simpan kode pemulihan").await;
+    b.check_page("kode pemulihan").await;
     b.click("a.button").await;
     b.wait_for("Beranda petugas").await;
 }
@@ -559,6 +561,7 @@ async fn an_officer_verifies_and_a_supervisor_approves_in_a_browser() {
     b.goto(&format!("{base}/staf/sesi/{session_id}")).await;
     let page = b.wait_for("Sesi verifikasi").await;
     assert!(page.contains(NIK_SITI) && page.contains("Ratna Sari") && page.contains("Peserta Ke 6"));
+    b.check_page("staf/sesi").await;
     let started = std::time::Instant::now();
     let mut clicks = 0;
     for seat in 1..=6 {
@@ -648,6 +651,7 @@ async fn an_officer_verifies_and_a_supervisor_approves_in_a_browser() {
     }
     assert_eq!(t.store.claim(&ids[4]).await.unwrap().unwrap().lifecycle.state, S::Verified);
     b.goto(&format!("{base}/staf")).await;
+    b.check_page("staf").await;
     b.click("form[action='/staf/keluar'] button").await;
     b.wait_for("Masuk petugas").await;
 
@@ -656,6 +660,7 @@ async fn an_officer_verifies_and_a_supervisor_approves_in_a_browser() {
     b.click("a[href='/staf/persetujuan']").await;
     let queue = b.wait_for("Persetujuan klaim").await;
     assert!(queue.contains("Petugas Satu") && queue.contains("Dibayarkan"));
+    b.check_page("staf/persetujuan").await;
     b.click("#ok-1").await;
     b.click("#klaim-1 button[type=submit]").await;
     b.wait_for("Keputusan disimpan").await;

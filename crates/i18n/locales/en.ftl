@@ -127,7 +127,7 @@ field-kpj-short = KPJ
 done-title = Your claim has been submitted
 done-number = Your claim number
 done-next-title = What happens next
-done-next-body = We have sent a receipt to your e-mail. An officer will schedule a verification interview by video call and let you know by e-mail and WhatsApp. Have your original documents ready to show on camera.
+done-next-body = We have sent a receipt to your e-mail. Your verification interview is scheduled automatically, and the time is sent to you by e-mail and WhatsApp as soon as it is set; you can also see it on the tracking page. Have your original documents ready to show the officer.
 done-receipt = Print the receipt
 receipt-title = JHT claim receipt
 receipt-submitted-at = Submitted
@@ -154,7 +154,7 @@ state-paid = Paid
 state-payment_failed = Payment failed
 state-cancelled = Cancelled
 next-draft = Complete and submit your claim.
-next-submitted = An officer will schedule your verification interview. You will receive the time by e-mail and WhatsApp.
+next-submitted = Your verification interview is being scheduled. You will receive the time by e-mail and WhatsApp as soon as it is set.
 next-scheduled = Take the verification interview at the time sent to you, with your original documents at hand.
 next-verified = Your claim is waiting for approval. You need not do anything.
 next-needs_documents = Fix the documents as the officer noted, then submit again from the link in your e-mail.
@@ -228,7 +228,7 @@ email-submitted-body =
 
     We have received your old-age savings (JHT) claim with claim number { $number }.
 
-    An officer will schedule a verification interview by video call and let you know by e-mail and WhatsApp. Have your original documents ready to show on camera.
+    Your verification interview is scheduled automatically, and the time is sent to you by e-mail and WhatsApp as soon as it is set. Have your original documents ready to show the officer.
 
     Track your claim with the claim number and your date of birth: { $link }
 

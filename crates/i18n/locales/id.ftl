@@ -127,7 +127,7 @@ field-kpj-short = KPJ
 done-title = Klaim Anda telah diajukan
 done-number = Nomor klaim Anda
 done-next-title = Apa yang terjadi selanjutnya
-done-next-body = Kami mengirim tanda terima ke email Anda. Petugas akan menjadwalkan wawancara verifikasi lewat panggilan video dan memberi tahu Anda lewat email dan WhatsApp. Siapkan dokumen asli untuk ditunjukkan di kamera.
+done-next-body = Kami mengirim tanda terima ke email Anda. Jadwal wawancara verifikasi Anda dibuat otomatis dan dikirim lewat email dan WhatsApp begitu ditetapkan; Anda juga dapat melihatnya di halaman lacak klaim. Siapkan dokumen asli untuk ditunjukkan kepada petugas.
 done-receipt = Cetak tanda terima
 receipt-title = Tanda terima pengajuan klaim JHT
 receipt-submitted-at = Diajukan
@@ -154,7 +154,7 @@ state-paid = Dibayar
 state-payment_failed = Pembayaran gagal
 state-cancelled = Dibatalkan
 next-draft = Lengkapi dan kirim pengajuan Anda.
-next-submitted = Petugas akan menjadwalkan wawancara verifikasi. Anda akan menerima jadwalnya lewat email dan WhatsApp.
+next-submitted = Jadwal wawancara verifikasi Anda sedang dibuat. Anda akan menerima jadwalnya lewat email dan WhatsApp begitu ditetapkan.
 next-scheduled = Ikuti wawancara verifikasi pada jadwal yang dikirim kepada Anda, dengan dokumen asli di tangan.
 next-verified = Klaim Anda menunggu persetujuan. Tidak ada yang perlu Anda lakukan.
 next-needs_documents = Perbaiki dokumen sesuai catatan petugas, lalu kirim kembali lewat tautan di email Anda.
@@ -228,7 +228,7 @@ email-submitted-body =
 
     Klaim Jaminan Hari Tua Anda telah kami terima dengan nomor klaim { $number }.
 
-    Petugas akan menjadwalkan wawancara verifikasi lewat panggilan video dan memberi tahu Anda lewat email dan WhatsApp. Siapkan dokumen asli untuk ditunjukkan di kamera.
+    Jadwal wawancara verifikasi Anda dibuat otomatis dan dikirim kepada Anda lewat email dan WhatsApp begitu ditetapkan. Siapkan dokumen asli untuk ditunjukkan kepada petugas.
 
     Lacak klaim Anda dengan nomor klaim dan tanggal lahir Anda: { $link }
 
