@@ -243,7 +243,7 @@ async fn the_page_checks_find_what_they_look_for() {
 <button></button>
 <div class="field"><p class="error-message">Salah</p><input aria-label="z"></div>
 <input type="radio" name="r" value="1" aria-label="satu"><input type="radio" name="r" value="2" aria-label="dua">
-<a href="/" tabindex="3">tautan</a>
+<a href="/" tabindex="3" onclick="return false">tautan</a><script>var x = 1;</script>
 <svg width="30" height="30"></svg>
 <button style="width:12px;height:12px;padding:0;border:0">.</button>
 </body></html>"##;
@@ -281,6 +281,7 @@ async fn the_page_checks_find_what_they_look_for() {
         "field with an error not marked aria-invalid",
         "radio group r is not in a fieldset",
         "positive tabindex",
+        "a participant's page with 1 scripts and 1 inline handlers",
         "inline svg",
         "smaller than 24x24",
     ] {

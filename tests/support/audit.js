@@ -42,6 +42,13 @@ if (doc.documentElement.scrollWidth > screenWidth) {
   problems.push(`the page is ${doc.documentElement.scrollWidth} px wide on a ${screenWidth} px screen: ${wide.join(" | ")}`);
 }
 
+// Everything but the staff's pages works without JavaScript: there is none to need.
+if (!location.pathname.startsWith("/staf")) {
+  const scripts = doc.querySelectorAll("script").length;
+  const handlers = [...doc.querySelectorAll("*")].filter((el) => [...el.attributes].some((a) => a.name.startsWith("on")));
+  if (scripts || handlers.length) problems.push(`a participant's page with ${scripts} scripts and ${handlers.length} inline handlers`);
+}
+
 // 1.3.1 / 2.4.6: one main region, one h1, headings that do not skip a level. An error
 // summary's heading (h2, in a role=alert box above the h1, where it is read first) is left
 // out of the order, as in the GOV.UK pattern the pages follow.
