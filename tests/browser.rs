@@ -7,6 +7,7 @@
 //! missing driver fails the test; elsewhere it says loudly that it did not run.
 
 use lapak_domain::documents::{required_documents, DocumentKind};
+use lapak_i18n::{I18n, Lang};
 use lapak_tests::webdriver::{required_driver, screenshots_dir, Browser};
 use lapak_tests::*;
 use lapak_workers::scheduler;
@@ -22,15 +23,32 @@ async fn spawn_app() -> (String, TestStore) {
 #[tokio::test]
 async fn the_whole_journey_in_indonesian_in_a_browser() {
     let Some(driver) = required_driver() else { return };
+    whole_journey(&driver, Lang::Id).await;
+}
+
+#[tokio::test]
+async fn the_whole_journey_in_english_in_a_browser() {
+    let Some(driver) = required_driver() else { return };
+    whole_journey(&driver, Lang::En).await;
+}
+
+/// The whole journey, every page checked: a field error, a rejected upload, a reload in
+/// the middle, submission, the receipt, tracking; then the seat the scheduler gives,
+/// moving it and cancelling the claim. Screenshots are named after the step, in English
+/// with an `en-` in front.
+async fn whole_journey(driver: &str, lang: Lang) {
+    let i18n = I18n::load();
+    let tr = |key: &str| i18n.t(lang, key);
     let (base, t) = spawn_app().await;
-    let b = Browser::start(&driver, "id-ID").await;
-    let shots = screenshots_dir();
+    let b = Browser::start(driver, if lang == Lang::Id { "id-ID" } else { "en-US" }).await;
+    let dir = screenshots_dir();
+    let shot = |name: &str| dir.join(if lang == Lang::Id { name.to_string() } else { format!("en-{name}") });
 
     // The language is chosen explicitly: Chromium applies its language preference to the
     // first request only sometimes.
-    b.goto(&format!("{base}/?lang=id")).await;
-    assert!(b.source().await.contains("lang=\"id\""));
-    b.screenshot(&shots.join("01-beranda.png")).await;
+    b.goto(&format!("{base}/?lang={}", lang.code())).await;
+    assert!(b.source().await.contains(&format!("lang=\"{}\"", lang.code())));
+    b.screenshot(&shot("01-beranda.png")).await;
     b.check_page("01-beranda.png").await;
     b.click("a.button").await;
 
@@ -40,25 +58,25 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     b.type_into("#field-full_name", "Siti Aminah").await;
     b.type_into("#field-birth_date", "15/05/1990").await;
     b.click("button[type=submit]").await;
-    b.wait_for("Masukkan 16 digit NIK").await;
-    assert!(b.title().await.starts_with("Galat:"));
-    b.screenshot(&shots.join("02-galat-nik.png")).await;
+    b.wait_for(&tr("err-nik-length")).await;
+    assert!(b.title().await.starts_with(&format!("{}:", tr("error-prefix"))));
+    b.screenshot(&shot("02-galat-nik.png")).await;
     b.check_page("02-galat-nik.png").await;
     b.type_into("#field-nik", NIK_SITI).await;
     b.click("button[type=submit]").await;
-    b.wait_for("Pengajuan klaim JHT Anda").await;
-    b.screenshot(&shots.join("03-daftar-tugas.png")).await;
+    b.wait_for(&tr("tasks-title")).await;
+    b.screenshot(&shot("03-daftar-tugas.png")).await;
     b.check_page("03-daftar-tugas.png").await;
 
     b.goto(&format!("{base}/klaim/sebab")).await;
     b.click("#field-cause-layoff").await;
     b.type_into("#field-last_working_day", "30/09/2026").await;
     b.click("button[type=submit]").await;
-    b.wait_for("Anda dapat mengajukan klaim sekarang").await;
-    b.screenshot(&shots.join("04-eligibilitas.png")).await;
+    b.wait_for(tr("decision-eligible").trim_end_matches('.')).await;
+    b.screenshot(&shot("04-eligibilitas.png")).await;
     b.check_page("04-eligibilitas.png").await;
     b.click("button[type=submit]").await;
-    b.wait_for("Pengajuan klaim JHT Anda").await;
+    b.wait_for(&tr("tasks-title")).await;
 
     b.goto(&format!("{base}/klaim/pembayaran")).await;
     b.click("#field-bank_code option[value='014']").await;
@@ -66,7 +84,7 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     b.type_into("#field-account_holder", "Siti Aminah").await;
     b.click("#field-branch option[value='KC001']").await;
     b.click("button[type=submit]").await;
-    b.wait_for("Pengajuan klaim JHT Anda").await;
+    b.wait_for(&tr("tasks-title")).await;
 
     // A rejected upload: HTML named as a photo.
     let files = tempfile::tempdir().unwrap();
@@ -77,8 +95,8 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     b.goto(&format!("{base}/klaim/dokumen")).await;
     b.attach("#field-file-ektp", &fake).await;
     b.click("section[aria-labelledby=doc-ektp] form[enctype] button").await;
-    b.wait_for("Berkas harus JPG, PNG, atau PDF").await;
-    b.screenshot(&shots.join("05-unggah-ditolak.png")).await;
+    b.wait_for(&tr("err-file-type")).await;
+    b.screenshot(&shot("05-unggah-ditolak.png")).await;
     b.check_page("05-unggah-ditolak.png").await;
 
     let kinds =
@@ -89,7 +107,7 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
         b.click(&format!("section[aria-labelledby=doc-{}] form[enctype] button", kind.code())).await;
         let mut shown = 0;
         for _ in 0..200 {
-            shown = b.source().await.matches("Terunggah").count();
+            shown = b.source().await.matches(&tr("documents-uploaded")).count();
             if shown == uploaded + 1 {
                 break;
             }
@@ -98,37 +116,37 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
         assert_eq!(shown, uploaded + 1, "the page after the upload shows it");
     }
     b.goto(&format!("{base}/klaim/dokumen")).await;
-    b.wait_for("Unggah dokumen").await;
+    b.wait_for(&tr("documents-title")).await;
     // A reload in the middle loses nothing.
     b.refresh().await;
-    let page = b.wait_for("Unggah dokumen").await;
-    assert_eq!(page.matches("Terunggah").count(), 6, "six documents uploaded");
-    b.screenshot(&shots.join("06-dokumen.png")).await;
+    let page = b.wait_for(&tr("documents-title")).await;
+    assert_eq!(page.matches(&tr("documents-uploaded")).count(), 6, "six documents uploaded");
+    b.screenshot(&shot("06-dokumen.png")).await;
     b.check_page("06-dokumen.png").await;
 
     b.goto(&format!("{base}/klaim/periksa")).await;
-    b.screenshot(&shots.join("07-periksa.png")).await;
+    b.screenshot(&shot("07-periksa.png")).await;
     b.check_page("07-periksa.png").await;
     b.click("form[action='/klaim/kirim'] button").await;
-    let done = b.wait_for("Klaim Anda telah diajukan").await;
+    let done = b.wait_for(&tr("done-title")).await;
     let number = done.split("class=\"claim-number\">").nth(1).unwrap().split('<').next().unwrap().to_string();
-    b.screenshot(&shots.join("08-selesai.png")).await;
+    b.screenshot(&shot("08-selesai.png")).await;
     b.check_page("08-selesai.png").await;
     b.goto(&format!("{base}/klaim/tanda-terima")).await;
     let receipt = b.source().await;
     // No public address configured: the receipt points where the browser went.
     assert!(receipt.contains(&format!("{base}/lacak</span>")), "the tracking address under the QR code");
-    b.screenshot(&shots.join("09-tanda-terima.png")).await;
+    b.screenshot(&shot("09-tanda-terima.png")).await;
     b.check_page("09-tanda-terima.png").await;
 
     b.goto(&format!("{base}/lacak")).await;
     b.type_into("#field-claim_number", &number).await;
     b.type_into("#field-birth_date", "15/05/1990").await;
     b.click("button[type=submit]").await;
-    let tracked = b.wait_for("Riwayat").await;
-    assert!(tracked.contains("Diajukan"));
+    let tracked = b.wait_for(&tr("track-history")).await;
+    assert!(tracked.contains(&tr("state-submitted")));
     assert!(tracked.contains("WIB"));
-    b.screenshot(&shots.join("10-lacak.png")).await;
+    b.screenshot(&shot("10-lacak.png")).await;
     b.check_page("10-lacak.png").await;
     assert_eq!(t.store.counts().await.unwrap().claims, 1);
 
@@ -140,26 +158,26 @@ async fn the_whole_journey_in_indonesian_in_a_browser() {
     let outcome = scheduler::run_once(&t.store, &scheduler::Settings::default(), jiff::Timestamp::now()).await.unwrap();
     assert_eq!(outcome.booked, 1);
     track(&b, &base, &number).await;
-    let tracked = b.wait_for("Pindahkan jadwal").await;
-    assert!(tracked.contains("Jadwal verifikasi") && tracked.contains("Dijadwalkan"));
-    b.screenshot(&shots.join("12-jadwal.png")).await;
+    let tracked = b.wait_for(&tr("appointment-move")).await;
+    assert!(tracked.contains(&tr("appointment-title")) && tracked.contains(&tr("state-scheduled")));
+    b.screenshot(&shot("12-jadwal.png")).await;
     b.check_page("12-jadwal.png").await;
     b.click("form[action='/lacak/jadwal'] button").await;
     b.wait_for("name=\"session_id\"").await;
-    b.screenshot(&shots.join("13-pilih-jadwal.png")).await;
+    b.screenshot(&shot("13-pilih-jadwal.png")).await;
     b.check_page("13-pilih-jadwal.png").await;
     b.click("#slot-2").await;
     b.click("form[action='/lacak/jadwal'] button[type=submit]").await;
-    b.wait_for("Jadwal dipindahkan").await;
+    b.wait_for(&tr("rescheduled-title")).await;
     b.check_page("jadwal-dipindahkan").await;
     track(&b, &base, &number).await;
-    b.wait_for("Pindahkan jadwal").await;
+    b.wait_for(&tr("appointment-move")).await;
     b.click("form[action='/lacak/batal'] button").await;
-    b.wait_for("Ya, batalkan klaim").await;
-    b.screenshot(&shots.join("14-batal.png")).await;
+    b.wait_for(&tr("cancel-confirm")).await;
+    b.screenshot(&shot("14-batal.png")).await;
     b.check_page("14-batal.png").await;
     b.click("form[action='/lacak/batal'] button").await;
-    b.wait_for("Klaim dibatalkan").await;
+    b.wait_for(&tr("cancelled-title")).await;
     b.check_page("klaim-dibatalkan").await;
     let cancelled = t.store.tracking(&lapak_domain::claim_number::ClaimNumber::parse(&number).unwrap()).await;
     assert_eq!(cancelled.unwrap().unwrap().state, lapak_domain::lifecycle::ClaimState::Cancelled);
