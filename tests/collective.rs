@@ -501,6 +501,7 @@ async fn a_representative_files_for_a_company_in_a_browser() {
     b.attach("#field-attorney", &letter).await;
     b.attach("#field-statement", &letter).await;
     b.screenshot(&shots.join("collective-1-appointment.png")).await;
+    b.check_page("collective-1-appointment.png").await;
     b.click("button[type=submit]").await;
     b.wait_for("Penunjukan diterima").await;
 
@@ -532,8 +533,10 @@ async fn a_representative_files_for_a_company_in_a_browser() {
     b.wait_for("Simpan kode pemulihan").await;
     b.click("a.button").await;
     b.wait_for("Buat batch baru").await;
+    b.check_page("staf/kolektif").await;
     b.click("form[action='/staf/kolektif/baru'] button").await;
     b.wait_for("Daftar pekerja").await;
+    b.check_page("staf/kolektif/{batch}").await;
 
     // The list with three rows to fix: the report says which cells.
     b.attach("#field-list", &first).await;
@@ -541,6 +544,7 @@ async fn a_representative_files_for_a_company_in_a_browser() {
     let report = b.wait_for("Hasil pemeriksaan").await;
     assert!(report.contains("<strong>297</strong> dari 300") && report.contains("pemilik_rekening"), "{report}");
     b.screenshot(&shots.join("collective-2-report.png")).await;
+    b.check_page("collective-2-report.png").await;
     b.attach("#field-letter", &letter).await;
     b.click("form[action$='/surat'] button").await;
     b.wait_for("Surat PHK disimpan").await;
@@ -554,6 +558,7 @@ async fn a_representative_files_for_a_company_in_a_browser() {
     let filed = b.wait_for("Klaim diajukan").await;
     assert!(filed.contains("Sesi kolektif:") && filed.contains("Dijadwalkan: <strong>300</strong>"), "{filed}");
     b.screenshot(&shots.join("collective-3-filed.png")).await;
+    b.check_page("collective-3-filed.png").await;
 
     // The officer verifies the whole batch in its session.
     let batch = b.url().await.split("/staf/kolektif/").nth(1).unwrap().split('?').next().unwrap().to_string();
@@ -571,6 +576,7 @@ async fn a_representative_files_for_a_company_in_a_browser() {
     assert_eq!(decided.status(), 303);
     b.refresh().await;
     b.wait_for("Diverifikasi: <strong>300</strong>").await;
+    b.check_page("batch, verified").await;
 
     // A worker follows their own claim.
     let w = t.store.batch_workers(&batch).await.unwrap().remove(0);
@@ -582,5 +588,6 @@ async fn a_representative_files_for_a_company_in_a_browser() {
     let tracked = b.wait_for("Diverifikasi").await;
     assert!(tracked.contains("Dijadwalkan") && tracked.contains("Diajukan"));
     b.screenshot(&shots.join("collective-4-worker-tracks.png")).await;
+    b.check_page("collective-4-worker-tracks.png").await;
     b.quit().await;
 }

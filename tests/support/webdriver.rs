@@ -11,8 +11,9 @@ use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// What a participant's page may weigh with everything it loads: a page on a 2G
-/// connection (about 50 kbit/s) in under ten seconds.
+/// What a page anyone can open may weigh with everything it loads: a page on a 2G
+/// connection (about 50 kbit/s) in under ten seconds. Staff pages (`/staf…`), lists of
+/// hundreds of claims among them, are not held to it.
 pub const PAGE_BUDGET: u64 = 50 * 1024;
 
 pub struct Browser {
@@ -209,10 +210,15 @@ impl Browser {
     pub async fn check_page(&self, step: &str) {
         let mut problems = self.audit().await;
         let weight = self.weight().await;
-        if weight > PAGE_BUDGET {
+        let url = self.url().await;
+        let staff = url
+            .split_once("://")
+            .and_then(|(_, rest)| rest.split_once('/'))
+            .is_some_and(|(_, p)| p.starts_with("staf"));
+        if weight > PAGE_BUDGET && !staff {
             problems.push(format!("the page and what it loads weigh {weight} bytes, over {PAGE_BUDGET}"));
         }
-        assert!(problems.is_empty(), "{step} ({}):\n{}", self.url().await, problems.join("\n"));
+        assert!(problems.is_empty(), "{step} ({url}):\n{}", problems.join("\n"));
     }
 
     /// The problems `audit.js` finds on the page shown.

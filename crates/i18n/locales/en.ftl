@@ -26,6 +26,7 @@ continue = Continue
 change = Change
 submit = Submit
 error-prefix = Error
+table-scroll = Table: scroll sideways to see every column
 error-summary-title = There is a problem
 home-start-button = File a JHT claim
 home-track-link = Track a claim you have filed

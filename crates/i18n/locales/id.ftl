@@ -26,6 +26,7 @@ continue = Lanjutkan
 change = Ubah
 submit = Kirim
 error-prefix = Galat
+table-scroll = Tabel: geser ke samping untuk melihat semua kolom
 error-summary-title = Ada yang perlu diperbaiki
 home-start-button = Ajukan klaim JHT
 home-track-link = Lacak klaim yang sudah diajukan
