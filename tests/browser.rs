@@ -8,7 +8,7 @@
 
 use lapak_domain::documents::{required_documents, DocumentKind};
 use lapak_i18n::{I18n, Lang};
-use lapak_tests::webdriver::{required_driver, screenshots_dir, Browser};
+use lapak_tests::webdriver::{required_driver, screenshots_dir, Browser, ENTER, TAB};
 use lapak_tests::*;
 use lapak_workers::scheduler;
 
@@ -343,5 +343,57 @@ async fn the_other_public_pages_pass_the_page_checks() {
     b.click("button[type=submit]").await;
     b.wait_for("error-summary").await;
     b.check_page("identity, error").await;
+    b.quit().await;
+}
+
+/// The identity step with the keyboard alone: Tab visits every control and link in the
+/// order of the page, the skip link first, each with a visible focus ring; the answers are
+/// typed and Enter sends them.
+#[tokio::test]
+async fn the_identity_step_with_the_keyboard_alone() {
+    let Some(driver) = required_driver() else { return };
+    let (base, _t) = spawn_app().await;
+    let b = Browser::start(&driver, "id-ID").await;
+    b.goto(&format!("{base}/klaim/identitas?lang=id")).await;
+    b.wait_for("field-nik").await;
+    // What a keyboard should reach, in the order of the page.
+    let reachable = b
+        .execute(
+            "return [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]')]\
+             .filter(e => e.tabIndex >= 0 && !e.disabled).map(e => e.id || e.className || e.tagName);",
+        )
+        .await;
+    let reachable: Vec<String> =
+        reachable.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert_eq!(reachable.first().map(String::as_str), Some("skip"), "the skip link comes first: {reachable:?}");
+    let mut visited = Vec::new();
+    for _ in 0..reachable.len() {
+        b.press(TAB).await;
+        let focused = b
+            .execute(
+                "const e = document.activeElement, s = getComputedStyle(e);\
+                 return [e.id || e.className || e.tagName, s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2];",
+            )
+            .await;
+        let name = focused[0].as_str().unwrap().to_string();
+        assert!(focused[1].as_bool().unwrap(), "{name} has the focus but no visible focus ring");
+        visited.push(name);
+    }
+    assert_eq!(visited, reachable, "Tab follows the page");
+
+    b.goto(&format!("{base}/klaim/identitas?lang=id")).await;
+    b.wait_for("field-nik").await;
+    // Skip link, brand, language, then the first field.
+    for _ in 0..4 {
+        b.press(TAB).await;
+    }
+    for (i, answer) in [NIK_SITI, "12345678901", "Siti Aminah", "15/05/1990"].iter().enumerate() {
+        if i > 0 {
+            b.press(TAB).await;
+        }
+        b.keys(answer).await;
+    }
+    b.press(ENTER).await;
+    b.wait_for("Pengajuan klaim JHT Anda").await;
     b.quit().await;
 }

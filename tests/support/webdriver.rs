@@ -11,6 +11,10 @@ use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+/// WebDriver's key codes (W3C WebDriver, "Keyboard actions").
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
+
 /// What a page anyone can open may weigh with everything it loads: a page on a 2G
 /// connection (about 50 kbit/s) in under ten seconds. Staff pages (`/staf…`), lists of
 /// hundreds of claims among them, are not held to it.
@@ -197,6 +201,22 @@ impl Browser {
         let b64 = self.call(reqwest::Method::GET, "/screenshot", Value::Null).await;
         let png = base64::engine::general_purpose::STANDARD.decode(b64.as_str().unwrap()).unwrap();
         std::fs::write(path, png).unwrap();
+    }
+
+    /// Presses and releases one key on the keyboard (W3C WebDriver "Perform Actions"): a
+    /// character, or a WebDriver key code such as [`TAB`] or [`ENTER`].
+    pub async fn press(&self, key: &str) {
+        let actions = json!([{ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key },
+        ] }]);
+        self.call(reqwest::Method::POST, "/actions", json!({ "actions": actions })).await;
+    }
+
+    /// Types text with the keyboard into whatever has the focus.
+    pub async fn keys(&self, text: &str) {
+        for c in text.chars() {
+            self.press(&c.to_string()).await;
+        }
     }
 
     /// Runs a script in the page (W3C WebDriver "Execute Script") and returns its value.
