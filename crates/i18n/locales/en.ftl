@@ -339,6 +339,7 @@ board-room = In the room
 board-serving = Being served
 board-called = Please come in
 board-waiting = Waiting
+board-none = None
 err-ticket-state = That ticket is not in a state that allows this step
 video-title = Verification video call
 video-not-yet = This link opens 15 minutes before your appointment: { $when }.

@@ -339,6 +339,7 @@ board-room = Di dalam ruang
 board-serving = Sedang dilayani
 board-called = Silakan masuk
 board-waiting = Menunggu
+board-none = Tidak ada
 err-ticket-state = Nomor antrean itu tidak dalam keadaan yang memungkinkan langkah ini
 video-title = Panggilan video verifikasi
 video-not-yet = Tautan ini dapat dibuka mulai 15 menit sebelum jadwal Anda: { $when }.
