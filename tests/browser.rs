@@ -8,7 +8,7 @@
 
 use lapak_domain::documents::{required_documents, DocumentKind};
 use lapak_i18n::{I18n, Lang};
-use lapak_tests::webdriver::{required_driver, screenshots_dir, Browser, ENTER, TAB};
+use lapak_tests::webdriver::{required_driver, screenshots_dir, Browser, END, ENTER, TAB};
 use lapak_tests::*;
 use lapak_workers::scheduler;
 
@@ -383,16 +383,29 @@ async fn the_identity_step_with_the_keyboard_alone() {
 
     b.goto(&format!("{base}/klaim/identitas?lang=id")).await;
     b.wait_for("field-nik").await;
-    // Skip link, brand, language, then the first field.
+    // Skip link, brand, language, then the first field; a NIK one digit short first.
     for _ in 0..4 {
         b.press(TAB).await;
     }
-    for (i, answer) in [NIK_SITI, "12345678901", "Siti Aminah", "15/05/1990"].iter().enumerate() {
+    let nik_short = &NIK_SITI[..15];
+    for (i, answer) in [nik_short, "12345678901", "Siti Aminah", "15/05/1990"].iter().enumerate() {
         if i > 0 {
             b.press(TAB).await;
         }
         b.keys(answer).await;
     }
+    b.press(ENTER).await;
+    b.wait_for("error-summary").await;
+    // The page comes back with the focus on the summary; its link leads to the field, where
+    // the answer is still there to correct.
+    let active = "return document.activeElement.id || document.activeElement.className;";
+    assert_eq!(b.execute(active).await, "error-summary", "the focus is on the error summary");
+    b.press(TAB).await;
+    assert_eq!(b.execute("return document.activeElement.getAttribute('href');").await, "#field-nik");
+    b.press(ENTER).await;
+    assert_eq!(b.execute(active).await, "field-nik", "the link puts the focus in the field");
+    b.press(END).await;
+    b.keys(&NIK_SITI[15..]).await;
     b.press(ENTER).await;
     b.wait_for("Pengajuan klaim JHT Anda").await;
     b.quit().await;

@@ -14,6 +14,7 @@ use std::time::Duration;
 /// WebDriver's key codes (W3C WebDriver, "Keyboard actions").
 pub const TAB: &str = "\u{E004}";
 pub const ENTER: &str = "\u{E007}";
+pub const END: &str = "\u{E010}";
 
 /// What a page anyone can open may weigh with everything it loads: a page on a 2G
 /// connection (about 50 kbit/s) in under ten seconds. Staff pages (`/staf…`), lists of
