@@ -47,7 +47,7 @@ async fn whole_journey(driver: &str, lang: Lang) {
     // The language is chosen explicitly: Chromium applies its language preference to the
     // first request only sometimes.
     b.goto(&format!("{base}/?lang={}", lang.code())).await;
-    assert!(b.source().await.contains(&format!("lang=\"{}\"", lang.code())));
+    b.wait_for(&format!("lang=\"{}\"", lang.code())).await;
     b.screenshot(&shot("01-beranda.png")).await;
     b.check_page("01-beranda.png").await;
     b.click("a.button").await;
@@ -133,9 +133,10 @@ async fn whole_journey(driver: &str, lang: Lang) {
     b.screenshot(&shot("08-selesai.png")).await;
     b.check_page("08-selesai.png").await;
     b.goto(&format!("{base}/klaim/tanda-terima")).await;
-    let receipt = b.source().await;
-    // No public address configured: the receipt points where the browser went.
-    assert!(receipt.contains(&format!("{base}/lacak</span>")), "the tracking address under the QR code");
+    // No public address configured: the receipt points where the browser went (the tracking
+    // address under the QR code). Waited for, and the page shown if it never comes: this
+    // once failed under load in a run of the suite beside a CI run, and passed alone.
+    b.wait_for(&format!("{base}/lacak</span>")).await;
     b.screenshot(&shot("09-tanda-terima.png")).await;
     b.check_page("09-tanda-terima.png").await;
 

@@ -168,12 +168,13 @@ for (const svg of doc.querySelectorAll("svg")) {
   }
 }
 
-// 2.5.8: controls are at least 24 by 24 CSS pixels.
+// 2.5.8: controls are at least 24 by 24 CSS pixels (a radio or checkbox with a label is
+// reached through its label as well).
 for (const el of doc.querySelectorAll("button, input:not([type=hidden]), select, textarea, a.button")) {
   if (!visible(el)) continue;
+  const throughLabel = (el.type === "radio" || el.type === "checkbox") && el.labels && el.labels.length > 0;
   const r = el.getBoundingClientRect();
-  const small = el.type === "radio" || el.type === "checkbox" ? (el.labels && el.labels.length ? 0 : 1) : 1;
-  if (small && (r.width < 24 || r.height < 24)) {
+  if (!throughLabel && (r.width < 24 || r.height < 24)) {
     problems.push(`control smaller than 24x24 px (${Math.round(r.width)}x${Math.round(r.height)}): ${brief(el)}`);
   }
 }
