@@ -163,6 +163,17 @@ async fn whole_journey(driver: &str, lang: Lang) {
     assert!(tracked.contains(&tr("appointment-title")) && tracked.contains(&tr("state-scheduled")));
     b.screenshot(&shot("12-jadwal.png")).await;
     b.check_page("12-jadwal.png").await;
+    // The personal video link from the appointment e-mail, before its time.
+    lapak_workers::outbox::prepare_notices(t.store.as_ref(), 100).await.unwrap();
+    let sent = t.store.lease_outbox(jiff::Timestamp::now(), 1, 100).await.unwrap();
+    let email =
+        sent.iter().find(|m| m.kind == "email" && m.payload.contains("/video/")).expect("the appointment e-mail");
+    let token = email.payload.split("/video/").nth(1).unwrap().split(['"', '\\', ' ']).next().unwrap().to_string();
+    b.goto(&format!("{base}/video/{token}")).await;
+    b.wait_for(&tr("video-title")).await;
+    b.check_page("video, before its time").await;
+    track(&b, &base, &number).await;
+    b.wait_for(&tr("appointment-move")).await;
     b.click("form[action='/lacak/jadwal'] button").await;
     b.wait_for("name=\"session_id\"").await;
     b.screenshot(&shot("13-pilih-jadwal.png")).await;
