@@ -149,6 +149,15 @@ async fn whole_journey(driver: &str, lang: Lang) {
     assert!(tracked.contains("WIB"));
     b.screenshot(&shot("10-lacak.png")).await;
     b.check_page("10-lacak.png").await;
+    // The language switch on the result keeps the result (the claim is posted again), and
+    // switching back returns to this language.
+    let other = lang.other();
+    b.click("form.lang-form button").await;
+    b.wait_for(&i18n.t(other, "track-history")).await;
+    b.screenshot(&shot("10-lacak-bahasa-lain.png")).await;
+    b.check_page("lacak, the other language").await;
+    b.click("form.lang-form button").await;
+    b.wait_for(&tr("track-history")).await;
     assert_eq!(t.store.counts().await.unwrap().claims, 1);
 
     // The scheduler gives the claim a seat: tracking shows it, and it can be moved or the

@@ -1082,13 +1082,17 @@ fn appointment_lines(i: &I18n, lang: Lang, a: Option<&lapak_claims::Appointment>
     lines
 }
 
+/// The tracking form's answer. `?lang=` on the form's address shows it in that language
+/// (the result page's language switch posts the same claim again, so nothing of it goes
+/// into an address).
 pub async fn track_submit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Query(query): Query<LangQuery>,
     Form(form): Form<TrackForm>,
 ) -> Response {
-    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let pl = PageLang::resolve(&headers, &query);
     let (i, lang) = (&state.i18n, pl.lang);
     match state.claims.track(&form.claim_number, &form.birth_date, client_ip(addr)).await {
         Ok(t) => {
