@@ -91,14 +91,14 @@ impl Browser {
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--no-first-run", "--window-size=360,800",
+                "--disable-quic", "--no-first-run",
                 format!("--user-data-dir={}", profile.path().display()),
                 format!("--lang={accept_language}"),
             ],
             "prefs": { "intl.accept_languages": accept_language },
-            // A phone's screen, 360 CSS pixels wide: headless Chromium keeps its window at
-            // least 500 pixels wide whatever --window-size says, so the pages are laid out
-            // the way a phone lays them out (device metrics, mobile viewport, touch).
+            // A phone's screen, 360 CSS pixels wide, laid out the way a phone lays it out
+            // (device metrics, mobile viewport, touch): headless Chromium keeps its window at
+            // least 500 pixels wide whatever --window-size says.
             "mobileEmulation": { "deviceMetrics": { "width": 360, "height": 800, "pixelRatio": 1.0, "touch": true, "mobile": true } },
         });
         if let Some(b) = binary {
@@ -232,10 +232,7 @@ impl Browser {
         let mut problems = self.audit().await;
         let weight = self.weight().await;
         let url = self.url().await;
-        let staff = url
-            .split_once("://")
-            .and_then(|(_, rest)| rest.split_once('/'))
-            .is_some_and(|(_, p)| p.starts_with("staf"));
+        let staff = reqwest::Url::parse(&url).is_ok_and(|u| u.path().starts_with("/staf"));
         if weight > PAGE_BUDGET && !staff {
             problems.push(format!("the page and what it loads weigh {weight} bytes, over {PAGE_BUDGET}"));
         }

@@ -18,8 +18,11 @@ const ALTERNATIVE_DAYS: i64 = 14;
 
 /// The free seats of a claim's branch and mode, and the appointment's own.
 struct FreeSessions {
-    /// Earliest first, each with its branch's zone and a free seat.
-    sessions: Vec<(Session, String, u8)>,
+    /// Earliest first, each with a free seat.
+    sessions: Vec<(Session, u8)>,
+    /// The branch's zone, and its name as stored.
+    zone: TimeZone,
+    zone_name: String,
     branch_name: String,
     /// When the appointment held begins.
     held: Timestamp,
@@ -61,21 +64,18 @@ impl ClaimService {
     ) -> Result<Vec<Alternative>> {
         let claim = self.claim_for(number, birth_date, client).await?;
         let free = self.free_sessions(&claim).await?;
-        let Some(tz) = free.sessions.first().and_then(|(_, tz, _)| TimeZone::get(tz).ok()) else {
-            return Ok(Vec::new());
-        };
-        let sessions: Vec<Session> = free.sessions.iter().map(|(s, _, _)| s.clone()).collect();
-        Ok(schedule::times_to_offer(&sessions, &tz, free.held, limit)
+        let starts = free.sessions.iter().map(|(s, _)| s.starts_at);
+        Ok(schedule::times_to_offer(starts, &free.zone, free.held, limit)
             .into_iter()
             .map(|i| {
-                let (s, tz, _) = &free.sessions[i];
-                Alternative { session_id: s.id.clone(), starts_at: s.starts_at, time_zone: tz.clone() }
+                let s = &free.sessions[i].0;
+                Alternative { session_id: s.id.clone(), starts_at: s.starts_at, time_zone: free.zone_name.clone() }
             })
             .collect())
     }
 
     /// Every free seat of the claim's branch and mode over the next [`ALTERNATIVE_DAYS`]
-    /// days (with its zone), earliest first, other than the one held.
+    /// days, earliest first, other than the one held.
     async fn free_sessions(&self, claim: &ClaimRecord) -> Result<FreeSessions> {
         let current = self.store.appointment(&claim.id).await?.ok_or(ClaimError::NotEditable)?;
         let capacity = self.store.capacity(&current.branch_code).await?.ok_or(ClaimError::NotEditable)?;
@@ -96,12 +96,18 @@ impl ClaimService {
                 }
                 let held = taken.get(&s.id).map_or(&[][..], |v| v.as_slice());
                 if let Some(seat) = (1..=s.seats).find(|n| !held.contains(n)) {
-                    sessions.push((s, capacity.time_zone.clone(), seat));
+                    sessions.push((s, seat));
                 }
             }
         }
-        sessions.sort_by_key(|(s, _, _)| s.starts_at);
-        Ok(FreeSessions { sessions, branch_name: current.branch_name, held: current.starts_at })
+        sessions.sort_by_key(|(s, _)| s.starts_at);
+        Ok(FreeSessions {
+            sessions,
+            zone: tz,
+            zone_name: capacity.time_zone,
+            branch_name: current.branch_name,
+            held: current.starts_at,
+        })
     }
 
     /// Moves the claim's appointment to `session_id`, one of its alternatives.
@@ -115,8 +121,9 @@ impl ClaimService {
     ) -> Result<Alternative> {
         let claim = self.claim_for(number, birth_date, client).await?;
         let free = self.free_sessions(&claim).await?;
-        let (session, tz, seat) =
-            free.sessions.into_iter().find(|(s, _, _)| s.id == session_id).ok_or(ClaimError::SlotTaken)?;
+        let (session, seat) =
+            free.sessions.into_iter().find(|(s, _)| s.id == session_id).ok_or(ClaimError::SlotTaken)?;
+        let tz = free.zone_name;
         let (note, video_hash) = AppointmentNote::for_seat(&claim.id, &session, tz.clone(), free.branch_name);
         let app = &claim.application;
         let name = self.store.member_by_kpj(&claim.kpj).await?.map(|m| m.full_name.as_str().to_string());

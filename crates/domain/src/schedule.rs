@@ -356,21 +356,27 @@ pub fn next_day_start(at: Timestamp, tz: &TimeZone) -> Timestamp {
     tomorrow.to_datetime(Time::midnight()).to_zoned(tz.clone()).map(|z| z.timestamp()).unwrap_or(at)
 }
 
-/// The times offered to a participant who wants to move their appointment, from `free`
-/// (free sessions, earliest first): the earliest free time of each morning and of each
-/// afternoon (from 12.00 in zone `tz`), so that a handful of choices spans several days and
-/// both parts of the day; never two at the same time (two officers' sessions look alike to
-/// the participant) nor at `held`, the time already held. Returns indexes into `free`.
-pub fn times_to_offer(free: &[Session], tz: &TimeZone, held: Timestamp, limit: usize) -> Vec<usize> {
+/// The times offered to a participant who wants to move their appointment, from the start
+/// times of the free sessions (earliest first): the earliest free time of each morning and
+/// of each afternoon (from 12.00 in zone `tz`), so that a handful of choices spans several
+/// days and both parts of the day; never two at the same time (two officers' sessions look
+/// alike to the participant) nor at `held`, the time already held. Returns the positions of
+/// the times offered.
+pub fn times_to_offer(
+    starts: impl IntoIterator<Item = Timestamp>,
+    tz: &TimeZone,
+    held: Timestamp,
+    limit: usize,
+) -> Vec<usize> {
     let mut offered: Vec<usize> = Vec::new();
     let mut parts: Vec<(Date, bool)> = Vec::new();
-    for (i, s) in free.iter().enumerate() {
+    for (i, starts_at) in starts.into_iter().enumerate() {
         if offered.len() >= limit {
             break;
         }
-        let local = s.starts_at.to_zoned(tz.clone());
+        let local = starts_at.to_zoned(tz.clone());
         let part = (local.date(), local.hour() >= 12);
-        if s.starts_at == held || parts.contains(&part) {
+        if starts_at == held || parts.contains(&part) {
             continue;
         }
         parts.push(part);
@@ -590,13 +596,14 @@ mod tests {
             .collect();
         free.sort_by_key(|s| s.starts_at);
         let held = free[0].starts_at;
-        let offered: Vec<&Session> = times_to_offer(&free, &tz, held, 5).into_iter().map(|i| &free[i]).collect();
+        let starts = || free.iter().map(|s| s.starts_at);
+        let offered: Vec<&Session> = times_to_offer(starts(), &tz, held, 5).into_iter().map(|i| &free[i]).collect();
         let local: Vec<String> =
             offered.iter().map(|s| s.starts_at.to_zoned(tz.clone()).strftime("%a %H:%M").to_string()).collect();
         // Two officers start at 08.00: the other one's 08.00 is the held time too.
         assert_eq!(local, ["Mon 08:20", "Mon 12:00", "Tue 08:00", "Tue 12:00", "Wed 08:00"]);
-        assert!(times_to_offer(&free, &tz, held, 0).is_empty());
-        assert!(times_to_offer(&[], &tz, held, 8).is_empty());
+        assert!(times_to_offer(starts(), &tz, held, 0).is_empty());
+        assert!(times_to_offer([], &tz, held, 8).is_empty());
     }
 
     fn officer(id: &str, mode: Mode, start: &str, end: &str) -> OfficerHours {

@@ -210,6 +210,19 @@ async fn read_multipart(mut multipart: Multipart) -> (HashMap<String, String>, H
     }
 }
 
+/// The registration form's fields in the order it asks them, with their labels' keys (as
+/// `collective_register.html` lays them out).
+const REGISTER_FIELDS: [(&str, &str); 8] = [
+    ("npp", "field-npp"),
+    ("name", "collective-field-pic-name"),
+    ("email", "field-email"),
+    ("phone", "field-whatsapp"),
+    ("password", "staff-password"),
+    ("password2", "collective-field-password-again"),
+    ("attorney", "collective-field-attorney"),
+    ("statement", "collective-field-statement"),
+];
+
 pub async fn register(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -255,20 +268,14 @@ pub async fn register(
     match state.claims.request_representative(&input, hash, &file("attorney"), &file("statement"), addr.ip()).await {
         Ok(_) => pl.respond(StatusCode::OK, page(vec![], HashMap::new(), true)),
         Err(ClaimError::Fields(list)) => {
-            let label = |field: &str| match field {
-                "npp" => Some(i.t(lang, "field-npp")),
-                "name" => Some(i.t(lang, "collective-field-pic-name")),
-                "email" => Some(i.t(lang, "field-email")),
-                "phone" => Some(i.t(lang, "field-whatsapp")),
-                _ => None,
-            };
+            let label =
+                |field: &str| REGISTER_FIELDS.iter().find(|(name, _)| *name == field).map(|(_, key)| i.t(lang, key));
             errors.extend(list.iter().map(|f| {
-                let message = crate::participant::error_message(i, lang, f.code, label(f.field).as_deref());
+                let message = crate::pages::error_message(i, lang, f.code, label(f.field).as_deref());
                 (f.field.to_string(), message)
             }));
             // Listed in the order the form asks.
-            let order = ["npp", "name", "email", "phone", "password", "password2", "attorney", "statement"];
-            errors.sort_by_key(|(field, _)| order.iter().position(|f| f == field).unwrap_or(0));
+            errors.sort_by_key(|(field, _)| REGISTER_FIELDS.iter().position(|(name, _)| name == field).unwrap_or(0));
             pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page(errors, values, false))
         }
         Err(e) => {

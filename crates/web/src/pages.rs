@@ -8,7 +8,16 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use crate::AppState;
-use lapak_i18n::Lang;
+use lapak_i18n::{I18n, Lang};
+
+/// What a field's error says, on any form. A missing answer names its field ("Nomor KPJ
+/// wajib diisi"): a summary of three bare "Wajib diisi" would not say which three.
+pub(crate) fn error_message(i18n: &I18n, lang: Lang, code: &str, label: Option<&str>) -> String {
+    match label {
+        Some(label) if code == "required" => i18n.t_args(lang, "err-required-named", &[("field", label)]),
+        _ => i18n.t(lang, &format!("err-{code}")),
+    }
+}
 
 #[derive(Deserialize, Default)]
 pub struct LangQuery {

@@ -363,7 +363,7 @@ fn apply_errors(i18n: &I18n, lang: Lang, fields: &mut [Field], errors: &[FieldEr
     let mut summary = Vec::new();
     for e in errors {
         let label = fields.iter().find(|f| f.name == e.field).map(|f| f.label.as_str());
-        let message = error_message(i18n, lang, e.code, label);
+        let message = crate::pages::error_message(i18n, lang, e.code, label);
         if let Some(f) = fields.iter_mut().find(|f| f.name == e.field) {
             if f.error.is_none() {
                 f.error = Some(message.clone());
@@ -372,15 +372,6 @@ fn apply_errors(i18n: &I18n, lang: Lang, fields: &mut [Field], errors: &[FieldEr
         summary.push((e.field.to_string(), message));
     }
     summary
-}
-
-/// What a field's error says. A missing answer names its field ("Nomor KPJ wajib diisi"):
-/// a summary of three bare "Wajib diisi" would not say which three.
-pub(crate) fn error_message(i18n: &I18n, lang: Lang, code: &str, label: Option<&str>) -> String {
-    match label {
-        Some(label) if code == "required" => i18n.t_args(lang, "err-required-named", &[("field", label)]),
-        _ => i18n.t(lang, &format!("err-{code}")),
-    }
 }
 
 /// A general error (not tied to a field) for the summary.
