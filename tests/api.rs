@@ -147,3 +147,78 @@ async fn a_mismatch_is_one_answer_and_an_unknown_token_is_404() {
     let res = c.get(format!("{api}/claim")).header("authorization", "Bearer nope").send().await.unwrap();
     assert_eq!(res.status(), 404);
 }
+
+/// Whatever goes wrong with a request (not JSON, JSON that does not parse or lacks a field,
+/// a field of the wrong type, too large a body, an unknown address or method, an unknown
+/// claim token), the answer is the API's JSON error: a stable code, a message in the
+/// language asked for, and the field at fault where there is one. Nothing is stored.
+#[tokio::test]
+async fn every_fault_of_a_request_is_answered_in_json_in_the_language_asked() {
+    let (api, t) = spawn_app().await;
+    let c = reqwest::Client::new();
+    async fn error(res: reqwest::Response, status: u16) -> Value {
+        assert_eq!(res.status(), status);
+        let content_type = res.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(content_type.starts_with("application/json"), "{content_type}");
+        res.json().await.unwrap()
+    }
+    let claims = format!("{api}/claims");
+
+    let e = error(c.post(&claims).header("content-type", "text/plain").body("{}").send().await.unwrap(), 415).await;
+    assert_eq!(e["code"], "json-expected");
+    assert!(e["message"].as_str().unwrap().contains("Kirim isi permintaan sebagai JSON"), "{e}");
+
+    let bad = c.post(&claims).header("content-type", "application/json").header("accept-language", "en");
+    let e = error(bad.body("{\"nik\": ").send().await.unwrap(), 400).await;
+    assert_eq!((e["code"].as_str(), e["message"].as_str()), (Some("bad-json"), Some("The body is not valid JSON.")));
+    let trailing = format!("{} []", identity());
+    let e = error(c.post(&claims).header("content-type", "application/json").body(trailing).send().await.unwrap(), 400)
+        .await;
+    assert_eq!(e["code"], "bad-json");
+
+    let mut missing = identity();
+    missing.as_object_mut().unwrap().remove("full_name");
+    let e = error(c.post(&claims).header("accept-language", "en").json(&missing).send().await.unwrap(), 422).await;
+    assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("required"), Some("full_name")));
+    assert_eq!(e["message"], "full_name is required");
+    assert_eq!(e["errors"][0]["field"], "full_name");
+    let mut wrong_type = identity();
+    wrong_type["nik"] = json!(3_201_234_567_890_123_u64);
+    let e = error(c.post(&claims).json(&wrong_type).send().await.unwrap(), 422).await;
+    assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("bad-value"), Some("nik")));
+    assert_eq!(e["message"], "nik salah jenis atau bentuknya");
+
+    let e = error(c.get(format!("{api}/nowhere")).header("accept-language", "en").send().await.unwrap(), 404).await;
+    assert_eq!(e["code"], "not-found");
+    assert!(e["message"].as_str().unwrap().contains("/api/openapi.json"));
+    let res = c.delete(format!("{api}/track")).send().await.unwrap();
+    let allow = res.headers().get("allow").map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(error(res, 405).await["code"], "method-not-allowed");
+    assert_eq!(allow.as_deref(), Some("POST"));
+
+    let e =
+        error(c.get(format!("{api}/claim")).header("authorization", "Bearer nope").send().await.unwrap(), 404).await;
+    assert_eq!(e["code"], "not-found");
+    assert!(e["message"].as_str().unwrap().contains("Token klaim tidak dikenal"), "{e}");
+
+    // A started claim: an upload over the body limit is refused before it is read.
+    let res = c.post(&claims).json(&identity()).send().await.unwrap();
+    let token = res.json::<Value>().await.unwrap()["claim_token"].as_str().unwrap().to_string();
+    let huge = vec![b'%'; lapak_web::Limits::default().max_body_bytes + 1];
+    let res = c
+        .post(format!("{api}/claim/documents/ektp"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept-language", "en")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    let e = error(res, 413).await;
+    assert_eq!(
+        (e["code"].as_str(), e["message"].as_str()),
+        (Some("too-large"), Some("The request is larger than this service accepts."))
+    );
+    let res = c.get(format!("{api}/claim")).header("authorization", format!("Bearer {token}")).send().await.unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap()["documents"], json!([]));
+    drop(t);
+}

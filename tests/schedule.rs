@@ -528,6 +528,21 @@ async fn a_branch_admin_sets_capacity_and_reads_the_report_over_the_api() {
     let codes: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["capacity-zone", "capacity-no-officers"]);
     assert!(body["errors"][1]["message"].as_str().unwrap().contains("no officers"));
+    // A value of the wrong type is named by its path; a report's bad date is JSON too.
+    let mut mistyped = current.clone();
+    mistyped["officers"][0]["id"] = 7.into();
+    let refused = http.put(&url).bearer_auth("rahasia-kantor").json(&mistyped).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("bad-value"), Some("officers[0].id")));
+    let refused = http
+        .get(format!("http://{addr}/api/v1/reports/capacity?from=2026-13-40"))
+        .bearer_auth("rahasia-kantor")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert_eq!(refused.json::<serde_json::Value>().await.unwrap()["code"], "bad-request");
 
     let mut fewer = current.clone();
     fewer["officers"] = serde_json::json!([current["officers"][0]]);

@@ -20,7 +20,7 @@ use utoipa::IntoParams;
 use crate::AppState;
 
 fn problem(status: StatusCode, code: &str, message: String) -> Response {
-    (status, Json(json!({ "code": code, "message": message, "field": null, "errors": [] }))).into_response()
+    crate::api::api_error(status, code, message, None)
 }
 
 /// The operator's token, checked by its SHA-256 (the token itself is not kept).
@@ -91,7 +91,7 @@ pub async fn set_capacity(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(code): Path<String>,
-    Json(mut capacity): Json<Capacity>,
+    crate::api::ApiJson(mut capacity): crate::api::ApiJson<Capacity>,
 ) -> Response {
     if let Err(r) = authorised(&state, &headers) {
         return *r;
@@ -186,7 +186,7 @@ pub async fn advance_ticket(
         "serve" => lapak_domain::queue::TicketStatus::Serving,
         "done" => lapak_domain::queue::TicketStatus::Done,
         "left" => lapak_domain::queue::TicketStatus::Left,
-        _ => return problem(StatusCode::NOT_FOUND, "not-found", state.i18n.t(lang, "err-not-found")),
+        _ => return problem(StatusCode::NOT_FOUND, "not-found", state.i18n.t(lang, "err-no-route")),
     };
     match lapak_claims::walk_in::advance(state.store.as_ref(), &code, number, to, &state.base_url(&headers)).await {
         Ok(()) => {

@@ -4,7 +4,10 @@
 //!
 //! A claim is started with the identity and then addressed with the returned claim token
 //! (`Authorization: Bearer …`). Errors are JSON: a stable `code`, a `message` in the
-//! language of `Accept-Language`, and the `field` at fault.
+//! language of `Accept-Language`, and the `field` at fault. That holds for every error
+//! under `/api/`, the request's own faults included ([`ApiJson`], and
+//! `middleware::api_errors` for an unknown address or method, a body over the limit, an
+//! overload).
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
@@ -121,14 +124,91 @@ fn error(state: &AppState, lang: Lang, e: &ClaimError) -> Response {
     res
 }
 
+/// A JSON request body whose faults answer in the API's own format rather than axum's plain
+/// text: 415 `json-expected` without a JSON content type, 400 `bad-json` for what does not
+/// parse, 422 `required` or `bad-value` naming the field at fault (its path, e.g.
+/// `officers[0].hours`), 413 `too-large` above the body limit.
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &Arc<AppState>) -> Result<Self, Response> {
+        let lang = lang(req.headers());
+        let is_json = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+            let essence = v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+        });
+        if !is_json {
+            return Err(problem(state, lang, StatusCode::UNSUPPORTED_MEDIA_TYPE, "json-expected", None));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+            let status = r.status();
+            let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "too-large" } else { "bad-request" };
+            problem(state, lang, status, code, None)
+        })?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let bad_json = || problem(state, lang, StatusCode::BAD_REQUEST, "bad-json", None);
+        let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+        match parsed {
+            // Nothing but white space may follow the value.
+            Ok(value) => de.end().map(|()| ApiJson(value)).map_err(|_| bad_json()),
+            Err(e) if !e.inner().is_data() => Err(bad_json()),
+            Err(e) => Err(field_problem(state, lang, &e)),
+        }
+    }
+}
+
+/// A body that parsed as JSON but not as the operation's request: the field at fault by its
+/// path (`officers[0].hours`), `required` when it is missing, else `bad-value`.
+fn field_problem(state: &AppState, lang: Lang, e: &serde_path_to_error::Error<serde_json::Error>) -> Response {
+    // serde names a missing field in its message only, at the path of the object lacking it.
+    let message = e.inner().to_string();
+    let missing = message.strip_prefix("missing field `").and_then(|m| m.split('`').next());
+    let at = e.path().to_string();
+    let at = (at != ".").then_some(at);
+    let (code, field) = match (missing, at) {
+        (Some(name), None) => ("required", name.to_string()),
+        (Some(name), Some(at)) => ("required", format!("{at}.{name}")),
+        (None, at) => ("bad-value", at.unwrap_or_else(|| "body".into())),
+    };
+    problem(state, lang, StatusCode::UNPROCESSABLE_ENTITY, code, Some(&field))
+}
+
+/// An error of the request itself (not of the claim) in the API's format, its message
+/// `err-{code}`; with a field, `err-{code}-named`, which names it.
+pub(crate) fn problem(state: &AppState, lang: Lang, status: StatusCode, code: &str, field: Option<&str>) -> Response {
+    let message = match field {
+        Some(f) => state.i18n.t_args(lang, &format!("err-{code}-named"), &[("field", f)]),
+        None => state.i18n.t(lang, &format!("err-{code}")),
+    };
+    api_error(status, code, message, field)
+}
+
+/// The API's error body: `code`, `message`, the `field` at fault and the list of them.
+pub(crate) fn api_error(status: StatusCode, code: &str, message: String, field: Option<&str>) -> Response {
+    let errors: Vec<FieldProblem> = field
+        .map(|f| FieldProblem { field: f.into(), code: code.into(), message: message.clone() })
+        .into_iter()
+        .collect();
+    let body = ApiError { code: code.into(), message, field: field.map(String::from), errors };
+    (status, Json(body)).into_response()
+}
+
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
 async fn draft(state: &AppState, headers: &HeaderMap) -> Result<Draft, Response> {
     let lang = lang(headers);
-    let token = bearer(headers).ok_or_else(|| error(state, lang, &ClaimError::NotFound))?;
-    state.claims.resume(token).await.map_err(|e| error(state, lang, &e))
+    // The code of an unknown claim; the message says which secret was not known.
+    let unknown =
+        || api_error(StatusCode::NOT_FOUND, ClaimError::NotFound.code(), state.i18n.t(lang, "err-claim-token"), None);
+    let token = bearer(headers).ok_or_else(unknown)?;
+    state.claims.resume(token).await.map_err(|e| match e {
+        ClaimError::NotFound => unknown(),
+        e => error(state, lang, &e),
+    })
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -255,12 +335,12 @@ fn claim_view(d: &Draft) -> ClaimView {
 
 /// Start a claim: match the identity against the registry.
 #[utoipa::path(post, path = "/api/v1/claims", operation_id = "startClaim", request_body = StartClaimRequest,
-    responses((status = 201, body = StartedClaim), (status = 422, body = ApiError), (status = 409, body = ApiError), (status = 429, body = ApiError)))]
+    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 201, body = StartedClaim), (status = 422, body = ApiError), (status = 409, body = ApiError), (status = 429, body = ApiError)))]
 pub async fn start_claim(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Json(body): Json<StartClaimRequest>,
+    ApiJson(body): ApiJson<StartClaimRequest>,
 ) -> Response {
     let lang = lang(&headers);
     let input = IdentityInput { nik: body.nik, kpj: body.kpj, full_name: body.full_name, birth_date: body.birth_date };
@@ -295,11 +375,11 @@ pub struct CauseRequest {
 
 /// Choose the cause; eligibility is decided at once.
 #[utoipa::path(put, path = "/api/v1/claim/cause", operation_id = "saveCause", request_body = CauseRequest,
-    responses((status = 200, body = DecisionView), (status = 422, body = ApiError)), security(("claim_token" = [])))]
+    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 200, body = DecisionView), (status = 422, body = ApiError)), security(("claim_token" = [])))]
 pub async fn save_cause(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Json(body): Json<CauseRequest>,
+    ApiJson(body): ApiJson<CauseRequest>,
 ) -> Response {
     let d = match draft(&state, &headers).await {
         Ok(d) => d,
@@ -329,11 +409,11 @@ pub struct PaymentRequest {
 
 /// Bank account, contact and branch.
 #[utoipa::path(put, path = "/api/v1/claim/payment", operation_id = "savePayment", request_body = PaymentRequest,
-    responses((status = 204), (status = 422, body = ApiError)), security(("claim_token" = [])))]
+    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 204), (status = 422, body = ApiError)), security(("claim_token" = [])))]
 pub async fn save_payment(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Json(body): Json<PaymentRequest>,
+    ApiJson(body): ApiJson<PaymentRequest>,
 ) -> Response {
     let d = match draft(&state, &headers).await {
         Ok(d) => d,
@@ -485,12 +565,12 @@ pub struct TrackedEventView {
 
 /// Track a claim by number and birth date. A wrong pair answers like an unknown number.
 #[utoipa::path(post, path = "/api/v1/track", operation_id = "trackClaim", request_body = TrackRequest,
-    responses((status = 200, body = TrackingView), (status = 404, body = ApiError), (status = 429, body = ApiError)))]
+    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 200, body = TrackingView), (status = 404, body = ApiError), (status = 429, body = ApiError)))]
 pub async fn track_claim(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Json(body): Json<TrackRequest>,
+    ApiJson(body): ApiJson<TrackRequest>,
 ) -> Response {
     let lang = lang(&headers);
     match state.claims.track(&body.claim_number, &body.birth_date, addr.ip()).await {
