@@ -98,6 +98,17 @@ async fn whole_journey(driver: &str, lang: Lang) {
     b.wait_for(&tr("err-file-type")).await;
     b.screenshot(&shot("05-unggah-ditolak.png")).await;
     b.check_page("05-unggah-ditolak.png").await;
+    // A phone photo over the limit: the browser sends it whole and shows the error at its
+    // field (a refusal before it was read could reach the browser as a reset connection).
+    let photo = files.path().join("IMG_2041.jpg");
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    bytes.resize(9 * 1024 * 1024, 0);
+    std::fs::write(&photo, bytes).unwrap();
+    b.goto(&format!("{base}/klaim/dokumen")).await;
+    b.attach("#field-file-ektp", &photo).await;
+    b.click("section[aria-labelledby=doc-ektp] form[enctype] button").await;
+    b.wait_for(&tr("err-file-too-large")).await;
+    b.check_page("05-foto-terlalu-besar").await;
 
     let kinds =
         required_documents(lapak_domain::cause::ClaimCause::Layoff).iter().filter(|(k, _)| *k != DocumentKind::Npwp);

@@ -89,8 +89,36 @@ async fn unknown_pages_get_a_helpful_404_in_the_visitor_language() {
 #[tokio::test]
 async fn oversized_bodies_are_refused_before_they_are_read() {
     let (addr, _t) = spawn_app().await;
-    let res = client().post(format!("http://{addr}/")).body(vec![b'x'; 9 * 1024 * 1024]).send().await.unwrap();
+    let res = client()
+        .post(format!("http://{addr}/klaim/identitas"))
+        .header("accept-language", "en")
+        .body(vec![b'x'; 9 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 413);
+    // Said in a page, in the visitor's language, with what to do.
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let page = res.text().await.unwrap();
+    assert!(page.contains("<h1>The file is too large</h1>") && page.contains("Go back"), "{page}");
+}
+
+/// A request the extractors cannot read (an address that is not UTF-8, a form that is not
+/// one, a method the address does not take) gets a page, not the framework's plain text.
+#[tokio::test]
+async fn unreadable_requests_get_a_page_that_says_what_to_do() {
+    let (addr, _t) = spawn_app().await;
+    let c = client();
+    let res = c.get(format!("http://{addr}/cabang/%FF/antrean")).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("<h1>Permintaan ini tidak dapat dibaca</h1>"), "{page}");
+    let res = c.post(format!("http://{addr}/lacak")).json(&serde_json::json!({})).send().await.unwrap();
+    assert_eq!(res.status(), 415);
+    assert!(res.text().await.unwrap().contains("<h1>Permintaan ini tidak dapat dibaca</h1>"));
+    let res = c.get(format!("http://{addr}/klaim/kirim")).header("accept-language", "en").send().await.unwrap();
+    assert_eq!((res.status().as_u16(), res.headers()["allow"].to_str().unwrap()), (405, "POST"));
+    assert!(res.text().await.unwrap().contains("<h1>Page not found</h1>"));
 }
 
 /// Tracking lookups from one address through a reverse proxy, with a limit of three a minute

@@ -93,6 +93,27 @@ async fn a_participant_files_a_claim_and_tracks_it_in_indonesian() {
     let res = c.post(format!("{base}/klaim/dokumen")).multipart(fake).send().await.unwrap();
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("Berkas harus JPG, PNG, atau PDF"));
+    // A phone photo over the upload limit (here 9 MB against 6) is read to its end and
+    // refused at its field, the page whole; one over the larger cap of a request is refused
+    // unread, with a page that says what to do.
+    let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    photo.resize(9 * 1024 * 1024, 0);
+    let form = multipart::Form::new()
+        .text("kind", "ektp")
+        .part("file", multipart::Part::bytes(photo).file_name("IMG_2041.jpg"));
+    let res = c.post(format!("{base}/klaim/dokumen")).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("id=\"error-file-ektp\"") && page.contains("Berkas terlalu besar"), "{page}");
+    assert!(page.contains("<title>Galat:"), "{page}");
+    let huge = vec![0u8; lapak_web::upload_body_bytes(&lapak_web::Limits::default()) + 1];
+    let form =
+        multipart::Form::new().text("kind", "ektp").part("file", multipart::Part::bytes(huge).file_name("video.jpg"));
+    let res = c.post(format!("{base}/klaim/dokumen")).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 413);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let page = res.text().await.unwrap();
+    assert!(page.contains("<h1>Berkas terlalu besar</h1>") && page.contains("paling besar 6 MB"), "{page}");
 
     for (kind, _) in required_documents(lapak_domain::cause::ClaimCause::Layoff) {
         if *kind == DocumentKind::Npwp {

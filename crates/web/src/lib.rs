@@ -114,7 +114,6 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/klaim/sebab", get(participant::cause_form).post(participant::cause_submit))
         .route("/klaim/sebab/hasil", get(participant::cause_result))
         .route("/klaim/pembayaran", get(participant::payment_form).post(participant::payment_submit))
-        .route("/klaim/dokumen", get(participant::documents_form).post(participant::documents_upload))
         .route("/klaim/dokumen/{id}/hapus", post(participant::documents_remove))
         .route("/klaim/periksa", get(participant::review))
         .route("/klaim/kirim", post(participant::submit))
@@ -168,7 +167,17 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/static/staf.js", get(pages::staff_script))
         // Every body is refused above the limit before it is read (413) …
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limits.max_body_bytes))
-        // … except a worker list, which may be larger (added after that layer, with its own).
+        // … except a participant's document, read to its end up to a larger cap so that a
+        // phone photo over the upload limit gets its error at the field, not a bare refusal
+        // the browser may not even show (it is still sending) …
+        .route(
+            "/klaim/dokumen",
+            get(participant::documents_form).post(participant::documents_upload).layer((
+                tower_http::limit::RequestBodyLimitLayer::new(upload_body_bytes(limits)),
+                DefaultBodyLimit::max(upload_body_bytes(limits)),
+            )),
+        )
+        // … and a worker list, which may be larger (added after that layer, with its own).
         .route(
             "/staf/kolektif/{id}/{what}",
             get(collective::download).post(collective::upload).layer((
@@ -180,6 +189,13 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .with_state(state.clone());
     middleware::protect(app, state, limits)
+}
+
+/// The largest request carrying one participant document that is read to its end: four
+/// times the upload limit, at least 32 MiB. Beyond the upload limit the file is discarded as
+/// it arrives.
+pub fn upload_body_bytes(limits: &Limits) -> usize {
+    limits.max_upload_bytes.saturating_mul(4).max(32 * 1024 * 1024)
 }
 
 impl AppState {

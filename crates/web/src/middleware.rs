@@ -28,7 +28,7 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
     app.layer(
         ServiceBuilder::new()
             // Outermost: it sees every refusal below it, the overload and panic answers too.
-            .layer(mw::from_fn(move |req, next| api_errors(api_state.clone(), req, next)))
+            .layer(mw::from_fn(move |req, next| refusals(api_state.clone(), req, next)))
             .layer(CatchPanicLayer::custom(move |_| internal_error(&state)))
             .layer(
                 TraceLayer::new_for_http()
@@ -128,37 +128,44 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
     from_host || state.public_url.as_deref() == Some(origin)
 }
 
-/// Under `/api/`, every error is JSON in the API's format (`code`, `message` in the language
-/// of `Accept-Language`, `field`), whoever answered: an unknown address or method, a body
-/// over the limit, a path or query that does not parse, an overload, a panic. The handlers'
-/// own JSON errors pass as they are; the other headers (`Allow`, `Retry-After`) are kept.
-async fn api_errors(state: Arc<AppState>, req: Request, next: Next) -> Response {
-    if !req.uri().path().starts_with("/api/") {
-        return next.run(req).await;
-    }
-    let lang = crate::api::lang(req.headers());
+/// The refusals of the layers and extractors (not of Lapak's handlers) in Lapak's own
+/// words. Under `/api/`, every error is JSON in the API's format (`code`, `message` in the
+/// language of `Accept-Language`, `field`): an unknown address or method, a body over the
+/// limit, a path or query that does not parse, an overload, a panic; the handlers' own JSON
+/// errors pass as they are. Elsewhere a plain-text refusal of a request that could not be
+/// read (400, 405, 413, 415, 422) becomes a page in the visitor's language that says what to
+/// do. The other headers (`Allow`, `Retry-After`) are kept.
+async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let page_lang = crate::pages::PageLang::resolve(req.headers(), &crate::pages::LangQuery::default());
+    let api_lang = crate::api::lang(req.headers());
     let res = next.run(req).await;
     let status = res.status();
-    let is_json = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json || !(status.is_client_error() || status.is_server_error()) {
-        return res;
-    }
-    let (code, key) = match status {
-        StatusCode::NOT_FOUND => ("not-found", "err-no-route"),
-        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "err-method-not-allowed"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "err-too-large"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("json-expected", "err-json-expected"),
-        StatusCode::TOO_MANY_REQUESTS => ("rate-limited", "err-rate-limited"),
-        StatusCode::SERVICE_UNAVAILABLE => ("overloaded", "error-overloaded"),
-        s if s.is_server_error() => ("internal", "err-internal"),
-        _ => ("bad-request", "err-bad-request"),
+    let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let fresh = if api {
+        if content_type.starts_with("application/json") || !(status.is_client_error() || status.is_server_error()) {
+            return res;
+        }
+        let (code, key) = match status {
+            StatusCode::NOT_FOUND => ("not-found", "err-no-route"),
+            StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "err-method-not-allowed"),
+            StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "err-too-large"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ("json-expected", "err-json-expected"),
+            StatusCode::TOO_MANY_REQUESTS => ("rate-limited", "err-rate-limited"),
+            StatusCode::SERVICE_UNAVAILABLE => ("overloaded", "error-overloaded"),
+            s if s.is_server_error() => ("internal", "err-internal"),
+            _ => ("bad-request", "err-bad-request"),
+        };
+        crate::api::api_error(status, code, state.i18n.t(api_lang, key), None)
+    } else {
+        let unread = matches!(status.as_u16(), 400 | 405 | 413 | 415 | 422);
+        if !unread || content_type.starts_with("text/html") {
+            return res;
+        }
+        crate::pages::refused(&state, &page_lang, status)
     };
     let (parts, _) = res.into_parts();
-    let mut fresh = crate::api::api_error(status, code, state.i18n.t(lang, key), None);
+    let mut fresh = fresh;
     for (name, value) in &parts.headers {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             fresh.headers_mut().append(name, value.clone());

@@ -122,6 +122,22 @@ pub async fn not_found(State(state): State<Arc<AppState>>, headers: HeaderMap) -
     page_lang.respond(StatusCode::NOT_FOUND, page)
 }
 
+/// A request the layers or extractors could not take (too large, unreadable, a method the
+/// address does not take), as a page saying what to do; `status` is kept.
+pub(crate) fn refused(state: &AppState, page_lang: &PageLang, status: StatusCode) -> Response {
+    let lang = page_lang.lang;
+    let i = &state.i18n;
+    let (heading, body) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            let mb = (state.claims.max_upload_bytes() / (1024 * 1024)).to_string();
+            (i.t(lang, "error-too-large-title"), i.t_args(lang, "error-too-large-body", &[("mb", &mb)]))
+        }
+        StatusCode::METHOD_NOT_ALLOWED => (i.t(lang, "error-not-found-title"), i.t(lang, "error-not-found-body")),
+        _ => (i.t(lang, "error-bad-request-title"), i.t(lang, "error-bad-request-body")),
+    };
+    page_lang.respond(status, MessagePage { lang, state, heading, body })
+}
+
 pub async fn healthz() -> &'static str {
     "ok"
 }

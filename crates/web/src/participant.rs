@@ -819,13 +819,28 @@ pub async fn documents_upload(
     let mut kind = String::new();
     let mut bytes = Vec::new();
     let mut too_large = false;
+    let max = state.claims.max_upload_bytes();
     loop {
         match multipart.next_field().await {
-            Ok(Some(field)) => match field.name() {
+            Ok(Some(mut field)) => match field.name() {
                 Some("kind") => kind = field.text().await.unwrap_or_default(),
-                Some("file") => match field.bytes().await {
-                    Ok(b) => bytes = b.to_vec(),
-                    Err(_) => too_large = true,
+                // Read to its end, keeping at most the upload limit: the browser finishes
+                // sending and shows the answer.
+                Some("file") => loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) if !too_large && bytes.len() + chunk.len() <= max => {
+                            bytes.extend_from_slice(&chunk)
+                        }
+                        Ok(Some(_)) => {
+                            too_large = true;
+                            bytes = Vec::new();
+                        }
+                        Ok(None) => break,
+                        Err(_) => {
+                            too_large = true;
+                            break;
+                        }
+                    }
                 },
                 _ => {}
             },
