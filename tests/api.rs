@@ -93,6 +93,15 @@ async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
             .body(body)
             .send()
     };
+    // A key that cannot be honoured is refused, and nothing is submitted.
+    let too_long: &'static str = Box::leak("k".repeat(256).into_boxed_str());
+    let refused = submit(too_long, "{}").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let err: Value = refused.json().await.unwrap();
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("idempotency-key"), Some("Idempotency-Key")));
+    let claim: Value =
+        c.get(format!("{api}/claim")).header("authorization", &auth).send().await.unwrap().json().await.unwrap();
+    assert_eq!(claim["state"], "draft");
     let first = submit("8b0f6c1e-1", "{}").await.unwrap();
     assert_eq!(first.status(), 201);
     let number = first.json::<Value>().await.unwrap()["claim_number"].as_str().unwrap().to_string();

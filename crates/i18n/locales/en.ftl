@@ -209,6 +209,7 @@ err-not-editable = This claim has been submitted and can no longer be changed.
 err-incomplete = The claim is not complete.
 err-not-eligible = This claim cannot be submitted yet.
 err-idempotency-mismatch = This Idempotency-Key was used for another request.
+err-idempotency-key-named = { $field } must be 1–255 visible ASCII characters, for example a UUID
 err-internal = Something went wrong on our side. Your data is not lost; please try again.
 err-session = Your claim session was not found. Start again or open the link in your e-mail.
 err-claim-token = The claim token is unknown or was replaced by a newer one. Start the claim again (startClaim) to get a new one.

@@ -209,6 +209,7 @@ err-not-editable = Klaim ini sudah diajukan dan tidak dapat diubah lagi.
 err-incomplete = Pengajuan belum lengkap.
 err-not-eligible = Klaim ini belum dapat diajukan.
 err-idempotency-mismatch = Idempotency-Key ini sudah dipakai untuk permintaan lain.
+err-idempotency-key-named = { $field } harus 1–255 karakter ASCII yang terlihat, misalnya UUID
 err-internal = Terjadi kesalahan pada sistem kami. Data Anda tidak hilang; silakan coba lagi.
 err-session = Sesi pengajuan Anda tidak ditemukan. Mulai lagi atau buka tautan di email Anda.
 err-claim-token = Token klaim tidak dikenal atau sudah diganti dengan yang lebih baru. Mulai klaim lagi (startClaim) untuk mendapatkan token baru.

@@ -492,7 +492,7 @@ pub struct SubmittedClaim {
 /// Submit the claim. With an `Idempotency-Key` header, the same key and body return the
 /// same claim and the same key with another body is refused.
 #[utoipa::path(post, path = "/api/v1/claim/submit", operation_id = "submitClaim",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Up to 255 characters, e.g. a UUID")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–255 visible ASCII characters, e.g. a UUID; another is refused (422 idempotency-key)")),
     responses((status = 201, body = SubmittedClaim), (status = 422, body = ApiError), (status = 409, body = ApiError)),
     security(("claim_token" = [])))]
 pub async fn submit_claim(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -501,7 +501,14 @@ pub async fn submit_claim(State(state): State<Arc<AppState>>, headers: HeaderMap
         Ok(d) => d,
         Err(r) => return r,
     };
-    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).filter(|k| !k.is_empty() && k.len() <= 255);
+    // A key that cannot be honoured is refused rather than ignored: the client counts on it.
+    let key = match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
+        None => None,
+        Some(Ok(k)) if !k.is_empty() && k.len() <= 255 => Some(k),
+        Some(_) => {
+            return problem(&state, lang, StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key", Some("Idempotency-Key"))
+        }
+    };
     match state.claims.submit(&d, lang.code(), key.map(|k| (k, body.as_ref()))).await {
         Ok(number) => (StatusCode::CREATED, Json(SubmittedClaim { claim_number: number.to_string() })).into_response(),
         Err(e) => error(&state, lang, &e),
