@@ -37,7 +37,24 @@ impl FreshDatabase {
         if let Some((admin, name)) = self.admin {
             use sqlx::Connection;
             let mut c = sqlx::PgConnection::connect(&admin).await?;
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await?;
+            // Without FORCE first: PostgreSQL then ends an autovacuum worker busy in the new
+            // rows itself, which FORCE refuses to do for a role that is not a superuser. With
+            // FORCE when a connection of the run is still closing.
+            let mut tries = 0;
+            loop {
+                let plain = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c).await;
+                if plain.is_ok() {
+                    break;
+                }
+                match sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await {
+                    Ok(_) => break,
+                    Err(e) if tries >= 10 => return Err(e.into()),
+                    Err(_) => {
+                        tries += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    }
+                }
+            }
         }
         if let Some(file) = self.file {
             for suffix in ["", "-wal", "-shm"] {
