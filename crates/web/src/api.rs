@@ -6,7 +6,7 @@
 //! (`Authorization: Bearer …`). Errors are JSON: a stable `code`, a `message` in the
 //! language of `Accept-Language`, and the `field` at fault. That holds for every error
 //! under `/api/`, the request's own faults included ([`ApiJson`], and
-//! `middleware::api_errors` for an unknown address or method, a body over the limit, an
+//! `middleware::refusals` for an unknown address or method, a body over the limit, an
 //! overload).
 
 use axum::body::Bytes;
@@ -127,7 +127,7 @@ fn error(state: &AppState, lang: Lang, e: &ClaimError) -> Response {
 /// A JSON request body whose faults answer in the API's own format rather than axum's plain
 /// text: 415 `json-expected` without a JSON content type, 400 `bad-json` for what does not
 /// parse, 422 `required` or `bad-value` naming the field at fault (its path, e.g.
-/// `officers[0].hours`), 413 `too-large` above the body limit.
+/// `officers[0].id`), 413 `too-large` above the body limit.
 pub struct ApiJson<T>(pub T);
 
 impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> for ApiJson<T> {
@@ -160,7 +160,7 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> f
 }
 
 /// A body that parsed as JSON but not as the operation's request: the field at fault by its
-/// path (`officers[0].hours`), `required` when it is missing, else `bad-value`.
+/// path (`officers[0].id`), `required` when it is missing, else `bad-value`.
 fn field_problem(state: &AppState, lang: Lang, e: &serde_path_to_error::Error<serde_json::Error>) -> Response {
     // serde names a missing field in its message only, at the path of the object lacking it.
     let message = e.inner().to_string();

@@ -24,11 +24,11 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
     let overload_state = state.clone();
     let proxies: Arc<[ipnet::IpNet]> = limits.trusted_proxies.clone().into();
     let origin_state = state.clone();
-    let api_state = state.clone();
+    let refusal_state = state.clone();
     app.layer(
         ServiceBuilder::new()
             // Outermost: it sees every refusal below it, the overload and panic answers too.
-            .layer(mw::from_fn(move |req, next| refusals(api_state.clone(), req, next)))
+            .layer(mw::from_fn(move |req, next| refusals(refusal_state.clone(), req, next)))
             .layer(CatchPanicLayer::custom(move |_| internal_error(&state)))
             .layer(
                 TraceLayer::new_for_http()
@@ -137,35 +137,40 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
 /// do. The other headers (`Allow`, `Retry-After`) are kept.
 async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let page_lang = crate::pages::PageLang::resolve(req.headers(), &crate::pages::LangQuery::default());
-    let api_lang = crate::api::lang(req.headers());
+    // The visitor's language, read before the request is handed on.
+    let (api_lang, page_lang) = if api {
+        (crate::api::lang(req.headers()), None)
+    } else {
+        (Lang::Id, Some(crate::pages::PageLang::resolve(req.headers(), &crate::pages::LangQuery::default())))
+    };
     let res = next.run(req).await;
     let status = res.status();
     let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let fresh = if api {
-        if content_type.starts_with("application/json") || !(status.is_client_error() || status.is_server_error()) {
-            return res;
+    let mut fresh = match page_lang {
+        None if content_type.starts_with("application/json")
+            || !(status.is_client_error() || status.is_server_error()) =>
+        {
+            return res
         }
-        let (code, key) = match status {
-            StatusCode::NOT_FOUND => ("not-found", "err-no-route"),
-            StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "err-method-not-allowed"),
-            StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "err-too-large"),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => ("json-expected", "err-json-expected"),
-            StatusCode::TOO_MANY_REQUESTS => ("rate-limited", "err-rate-limited"),
-            StatusCode::SERVICE_UNAVAILABLE => ("overloaded", "error-overloaded"),
-            s if s.is_server_error() => ("internal", "err-internal"),
-            _ => ("bad-request", "err-bad-request"),
-        };
-        crate::api::api_error(status, code, state.i18n.t(api_lang, key), None)
-    } else {
-        let unread = matches!(status.as_u16(), 400 | 405 | 413 | 415 | 422);
-        if !unread || content_type.starts_with("text/html") {
-            return res;
+        None => {
+            let (code, key) = match status {
+                StatusCode::NOT_FOUND => ("not-found", "err-no-route"),
+                StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "err-method-not-allowed"),
+                StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "err-too-large"),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => ("json-expected", "err-json-expected"),
+                StatusCode::TOO_MANY_REQUESTS => ("rate-limited", "err-rate-limited"),
+                StatusCode::SERVICE_UNAVAILABLE => ("overloaded", "error-overloaded"),
+                s if s.is_server_error() => ("internal", "err-internal"),
+                _ => ("bad-request", "err-bad-request"),
+            };
+            crate::api::api_error(status, code, state.i18n.t(api_lang, key), None)
         }
-        crate::pages::refused(&state, &page_lang, status)
+        Some(_) if content_type.starts_with("text/html") || !matches!(status.as_u16(), 400 | 405 | 413 | 415 | 422) => {
+            return res
+        }
+        Some(page_lang) => crate::pages::refused(&state, &page_lang, status),
     };
     let (parts, _) = res.into_parts();
-    let mut fresh = fresh;
     for (name, value) in &parts.headers {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             fresh.headers_mut().append(name, value.clone());
