@@ -137,7 +137,7 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
 
     // 1. The company appoints its representative. A "PDF" that is a web page is refused at
     // its field and nothing is kept; then the real letters go through.
-    let appoint = |statement: &'static [u8]| {
+    let appoint = |attorney: Vec<u8>, statement: Vec<u8>| {
         reqwest::multipart::Form::new()
             .text("npp", "90000001")
             .text("name", "Rina Wulandari")
@@ -145,13 +145,13 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
             .text("phone", "0812 7777 1234")
             .text("password", PASSWORD)
             .text("password2", PASSWORD)
-            .part("attorney", reqwest::multipart::Part::bytes(PDF).file_name("kuasa.pdf"))
+            .part("attorney", reqwest::multipart::Part::bytes(attorney).file_name("kuasa.pdf"))
             .part("statement", reqwest::multipart::Part::bytes(statement).file_name("pernyataan.pdf"))
     };
     let post = |form| {
         c.http.post(format!("{}/kolektif/daftar", c.base)).header("accept-language", "id").multipart(form).send()
     };
-    let bad = post(appoint(b"<html><script>alert(1)</script></html>")).await.unwrap();
+    let bad = post(appoint(PDF.to_vec(), b"<html><script>alert(1)</script></html>".to_vec())).await.unwrap();
     assert_eq!(bad.status(), 422);
     let page = bad.text().await.unwrap();
     assert!(
@@ -160,12 +160,26 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
     );
     assert!(t.store.pending_representatives(None).await.unwrap().is_empty());
     // A short password with good letters: refused at its field, nothing kept either.
-    let short = appoint(PDF).text("password", "pendek").text("password2", "pendek");
+    let short = appoint(PDF.to_vec(), PDF.to_vec()).text("password", "pendek").text("password2", "pendek");
     let short = post(short).await.unwrap();
     assert_eq!(short.status(), 422);
     assert!(short.text().await.unwrap().contains("id=\"error-password\""));
     assert!(t.store.pending_representatives(None).await.unwrap().is_empty());
-    let ok = post(appoint(PDF)).await.unwrap();
+    // Scans as offices make them: each under the limit of 6 MB, together over it, and one
+    // over it, refused at its own field.
+    let scan = |mb: usize| {
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        pdf.resize(mb * 1024 * 1024 - 6, b' ');
+        pdf.extend_from_slice(b"%%EOF\n");
+        pdf
+    };
+    let big = post(appoint(PDF.to_vec(), scan(9))).await.unwrap();
+    assert_eq!(big.status(), 422);
+    let page = big.text().await.unwrap();
+    assert!(page.contains("id=\"error-statement\"") && !page.contains("id=\"error-attorney\""), "{page}");
+    assert!(page.contains("Berkas terlalu besar") && page.contains("value=\"Rina Wulandari\""));
+    assert!(t.store.pending_representatives(None).await.unwrap().is_empty());
+    let ok = post(appoint(scan(4), scan(4))).await.unwrap();
     assert_eq!(ok.status(), 200);
     assert!(ok.text().await.unwrap().contains("Penunjukan diterima"));
 
@@ -176,7 +190,7 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
     let id = field(&requests, "id");
     let letter = c.get(&format!("/staf/perwakilan/{id}/kuasa"), &admin).await;
     assert_eq!(letter.headers()["content-type"], "application/pdf");
-    assert_eq!(letter.bytes().await.unwrap().as_ref(), PDF);
+    assert_eq!(letter.bytes().await.unwrap().as_ref(), scan(4));
     let confirmed = c
         .post("/staf/perwakilan", &admin, &[("csrf", &field(&requests, "csrf")), ("id", &id), ("decision", "confirm")])
         .await;

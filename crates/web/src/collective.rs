@@ -182,30 +182,51 @@ pub async fn register_form(
     pl.respond(StatusCode::OK, page)
 }
 
-/// Reads a multipart form: text fields, and files by name (with their file names). A part
-/// over the body limit marks `too_large`.
-async fn read_multipart(mut multipart: Multipart) -> (HashMap<String, String>, HashMap<String, (String, Bytes)>, bool) {
+/// Reads a multipart form: text fields, and files by name (with their file names). Each
+/// file is read to its end, at most `max_file` bytes of it kept: the name of the first file
+/// over it (or of the part that could not be read) is returned with the rest.
+async fn read_multipart(
+    mut multipart: Multipart,
+    max_file: usize,
+) -> (HashMap<String, String>, HashMap<String, (String, Bytes)>, Option<String>) {
     let mut texts = HashMap::new();
     let mut files = HashMap::new();
+    let mut too_large = None;
     loop {
         match multipart.next_field().await {
-            Ok(Some(field)) => {
+            Ok(Some(mut field)) => {
                 let name = field.name().unwrap_or_default().to_string();
                 match field.file_name().map(str::to_string) {
-                    Some(file_name) => match field.bytes().await {
-                        Ok(b) => {
-                            files.insert(name, (file_name, b));
+                    Some(file_name) => {
+                        let mut bytes = Vec::new();
+                        let mut over = false;
+                        loop {
+                            match field.chunk().await {
+                                Ok(Some(chunk)) if !over && bytes.len() + chunk.len() <= max_file => {
+                                    bytes.extend_from_slice(&chunk)
+                                }
+                                Ok(Some(_)) => {
+                                    over = true;
+                                    bytes = Vec::new();
+                                }
+                                Ok(None) => break,
+                                Err(_) => return (texts, files, too_large.or(Some(name))),
+                            }
                         }
-                        Err(_) => return (texts, files, true),
-                    },
+                        if over {
+                            too_large.get_or_insert(name);
+                        } else {
+                            files.insert(name, (file_name, Bytes::from(bytes)));
+                        }
+                    }
                     None => {
                         let text = field.text().await.unwrap_or_default();
                         texts.insert(name, text.chars().take(1_000).collect());
                     }
                 }
             }
-            Ok(None) => return (texts, files, false),
-            Err(_) => return (texts, files, true),
+            Ok(None) => return (texts, files, too_large),
+            Err(_) => return (texts, files, too_large.or(Some(String::new()))),
         }
     }
 }
@@ -231,16 +252,17 @@ pub async fn register(
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
     let (i, lang) = (&state.i18n, pl.lang);
-    let (texts, files, too_large) = read_multipart(multipart).await;
+    let (texts, files, too_large) = read_multipart(multipart, state.claims.max_upload_bytes()).await;
     let text = |k: &str| texts.get(k).cloned().unwrap_or_default();
     let mut values = HashMap::new();
     for k in ["npp", "name", "email", "phone"] {
         values.insert(k, text(k));
     }
     let page = |errors: Vec<(String, String)>, values, done| RegisterPage { lang, state: &state, errors, values, done };
-    if too_large {
-        let errors = vec![("attorney".to_string(), i.t(lang, "err-file-too-large"))];
-        return pl.respond(StatusCode::PAYLOAD_TOO_LARGE, page(errors, values, false));
+    if let Some(field) = too_large {
+        let field = if field == "statement" { field } else { "attorney".to_string() };
+        let errors = vec![(field, i.t(lang, "err-file-too-large"))];
+        return pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page(errors, values, false));
     }
     let password = text("password");
     let mut errors = Vec::new();
@@ -740,7 +762,8 @@ pub async fn upload(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let (texts, files, too_large) = read_multipart(multipart).await;
+    let (texts, files, too_large) = read_multipart(multipart, state.claims.collective().max_list_bytes).await;
+    let too_large = too_large.is_some();
     if texts.get("csrf") != Some(&session.csrf) && !too_large {
         return forbidden(&state, pl.lang);
     }

@@ -138,7 +138,6 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/staf/audit", get(staff::audit_page))
         .route("/staf/kapasitas", get(staff::capacity_form).post(staff::capacity_submit))
         .route("/kolektif", get(collective::start))
-        .route("/kolektif/daftar", get(collective::register_form).post(collective::register))
         .route("/kolektif/klaim/{token}", get(collective::worker).post(collective::worker_choice))
         .route("/kolektif/{file}", get(collective::template))
         .route("/staf/kolektif", get(collective::company))
@@ -177,6 +176,14 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
                 DefaultBodyLimit::max(upload_body_bytes(limits)),
             )),
         )
+        // (a representative's appointment carries two such documents)
+        .route(
+            "/kolektif/daftar",
+            get(collective::register_form).post(collective::register).layer((
+                tower_http::limit::RequestBodyLimitLayer::new(upload_body_bytes(limits)),
+                DefaultBodyLimit::max(upload_body_bytes(limits)),
+            )),
+        )
         // … and a worker list, which may be larger (added after that layer, with its own).
         .route(
             "/staf/kolektif/{id}/{what}",
@@ -191,9 +198,9 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
     middleware::protect(app, state, limits)
 }
 
-/// The largest request carrying one participant document that is read to its end: four
-/// times the upload limit, at least 32 MiB. Beyond the upload limit the file is discarded as
-/// it arrives.
+/// The largest request carrying participant documents that is read to its end: four times
+/// the upload limit, at least 32 MiB. A file over the upload limit is discarded as it
+/// arrives and refused at its field.
 pub fn upload_body_bytes(limits: &Limits) -> usize {
     limits.max_upload_bytes.saturating_mul(4).max(32 * 1024 * 1024)
 }
