@@ -183,8 +183,8 @@ pub async fn register_form(
 }
 
 /// Reads a multipart form: text fields, and files by name (with their file names). Each
-/// file is read to its end, at most `max_file` bytes of it kept: the name of the first file
-/// over it (or of the part that could not be read) is returned with the rest.
+/// file is read to its end ([`crate::pages::read_file`]): the name of the first file over
+/// `max_file` (or of a part that could not be read) is returned with the rest.
 async fn read_multipart(
     mut multipart: Multipart,
     max_file: usize,
@@ -197,28 +197,14 @@ async fn read_multipart(
             Ok(Some(mut field)) => {
                 let name = field.name().unwrap_or_default().to_string();
                 match field.file_name().map(str::to_string) {
-                    Some(file_name) => {
-                        let mut bytes = Vec::new();
-                        let mut over = false;
-                        loop {
-                            match field.chunk().await {
-                                Ok(Some(chunk)) if !over && bytes.len() + chunk.len() <= max_file => {
-                                    bytes.extend_from_slice(&chunk)
-                                }
-                                Ok(Some(_)) => {
-                                    over = true;
-                                    bytes = Vec::new();
-                                }
-                                Ok(None) => break,
-                                Err(_) => return (texts, files, too_large.or(Some(name))),
-                            }
-                        }
-                        if over {
-                            too_large.get_or_insert(name);
-                        } else {
+                    Some(file_name) => match crate::pages::read_file(&mut field, max_file).await {
+                        Some(bytes) => {
                             files.insert(name, (file_name, Bytes::from(bytes)));
                         }
-                    }
+                        None => {
+                            too_large.get_or_insert(name);
+                        }
+                    },
                     None => {
                         let text = field.text().await.unwrap_or_default();
                         texts.insert(name, text.chars().take(1_000).collect());

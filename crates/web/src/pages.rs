@@ -122,6 +122,24 @@ pub async fn not_found(State(state): State<Arc<AppState>>, headers: HeaderMap) -
     page_lang.respond(StatusCode::NOT_FOUND, page)
 }
 
+/// A file part of a form, read to its end (the browser finishes sending and shows the
+/// answer) with at most `max` bytes kept: `None` when it was over `max` or broke off.
+pub(crate) async fn read_file(field: &mut axum::extract::multipart::Field<'_>, max: usize) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut over = false;
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) if !over && bytes.len() + chunk.len() <= max => bytes.extend_from_slice(&chunk),
+            Ok(Some(_)) => {
+                over = true;
+                bytes = Vec::new();
+            }
+            Ok(None) => return (!over).then_some(bytes),
+            Err(_) => return None,
+        }
+    }
+}
+
 /// A request the layers or extractors could not take (too large, unreadable, a method the
 /// address does not take), as a page saying what to do; `status` is kept.
 pub(crate) fn refused(state: &AppState, page_lang: &PageLang, status: StatusCode) -> Response {

@@ -824,23 +824,9 @@ pub async fn documents_upload(
         match multipart.next_field().await {
             Ok(Some(mut field)) => match field.name() {
                 Some("kind") => kind = field.text().await.unwrap_or_default(),
-                // Read to its end, keeping at most the upload limit: the browser finishes
-                // sending and shows the answer.
-                Some("file") => loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) if !too_large && bytes.len() + chunk.len() <= max => {
-                            bytes.extend_from_slice(&chunk)
-                        }
-                        Ok(Some(_)) => {
-                            too_large = true;
-                            bytes = Vec::new();
-                        }
-                        Ok(None) => break,
-                        Err(_) => {
-                            too_large = true;
-                            break;
-                        }
-                    }
+                Some("file") => match crate::pages::read_file(&mut field, max).await {
+                    Some(b) => bytes = b,
+                    None => too_large = true,
                 },
                 _ => {}
             },
