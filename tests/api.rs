@@ -210,19 +210,21 @@ async fn every_fault_of_a_request_is_answered_in_json_in_the_language_asked() {
     assert_eq!(e["code"], "not-found");
     assert!(e["message"].as_str().unwrap().contains("Token klaim tidak dikenal"), "{e}");
 
-    // A started claim: an upload over the body limit is refused before it is read.
+    // A started claim: a file over the upload limit is read to its end and refused at the
+    // field `file`; a body over the documents' larger cap is refused before it is read.
     let res = c.post(&claims).json(&identity()).send().await.unwrap();
     let token = res.json::<Value>().await.unwrap()["claim_token"].as_str().unwrap().to_string();
-    let huge = vec![b'%'; lapak_web::Limits::default().max_body_bytes + 1];
-    let res = c
-        .post(format!("{api}/claim/documents/ektp"))
-        .header("authorization", format!("Bearer {token}"))
-        .header("accept-language", "en")
-        .body(huge)
-        .send()
-        .await
-        .unwrap();
-    let e = error(res, 413).await;
+    let upload = |body: Vec<u8>| {
+        c.post(format!("{api}/claim/documents/ektp"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("accept-language", "en")
+            .body(body)
+            .send()
+    };
+    let e = error(upload(vec![b'%'; 9 * 1024 * 1024]).await.unwrap(), 422).await;
+    assert_eq!((e["field"].as_str(), e["errors"][0]["code"].as_str()), (Some("file"), Some("file-too-large")));
+    let huge = vec![b'%'; lapak_web::upload_body_bytes(&lapak_web::Limits::default()) + 1];
+    let e = error(upload(huge).await.unwrap(), 413).await;
     assert_eq!(
         (e["code"].as_str(), e["message"].as_str()),
         (Some("too-large"), Some("The request is larger than this service accepts."))

@@ -444,11 +444,17 @@ pub async fn upload_claim_document(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(kind): Path<String>,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Response {
     let d = match draft(&state, &headers).await {
         Ok(d) => d,
         Err(r) => return r,
+    };
+    // Read to its end up to the documents' cap, as the pages do: a file over the limit is
+    // refused at the field `file`, and the app sees the answer.
+    let Some(body) = crate::pages::read_file(body.into_data_stream(), state.claims.max_upload_bytes()).await else {
+        let too_large = ClaimError::Fields(vec![lapak_claims::FieldError { field: "file", code: "file-too-large" }]);
+        return error(&state, lang(&headers), &too_large);
     };
     match state.claims.upload(&d, &kind, &body).await {
         Ok(m) => (

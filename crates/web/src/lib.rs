@@ -153,7 +153,6 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/api/v1/claim", get(api::get_claim))
         .route("/api/v1/claim/cause", axum::routing::put(api::save_cause))
         .route("/api/v1/claim/payment", axum::routing::put(api::save_payment))
-        .route("/api/v1/claim/documents/{kind}", post(api::upload_claim_document).delete(api::remove_claim_document))
         .route("/api/v1/claim/submit", post(api::submit_claim))
         .route("/api/v1/track", post(api::track_claim))
         .route("/api/v1/branches/{code}/capacity", get(admin::get_capacity).put(admin::set_capacity))
@@ -172,6 +171,14 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route(
             "/klaim/dokumen",
             get(participant::documents_form).post(participant::documents_upload).layer((
+                tower_http::limit::RequestBodyLimitLayer::new(upload_body_bytes(limits)),
+                DefaultBodyLimit::max(upload_body_bytes(limits)),
+            )),
+        )
+        // (an app's too)
+        .route(
+            "/api/v1/claim/documents/{kind}",
+            post(api::upload_claim_document).delete(api::remove_claim_document).layer((
                 tower_http::limit::RequestBodyLimitLayer::new(upload_body_bytes(limits)),
                 DefaultBodyLimit::max(upload_body_bytes(limits)),
             )),

@@ -122,22 +122,27 @@ pub async fn not_found(State(state): State<Arc<AppState>>, headers: HeaderMap) -
     page_lang.respond(StatusCode::NOT_FOUND, page)
 }
 
-/// A file part of a form, read to its end (the browser finishes sending and shows the
-/// answer) with at most `max` bytes kept: `None` when it was over `max` or broke off.
-pub(crate) async fn read_file(field: &mut axum::extract::multipart::Field<'_>, max: usize) -> Option<Vec<u8>> {
+/// A file (a form's file part, a request's body) read to its end, so that the sender
+/// finishes and sees the answer, with at most `max` bytes kept: `None` when it was over
+/// `max` or broke off.
+pub(crate) async fn read_file<E>(
+    mut chunks: impl futures::Stream<Item = Result<axum::body::Bytes, E>> + Unpin,
+    max: usize,
+) -> Option<Vec<u8>> {
+    use futures::StreamExt;
     let mut bytes = Vec::new();
     let mut over = false;
-    loop {
-        match field.chunk().await {
-            Ok(Some(chunk)) if !over && bytes.len() + chunk.len() <= max => bytes.extend_from_slice(&chunk),
-            Ok(Some(_)) => {
+    while let Some(chunk) = chunks.next().await {
+        match chunk {
+            Ok(chunk) if !over && bytes.len() + chunk.len() <= max => bytes.extend_from_slice(&chunk),
+            Ok(_) => {
                 over = true;
                 bytes = Vec::new();
             }
-            Ok(None) => return (!over).then_some(bytes),
             Err(_) => return None,
         }
     }
+    (!over).then_some(bytes)
 }
 
 /// A request the layers or extractors could not take (too large, unreadable, a method the
