@@ -105,6 +105,9 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         admin_token_hash,
         staff,
     });
+    // A route's own body limit, in place of the general one.
+    let cap = |bytes: usize| (tower_http::limit::RequestBodyLimitLayer::new(bytes), DefaultBodyLimit::max(bytes));
+    let documents = upload_body_bytes(limits);
     let app = Router::new()
         .route("/", get(pages::home))
         .route("/klaim", get(participant::start))
@@ -165,39 +168,23 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/static/staf.js", get(pages::staff_script))
         // Every body is refused above the limit before it is read (413) …
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limits.max_body_bytes))
-        // … except a participant's document, read to its end up to a larger cap so that a
-        // phone photo over the upload limit gets its error at the field, not a bare refusal
-        // the browser may not even show (it is still sending) …
+        // … except documents (a participant's, an app's, a representative's two letters),
+        // read to their end up to a larger cap so that a phone photo over the upload limit
+        // gets its error at the field, not a bare refusal the browser may not even show (it
+        // is still sending) …
         .route(
             "/klaim/dokumen",
-            get(participant::documents_form).post(participant::documents_upload).layer((
-                tower_http::limit::RequestBodyLimitLayer::new(upload_body_bytes(limits)),
-                DefaultBodyLimit::max(upload_body_bytes(limits)),
-            )),
+            get(participant::documents_form).post(participant::documents_upload).layer(cap(documents)),
         )
-        // (an app's too)
         .route(
             "/api/v1/claim/documents/{kind}",
-            post(api::upload_claim_document).delete(api::remove_claim_document).layer((
-                tower_http::limit::RequestBodyLimitLayer::new(upload_body_bytes(limits)),
-                DefaultBodyLimit::max(upload_body_bytes(limits)),
-            )),
+            post(api::upload_claim_document).delete(api::remove_claim_document).layer(cap(documents)),
         )
-        // (a representative's appointment carries two such documents)
-        .route(
-            "/kolektif/daftar",
-            get(collective::register_form).post(collective::register).layer((
-                tower_http::limit::RequestBodyLimitLayer::new(upload_body_bytes(limits)),
-                DefaultBodyLimit::max(upload_body_bytes(limits)),
-            )),
-        )
+        .route("/kolektif/daftar", get(collective::register_form).post(collective::register).layer(cap(documents)))
         // … and a worker list, which may be larger (added after that layer, with its own).
         .route(
             "/staf/kolektif/{id}/{what}",
-            get(collective::download).post(collective::upload).layer((
-                tower_http::limit::RequestBodyLimitLayer::new(limits.collective.max_list_bytes + 64 * 1024),
-                DefaultBodyLimit::max(limits.collective.max_list_bytes + 64 * 1024),
-            )),
+            get(collective::download).post(collective::upload).layer(cap(limits.collective.max_list_bytes + 64 * 1024)),
         )
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
