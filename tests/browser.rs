@@ -365,7 +365,7 @@ async fn the_other_public_pages_pass_the_page_checks() {
     b.wait_for("error-summary").await;
     b.check_page("staf/masuk, ditolak").await;
     b.goto(&format!("{base}/lacak")).await;
-    b.type_into("#field-claim_number", "K7M2-9QXD-4").await;
+    b.type_into("#field-claim_number", "K7M2-9QXD-R").await;
     b.type_into("#field-birth_date", "01/01/1970").await;
     b.click("button[type=submit]").await;
     b.wait_for("error-summary").await;

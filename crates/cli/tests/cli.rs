@@ -226,7 +226,7 @@ async fn a_branch_admin_sets_capacity_and_reads_the_report() {
     let report = stdout(&env.run(&["capacity", "report", "--from", "2026-12-07", "--days", "1"]));
     assert_eq!(report.lines().next(), Some("branch,date,offered,booked,served,no_shows,lead_time_hours"));
     assert_eq!(report.lines().nth(1), Some("KC001,2026-12-07,64,0,0,0,"));
-    let out = env.run(&["appointments", "no-show", "K7M2-9QXD-4"]);
+    let out = env.run(&["appointments", "no-show", "K7M2-9QXD-R"]);
     assert!(!out.status.success());
 }
 

@@ -1,7 +1,7 @@
 //! Claim numbers people can read out on the phone: eight characters from Crockford's
 //! base-32 alphabet (digits and letters without I, L, O and U, so nothing looks or sounds
 //! like something else), then a check character (Luhn mod 32) that catches every single
-//! mistyped character and every swap of two neighbours but `0`↔`Z`. Shown as `K7M2-9QXD-4`.
+//! mistyped character and every swap of two neighbours but `0`↔`Z`. Shown as `K7M2-9QXD-R`.
 //!
 //! Written by hand: the crates that implement Crockford base-32 encode bytes, not
 //! check-charactered identifiers.
@@ -14,7 +14,7 @@ const BODY: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClaimNumberError {
-    #[error("a claim number has 9 characters, such as K7M2-9QXD-4")]
+    #[error("a claim number has 9 characters, such as K7M2-9QXD-R")]
     Length,
     #[error("a claim number uses digits and the letters A–Z without I, L, O and U")]
     Character,
@@ -81,7 +81,7 @@ impl ClaimNumber {
 }
 
 impl fmt::Display for ClaimNumber {
-    /// Grouped for reading out: K7M2-9QXD-4.
+    /// Grouped for reading out: K7M2-9QXD-R.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{}-{}", &self.0[0..4], &self.0[4..8], &self.0[8..9])
     }
@@ -110,6 +110,14 @@ impl From<ClaimNumber> for String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The example the pages and messages give is a claim number: typed in, it is looked up,
+    /// not refused as a typo.
+    #[test]
+    fn the_example_shown_to_people_is_valid() {
+        assert_eq!(ClaimNumber::parse("K7M2-9QXD-R").map(|n| n.to_string()), Ok("K7M2-9QXD-R".to_string()));
+        assert_eq!(ClaimNumber::parse("K7M2-9QXD-4"), Err(ClaimNumberError::Check));
+    }
 
     #[test]
     fn shown_grouped_and_read_back_however_typed() {

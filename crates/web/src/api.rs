@@ -491,7 +491,7 @@ pub async fn remove_claim_document(
 
 #[derive(Serialize, ToSchema)]
 pub struct SubmittedClaim {
-    /// Read it out as printed: K7M2-9QXD-4.
+    /// Read it out as printed: K7M2-9QXD-R.
     claim_number: String,
 }
 

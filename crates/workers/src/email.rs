@@ -197,7 +197,7 @@ pub fn ics(a: &AppointmentNote, summary: &str, from: &str) -> String {
     .join("\r\n")
 }
 
-/// K7M29QXD4 → K7M2-9QXD-4, as printed on the receipt.
+/// K7M29QXDR → K7M2-9QXD-R, as printed on the receipt.
 fn grouped_claim_number(compact: &str) -> String {
     if compact.len() == 9 {
         format!("{}-{}-{}", &compact[0..4], &compact[4..8], &compact[8..9])

@@ -83,7 +83,7 @@ async fn an_appointment_arrives_with_its_time_in_the_branch_zone_and_a_calendar_
         name: "Siti Aminah".into(),
         resume_token: None,
         company: None,
-        claim_number: Some("K7M29QXD4".into()),
+        claim_number: Some("K7M29QXDR".into()),
         appointment: Some(AppointmentNote {
             uid: "KC901-m1-20261207-0800@lapak".into(),
             starts_at: "2026-12-06T23:00:00Z".parse().unwrap(),
@@ -106,7 +106,7 @@ async fn an_appointment_arrives_with_its_time_in_the_branch_zone_and_a_calendar_
     let mail = arrived[0].replace("=\n", "").replace("\r\n ", " ");
     assert!(mail.contains("Senin, 7 Desember 2026, 08.00 WIT"), "{mail}");
     assert!(mail.contains("Kantor Cabang Jayapura"), "{mail}");
-    assert!(mail.contains("K7M2-9QXD-4"), "{mail}");
+    assert!(mail.contains("K7M2-9QXD-R"), "{mail}");
     assert!(mail.contains("text/calendar"), "{mail}");
     // The invitation may be base64-encoded in the message; find and decode it.
     let ics = if mail.contains("BEGIN:VCALENDAR") {

@@ -42,7 +42,7 @@ fn reminder() -> OutboxItem {
         to: "+6281234567890".into(),
         template: "reminder".into(),
         lang: "id".into(),
-        claim_number: "K7M29QXD4".into(),
+        claim_number: "K7M29QXDR".into(),
         place: None,
         link: None,
         appointment: Some(AppointmentNote {
@@ -76,7 +76,7 @@ async fn a_text_is_retried_with_the_same_idempotency_key_until_the_provider_acce
         assert_eq!(body["channel"], "whatsapp");
         let text = body["text"].as_str().unwrap();
         assert!(text.contains("besok Senin, 7 Desember 2026, 08.00 WIT"), "{text}");
-        assert!(text.contains("https://lapak.example/lacak?nomor=K7M29QXD4"), "{text}");
+        assert!(text.contains("https://lapak.example/lacak?nomor=K7M29QXDR"), "{text}");
     }
 }
 
