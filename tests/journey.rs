@@ -192,3 +192,32 @@ async fn the_resume_cookie_is_secure_when_served_over_https() {
         "{cookie}"
     );
 }
+
+/// Coming back through the identity step sends a new resume link and retires the old one:
+/// the old link, opened from the earlier e-mail, says so above the identity step (410)
+/// instead of dropping the participant there without a word; the new one opens the claim.
+#[tokio::test]
+async fn an_old_resume_link_says_it_no_longer_works() {
+    let (addr, _t) = spawn_app().await;
+    let base = format!("http://{addr}");
+    let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let identity =
+        [("nik", NIK_SITI), ("kpj", "12345678901"), ("full_name", "Siti Aminah"), ("birth_date", "15/05/1990")];
+    let token = || async {
+        let res = c.post(format!("{base}/klaim/identitas")).form(&identity).send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+        cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_string()
+    };
+    let first = token().await;
+    let res = c.get(format!("{base}/klaim/lanjut/{first}")).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), res.headers()["location"].to_str().unwrap()), (303, "/klaim"));
+    let second = token().await;
+    assert_ne!(first, second);
+    let res = c.get(format!("{base}/klaim/lanjut/{first}")).send().await.unwrap();
+    assert_eq!(res.status(), 410);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Tautan ini sudah tidak berlaku") && page.contains("id=\"field-nik\""), "{page}");
+    let res = c.get(format!("{base}/klaim/lanjut/{second}")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+}

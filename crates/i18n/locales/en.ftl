@@ -36,6 +36,7 @@ home-start-button = File a JHT claim
 home-track-link = Track a claim you have filed
 identity-title = Who are you?
 identity-lead = Fill these in as on your ID card and participant card. We check them against the membership records.
+resume-link-expired = This link no longer works: a newer one was sent to you when you came back through this step, or the claim has already been submitted (follow it under Track a claim). To go on, fill in your details below; what you saved is not lost.
 field-nik = NIK (national identity number)
 hint-nik = 16 digits, on your ID card
 field-kpj = KPJ number

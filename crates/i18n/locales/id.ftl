@@ -36,6 +36,7 @@ home-start-button = Ajukan klaim JHT
 home-track-link = Lacak klaim yang sudah diajukan
 identity-title = Siapa Anda?
 identity-lead = Isi sesuai KTP dan kartu peserta. Kami mencocokkannya dengan data kepesertaan.
+resume-link-expired = Tautan ini sudah tidak berlaku: tautan yang lebih baru telah dikirim saat Anda kembali lewat langkah ini, atau klaim sudah diajukan (ikuti di Lacak klaim). Untuk melanjutkan, isi data Anda di bawah; yang sudah tersimpan tidak hilang.
 field-nik = NIK
 hint-nik = 16 digit, tertera di KTP
 field-kpj = Nomor KPJ

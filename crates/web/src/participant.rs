@@ -465,14 +465,25 @@ pub async fn identity_submit(
 
 /// The e-mailed resume link: sets the cookie and opens the task list. The secret leaves
 /// the address bar at once (redirect).
-pub async fn resume_link(State(state): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
+/// The resume link of an e-mail. One no longer valid (a newer link was sent when the
+/// participant came back through the identity step, or the claim was submitted) says so
+/// above the identity step, rather than leaving them at it without a word.
+pub async fn resume_link(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
     match state.claims.resume(&token).await {
         Ok(_) => {
             let mut res = see_other("/klaim");
             res.headers_mut().insert(header::SET_COOKIE, set_cookie(&state, &token));
             res
         }
-        Err(_) => see_other("/klaim/identitas"),
+        Err(_) => {
+            let pl = PageLang::resolve(&headers, &LangQuery::default());
+            let page = identity_page(&state, pl.lang, &IdentityForm::default()).lead("resume-link-expired");
+            pl.respond(StatusCode::GONE, page)
+        }
     }
 }
 
