@@ -119,6 +119,9 @@ async fn unreadable_requests_get_a_page_that_says_what_to_do() {
     let res = c.get(format!("http://{addr}/klaim/kirim")).header("accept-language", "en").send().await.unwrap();
     assert_eq!((res.status().as_u16(), res.headers()["allow"].to_str().unwrap()), (405, "POST"));
     assert!(res.text().await.unwrap().contains("<h1>Page not found</h1>"));
+    let res = c.get(format!("http://{addr}/kolektif/tidak-ada.xlsx")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.unwrap().contains("<h1>Halaman tidak ditemukan</h1>"));
 }
 
 /// Tracking lookups from one address through a reverse proxy, with a limit of three a minute

@@ -132,8 +132,8 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
 /// words. Under `/api/`, every error is JSON in the API's format (`code`, `message` in the
 /// language of `Accept-Language`, `field`): an unknown address or method, a body over the
 /// limit, a path or query that does not parse, an overload, a panic; the handlers' own JSON
-/// errors pass as they are. Elsewhere a plain-text refusal of a request that could not be
-/// read (400, 405, 413, 415, 422) becomes a page in the visitor's language that says what to
+/// errors pass as they are. Elsewhere a refusal without a page (400, 404, 405, 413, 415,
+/// 422 in plain text or empty) becomes a page in the visitor's language that says what to
 /// do. The other headers (`Allow`, `Retry-After`) are kept.
 async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
@@ -165,7 +165,11 @@ async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
             };
             crate::api::api_error(status, code, state.i18n.t(api_lang, key), None)
         }
-        Some(_) if content_type.starts_with("text/html") || !matches!(status.as_u16(), 400 | 405 | 413 | 415 | 422) => {
+        // A page, JSON or a file a handler chose to answer with is left as it is.
+        Some(_)
+            if !(content_type.is_empty() || content_type.starts_with("text/plain"))
+                || !matches!(status.as_u16(), 400 | 404 | 405 | 413 | 415 | 422) =>
+        {
             return res
         }
         Some(page_lang) => crate::pages::refused(&state, &page_lang, status),

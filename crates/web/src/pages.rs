@@ -155,7 +155,9 @@ pub(crate) fn refused(state: &AppState, page_lang: &PageLang, status: StatusCode
             let mb = (state.claims.max_upload_bytes() / (1024 * 1024)).to_string();
             (i.t(lang, "error-too-large-title"), i.t_args(lang, "error-too-large-body", &[("mb", &mb)]))
         }
-        StatusCode::METHOD_NOT_ALLOWED => (i.t(lang, "error-not-found-title"), i.t(lang, "error-not-found-body")),
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => {
+            (i.t(lang, "error-not-found-title"), i.t(lang, "error-not-found-body"))
+        }
         _ => (i.t(lang, "error-bad-request-title"), i.t(lang, "error-bad-request-body")),
     };
     page_lang.respond(status, MessagePage { lang, state, heading, body })
