@@ -177,7 +177,7 @@ fn field_problem(state: &AppState, lang: Lang, e: &serde_path_to_error::Error<se
 
 /// An error of the request itself (not of the claim) in the API's format, its message
 /// `err-{code}`; with a field, `err-{code}-named`, which names it.
-pub(crate) fn problem(state: &AppState, lang: Lang, status: StatusCode, code: &str, field: Option<&str>) -> Response {
+fn problem(state: &AppState, lang: Lang, status: StatusCode, code: &str, field: Option<&str>) -> Response {
     let message = match field {
         Some(f) => state.i18n.t_args(lang, &format!("err-{code}-named"), &[("field", f)]),
         None => state.i18n.t(lang, &format!("err-{code}")),
