@@ -20,7 +20,7 @@ use lapak_domain::claim_number::ClaimNumber;
 use lapak_domain::member::{BranchCode, BranchKind};
 use lapak_domain::schedule::Mode;
 use lapak_registry::demo;
-use lapak_storage::KeyRing;
+use lapak_storage::{KeyRing, Store};
 use lapak_workers::scheduler::{self, Settings};
 use rand::{Rng, SeedableRng};
 
@@ -104,85 +104,9 @@ pub async fn run(database_url: &str, work_dir: &Path, claims: usize, runs: u32) 
         let keys = Arc::new(KeyRing::generate());
         let store = lapak_storage::open(&target.url, keys.clone()).await.context("opening the store")?;
         report.engine = store.engine().name().to_string();
-        let data = demo::generate(2020, claims as u32, lapak_claims::today());
-        store.upsert_branches(&data.branches).await.context("demo branches")?;
-        store.upsert_companies(&data.companies).await.context("demo companies")?;
-        for chunk in data.members.chunks(5_000) {
-            store.upsert_members(chunk).await.context("demo members")?;
-        }
-        let capacities = demo::capacities(&data.branches);
-        for c in &capacities {
-            store.set_capacity(c).await.context("capacities")?;
-        }
-        report.offices = data.branches.iter().filter(|b| b.kind != BranchKind::Kanwil).count();
-        let at_branch: HashMap<&str, Mode> = capacities
-            .iter()
-            .map(|c| {
-                let mode = c.modes.iter().map(|m| m.mode).find(|m| matches!(m, Mode::OneToMany | Mode::Counter));
-                (c.branch.as_str(), mode.unwrap_or(Mode::VideoCall))
-            })
-            .collect();
-        let offices: Vec<&str> = capacities.iter().map(|c| c.branch.as_str()).collect();
         let raw_rows_per_sec = raw_rate(&target.url).await.context("raw insert rate")?;
-
-        // The claims, written straight into the database: the benchmark is the scheduler. They
-        // were submitted over the past day, oldest first, each started a while before (most
-        // within the hour, one in five up to a week before), with the id Lapak gives a claim
-        // started then and an application sealed as Lapak seals one: the scheduler's writes
-        // per claim are keyed by these ids, and it rewrites these rows.
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let now = Timestamp::now();
-        let apart = 86_400_000_000 / claims.max(1) as i64;
-        let rows: Vec<SeedClaim> = data
-            .members
-            .iter()
-            .take(claims)
-            .enumerate()
-            .map(|(i, m)| {
-                let branch = offices[rng.gen_range(0..offices.len())];
-                let roll: f64 = rng.gen();
-                let (mode, anywhere) = if roll < 0.4 {
-                    (Mode::VideoCall, false)
-                } else if roll < 0.6 {
-                    (Mode::VideoCall, true)
-                } else {
-                    (at_branch[branch], false)
-                };
-                let submitted = now.as_microsecond() - (claims - i) as i64 * apart;
-                let started_before: i64 =
-                    if rng.gen_bool(0.8) { rng.gen_range(60..3_600) } else { rng.gen_range(3_600..7 * 86_400) };
-                let started = submitted - started_before * 1_000_000;
-                let application = Application {
-                    cause: Some(ClaimCause::Layoff),
-                    last_working_day: Some(lapak_claims::today() - jiff::ToSpan::days(45)),
-                    bank_account: BankAccount::parse("014", "1234567890").ok(),
-                    account_holder: Some(m.full_name.clone()),
-                    email: m.email.clone(),
-                    whatsapp: m.phone.clone(),
-                    npwp: None,
-                    branch: BranchCode::parse(branch).ok(),
-                    service: Some(mode),
-                    anywhere,
-                };
-                SeedClaim {
-                    id: lapak_domain::record_id::record_id(
-                        Timestamp::from_microsecond(started).unwrap_or(now),
-                        rng.gen(),
-                    ),
-                    number: ClaimNumber::from_random(i as u64 * 2_654_435_761).as_str().to_string(),
-                    kpj: m.kpj.as_str().to_string(),
-                    branch: branch.to_string(),
-                    mode,
-                    anywhere,
-                    email: keys.seal_str("claims.email", "peserta@example.com"),
-                    application: keys
-                        .seal_str("claims.application", &serde_json::to_string(&application).expect("serialisable")),
-                    started,
-                    at: submitted,
-                }
-            })
-            .collect();
-        seed(&target.url, &rows).await.context("seeding the claims")?;
+        report.offices = waiting_line(&store, &target.url, &keys, claims, now).await?;
 
         let started = Instant::now();
         let outcome = scheduler::run_once(&store, &Settings::default(), now).await.context("scheduling")?;
@@ -218,6 +142,93 @@ pub async fn run(database_url: &str, work_dir: &Path, claims: usize, runs: u32) 
         eprintln!("run {} done", run_no + 1);
     }
     Ok(report)
+}
+
+/// A waiting line for the scheduler, as the benchmark (and the test of a pass killed half-way)
+/// uses it: the demo registry of `claims` members, every office's demo capacity, and `claims`
+/// claims submitted over the day before `now`, each at one of the offices. Returns the
+/// number of offices.
+pub async fn waiting_line(
+    store: &Arc<dyn Store>,
+    url: &str,
+    keys: &KeyRing,
+    claims: usize,
+    now: Timestamp,
+) -> anyhow::Result<usize> {
+    let data = demo::generate(2020, claims as u32, lapak_claims::today());
+    store.upsert_branches(&data.branches).await.context("demo branches")?;
+    store.upsert_companies(&data.companies).await.context("demo companies")?;
+    for chunk in data.members.chunks(5_000) {
+        store.upsert_members(chunk).await.context("demo members")?;
+    }
+    let capacities = demo::capacities(&data.branches);
+    for c in &capacities {
+        store.set_capacity(c).await.context("capacities")?;
+    }
+    let at_branch: HashMap<&str, Mode> = capacities
+        .iter()
+        .map(|c| {
+            let mode = c.modes.iter().map(|m| m.mode).find(|m| matches!(m, Mode::OneToMany | Mode::Counter));
+            (c.branch.as_str(), mode.unwrap_or(Mode::VideoCall))
+        })
+        .collect();
+    let offices: Vec<&str> = capacities.iter().map(|c| c.branch.as_str()).collect();
+
+    // The claims, written straight into the database: the benchmark is the scheduler. They
+    // were submitted over the past day, oldest first, each started a while before (most
+    // within the hour, one in five up to a week before), with the id Lapak gives a claim
+    // started then and an application sealed as Lapak seals one: the scheduler's writes
+    // per claim are keyed by these ids, and it rewrites these rows.
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let apart = 86_400_000_000 / claims.max(1) as i64;
+    let rows: Vec<SeedClaim> = data
+        .members
+        .iter()
+        .take(claims)
+        .enumerate()
+        .map(|(i, m)| {
+            let branch = offices[rng.gen_range(0..offices.len())];
+            let roll: f64 = rng.gen();
+            let (mode, anywhere) = if roll < 0.4 {
+                (Mode::VideoCall, false)
+            } else if roll < 0.6 {
+                (Mode::VideoCall, true)
+            } else {
+                (at_branch[branch], false)
+            };
+            let submitted = now.as_microsecond() - (claims - i) as i64 * apart;
+            let started_before: i64 =
+                if rng.gen_bool(0.8) { rng.gen_range(60..3_600) } else { rng.gen_range(3_600..7 * 86_400) };
+            let started = submitted - started_before * 1_000_000;
+            let application = Application {
+                cause: Some(ClaimCause::Layoff),
+                last_working_day: Some(lapak_claims::today() - jiff::ToSpan::days(45)),
+                bank_account: BankAccount::parse("014", "1234567890").ok(),
+                account_holder: Some(m.full_name.clone()),
+                email: m.email.clone(),
+                whatsapp: m.phone.clone(),
+                npwp: None,
+                branch: BranchCode::parse(branch).ok(),
+                service: Some(mode),
+                anywhere,
+            };
+            SeedClaim {
+                id: lapak_domain::record_id::record_id(Timestamp::from_microsecond(started).unwrap_or(now), rng.gen()),
+                number: ClaimNumber::from_random(i as u64 * 2_654_435_761).as_str().to_string(),
+                kpj: m.kpj.as_str().to_string(),
+                branch: branch.to_string(),
+                mode,
+                anywhere,
+                email: keys.seal_str("claims.email", "peserta@example.com"),
+                application: keys
+                    .seal_str("claims.application", &serde_json::to_string(&application).expect("serialisable")),
+                started,
+                at: submitted,
+            }
+        })
+        .collect();
+    seed(url, &rows).await.context("seeding the claims")?;
+    Ok(data.branches.iter().filter(|b| b.kind != BranchKind::Kanwil).count())
 }
 
 struct SeedClaim {
@@ -288,7 +299,7 @@ async fn seed(url: &str, rows: &[SeedClaim]) -> anyhow::Result<()> {
 
 /// Seats offered in sessions up to the last used one of each queue (branch and mode), the
 /// seats among them left free (wasted while demand remained), and the days used.
-async fn fill(url: &str) -> anyhow::Result<(u64, u64, usize)> {
+pub async fn fill(url: &str) -> anyhow::Result<(u64, u64, usize)> {
     let rows: Vec<(String, String, i64, i32, i64)> = with_pool!(url, |pool| {
         sqlx::query_as(
             "SELECT s.branch_code, s.mode, s.starts_at, s.seats, \

@@ -1,6 +1,6 @@
 //! The `lapak` binary as an operator uses it: help, import with report and JSON, demo,
-//! migrate, and an import killed half-way. Runs on SQLite, or on PostgreSQL with
-//! `LAPAK_TEST_DATABASE_URL`.
+//! migrate, and an import and a scheduling pass killed half-way. Runs on SQLite, or on
+//! PostgreSQL with `LAPAK_TEST_DATABASE_URL`.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -179,19 +179,11 @@ async fn an_import_killed_half_way_loses_nothing_committed() {
 }
 
 async fn member_count(url: &str) -> i64 {
-    use sqlx::Connection;
-    let q = "SELECT COUNT(*) FROM members";
-    if url.starts_with("postgres") {
-        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-        sqlx::query_scalar(q).fetch_one(&mut c).await.unwrap_or(0)
-    } else {
-        let path = url.trim_start_matches("sqlite://");
-        if !Path::new(path).exists() {
-            return 0;
-        }
-        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
-        sqlx::query_scalar(q).fetch_one(&mut c).await.unwrap_or(0)
+    if !url.starts_with("postgres") && !Path::new(url.trim_start_matches("sqlite://")).exists() {
+        return 0;
     }
+    // Before the child has created the table, none.
+    try_count(url, "SELECT COUNT(*) FROM members").await.unwrap_or(0)
 }
 
 #[tokio::test]
@@ -237,4 +229,111 @@ async fn the_audit_trail_is_checked_from_the_command_line() {
     let out = env.run(&["audit", "verify"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout(&out).contains("audit trail intact"));
+}
+
+/// Kill -9 in the middle of a scheduling pass: what the pass committed is whole (no seat
+/// holds two claims, no claim two seats, no session more than its seats, every booked claim
+/// Scheduled with one event and one notice, every other still waiting), and the next pass
+/// books the rest without leaving a seat free before a later one.
+#[tokio::test]
+async fn a_scheduling_pass_killed_half_way_leaves_no_double_booking() {
+    let env = Env::new().await;
+    let claims = 30_000;
+    {
+        let keys = std::sync::Arc::new(lapak_storage::KeyRing::load_or_create(&env.data().join("keys.json")).unwrap());
+        let store = lapak_storage::open(&env.url, keys.clone()).await.unwrap();
+        lapak_bench::schedule::waiting_line(&store, &env.url, &keys, claims, jiff::Timestamp::now()).await.unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lapak"))
+        .args(["appointments", "schedule"])
+        .env("LAPAK_DATA_DIR", env.data())
+        .env("LAPAK_DATABASE_URL", &env.url)
+        .env_remove("LAPAK_CONFIG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut booked = 0;
+    for _ in 0..20_000 {
+        booked = count(&env.url, "SELECT COUNT(*) FROM appointments").await;
+        if booked > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(booked > 0, "the pass booked something before it was killed");
+    let after_kill = schedule_is_whole(&env.url).await;
+    assert!(after_kill < claims as i64, "killed before the end ({after_kill} booked)");
+
+    let out = env.run(&["appointments", "schedule"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(schedule_is_whole(&env.url).await, claims as i64, "the next pass books the rest");
+    let (offered, wasted, _) = lapak_bench::schedule::fill(&env.url).await.unwrap();
+    assert_eq!(wasted, 0, "no seat left free before a later one ({offered} offered)");
+}
+
+/// Checks the schedule's invariants straight in the database; the number of booked seats.
+async fn schedule_is_whole(url: &str) -> i64 {
+    let none = |what: &str, sql: &str| (what.to_string(), format!("SELECT COUNT(*) FROM ({sql}) x"));
+    for (what, sql) in [
+        none(
+            "a seat holding two claims",
+            "SELECT session_id, seat FROM appointments WHERE status = 'booked' GROUP BY session_id, seat HAVING COUNT(*) > 1",
+        ),
+        none(
+            "a claim holding two seats",
+            "SELECT claim_id FROM appointments WHERE status = 'booked' GROUP BY claim_id HAVING COUNT(*) > 1",
+        ),
+        none(
+            "a session over its seats",
+            "SELECT s.id FROM sessions s JOIN appointments a ON a.session_id = s.id AND a.status = 'booked' \
+             GROUP BY s.id, s.seats HAVING COUNT(*) > s.seats",
+        ),
+        none(
+            "a seat outside its session",
+            "SELECT a.id FROM appointments a JOIN sessions s ON s.id = a.session_id WHERE a.seat > s.seats",
+        ),
+        none(
+            "an officer in two sessions at once",
+            "SELECT a.id FROM sessions a JOIN sessions b ON b.branch_code = a.branch_code AND b.officer = a.officer \
+             AND b.id <> a.id AND b.starts_at < a.ends_at AND a.starts_at < b.ends_at",
+        ),
+        none(
+            "a booked claim not Scheduled, or still in the waiting line",
+            "SELECT c.id FROM claims c JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
+             WHERE c.state <> 'scheduled' OR c.needs_appointment",
+        ),
+        none(
+            "a Scheduled claim without a seat",
+            "SELECT c.id FROM claims c WHERE c.state = 'scheduled' \
+             AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.claim_id = c.id AND a.status = 'booked')",
+        ),
+        none(
+            "a claim neither booked nor waiting",
+            "SELECT c.id FROM claims c WHERE c.state = 'submitted' AND NOT c.needs_appointment",
+        ),
+    ] {
+        assert_eq!(count(url, &sql).await, 0, "{what}");
+    }
+    let booked = count(url, "SELECT COUNT(*) FROM appointments WHERE status = 'booked'").await;
+    let scheduled = count(url, "SELECT COUNT(*) FROM claim_events WHERE to_state = 'scheduled'").await;
+    assert_eq!(scheduled, booked, "one Scheduled event per booked seat");
+    let notices = count(url, "SELECT COUNT(*) FROM outbox WHERE kind = 'notice'").await;
+    assert_eq!(notices, booked, "one appointment notice per booked seat");
+    booked
+}
+
+async fn count(url: &str, sql: &str) -> i64 {
+    try_count(url, sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+async fn try_count(url: &str, sql: &str) -> Result<i64, sqlx::Error> {
+    use sqlx::Connection;
+    if url.starts_with("postgres") {
+        sqlx::query_scalar(sql).fetch_one(&mut sqlx::PgConnection::connect(url).await?).await
+    } else {
+        sqlx::query_scalar(sql).fetch_one(&mut sqlx::SqliteConnection::connect(url).await?).await
+    }
 }
