@@ -337,3 +337,168 @@ async fn try_count(url: &str, sql: &str) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(sql).fetch_one(&mut sqlx::SqliteConnection::connect(url).await?).await
     }
 }
+
+/// `lapak serve` as it runs, killed with SIGKILL in the middle of a claim and again right
+/// after acknowledging its submission: started again on the same data, the answers and the
+/// documents are all there, the claim is submitted once, tracked and its e-mail sent;
+/// SIGTERM then stops the server cleanly.
+#[tokio::test]
+async fn a_server_killed_in_the_middle_of_a_claim_loses_nothing() {
+    use lapak_domain::documents::{required_documents, Need};
+    use serde_json::{json, Value};
+    let env = Env::new().await;
+    env.seed_registry();
+    let members = env.file(
+        "anggota.csv",
+        "nik,kpj,nama,tanggal_lahir,jenis_kelamin,nama_ibu_kandung,npp,tanggal_kepesertaan,tanggal_berhenti_bekerja,saldo_jht,email,no_hp\n\
+         3273015505900002,12345678901,Siti Aminah,15/05/1990,P,Ratna,20000001,02/01/2012,30/09/2026,Rp 35.750.000,siti@example.id,081234567890\n",
+    );
+    assert!(env.run(&["import", "members", &members]).status.success());
+
+    let mut server = Server::start(&env).await;
+    let http = reqwest::Client::new();
+    let identity = json!({ "nik": "3273015505900002", "kpj": "12345678901", "full_name": "Siti Aminah", "birth_date": "1990-05-15" });
+    let started: Value =
+        http.post(server.url("/api/v1/claims")).json(&identity).send().await.unwrap().json().await.unwrap();
+    let token = format!("Bearer {}", started["claim_token"].as_str().expect("a claim token"));
+    let put = |server: &Server, path: &str, body: Value| {
+        http.put(server.url(path)).header("authorization", &token).json(&body).send()
+    };
+    let cause = json!({ "cause": "layoff", "last_working_day": "2026-09-30" });
+    assert!(put(&server, "/api/v1/claim/cause", cause).await.unwrap().status().is_success());
+    let payment = json!({ "bank_code": "014", "account_number": "1234567890", "account_holder": "Siti Aminah",
+        "email": "siti@example.id", "whatsapp": "081234567890", "branch": "KC001" });
+    assert!(put(&server, "/api/v1/claim/payment", payment).await.unwrap().status().is_success());
+    let kinds: Vec<_> = required_documents(lapak_domain::cause::ClaimCause::Layoff)
+        .iter()
+        .filter(|(_, need)| *need == Need::Required)
+        .map(|(kind, _)| kind.code())
+        .collect();
+    let upload = |server: &Server, kind: &str| {
+        let pdf = format!("%PDF-1.4\n% {kind}\n1 0 obj << >> endobj\ntrailer\n%%EOF\n");
+        http.post(server.url(&format!("/api/v1/claim/documents/{kind}")))
+            .header("authorization", &token)
+            .header("content-type", "application/pdf")
+            .body(pdf)
+            .send()
+    };
+    let res = upload(&server, kinds[0]).await.unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+
+    // The power cord: every answer and the document acknowledged before it are kept.
+    server.kill();
+    let server = Server::start(&env).await;
+    let get_claim = |server: &Server| http.get(server.url("/api/v1/claim")).header("authorization", &token).send();
+    let claim: Value = get_claim(&server).await.unwrap().json().await.unwrap();
+    assert_eq!(claim["cause"], "layoff", "{claim}");
+    assert_eq!(claim["missing_parts"], json!(["documents"]), "{claim}");
+    assert_eq!(claim["documents"].as_array().unwrap().len(), 1, "{claim}");
+    for kind in &kinds[1..] {
+        assert!(upload(&server, kind).await.unwrap().status().is_success());
+    }
+    let submit = |server: &Server| {
+        http.post(server.url("/api/v1/claim/submit"))
+            .header("authorization", &token)
+            .header("idempotency-key", "restart-1")
+            .json(&json!({}))
+            .send()
+    };
+    let res = submit(&server).await.unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let number = res.json::<Value>().await.unwrap()["claim_number"].as_str().unwrap().to_string();
+
+    // Killed right after acknowledging: the claim is there, and the retry gets the same one.
+    let mut server = server;
+    server.kill();
+    let server = Server::start(&env).await;
+    let again: Value = submit(&server).await.unwrap().json().await.unwrap();
+    assert_eq!(again["claim_number"], number.as_str());
+    let track = json!({ "claim_number": number, "birth_date": "1990-05-15" });
+    let tracked: Value =
+        http.post(server.url("/api/v1/track")).json(&track).send().await.unwrap().json().await.unwrap();
+    assert!(matches!(tracked["state"].as_str(), Some("submitted" | "scheduled")), "{tracked}");
+    assert_eq!(count(&env.url, "SELECT COUNT(*) FROM claims").await, 1, "one claim");
+    assert_eq!(count(&env.url, "SELECT COUNT(*) FROM documents").await, kinds.len() as i64);
+    // The submission e-mail, written to the outbox with the claim, is sent by the server that
+    // came back (after the lease of a relay killed while sending it, at worst).
+    let mail = env.data().join("mail");
+    let sent = |number: &str| {
+        std::fs::read_dir(&mail).into_iter().flatten().flatten().any(|f| {
+            std::fs::read_to_string(f.path())
+                .is_ok_and(|m| m.contains("Subject: Klaim JHT Anda telah diajukan") && m.contains(number))
+        })
+    };
+    for _ in 0..750 {
+        if sent(&number) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(sent(&number), "the submission e-mail was sent");
+
+    // SIGTERM: the requests in flight finish, the workers stop, the exit status is 0.
+    assert!(server.terminate().success());
+}
+
+/// `lapak serve` on a free loopback port, ready to answer.
+struct Server {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl Server {
+    async fn start(env: &Env) -> Server {
+        let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_lapak"))
+            .args(["serve", "--listen", &addr.to_string()])
+            .env("LAPAK_DATA_DIR", env.data())
+            .env("LAPAK_DATABASE_URL", &env.url)
+            .env_remove("LAPAK_CONFIG")
+            .current_dir(env.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut server = Server { child, addr };
+        for _ in 0..600 {
+            if let Ok(res) = reqwest::get(server.url("/readyz")).await {
+                if res.status().is_success() {
+                    return server;
+                }
+            }
+            assert!(server.child.try_wait().unwrap().is_none(), "lapak serve ended before it was ready");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("lapak serve was not ready within 30 s");
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        for _ in 0..200 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        self.kill();
+        panic!("lapak serve did not stop within 10 s of SIGTERM");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
