@@ -11,7 +11,7 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use std::path::Path;
 use std::time::Duration;
 
-use crate::outbox::Deliver;
+use crate::outbox::{message_key, Deliver};
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -214,7 +214,11 @@ impl Deliver for Mailer {
             serde_json::from_str(&item.payload).map_err(|_| "malformed outbox payload".to_string())?;
         let (subject, body) = self.render(&m).ok_or_else(|| format!("unknown template {}", m.template))?;
         let to: Mailbox = m.to.parse().map_err(|_| "recipient address rejected".to_string())?;
-        let builder = Message::builder().from(self.from.clone()).to(to).subject(subject.clone());
+        let builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject.clone())
+            .message_id(Some(format!("<{}@{}>", message_key(item), self.from.email.domain())));
         let message = match &m.appointment {
             Some(a) => {
                 let invite = ics(&a.absolute(&self.public_url), &subject, self.from.email.as_ref());

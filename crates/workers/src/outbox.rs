@@ -8,6 +8,19 @@ use lapak_storage::{OutboxItem, Store};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The name a message goes out under, the same on every attempt to send it: the e-mail's
+/// `Message-ID` and the text's `Idempotency-Key`. The relay marks a message sent after the
+/// server or provider accepted it; a crash or a lost answer in between means it is sent
+/// again, and a provider that keeps one message per key (as SMS gateways and many mail
+/// systems do) then delivers it once. The outbox row and a digest of the message, so that
+/// another database's rows (a demo loaded again) do not take the names of earlier messages.
+pub fn message_key(item: &OutboxItem) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new().chain_update(item.id.to_be_bytes()).chain_update(item.payload.as_bytes()).finalize();
+    let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("lapak-{}.{tag}", item.id)
+}
+
 /// A delivery channel. `Err` means "try again later"; the text is kept for operators and
 /// must not contain personal data.
 #[async_trait]

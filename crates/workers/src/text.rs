@@ -2,11 +2,12 @@
 //! provider's SDK): Lapak POSTs
 //!
 //! ```json
-//! {"id": "lapak-42", "to": "+6281234567890", "channel": "whatsapp", "text": "…", "lang": "id"}
+//! {"id": "lapak-42.5c1e0b7d9a3f4e21c8b0a6d2", "to": "+6281234567890", "channel": "whatsapp", "text": "…", "lang": "id"}
 //! ```
 //!
-//! with `Content-Type: application/json`, `Idempotency-Key: lapak-42` (the same on every
-//! retry of one message, so the provider can drop a duplicate) and, when a token is
+//! with `Content-Type: application/json`, `Idempotency-Key` the same as `id` (the same on
+//! every retry of one message, so the provider can drop a duplicate: see
+//! [`crate::outbox::message_key`]) and, when a token is
 //! configured, `Authorization: Bearer TOKEN`. Any 2xx answer means accepted; anything else
 //! (or no answer within 10 s) is retried with back-off by the outbox relay. Without a
 //! webhook the texts are written as JSON files to a folder, like e-mail.
@@ -20,7 +21,7 @@ use lapak_i18n::{I18n, Lang};
 use lapak_storage::OutboxItem;
 use serde::Serialize;
 
-use crate::outbox::Deliver;
+use crate::outbox::{message_key, Deliver};
 
 pub struct TextSender {
     target: Target,
@@ -115,7 +116,7 @@ impl Deliver for TextSender {
         let m: TextMessage = serde_json::from_str(&item.payload).map_err(|_| "malformed outbox payload".to_string())?;
         let text = self.render(&m).ok_or_else(|| format!("unknown template {}", m.template))?;
         let body = WebhookBody {
-            id: format!("lapak-{}", item.id),
+            id: message_key(item),
             to: &m.to,
             channel: "whatsapp",
             text,

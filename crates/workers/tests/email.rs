@@ -122,3 +122,48 @@ async fn an_appointment_arrives_with_its_time_in_the_branch_zone_and_a_calendar_
     assert!(ics.contains("DTSTART:20261206T230000Z"), "{ics}");
     assert!(ics.contains("UID:KC901-m1-20261207-0800@lapak"), "{ics}");
 }
+
+/// Sent again (the relay stopped after the server took it and before marking it sent), a
+/// message carries the same Message-ID, so that mail systems can show it once; another
+/// message has its own.
+#[tokio::test]
+async fn a_message_sent_again_keeps_its_message_id() {
+    use lapak_claims::EmailMessage;
+    use lapak_workers::outbox::Deliver;
+    let sink = SmtpSink::start().await;
+    let mailer = Mailer::smtp(&sink.url(), "Lapak <no-reply@lapak.example>", "https://lapak.example/").unwrap();
+    let item = |id: i64, number: &str| lapak_storage::OutboxItem {
+        id,
+        kind: "email".into(),
+        payload: serde_json::to_string(&EmailMessage {
+            to: "siti.aminah@example.id".into(),
+            template: "submitted".into(),
+            lang: "id".into(),
+            name: "Siti Aminah".into(),
+            resume_token: None,
+            claim_number: Some(number.into()),
+            appointment: None,
+            company: None,
+        })
+        .unwrap(),
+        attempts: 0,
+    };
+    mailer.deliver(&item(7, "K7M29QXDR")).await.unwrap();
+    mailer.deliver(&item(7, "K7M29QXDR")).await.unwrap();
+    mailer.deliver(&item(8, "T7DY7PFTP")).await.unwrap();
+    // The same row number in another database (a demo loaded again), another message.
+    mailer.deliver(&item(7, "T7DY7PFTP")).await.unwrap();
+    let ids: Vec<String> = sink
+        .messages()
+        .iter()
+        .map(|m| {
+            let line = m.lines().find(|l| l.to_ascii_lowercase().starts_with("message-id:")).expect("a Message-ID");
+            line.split_once(':').unwrap().1.trim().to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 4);
+    assert_eq!(ids[0], ids[1], "one message, one id");
+    assert!(ids[0].starts_with("<lapak-7.") && ids[0].ends_with("@lapak.example>"), "{}", ids[0]);
+    assert_ne!(ids[0], ids[2]);
+    assert_ne!(ids[0], ids[3]);
+}

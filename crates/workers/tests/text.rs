@@ -69,8 +69,11 @@ async fn a_text_is_retried_with_the_same_idempotency_key_until_the_provider_acce
 
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].0["idempotency-key"], seen[1].0["idempotency-key"], "the same key on the retry");
     for (headers, body) in seen.iter() {
-        assert_eq!(headers["idempotency-key"], "lapak-42");
+        let key = headers["idempotency-key"].to_str().unwrap();
+        assert!(key.starts_with("lapak-42.") && key.len() == "lapak-42.".len() + 24, "{key}");
+        assert_eq!(body["id"], key);
         assert_eq!(headers["authorization"], "Bearer rahasia");
         assert_eq!(body["to"], "+6281234567890");
         assert_eq!(body["channel"], "whatsapp");
@@ -85,6 +88,8 @@ async fn without_a_webhook_texts_are_kept_as_files() {
     let dir = tempfile::tempdir().unwrap();
     let sender = TextSender::folder(dir.path(), "http://127.0.0.1:8080").unwrap();
     sender.deliver(&reminder()).await.unwrap();
-    let written = std::fs::read_to_string(dir.path().join("lapak-42.json")).unwrap();
+    let file = std::fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
+    assert!(file.file_name().unwrap().to_str().unwrap().starts_with("lapak-42."), "{file:?}");
+    let written = std::fs::read_to_string(file).unwrap();
     assert!(written.contains("Kantor Cabang Jayapura"), "{written}");
 }
