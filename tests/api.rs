@@ -85,6 +85,13 @@ async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
     let claim: Value =
         c.get(format!("{api}/claim")).header("authorization", &auth).send().await.unwrap().json().await.unwrap();
     assert_eq!(claim["missing_parts"], json!([]));
+    // An upload sent again (its answer lost) gets the page it made, and no second page.
+    let again = c.post(format!("{api}/claim/documents/ektp")).header("authorization", &auth).body(PDF.to_vec());
+    let again: Value = again.send().await.unwrap().json().await.unwrap();
+    let kept: Value =
+        c.get(format!("{api}/claim")).header("authorization", &auth).send().await.unwrap().json().await.unwrap();
+    assert_eq!(kept["documents"], claim["documents"], "no second page");
+    assert!(claim["documents"].as_array().unwrap().iter().any(|d| d["id"] == again["id"]), "{again}");
 
     let submit = |key: &'static str, body: &'static str| {
         c.post(format!("{api}/claim/submit"))

@@ -355,10 +355,15 @@ async fn documents_can_be_replaced_until_submission_then_the_claim_is_frozen() {
     t.store.create_claim(&new_claim("c-7"), None).await.unwrap();
     t.store.add_document(&document("c-7", "d1", DocumentKind::Ektp)).await.unwrap();
     t.store.add_document(&document("c-7", "d2", DocumentKind::KpjCard)).await.unwrap();
+    // The same file sent again for the same document: the page kept is the first.
+    let mut again = document("c-7", "d3", DocumentKind::Ektp);
+    assert_eq!(t.store.add_document(&again).await.unwrap().id, "d1");
+    again.sha256 = vec![8; 32];
+    assert_eq!(t.store.add_document(&again).await.unwrap().id, "d3", "another page of it");
     let removed = t.store.remove_document("c-7", "d1").await.unwrap().unwrap();
     assert_eq!(removed.kind, DocumentKind::Ektp);
     let left: Vec<String> = t.store.documents("c-7").await.unwrap().into_iter().map(|d| d.id).collect();
-    assert_eq!(left, vec!["d2".to_string()]);
+    assert_eq!(left, vec!["d2".to_string(), "d3".to_string()]);
 
     let submit = Lifecycle::default()
         .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
@@ -383,9 +388,16 @@ async fn documents_can_be_replaced_until_submission_then_the_claim_is_frozen() {
     assert!(claim.submitted_at.is_some());
     assert_eq!(t.store.idempotent_submission("key-1").await.unwrap(), Some((vec![1, 2, 3], "c-7".to_string())));
     assert!(matches!(
-        t.store.add_document(&document("c-7", "d3", DocumentKind::Photo)).await,
+        t.store.add_document(&document("c-7", "d4", DocumentKind::Photo)).await,
         Err(StorageError::Conflict(_))
     ));
+    assert!(
+        matches!(
+            t.store.add_document(&document("c-7", "d5", DocumentKind::KpjCard)).await,
+            Err(StorageError::Conflict(_))
+        ),
+        "a page it has already is no way past the freeze"
+    );
     assert!(t.store.remove_document("c-7", "d2").await.unwrap().is_none());
     assert!(matches!(t.store.save_application("c-7", &Application::default()).await, Err(StorageError::Conflict(_))));
     // Submitting again is refused: the claim moved on.

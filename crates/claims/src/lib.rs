@@ -665,6 +665,12 @@ impl ClaimService {
             })
             .ok_or_else(|| ClaimError::field("kind", "document-kind"))?;
         let file = inspect(bytes, self.max_upload_bytes).map_err(|e| ClaimError::field("file", upload_code(&e)))?;
+        let sha256 = Sha256::digest(bytes).to_vec();
+        // The same file sent again (an app retrying an upload whose answer it lost, a double
+        // click): the page already kept.
+        if let Some(same) = draft.documents.iter().find(|d| d.kind == kind && d.sha256 == sha256) {
+            return Ok(same.clone());
+        }
         let id = new_record_id();
         let meta = DocumentMeta {
             object_key: format!("claims/{}/{id}.{}", draft.claim.id, file.extension()),
@@ -673,19 +679,27 @@ impl ClaimService {
             kind,
             content_type: file.content_type().into(),
             size_bytes: bytes.len() as i64,
-            sha256: Sha256::digest(bytes).to_vec(),
+            sha256,
             created_at: Timestamp::now(),
         };
         self.documents.put(&meta.object_key, bytes).await?;
-        if let Err(e) = self.store.add_document(&meta).await {
-            // The metadata is the record: without it the bytes are unreachable, remove them.
-            let _ = self.documents.delete(&meta.object_key).await;
-            return Err(match e {
-                StorageError::Conflict(_) => ClaimError::NotEditable,
-                other => other.into(),
-            });
+        match self.store.add_document(&meta).await {
+            Ok(kept) => {
+                if kept.id != meta.id {
+                    // The same file arrived twice at once: the page kept is the other one.
+                    let _ = self.documents.delete(&meta.object_key).await;
+                }
+                Ok(kept)
+            }
+            Err(e) => {
+                // The metadata is the record: without it the bytes are unreachable, remove them.
+                let _ = self.documents.delete(&meta.object_key).await;
+                Err(match e {
+                    StorageError::Conflict(_) => ClaimError::NotEditable,
+                    other => other.into(),
+                })
+            }
         }
-        Ok(meta)
     }
 
     pub async fn remove_document(&self, draft: &Draft, document_id: &str) -> Result<()> {

@@ -448,9 +448,15 @@ struct Server {
 
 impl Server {
     async fn start(env: &Env) -> Server {
-        let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        Server::start_with(env, None, &[]).await
+    }
+
+    /// On `addr` (a free port if none), with more arguments for `lapak serve`.
+    async fn start_with(env: &Env, addr: Option<std::net::SocketAddr>, args: &[&str]) -> Server {
+        let addr = addr.unwrap_or_else(|| std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap());
         let child = Command::new(env!("CARGO_BIN_EXE_lapak"))
             .args(["serve", "--listen", &addr.to_string()])
+            .args(args)
             .env("LAPAK_DATA_DIR", env.data())
             .env("LAPAK_DATABASE_URL", &env.url)
             .env_remove("LAPAK_CONFIG")
@@ -501,4 +507,152 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Kill -9 at moments of its choosing while clients file claims at once through the API
+/// (each client retrying a request its connection lost, as an app does): after each
+/// restart, every claim acknowledged before is there and tracked, a submission retried with
+/// its `Idempotency-Key` gets the claim it made, and in the end every member has exactly one
+/// claim with all its documents and the SQLite file passes `integrity_check`.
+#[tokio::test]
+async fn claims_filed_through_two_crashes_are_all_there_once() {
+    use lapak_domain::documents::{required_documents, Need};
+    use serde_json::{json, Value};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let env = Env::new().await;
+    let members: Vec<lapak_domain::member::Member> = {
+        let keys = Arc::new(lapak_storage::KeyRing::load_or_create(&env.data().join("keys.json")).unwrap());
+        let store = lapak_storage::open(&env.url, keys).await.unwrap();
+        let data = lapak_registry::demo::generate(2020, 300, lapak_claims::today());
+        store.upsert_branches(&data.branches).await.unwrap();
+        store.upsert_companies(&data.companies).await.unwrap();
+        store.upsert_members(&data.members).await.unwrap();
+        for c in lapak_registry::demo::capacities(&data.branches) {
+            store.set_capacity(&c).await.unwrap();
+        }
+        // Disability is proven by documents: each can claim at once.
+        data.members
+            .into_iter()
+            .filter(|m| m.jht_balance.amount() > 0 && m.jht_balance.amount() <= 50_000_000)
+            .take(40)
+            .collect()
+    };
+    assert_eq!(members.len(), 40);
+    let kinds: Vec<&'static str> = required_documents(lapak_domain::cause::ClaimCause::TotalPermanentDisability)
+        .iter()
+        .filter(|(_, need)| *need == Need::Required)
+        .map(|(kind, _)| kind.code())
+        .collect();
+
+    // Behind a trusted proxy, each member from an address of their own (the limits are per client).
+    let mut server = Server::start_with(&env, None, &["--trusted-proxies", "127.0.0.1"]).await;
+    let base = server.url("");
+    let acknowledged: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let next = Arc::new(AtomicUsize::new(0));
+    let members = Arc::new(members);
+    let mut clients = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (base, members, next, acknowledged, kinds) =
+            (base.clone(), members.clone(), next.clone(), acknowledged.clone(), kinds.clone());
+        clients.spawn(async move {
+            let http = reqwest::Client::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(m) = members.get(i) else { break };
+                let from = format!("10.0.{}.{}", i / 200, i % 200 + 1);
+                // A request is sent again while the server cannot be reached.
+                let call = |method: reqwest::Method, path: &str, token: Option<&str>, body: Body| {
+                    let (http, url, from, path) = (http.clone(), format!("{base}{path}"), from.clone(), path.to_string());
+                    let token = token.map(str::to_string);
+                    async move {
+                        for _ in 0..400 {
+                            let mut req = http.request(method.clone(), &url).header("x-forwarded-for", &from);
+                            if let Some(t) = &token {
+                                req = req.bearer_auth(t);
+                            }
+                            req = match &body {
+                                Body::Json(v) => req.json(v),
+                                Body::Pdf(b) => req.header("content-type", "application/pdf").body(b.clone()),
+                                Body::Submit(key) => req.header("idempotency-key", key.as_str()).json(&json!({})),
+                            };
+                            match req.send().await {
+                                Ok(res) => {
+                                    let status = res.status();
+                                    let text = res.text().await.unwrap_or_default();
+                                    assert!(status.is_success(), "{path}: {status} {text}");
+                                    return serde_json::from_str::<Value>(&text).unwrap_or(Value::Null);
+                                }
+                                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(25)).await,
+                            }
+                        }
+                        panic!("{path}: the server did not come back");
+                    }
+                };
+                let identity = json!({ "nik": m.nik.as_str(), "kpj": m.kpj.as_str(), "full_name": m.full_name.as_str(),
+                    "birth_date": m.birth_date.to_string() });
+                let started = call(reqwest::Method::POST, "/api/v1/claims", None, Body::Json(identity)).await;
+                let token = started["claim_token"].as_str().expect("a claim token").to_string();
+                let t = Some(token.as_str());
+                call(reqwest::Method::PUT, "/api/v1/claim/cause", t, Body::Json(json!({ "cause": "total_permanent_disability" }))).await;
+                let payment = json!({ "bank_code": "014", "account_number": "1234567890", "account_holder": m.full_name.as_str(),
+                    "email": "peserta@example.com", "whatsapp": "081234567890", "branch": "KC001" });
+                call(reqwest::Method::PUT, "/api/v1/claim/payment", t, Body::Json(payment)).await;
+                for kind in &kinds {
+                    let pdf = format!("%PDF-1.4\n% {kind} {}\n1 0 obj << >> endobj\ntrailer\n%%EOF\n", m.kpj.as_str());
+                    call(reqwest::Method::POST, &format!("/api/v1/claim/documents/{kind}"), t, Body::Pdf(pdf.into_bytes())).await;
+                }
+                let submitted =
+                    call(reqwest::Method::POST, "/api/v1/claim/submit", t, Body::Submit(m.kpj.as_str().to_string())).await;
+                let number = submitted["claim_number"].as_str().expect("a claim number").to_string();
+                acknowledged.lock().unwrap().push((number, m.birth_date.to_string()));
+            }
+        });
+    }
+
+    // Two crashes, each once more claims were acknowledged; after each, every claim
+    // acknowledged before it is there.
+    let http = reqwest::Client::new();
+    for after in [8, 20] {
+        while acknowledged.lock().unwrap().len() < after {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        server.kill();
+        let before: Vec<(String, String)> = acknowledged.lock().unwrap().clone();
+        assert!(before.len() < 40, "killed before the end");
+        server = Server::start_with(&env, Some(server.addr), &["--trusted-proxies", "127.0.0.1"]).await;
+        for (number, birth) in &before {
+            let res = http
+                .post(server.url("/api/v1/track"))
+                .header("x-forwarded-for", "10.9.9.9")
+                .json(&json!({ "claim_number": number, "birth_date": birth }))
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_success(), "acknowledged claim {number} after the crash: {}", res.status());
+        }
+    }
+    while let Some(done) = clients.join_next().await {
+        done.unwrap();
+    }
+    let numbers: std::collections::HashSet<String> =
+        acknowledged.lock().unwrap().iter().map(|(n, _)| n.clone()).collect();
+    assert_eq!(numbers.len(), 40, "one claim number per member");
+    assert_eq!(count(&env.url, "SELECT COUNT(*) FROM claims").await, 40, "one claim per member");
+    assert_eq!(count(&env.url, "SELECT COUNT(*) FROM claims WHERE state IN ('submitted', 'scheduled')").await, 40);
+    assert_eq!(count(&env.url, "SELECT COUNT(*) FROM documents").await, 40 * kinds.len() as i64, "every document once");
+    if !env.url.starts_with("postgres") {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&env.url).await.unwrap();
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut c).await.unwrap();
+        assert_eq!(check, "ok");
+    }
+    assert!(server.terminate().success());
+}
+
+enum Body {
+    Json(serde_json::Value),
+    Pdf(Vec<u8>),
+    Submit(String),
 }

@@ -475,7 +475,11 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     /// Saves the answers; only while the participant may still change them (draft, or
     /// documents asked for), else [`StorageError::Conflict`].
     async fn save_application(&self, claim_id: &str, application: &Application) -> Result<()>;
-    async fn add_document(&self, doc: &DocumentMeta) -> Result<()>;
+    /// Adds a page to a document of the claim while the participant may still change it
+    /// (else [`StorageError::Conflict`]) and returns it; when the claim has that document
+    /// with the same content already (the same file sent again), returns that page instead:
+    /// a page is kept once.
+    async fn add_document(&self, doc: &DocumentMeta) -> Result<DocumentMeta>;
     /// Removes a document's metadata, returning it (the caller deletes the bytes).
     async fn remove_document(&self, claim_id: &str, document_id: &str) -> Result<Option<DocumentMeta>>;
     async fn documents(&self, claim_id: &str) -> Result<Vec<DocumentMeta>>;

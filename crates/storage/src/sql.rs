@@ -447,19 +447,31 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn add_document(&self, d: &$crate::DocumentMeta) -> $crate::Result<()> {
+            async fn add_document(&self, d: &$crate::DocumentMeta) -> $crate::Result<$crate::DocumentMeta> {
                 let done = sqlx::query(concat!("INSERT INTO documents (id, claim_id, kind, object_key, content_type, size_bytes, sha256, created_at) \
                     SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS \
-                    (SELECT 1 FROM claims WHERE id = $2 AND state IN ('draft', 'needs_documents')", $lock_rows, ")"))
+                    (SELECT 1 FROM claims WHERE id = $2 AND state IN ('draft', 'needs_documents')", $lock_rows, ") \
+                    ON CONFLICT (claim_id, kind, sha256) DO NOTHING"))
                     .bind(&d.id).bind(&d.claim_id).bind(d.kind.code()).bind(&d.object_key).bind(&d.content_type)
                     .bind(d.size_bytes).bind(d.sha256.clone()).bind($crate::micros(d.created_at))
                     .execute(&self.draft).await?;
                 if done.rows_affected() == 1 {
-                    return Ok(());
+                    return Ok(d.clone());
                 }
+                use lapak_domain::lifecycle::ClaimState::{Draft, NeedsDocuments};
                 match self.claim(&d.claim_id).await? {
                     None => Err($crate::StorageError::NotFound),
-                    Some(_) => Err($crate::StorageError::Conflict("the claim can no longer be changed".into())),
+                    Some(c) if !matches!(c.lifecycle.state, Draft | NeedsDocuments) => {
+                        Err($crate::StorageError::Conflict("the claim can no longer be changed".into()))
+                    }
+                    // The same page is there already.
+                    Some(_) => {
+                        let row = sqlx::query(&format!("SELECT {} FROM documents WHERE claim_id = $1 AND kind = $2 AND sha256 = $3",
+                            $crate::sql::DOCUMENT_COLUMNS))
+                            .bind(&d.claim_id).bind(d.kind.code()).bind(d.sha256.clone()).fetch_optional(&self.draft).await?;
+                        row.map(|r| Self::document_row(&r, 0)).transpose()?
+                            .ok_or_else(|| $crate::StorageError::Conflict("the page was removed meanwhile".into()))
+                    }
                 }
             }
 
