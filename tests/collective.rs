@@ -276,11 +276,15 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
         }
         w.finish().unwrap().into_inner()
     };
-    let sent = upload(&c, &pic, &format!("{path}/dokumen"), &csrf, "dokumen.zip", zip).await;
+    let sent = upload(&c, &pic, &format!("{path}/dokumen"), &csrf, "dokumen.zip", zip.clone()).await;
     let status = sent.status();
     let page = sent.text().await.unwrap();
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("2 dokumen dilampirkan"), "{page}");
+    // The same archive sent again attaches nothing twice.
+    let again = upload(&c, &pic, &format!("{path}/dokumen"), &csrf, "dokumen.zip", zip).await.text().await.unwrap();
+    assert!(again.contains("0 dokumen dilampirkan"), "{again}");
+    assert_eq!(t.store.documents(&workers[3].claim_id).await.unwrap().len(), 2);
     assert!(
         page.contains("tidak aman") && page.contains("NIK ini tidak ada di batch ini") && page.contains("mencurigakan"),
         "{page}"

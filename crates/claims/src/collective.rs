@@ -610,7 +610,11 @@ impl ClaimService {
         let keys: Vec<String> = attached.iter().map(|m| m.object_key.clone()).collect();
         self.documents.sync(&keys).await?;
         let added = self.store.add_batch_documents(&batch.id, &attached).await?;
-        Ok((added as usize, problems))
+        // Pages a claim has already, or could no longer take: their copies are not kept.
+        for meta in attached.iter().filter(|m| !added.contains(&m.id)) {
+            let _ = self.documents.delete(&meta.object_key).await;
+        }
+        Ok((added.len(), problems))
     }
 
     /// What each worker of a filed batch has sent: claim id → document kinds.

@@ -638,7 +638,10 @@ collective-documents-title = Workers' documents
 collective-documents-lead = Upload one ZIP with a folder per NIK, e.g. 3273015505900002/ktp.pdf, 3273015505900002/kk.jpg, 3273015505900002/buku-tabungan.pdf, 3273015505900002/kartu-peserta.pdf, 3273015505900002/foto.jpg. Each file JPG, PNG or PDF, 6 MB at most.
 collective-documents-file = ZIP of the workers' documents
 collective-documents-upload = Upload the documents
-collective-documents-attached = { $count } documents attached to the workers' claims.
+collective-documents-attached = { $count ->
+    [one] 1 document attached to the workers' claims.
+   *[other] { $count } documents attached to the workers' claims.
+}
 err-zip-not-zip = The file is not a ZIP
 err-zip-too-many-entries = The ZIP holds too many files; split it into several
 err-zip-too-large = The ZIP is too large once extracted; split it into several

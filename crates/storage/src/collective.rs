@@ -173,8 +173,10 @@ pub trait CollectiveStore: Send + Sync {
         outbox: Option<&OutboxMessage>,
     ) -> Result<()>;
     /// Attaches workers' documents to their claims filed by `batch_id` (while the claims are
-    /// still open for documents), all or none. Returns how many were attached.
-    async fn add_batch_documents(&self, batch_id: &str, documents: &[crate::DocumentMeta]) -> Result<u64>;
+    /// still open for documents), all or none. Returns the ids of those attached: a page a
+    /// claim has already (the same content for the same document: the same archive sent
+    /// again) is not attached twice.
+    async fn add_batch_documents(&self, batch_id: &str, documents: &[crate::DocumentMeta]) -> Result<Vec<String>>;
     /// The documents of a batch's claims: (claim id, document id, kind).
     async fn batch_documents(
         &self,
@@ -544,16 +546,19 @@ macro_rules! impl_collective_store {
                 self.durable().await
             }
 
-            async fn add_batch_documents(&self, batch_id: &str, documents: &[$crate::DocumentMeta]) -> $crate::Result<u64> {
+            async fn add_batch_documents(&self, batch_id: &str, documents: &[$crate::DocumentMeta]) -> $crate::Result<Vec<String>> {
                 let mut tx = self.begin_write().await?;
-                let mut added = 0;
+                let mut added = Vec::new();
                 for d in documents {
-                    added += sqlx::query("INSERT INTO documents (id, claim_id, kind, object_key, content_type, size_bytes, sha256, created_at) \
+                    let done = sqlx::query("INSERT INTO documents (id, claim_id, kind, object_key, content_type, size_bytes, sha256, created_at) \
                         SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM claims WHERE id = $2 AND batch_id = $9 \
-                        AND state IN ('submitted', 'scheduled', 'needs_documents'))")
+                        AND state IN ('submitted', 'scheduled', 'needs_documents')) ON CONFLICT (claim_id, kind, sha256) DO NOTHING")
                         .bind(&d.id).bind(&d.claim_id).bind(d.kind.code()).bind(&d.object_key).bind(&d.content_type)
                         .bind(d.size_bytes).bind(d.sha256.clone()).bind($crate::micros(d.created_at)).bind(batch_id)
                         .execute(&mut *tx).await?.rows_affected();
+                    if done == 1 {
+                        added.push(d.id.clone());
+                    }
                 }
                 tx.commit().await?;
                 self.durable().await?;
