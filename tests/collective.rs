@@ -395,6 +395,20 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
         .await
         .unwrap();
     assert!(tracked.contains("Diverifikasi") && tracked.contains("Diajukan"), "{tracked}");
+
+    // 11. The sweep of files no record refers to keeps every one a record does: the
+    // representative's letters, the termination letter, the workers' pages.
+    let docs = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1);
+    lapak_workers::documents::sweep(t.store.as_ref(), &docs, later).await.unwrap();
+    let representative = t.store.representative(&id).await.unwrap().unwrap();
+    let mut kept = vec![representative.attorney_key, representative.statement_key];
+    kept.extend(t.store.batch(&batch).await.unwrap().unwrap().letter_key);
+    kept.extend(t.store.documents(&workers[3].claim_id).await.unwrap().into_iter().map(|d| d.object_key));
+    assert_eq!(kept.len(), 5);
+    for key in kept {
+        assert!(docs.get(&key).await.is_ok(), "{key} kept");
+    }
 }
 
 fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {

@@ -365,6 +365,15 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
             let _ = stopped.changed().await;
         },
     ));
+    let mut stopped = stop_relay.subscribe();
+    let sweeper = tokio::spawn(lapak_workers::documents::run(
+        store.clone(),
+        documents.clone(),
+        lapak_workers::documents::EVERY,
+        async move {
+            let _ = stopped.changed().await;
+        },
+    ));
     let app = lapak_web::router(store, documents, &limits);
     println!("Lapak berjalan di / is running at http://{}  (Ctrl-C untuk berhenti / to stop)", listener.local_addr()?);
     tracing::info!(listen = %config.listen, "serving");
@@ -372,6 +381,7 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
     let _ = stop_relay.send(true);
     let _ = relay.await;
     let _ = planner.await;
+    let _ = sweeper.await;
     tracing::info!("stopped");
     Ok(())
 }

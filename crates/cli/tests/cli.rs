@@ -649,6 +649,19 @@ async fn claims_filed_through_two_crashes_are_all_there_once() {
         assert_eq!(check, "ok");
     }
     assert!(server.terminate().success());
+
+    // A crash between writing a page's file and its record leaves the file behind; the
+    // sweep (here without its hour of grace) leaves one file per page.
+    let keys = Arc::new(lapak_storage::KeyRing::load(&env.data().join("keys.json")).unwrap());
+    let store = lapak_storage::open(&env.url, keys.clone()).await.unwrap();
+    let documents = lapak_storage::DocumentStore::local(&env.data().join("documents"), keys).unwrap();
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1);
+    lapak_workers::documents::sweep(store.as_ref(), &documents, later).await.unwrap();
+    fn files(dir: &Path) -> usize {
+        let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
+        entries.map(|e| if e.path().is_dir() { files(&e.path()) } else { 1 }).sum()
+    }
+    assert_eq!(files(&env.data().join("documents").join("claims")), 40 * kinds.len(), "one file per page");
 }
 
 enum Body {

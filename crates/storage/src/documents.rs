@@ -3,6 +3,7 @@
 //! `object_store` interface. Bytes are sealed before they leave the process.
 
 use bytes::Bytes;
+use futures::stream::{BoxStream, StreamExt};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, PutPayload};
@@ -73,6 +74,61 @@ impl DocumentStore {
     pub async fn delete(&self, key: &str) -> Result<()> {
         self.store.delete(&ObjectPath::from(key)).await?;
         Ok(())
+    }
+
+    /// Deletes what a write cut off (a crash) leaves in a local folder: object_store writes
+    /// a file as `name#N` and renames it into place, and neither lists nor removes one that
+    /// was never renamed. Only those last written before `before`. Returns how many went.
+    /// Written by hand for that reason (a walk of the folder).
+    pub async fn remove_stale_staging(&self, before: jiff::Timestamp) -> Result<usize> {
+        let Some(root) = self.local_root.clone() else { return Ok(0) };
+        let before = std::time::SystemTime::UNIX_EPOCH
+            + std::time::Duration::from_micros(u64::try_from(before.as_microsecond()).unwrap_or(0));
+        let removed = tokio::task::spawn_blocking(move || -> std::io::Result<usize> {
+            let mut removed = 0;
+            let mut folders = vec![root];
+            while let Some(folder) = folders.pop() {
+                for entry in std::fs::read_dir(&folder)? {
+                    let entry = entry?;
+                    let kind = entry.file_type()?;
+                    if kind.is_dir() {
+                        folders.push(entry.path());
+                        continue;
+                    }
+                    let name = entry.file_name();
+                    let staging = name
+                        .to_str()
+                        .and_then(|n| n.rsplit_once('#'))
+                        .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+                    if staging && entry.metadata()?.modified()? < before {
+                        std::fs::remove_file(entry.path())?;
+                        removed += 1;
+                    }
+                }
+            }
+            Ok(removed)
+        })
+        .await
+        .map_err(std::io::Error::other)??;
+        Ok(removed)
+    }
+
+    /// The names of the stored objects under `prefix` (e.g. `claims/`) last written before
+    /// `before`, as the store lists them (a folder's objects together).
+    pub fn written_before(&self, prefix: &str, before: jiff::Timestamp) -> BoxStream<'_, Result<String>> {
+        let prefix = ObjectPath::from(prefix);
+        self.store
+            .list(Some(&prefix))
+            .filter_map(move |item| async move {
+                match item {
+                    Ok(meta) if meta.last_modified.timestamp_micros() < before.as_microsecond() => {
+                        Some(Ok(meta.location.to_string()))
+                    }
+                    Ok(_) => None,
+                    Err(e) => Some(Err(e.into())),
+                }
+            })
+            .boxed()
     }
 }
 
