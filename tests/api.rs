@@ -53,6 +53,7 @@ async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
     assert_eq!(res.status(), 422);
     let err: Value = res.json().await.unwrap();
     assert_eq!(err["code"], "invalid");
+    assert_eq!(err["message"], "Some answers need correcting; see the errors listed per field.");
     assert_eq!(err["field"], "account_number");
     assert_eq!(err["errors"][1]["field"], "email");
     assert!(err["errors"][1]["message"].as_str().unwrap().contains("e-mail address"));

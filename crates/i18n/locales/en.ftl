@@ -180,6 +180,7 @@ err-name-too-long = The name is too long (at most 150 characters)
 err-name-characters = The name may contain letters, spaces and name punctuation only
 err-date-format = Enter a real date, for example 15/05/1990
 err-date-future = The date cannot be in the future
+err-invalid = Some answers need correcting; see the errors listed per field.
 err-identity-mismatch = What you entered does not match the membership records. Check the NIK, KPJ number, name and date of birth.
 err-rate-limited = Too many attempts. Wait a minute, then try again.
 err-open-claim-exists = A claim for this KPJ is already in progress. Track that claim.

@@ -180,6 +180,7 @@ err-name-too-long = Nama terlalu panjang (paling banyak 150 karakter)
 err-name-characters = Nama hanya boleh berisi huruf, spasi, dan tanda baca nama
 err-date-format = Masukkan tanggal yang ada, misalnya 15/05/1990
 err-date-future = Tanggal tidak boleh di masa depan
+err-invalid = Ada isian yang perlu diperbaiki; lihat daftar galat per isian.
 err-identity-mismatch = Data yang Anda masukkan tidak cocok dengan data kepesertaan. Periksa NIK, nomor KPJ, nama, dan tanggal lahir.
 err-rate-limited = Terlalu banyak percobaan. Tunggu satu menit, lalu coba lagi.
 err-open-claim-exists = Sudah ada klaim yang sedang diproses untuk KPJ ini. Lacak klaim tersebut.

@@ -74,7 +74,8 @@ impl I18n {
         }
     }
 
-    /// The message `key` in `lang`; the key itself when missing (a test checks none is).
+    /// The message `key` in `lang`; the key itself when missing (which the test suite,
+    /// built with debug assertions, does not allow).
     pub fn t(&self, lang: Lang, key: &str) -> String {
         self.t_args(lang, key, &[])
     }
@@ -82,6 +83,11 @@ impl I18n {
     pub fn t_args(&self, lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
         let b = self.bundle(lang);
         let Some(pattern) = b.get_message(key).and_then(|m| m.value()) else {
+            // Every key a page or an answer asks for exists in both languages; in debug
+            // builds (the test suite) a missing one stops the request that asked for it.
+            if cfg!(debug_assertions) {
+                panic!("no message {key} in {lang:?}");
+            }
             return key.to_string();
         };
         let mut fa = FluentArgs::new();
