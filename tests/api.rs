@@ -110,9 +110,19 @@ async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
     let claim: Value =
         c.get(format!("{api}/claim")).header("authorization", &auth).send().await.unwrap().json().await.unwrap();
     assert_eq!(claim["state"], "draft");
+    // Sent many times at once (an app's retries racing each other): one claim, the same answer.
+    let at_once = futures::future::join_all((0..16).map(|_| submit("8b0f6c1e-1", "{}"))).await;
+    let mut numbers = std::collections::HashSet::new();
+    for res in at_once {
+        let res = res.unwrap();
+        assert_eq!(res.status(), 201);
+        numbers.insert(res.json::<Value>().await.unwrap()["claim_number"].as_str().unwrap().to_string());
+    }
+    assert_eq!(numbers.len(), 1, "{numbers:?}");
     let first = submit("8b0f6c1e-1", "{}").await.unwrap();
     assert_eq!(first.status(), 201);
     let number = first.json::<Value>().await.unwrap()["claim_number"].as_str().unwrap().to_string();
+    assert!(numbers.contains(&number));
     let again: Value = submit("8b0f6c1e-1", "{}").await.unwrap().json().await.unwrap();
     assert_eq!(again["claim_number"], number.as_str());
     let other = submit("8b0f6c1e-1", "{\"x\":1}").await.unwrap();
