@@ -307,6 +307,17 @@ async fn appointments_of(store: &Arc<dyn Store>, numbers: &[ClaimNumber]) -> Vec
     out
 }
 
+/// Messages written to the outbox so far.
+async fn outbox_rows(url: &str) -> i64 {
+    use sqlx::Connection;
+    let q = "SELECT COUNT(*) FROM outbox";
+    if url.starts_with("postgres") {
+        sqlx::query_scalar(q).fetch_one(&mut sqlx::PgConnection::connect(url).await.unwrap()).await.unwrap()
+    } else {
+        sqlx::query_scalar(q).fetch_one(&mut sqlx::SqliteConnection::connect(url).await.unwrap()).await.unwrap()
+    }
+}
+
 #[tokio::test]
 async fn the_participant_moves_or_cancels_from_the_tracking_page() {
     let d = demo_store(200).await;
@@ -351,6 +362,18 @@ async fn the_participant_moves_or_cancels_from_the_tracking_page() {
     assert_eq!(done.status(), 200);
     assert!(done.text().await.unwrap().contains("Jadwal dipindahkan"));
     assert_eq!(store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap().session_id, option);
+    // The same form sent again (a double click): the seat asked for is held, nothing moves.
+    let messages = outbox_rows(&d.t.url).await;
+    let again = post(
+        "/lacak/jadwal",
+        vec![("claim_number", number.clone()), ("birth_date", birth.clone()), ("session_id", option.clone())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.status(), 200);
+    assert!(again.text().await.unwrap().contains("Jadwal dipindahkan"));
+    assert_eq!(store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap().session_id, option);
+    assert_eq!(outbox_rows(&d.t.url).await, messages, "no second message");
 
     // A wrong birth date moves nothing.
     let wrong = post(
@@ -380,6 +403,15 @@ async fn the_participant_moves_or_cancels_from_the_tracking_page() {
     assert_eq!(t.state, ClaimState::Cancelled);
     assert!(t.appointment.is_none(), "the seat is free again");
     assert!(store.booked_seats(Timestamp::now(), None).await.unwrap().is_empty());
+    // Confirmed again (a double click): it is cancelled, not an error.
+    let again = post(
+        "/lacak/batal",
+        vec![("claim_number", number.clone()), ("birth_date", birth.clone()), ("confirm", "ya".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.status(), 200);
+    assert!(again.text().await.unwrap().contains("Klaim dibatalkan"));
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use lapak_domain::claim_number::ClaimNumber;
-use lapak_domain::lifecycle::{Action, Actor, Role};
+use lapak_domain::lifecycle::{Action, Actor, ClaimState, Role};
 use lapak_domain::schedule::{self, Session};
 use lapak_storage::{ClaimRecord, OutboxMessage, PendingNotice, PreparedNotice, StorageError, NOTICE_KIND};
 
@@ -120,6 +120,15 @@ impl ClaimService {
         lang: &str,
     ) -> Result<Alternative> {
         let claim = self.claim_for(number, birth_date, client).await?;
+        // Asked again (a double click, a reload that posts the form again): the seat asked
+        // for is the one held already.
+        if let Some(held) = self.store.appointment(&claim.id).await?.filter(|a| a.session_id == session_id) {
+            return Ok(Alternative {
+                session_id: held.session_id,
+                starts_at: held.starts_at,
+                time_zone: held.time_zone,
+            });
+        }
         let free = self.free_sessions(&claim).await?;
         let (session, seat) =
             free.sessions.into_iter().find(|(s, _)| s.id == session_id).ok_or(ClaimError::SlotTaken)?;
@@ -146,6 +155,10 @@ impl ClaimService {
     /// Cancels the claim (while it is not yet verified); its seat goes back to the pool.
     pub async fn cancel(&self, number: &str, birth_date: &str, client: std::net::IpAddr) -> Result<()> {
         let claim = self.claim_for(number, birth_date, client).await?;
+        // Asked again (a double click): it is cancelled already.
+        if claim.lifecycle.state == ClaimState::Cancelled {
+            return Ok(());
+        }
         let event = claim
             .lifecycle
             .check(Action::Cancel, &Actor::new(Role::Participant, claim.kpj.as_str()), Timestamp::now(), None)
