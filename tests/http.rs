@@ -200,8 +200,16 @@ async fn forms_from_other_sites_are_refused() {
         let res = post(&refused).await.unwrap();
         assert_eq!(res.status().as_u16(), 403, "{refused:?}");
         let body = res.text().await.unwrap();
-        assert!(body.contains("dikirim dari situs lain") && body.contains("sent from another site"), "{body}");
+        assert!(
+            body.contains("<h1>Formulir tidak diterima</h1>") && body.contains("dikirim dari situs lain"),
+            "{body}"
+        );
     }
+    // A page in the visitor's language.
+    let res =
+        post(&[("sec-fetch-site", "cross-site".to_string()), ("accept-language", "en".to_string())]).await.unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    assert!(res.text().await.unwrap().contains("sent from another site"));
     // From Lapak's own page, or from a client that says nothing: the form is handled.
     for accepted in
         [vec![("sec-fetch-site", "same-origin".to_string())], vec![("origin", format!("http://{addr}"))], vec![]]
@@ -230,4 +238,51 @@ async fn forms_from_other_sites_are_refused() {
     };
     assert_ne!(send("https://lapak.example").await.unwrap().status().as_u16(), 403);
     assert_eq!(send("https://lapak.example.evil.example").await.unwrap().status().as_u16(), 403);
+}
+
+/// Beyond the requests it may have in flight, Lapak answers at once with 503 and
+/// `Retry-After` (a page in the visitor's language, JSON under `/api/`) rather than letting
+/// requests queue until they time out; when the load has passed it serves again.
+#[tokio::test]
+async fn beyond_its_capacity_lapak_refuses_at_once_and_says_when_to_retry() {
+    use tokio::io::AsyncWriteExt;
+    let t = test_store().await;
+    let addr = serve_with(&t, lapak_web::Limits { max_in_flight: 1, ..Default::default() }).await;
+    let c = client();
+    // The one request it may have in flight: a slow client still sending its body.
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head =
+        "POST /api/v1/track HTTP/1.1\r\nHost: lapak\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{";
+    slow.write_all(head.as_bytes()).await.unwrap();
+    let mut page = None;
+    for _ in 0..200 {
+        let res = c.get(format!("http://{addr}/klaim")).header("accept-language", "en").send().await.unwrap();
+        if res.status() == 503 {
+            page = Some(res);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let page = page.expect("a second request is refused while one is in flight");
+    assert!(page.headers().contains_key("retry-after"));
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let body = page.text().await.unwrap();
+    assert!(body.contains("<h1>The service is busy</h1>") && body.contains("what you have entered is kept"), "{body}");
+    let api = c.get(format!("http://{addr}/api/v1/claim")).send().await.unwrap();
+    assert_eq!(api.status(), 503);
+    assert!(api.headers().contains_key("retry-after"));
+    assert_eq!(api.json::<serde_json::Value>().await.unwrap()["code"], "overloaded");
+
+    // The slow request ends; Lapak serves again.
+    slow.write_all(format!("{:<62}}}", "").as_bytes()).await.unwrap();
+    drop(slow);
+    let mut status = 0;
+    for _ in 0..200 {
+        status = c.get(format!("http://{addr}/klaim")).send().await.unwrap().status().as_u16();
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(status, 200);
 }

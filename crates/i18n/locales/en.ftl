@@ -18,8 +18,11 @@ error-too-large-title = The file is too large
 error-too-large-body = What you sent is larger than Lapak accepts: each file at most { $mb } MB. Go back, choose a smaller file (a photo at a lower resolution, or a PDF of fewer pages) and send it again. What you entered before is kept.
 error-bad-request-title = This request could not be read
 error-bad-request-body = The address or the form may be damaged. Go back and try again, or start from the home page. What you entered before is kept.
+error-overloaded-title = The service is busy
 error-overloaded = The service is very busy. Please try again in a few seconds; what you have entered is kept.
+error-internal-title = Something went wrong
 error-internal = Something went wrong on our side. Your data is not lost; please try again.
+error-cross-site-title = The form was not accepted
 error-cross-site = This form was sent from another site, so it was not accepted. Open Lapak directly and try again; what you have entered is kept.
 back-home = Back to the home page
 

@@ -18,8 +18,11 @@ error-too-large-title = Berkas terlalu besar
 error-too-large-body = Yang Anda kirim lebih besar daripada yang diterima Lapak: setiap berkas paling besar { $mb } MB. Kembali, pilih berkas yang lebih kecil (foto dengan resolusi lebih rendah, atau PDF dengan halaman lebih sedikit), lalu kirim lagi. Data yang sudah Anda isi tetap tersimpan.
 error-bad-request-title = Permintaan ini tidak dapat dibaca
 error-bad-request-body = Alamat atau formulirnya mungkin rusak. Kembali dan coba lagi, atau mulai dari beranda. Data yang sudah Anda isi tetap tersimpan.
+error-overloaded-title = Layanan sedang sibuk
 error-overloaded = Layanan sedang sangat sibuk. Silakan coba lagi dalam beberapa detik; data yang sudah Anda isi tetap tersimpan.
+error-internal-title = Terjadi kesalahan
 error-internal = Terjadi kesalahan pada sistem kami. Data Anda tidak hilang; silakan coba lagi.
+error-cross-site-title = Formulir tidak diterima
 error-cross-site = Formulir ini dikirim dari situs lain, sehingga tidak diterima. Buka Lapak secara langsung lalu coba lagi; data yang sudah Anda isi tetap tersimpan.
 back-home = Kembali ke beranda
 

@@ -48,7 +48,10 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
                 async move { overloaded(&state, err) }
             }))
             .load_shed()
-            .concurrency_limit(limits.max_in_flight)
+            // One limit for the whole service: axum applies a layer to each route on its own,
+            // and a plain concurrency limit would count each route's requests apart (with
+            // `max_in_flight` per route, the cap was in effect sixty times as large).
+            .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.max_in_flight))
             .timeout(limits.request_timeout),
     )
 }
@@ -137,6 +140,10 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
 /// do. The other headers (`Allow`, `Retry-After`) are kept.
 async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    // Health probes and metrics answer machines, as they are.
+    if matches!(req.uri().path(), "/healthz" | "/readyz" | "/metrics") {
+        return next.run(req).await;
+    }
     // The visitor's language, read before the request is handed on.
     let (api_lang, page_lang) = if api {
         (crate::api::lang(req.headers()), None)
@@ -168,7 +175,7 @@ async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
         // A page, JSON or a file a handler chose to answer with is left as it is.
         Some(_)
             if !(content_type.is_empty() || content_type.starts_with("text/plain"))
-                || !matches!(status.as_u16(), 400 | 404 | 405 | 413 | 415 | 422) =>
+                || !matches!(status.as_u16(), 400 | 403 | 404 | 405 | 413 | 415 | 422 | 500..=599) =>
         {
             return res
         }

@@ -146,7 +146,8 @@ pub(crate) async fn read_file<E>(
 }
 
 /// A request the layers or extractors could not take (too large, unreadable, a method the
-/// address does not take), as a page saying what to do; `status` is kept.
+/// address does not take, a form from another site), or one that failed on our side or was
+/// shed under load, as a page saying what to do; `status` is kept.
 pub(crate) fn refused(state: &AppState, page_lang: &PageLang, status: StatusCode) -> Response {
     let lang = page_lang.lang;
     let i = &state.i18n;
@@ -158,6 +159,9 @@ pub(crate) fn refused(state: &AppState, page_lang: &PageLang, status: StatusCode
         StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => {
             (i.t(lang, "error-not-found-title"), i.t(lang, "error-not-found-body"))
         }
+        StatusCode::FORBIDDEN => (i.t(lang, "error-cross-site-title"), i.t(lang, "error-cross-site")),
+        StatusCode::SERVICE_UNAVAILABLE => (i.t(lang, "error-overloaded-title"), i.t(lang, "error-overloaded")),
+        s if s.is_server_error() => (i.t(lang, "error-internal-title"), i.t(lang, "error-internal")),
         _ => (i.t(lang, "error-bad-request-title"), i.t(lang, "error-bad-request-body")),
     };
     page_lang.respond(status, MessagePage { lang, state, heading, body })
