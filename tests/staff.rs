@@ -301,6 +301,8 @@ async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_
         )
         .await;
     assert_eq!(no_reason.status(), 422);
+    let page = no_reason.text().await.unwrap();
+    assert!(page.contains("<h1>Keputusan tidak disimpan</h1>") && page.contains("Pilih alasan dari daftar"), "{page}");
     let verified = c
         .post(
             &format!("/staf/sesi/{session_id}/keputusan"),
@@ -313,6 +315,27 @@ async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_
     assert_eq!(lifecycle.state, ClaimState::Verified);
     let officer_id = t.store.staff_by_username("petugas.satu").await.unwrap().unwrap().id;
     assert_eq!(lifecycle.verified_by.as_deref(), Some(officer_id.as_str()));
+    // The same decision sent again (a double click): saved, not a second event.
+    let path = format!("/staf/sesi/{session_id}/keputusan");
+    let decide = |decision: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("claim_id", claim_id.to_string()),
+            ("decision", decision.into()),
+            ("reason", "document-unreadable".into()),
+        ]
+    };
+    let form = decide("verify");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(c.post(&path, &officer, &form).await.status(), 303);
+    let (_, events) = t.store.claim_history(claim_id).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.to == ClaimState::Verified).count(), 1);
+    // Another decision after it: refused with a page that says why.
+    let form = decide("reject");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let late = c.post(&path, &officer, &form).await;
+    assert_eq!(late.status(), 409);
+    assert!(late.text().await.unwrap().contains("sudah diputuskan atau berubah sejak halaman dibuka"));
 
     // The supervisor sees the amount fixed at submission and approves.
     let queue = c.get("/staf/persetujuan", &supervisor).await.text().await.unwrap();
@@ -326,6 +349,14 @@ async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_
         .await;
     assert_eq!(approved.status(), 303);
     assert_eq!(t.store.claim_history(claim_id).await.unwrap().0.state, ClaimState::Approved);
+    let again = c
+        .post(
+            "/staf/persetujuan",
+            &supervisor,
+            &[("csrf", &field(&queue, "csrf")), ("claim_id", claim_id), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(again.status(), 303, "the same approval sent again is saved, not 'not found'");
     // An officer may not open the supervisor's queue; the auditor reads the trail.
     assert_eq!(c.get("/staf/persetujuan", &officer).await.status(), 403);
     staff.add("audit.satu", "Auditor Satu", StaffRole::Auditor, None, PASSWORD).await.unwrap();
@@ -701,4 +732,27 @@ async fn an_officer_marks_a_participant_absent_and_the_next_slot_is_given() {
     let next = t.store.appointment(&ids[1]).await.unwrap().expect("a new seat");
     assert_ne!(next.session_id, session_id);
     assert!(audit_actions(&t.url).await.iter().any(|(a, s)| a == "appointment.no_show" && *s == ids[1]));
+    // Marked again (a double click, after the new seat was given): saved, and the new seat stays.
+    let again = c
+        .post(
+            &format!("/staf/sesi/{session_id}/keputusan"),
+            &officer,
+            &[("csrf", &field(&page, "csrf")), ("claim_id", &ids[1]), ("decision", "no_show")],
+        )
+        .await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(t.store.appointment(&ids[1]).await.unwrap().expect("the new seat").session_id, next.session_id);
+    // Nor is the claim decided from the seat it missed: its new seat is another session's.
+    let verify = c
+        .post(
+            &format!("/staf/sesi/{session_id}/keputusan"),
+            &officer,
+            &[("csrf", &field(&page, "csrf")), ("claim_id", &ids[1]), ("decision", "verify")],
+        )
+        .await;
+    assert_eq!(verify.status(), 409);
+    assert_eq!(
+        t.store.claim(&ids[1]).await.unwrap().unwrap().lifecycle.state,
+        lapak_domain::lifecycle::ClaimState::Scheduled
+    );
 }

@@ -514,8 +514,10 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
         to: Timestamp,
     ) -> Result<Vec<(String, Timestamp, String, Timestamp)>>;
     /// Ends a claim's booked appointment with `status` (`no_show`, `moved`) and puts the
-    /// claim back in line for a seat. False when it had none.
-    async fn release_appointment(&self, claim_id: &str, status: &str) -> Result<bool>;
+    /// claim back in line for a seat; with `session`, only a seat in that session (an
+    /// officer's page speaks of its own session, not of a seat given since). False when it
+    /// had none.
+    async fn release_appointment(&self, claim_id: &str, session: Option<&str>, status: &str) -> Result<bool>;
     /// An officer is away: their booked seats in [from, to) are released and the claims put
     /// back in line. Returns the claims affected.
     async fn release_officer(&self, branch: &str, officer: &str, from: Timestamp, to: Timestamp)

@@ -721,11 +721,12 @@ macro_rules! impl_store {
                 rows.into_iter().map(|(b, s, st, sub)| Ok((b, $crate::from_micros(s)?, st, $crate::from_micros(sub.unwrap_or(s))?))).collect()
             }
 
-            async fn release_appointment(&self, claim_id: &str, status: &str) -> $crate::Result<bool> {
+            async fn release_appointment(&self, claim_id: &str, session: Option<&str>, status: &str) -> $crate::Result<bool> {
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_write().await?;
-                let done = sqlx::query("UPDATE appointments SET status = $1 WHERE claim_id = $2 AND status = 'booked'")
-                    .bind(status).bind(claim_id).execute(&mut *tx).await?.rows_affected();
+                let done = sqlx::query("UPDATE appointments SET status = $1 WHERE claim_id = $2 AND status = 'booked' \
+                    AND ($3 IS NULL OR session_id = $3)")
+                    .bind(status).bind(claim_id).bind(session).execute(&mut *tx).await?.rows_affected();
                 if done == 0 {
                     return Ok(false);
                 }

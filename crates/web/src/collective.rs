@@ -1037,7 +1037,13 @@ pub async fn decide_representative(
             record(&state, &session, action, &form.id, addr).await;
             see_other(&format!("/staf/perwakilan?saved={}", if confirm { "confirmed" } else { "refused" }))
         }
-        Err(e) => (StatusCode::CONFLICT, message_of(&state, pl.lang, &e)).into_response(),
+        Err(e) => crate::pages::message(
+            &state,
+            &pl,
+            StatusCode::CONFLICT,
+            state.i18n.t(pl.lang, "error-decision-title"),
+            message_of(&state, pl.lang, &e),
+        ),
     }
 }
 
@@ -1220,6 +1226,12 @@ pub async fn staff_batch_decide(
             record(&state, &session, "collective.decided", &detail, addr).await;
             see_other(&format!("/staf/kolektif/{}/sesi?saved=1", b.id))
         }
-        Err(e) => (StatusCode::CONFLICT, message_of(&state, pl.lang, &e)).into_response(),
+        Err(e) => crate::pages::message(
+            &state,
+            &pl,
+            StatusCode::CONFLICT,
+            state.i18n.t(pl.lang, "error-decision-title"),
+            message_of(&state, pl.lang, &e),
+        ),
     }
 }

@@ -145,6 +145,11 @@ pub(crate) async fn read_file<E>(
     (!over).then_some(bytes)
 }
 
+/// A page with a heading and a sentence: an answer that is neither a form nor a list.
+pub(crate) fn message(state: &AppState, pl: &PageLang, status: StatusCode, heading: String, body: String) -> Response {
+    pl.respond(status, MessagePage { lang: pl.lang, state, heading, body })
+}
+
 /// A request the layers or extractors could not take (too large, unreadable, a method the
 /// address does not take, a form from another site), or one that failed on our side or was
 /// shed under load, as a page saying what to do; `status` is kept.

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use lapak_domain::lifecycle::ClaimState;
 use lapak_staff::{Issued, StaffError};
 use lapak_storage::{AuditEntry, StaffSession};
 use serde::Deserialize;
@@ -622,7 +623,7 @@ pub async fn session_page(
                 .iter()
                 .map(|(k, _)| (k.code().to_string(), i.t(lang, &format!("doc-{}", k.code()))))
                 .collect(),
-            open: claim.lifecycle.state == lapak_domain::lifecycle::ClaimState::Scheduled && status == "booked",
+            open: claim.lifecycle.state == ClaimState::Scheduled && status == "booked",
         });
     }
     // A collective session: the batches seated in it, each decided on its own page.
@@ -708,58 +709,75 @@ pub async fn decide(
         return r;
     }
     let seated = state.store.session_seats(&session_id).await.unwrap_or_default();
-    let Some((seat, _, _)) = seated.iter().find(|(_, c, _)| *c == form.claim_id) else {
+    let Some((seat, _, status)) = seated.iter().find(|(_, c, _)| *c == form.claim_id) else {
         return crate::pages::not_found(State(state), headers).await;
     };
+    let saved = Redirect::to(&format!("/staf/sesi/{session_id}?saved=1#kursi-{seat}")).into_response();
+    let refused = |status: StatusCode, key: &str| not_saved(&state, &pl, status, key);
     if form.decision == "no_show" {
         // Not there: the seat is released and the scheduler gives the next free one (the
         // participant is told); the claim stays Scheduled.
-        return match state.store.release_appointment(&form.claim_id, "no_show").await {
+        return match state.store.release_appointment(&form.claim_id, Some(&session_id), "no_show").await {
             Ok(true) => {
                 record(&state, &session, "appointment.no_show", &form.claim_id, addr).await;
-                Redirect::to(&format!("/staf/sesi/{session_id}?saved=1#kursi-{seat}")).into_response()
+                saved
             }
-            _ => (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-not-editable")).into_response(),
+            // Sent again (a double click): the seat is marked missed already.
+            Ok(false) if status == "no_show" => saved,
+            _ => refused(StatusCode::CONFLICT, "err-decision-stale"),
         };
     }
-    let action = match form.decision.as_str() {
-        "verify" => Action::Verify,
-        "needs_documents" => Action::RequestDocuments,
-        "reject" => Action::Reject,
-        _ => return (StatusCode::UNPROCESSABLE_ENTITY, state.i18n.t(pl.lang, "err-decision")).into_response(),
+    let (action, decided) = match form.decision.as_str() {
+        "verify" => (Action::Verify, ClaimState::Verified),
+        "needs_documents" => (Action::RequestDocuments, ClaimState::NeedsDocuments),
+        "reject" => (Action::Reject, ClaimState::Rejected),
+        _ => return refused(StatusCode::UNPROCESSABLE_ENTITY, "err-decision"),
     };
     let reason = match (action, REASONS.contains(&form.reason.as_str())) {
         (Action::Verify, _) => None,
         (_, true) => Some(format!("{}: {}", form.reason, form.note.trim()).trim_end_matches([':', ' ']).to_string()),
-        (_, false) => {
-            return (StatusCode::UNPROCESSABLE_ENTITY, state.i18n.t(pl.lang, "err-decision-reason")).into_response()
-        }
+        (_, false) => return refused(StatusCode::UNPROCESSABLE_ENTITY, "err-decision-reason"),
     };
     let Ok(Some(claim)) = state.store.claim(&form.claim_id).await else {
         return crate::pages::not_found(State(state), headers).await;
     };
+    // A decision is taken on a seat booked in this session. Sent again (a double click, the
+    // page's script falling back to the form), the seat was served and the claim is where
+    // this decision takes it; any other seat (missed, or one the participant left) is not
+    // this session's to decide.
+    if status != "booked" {
+        return if status == "served" && claim.lifecycle.state == decided {
+            saved
+        } else {
+            refused(StatusCode::CONFLICT, "err-decision-stale")
+        };
+    }
     let actor = Actor::new(Role::Officer, session.staff.id.clone());
-    let event = match claim.lifecycle.check(action, &actor, Timestamp::now(), reason.as_deref()) {
-        Ok(e) => e,
-        Err(_) => return (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-not-editable")).into_response(),
+    let Ok(event) = claim.lifecycle.check(action, &actor, Timestamp::now(), reason.as_deref()) else {
+        return refused(StatusCode::CONFLICT, "err-decision-stale");
     };
-    let saved = if action == Action::RequestDocuments {
+    let recorded = if action == Action::RequestDocuments {
         let kinds: Vec<_> =
             form.documents.iter().filter_map(|k| lapak_domain::documents::DocumentKind::parse(k)).collect();
         state.claims.request_documents(&form.claim_id, &event, &kinds).await.map_err(|e| e.to_string())
     } else {
         state.store.record_claim_event(&form.claim_id, &event, None).await.map_err(|e| e.to_string())
     };
-    match saved {
+    match recorded {
         Ok(()) => {
             record(&state, &session, &format!("claim.{}", form.decision), &form.claim_id, addr).await;
-            Redirect::to(&format!("/staf/sesi/{session_id}?saved=1#kursi-{seat}")).into_response()
+            saved
         }
         Err(e) => {
             tracing::warn!(error = %e, "decision not recorded");
-            (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-not-editable")).into_response()
+            refused(StatusCode::CONFLICT, "err-decision-stale")
         }
     }
+}
+
+/// A staff decision that was not saved, as a page saying why.
+fn not_saved(state: &AppState, pl: &PageLang, status: StatusCode, key: &str) -> Response {
+    crate::pages::message(state, pl, status, state.i18n.t(pl.lang, "error-decision-title"), state.i18n.t(pl.lang, key))
 }
 
 /// A document, for staff of the claim's branch only, as an attachment (never shown inline
@@ -929,22 +947,27 @@ pub async fn approve(
     {
         return r;
     }
+    let (action, decided) = match form.decision.as_str() {
+        "approve" => (Action::Approve, ClaimState::Approved),
+        "send_back" => (Action::ReturnForCorrection, ClaimState::Scheduled),
+        "reject" => (Action::Reject, ClaimState::Rejected),
+        _ => return not_saved(&state, &pl, StatusCode::UNPROCESSABLE_ENTITY, "err-decision"),
+    };
     if !in_queue {
+        // Sent again (a double click): the claim has left the queue for where this
+        // decision takes it.
+        if claim.lifecycle.state == decided {
+            return Redirect::to("/staf/persetujuan?saved=1").into_response();
+        }
         return crate::pages::not_found(State(state), headers).await;
     }
-    let action = match form.decision.as_str() {
-        "approve" => Action::Approve,
-        "send_back" => Action::ReturnForCorrection,
-        "reject" => Action::Reject,
-        _ => return (StatusCode::UNPROCESSABLE_ENTITY, state.i18n.t(pl.lang, "err-decision")).into_response(),
-    };
     let reason = Some(form.reason.trim().to_string()).filter(|r| !r.is_empty());
     let actor = Actor::new(Role::Supervisor, session.staff.id.clone());
     let event = match claim.lifecycle.check(action, &actor, Timestamp::now(), reason.as_deref()) {
         Ok(e) => e,
         Err(e) => {
             tracing::info!(error = %e, "decision refused by the lifecycle");
-            return (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-approval-refused")).into_response();
+            return not_saved(&state, &pl, StatusCode::CONFLICT, "err-approval-refused");
         }
     };
     match state.store.record_claim_event(&form.claim_id, &event, None).await {
@@ -952,7 +975,7 @@ pub async fn approve(
             record(&state, &session, &format!("claim.{}", form.decision), &form.claim_id, addr).await;
             Redirect::to("/staf/persetujuan?saved=1").into_response()
         }
-        Err(_) => (StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-approval-refused")).into_response(),
+        Err(_) => not_saved(&state, &pl, StatusCode::CONFLICT, "err-approval-refused"),
     }
 }
 

@@ -275,7 +275,7 @@ pub async fn run(
 /// the claim the next free seat (and the participant a message). Returns whether the claim
 /// had a booked appointment.
 pub async fn no_show(store: &Arc<dyn Store>, claim_id: &str) -> Result<bool, StorageError> {
-    store.release_appointment(claim_id, "no_show").await
+    store.release_appointment(claim_id, None, "no_show").await
 }
 
 /// An officer is away on `day`: recorded in the branch's capacity (no more sessions planned
