@@ -278,7 +278,10 @@ async fn an_officer_opens_a_session_sees_identity_and_documents_and_decides_and_
 
     // Another branch's officer and a supervisor are refused, and the attempts recorded.
     let other = signed_in(&c, "petugas.lain").await;
-    assert_eq!(c.get(&format!("/staf/sesi/{session_id}"), &other).await.status(), 403);
+    let refused = c.get(&format!("/staf/sesi/{session_id}"), &other).await;
+    assert_eq!(refused.status(), 403);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("<h1>Tidak berwenang</h1>") && page.contains("Percobaan ini dicatat"), "{page}");
     assert_eq!(c.get("/staf/dokumen/d-1", &other).await.status(), 403);
     let supervisor = signed_in(&c, "supervisor.satu").await;
     let sup_home = c.get("/staf", &supervisor).await.text().await.unwrap();

@@ -22,6 +22,7 @@ error-overloaded-title = The service is busy
 error-overloaded = The service is very busy. Please try again in a few seconds; what you have entered is kept.
 error-internal-title = Something went wrong
 error-internal = Something went wrong on our side. Your data is not lost; please try again.
+error-forbidden-title = Not allowed
 error-cross-site-title = The form was not accepted
 error-cross-site = This form was sent from another site, so it was not accepted. Open Lapak directly and try again; what you have entered is kept.
 back-home = Back to the home page

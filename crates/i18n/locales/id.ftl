@@ -22,6 +22,7 @@ error-overloaded-title = Layanan sedang sibuk
 error-overloaded = Layanan sedang sangat sibuk. Silakan coba lagi dalam beberapa detik; data yang sudah Anda isi tetap tersimpan.
 error-internal-title = Terjadi kesalahan
 error-internal = Terjadi kesalahan pada sistem kami. Data Anda tidak hilang; silakan coba lagi.
+error-forbidden-title = Tidak berwenang
 error-cross-site-title = Formulir tidak diterima
 error-cross-site = Formulir ini dikirim dari situs lain, sehingga tidak diterima. Buka Lapak secara langsung lalu coba lagi; data yang sudah Anda isi tetap tersimpan.
 back-home = Kembali ke beranda

@@ -44,6 +44,12 @@ fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// A staff decision that was not saved, as a page saying why.
+fn not_decided(state: &AppState, pl: &PageLang, e: &ClaimError) -> Response {
+    let heading = state.i18n.t(pl.lang, "error-decision-title");
+    crate::pages::message(state, pl.lang, StatusCode::CONFLICT, heading, message_of(state, pl.lang, e))
+}
+
 fn message_of(state: &AppState, lang: Lang, e: &ClaimError) -> String {
     let i = &state.i18n;
     match e {
@@ -1037,13 +1043,7 @@ pub async fn decide_representative(
             record(&state, &session, action, &form.id, addr).await;
             see_other(&format!("/staf/perwakilan?saved={}", if confirm { "confirmed" } else { "refused" }))
         }
-        Err(e) => crate::pages::message(
-            &state,
-            &pl,
-            StatusCode::CONFLICT,
-            state.i18n.t(pl.lang, "error-decision-title"),
-            message_of(&state, pl.lang, &e),
-        ),
+        Err(e) => not_decided(&state, &pl, &e),
     }
 }
 
@@ -1212,7 +1212,9 @@ pub async fn staff_batch_decide(
             _ => continue,
         };
         if !REASONS.contains(&reason.as_str()) {
-            return (StatusCode::UNPROCESSABLE_ENTITY, state.i18n.t(pl.lang, "err-decision-reason")).into_response();
+            let (heading, body) =
+                (state.i18n.t(pl.lang, "error-decision-title"), state.i18n.t(pl.lang, "err-decision-reason"));
+            return crate::pages::message(&state, pl.lang, StatusCode::UNPROCESSABLE_ENTITY, heading, body);
         }
         exceptions.insert(claim.to_string(), (exception, reason));
     }
@@ -1226,12 +1228,6 @@ pub async fn staff_batch_decide(
             record(&state, &session, "collective.decided", &detail, addr).await;
             see_other(&format!("/staf/kolektif/{}/sesi?saved=1", b.id))
         }
-        Err(e) => crate::pages::message(
-            &state,
-            &pl,
-            StatusCode::CONFLICT,
-            state.i18n.t(pl.lang, "error-decision-title"),
-            message_of(&state, pl.lang, &e),
-        ),
+        Err(e) => not_decided(&state, &pl, &e),
     }
 }

@@ -75,12 +75,15 @@ async fn request_origin(state: Arc<AppState>, proxies: Arc<[ipnet::IpNet]>, mut 
     let unsafe_method = !matches!(req.method(), &Method::GET | &Method::HEAD | &Method::OPTIONS);
     if unsafe_method && !req.uri().path().starts_with("/api/") && !same_origin(&state, req.headers()) {
         metrics::counter!("lapak_http_cross_site_refused_total").increment(1);
-        let body = format!(
-            "{}\n\n{}\n",
-            state.i18n.t(Lang::Id, "error-cross-site"),
-            state.i18n.t(Lang::En, "error-cross-site")
+        let lang = crate::pages::PageLang::resolve(req.headers(), &crate::pages::LangQuery::default()).lang;
+        let (i, status) = (&state.i18n, StatusCode::FORBIDDEN);
+        return crate::pages::message(
+            &state,
+            lang,
+            status,
+            i.t(lang, "error-cross-site-title"),
+            i.t(lang, "error-cross-site"),
         );
-        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response();
     }
     next.run(req).await
 }
@@ -175,7 +178,7 @@ async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
         // A page, JSON or a file a handler chose to answer with is left as it is.
         Some(_)
             if !(content_type.is_empty() || content_type.starts_with("text/plain"))
-                || !matches!(status.as_u16(), 400 | 403 | 404 | 405 | 413 | 415 | 422 | 500..=599) =>
+                || !matches!(status.as_u16(), 400 | 404 | 405 | 413 | 415 | 422 | 500..=599) =>
         {
             return res
         }

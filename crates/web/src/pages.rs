@@ -146,13 +146,19 @@ pub(crate) async fn read_file<E>(
 }
 
 /// A page with a heading and a sentence: an answer that is neither a form nor a list.
-pub(crate) fn message(state: &AppState, pl: &PageLang, status: StatusCode, heading: String, body: String) -> Response {
-    pl.respond(status, MessagePage { lang: pl.lang, state, heading, body })
+pub(crate) fn message(state: &AppState, lang: Lang, status: StatusCode, heading: String, body: String) -> Response {
+    match (MessagePage { lang, state, heading, body }).render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            status.into_response()
+        }
+    }
 }
 
 /// A request the layers or extractors could not take (too large, unreadable, a method the
-/// address does not take, a form from another site), or one that failed on our side or was
-/// shed under load, as a page saying what to do; `status` is kept.
+/// address does not take), or one that failed on our side or was shed under load, as a page
+/// saying what to do; `status` is kept.
 pub(crate) fn refused(state: &AppState, page_lang: &PageLang, status: StatusCode) -> Response {
     let lang = page_lang.lang;
     let i = &state.i18n;
@@ -164,7 +170,6 @@ pub(crate) fn refused(state: &AppState, page_lang: &PageLang, status: StatusCode
         StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => {
             (i.t(lang, "error-not-found-title"), i.t(lang, "error-not-found-body"))
         }
-        StatusCode::FORBIDDEN => (i.t(lang, "error-cross-site-title"), i.t(lang, "error-cross-site")),
         StatusCode::SERVICE_UNAVAILABLE => (i.t(lang, "error-overloaded-title"), i.t(lang, "error-overloaded")),
         s if s.is_server_error() => (i.t(lang, "error-internal-title"), i.t(lang, "error-internal")),
         _ => (i.t(lang, "error-bad-request-title"), i.t(lang, "error-bad-request-body")),

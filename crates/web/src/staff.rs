@@ -190,7 +190,14 @@ pub(crate) async fn signed_in_form(
 }
 
 pub(crate) fn forbidden(state: &AppState, lang: Lang) -> Response {
-    (StatusCode::FORBIDDEN, state.i18n.t(lang, "err-staff-csrf")).into_response()
+    let (heading, body) = (state.i18n.t(lang, "error-cross-site-title"), state.i18n.t(lang, "err-staff-csrf"));
+    crate::pages::message(state, lang, StatusCode::FORBIDDEN, heading, body)
+}
+
+/// Refused to this staff member (the attempt is in the audit trail), as a page.
+fn not_allowed(state: &AppState, lang: Lang) -> Response {
+    let (heading, body) = (state.i18n.t(lang, "error-forbidden-title"), state.i18n.t(lang, "err-staff-forbidden"));
+    crate::pages::message(state, lang, StatusCode::FORBIDDEN, heading, body)
 }
 
 #[derive(Deserialize, Default)]
@@ -530,7 +537,7 @@ pub(crate) async fn guard_at(
     if let Err(e) = state.store.append_audit(&entry).await {
         tracing::error!(error = %e, "audit entry not written");
     }
-    Err((StatusCode::FORBIDDEN, state.i18n.t(Lang::Id, "err-staff-forbidden")).into_response())
+    Err(not_allowed(state, Lang::Id))
 }
 
 pub(crate) async fn record(state: &AppState, session: &StaffSession, action: &str, subject: &str, client: SocketAddr) {
@@ -777,7 +784,13 @@ pub async fn decide(
 
 /// A staff decision that was not saved, as a page saying why.
 fn not_saved(state: &AppState, pl: &PageLang, status: StatusCode, key: &str) -> Response {
-    crate::pages::message(state, pl, status, state.i18n.t(pl.lang, "error-decision-title"), state.i18n.t(pl.lang, key))
+    crate::pages::message(
+        state,
+        pl.lang,
+        status,
+        state.i18n.t(pl.lang, "error-decision-title"),
+        state.i18n.t(pl.lang, key),
+    )
 }
 
 /// A document, for staff of the claim's branch only, as an attachment (never shown inline
@@ -1002,7 +1015,7 @@ pub async fn audit_page(
     let s = &session.staff;
     if !lapak_domain::staff::may(s.role, s.branch.as_deref(), lapak_domain::staff::StaffAction::ReadAudit, None) {
         let _ = guard(&state, &session, lapak_domain::staff::StaffAction::ReadAudit, "all", "audit", addr).await;
-        return (StatusCode::FORBIDDEN, i.t(lang, "err-staff-forbidden")).into_response();
+        return not_allowed(&state, lang);
     }
     record(&state, &session, "audit.search", "audit", addr).await;
     let chain = match state.store.verify_audit_chain().await {
