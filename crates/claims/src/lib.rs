@@ -392,6 +392,11 @@ impl ClaimService {
         self.max_upload_bytes
     }
 
+    /// Whether documents can still be stored durably (for readiness).
+    pub fn documents_healthy(&self) -> std::result::Result<(), StorageError> {
+        self.documents.healthy()
+    }
+
     /// Step 1: match the identity against the registry and open (or reopen) the draft.
     pub async fn start(&self, input: &IdentityInput, client: IpAddr, lang: &str) -> Result<Started> {
         let mut errors = Vec::new();

@@ -19,13 +19,18 @@ pub struct DocumentStore {
     /// For a local folder, where [`DocumentStore::sync`] fsyncs (object_store's local
     /// backend renames files into place but does not sync them).
     local_root: Option<std::path::PathBuf>,
+    fsync: fn(&std::fs::File) -> std::io::Result<()>,
+    /// An fsync failed: as with the database's WAL (see `sqlite.rs`), a later fsync may
+    /// succeed without the data on disk, so no document is reported durable again, and the
+    /// service is not ready, until Lapak restarts.
+    failed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 const CONTEXT: &str = "documents";
 
 impl DocumentStore {
     pub fn new(store: Arc<dyn ObjectStore>, keys: Arc<KeyRing>) -> DocumentStore {
-        DocumentStore { store, keys, local_root: None }
+        DocumentStore { store, keys, local_root: None, fsync: std::fs::File::sync_all, failed: Arc::default() }
     }
 
     /// A folder on this machine (created if missing).
@@ -47,22 +52,40 @@ impl DocumentStore {
     /// document, and its name lives in the folder above), before a submission that refers
     /// to them is acknowledged. A document that is missing fails the call.
     pub async fn sync(&self, keys: &[String]) -> Result<()> {
+        self.healthy()?;
         let Some(root) = self.local_root.clone() else { return Ok(()) };
         let files: Vec<std::path::PathBuf> = keys.iter().map(|k| root.join(k)).collect();
+        let (fsync, failed) = (self.fsync, self.failed.clone());
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            let sync = |path: &std::path::Path| {
+                fsync(&std::fs::File::open(path)?).inspect_err(|e| {
+                    failed.store(true, std::sync::atomic::Ordering::SeqCst);
+                    tracing::error!(error = %e, "fsync of a document failed: no document is acknowledged until Lapak restarts");
+                })
+            };
             let mut folders = std::collections::BTreeSet::new();
             for file in &files {
-                std::fs::File::open(file)?.sync_all()?;
+                sync(file)?;
                 folders
                     .extend(file.ancestors().skip(1).take_while(|dir| dir.starts_with(&root)).map(|d| d.to_path_buf()));
             }
             for dir in folders {
-                std::fs::File::open(dir)?.sync_all()?;
+                sync(&dir)?;
             }
             Ok(())
         })
         .await
         .map_err(std::io::Error::other)??;
+        Ok(())
+    }
+
+    /// Whether documents can still be made durable (see `failed`).
+    pub fn healthy(&self) -> Result<()> {
+        if self.failed.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(StorageError::Corrupt(
+                "an fsync of the document folder failed; restart Lapak once the disk is sound".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -149,5 +172,22 @@ mod tests {
         assert!(docs.sync(&["claims/c1/missing".to_string()]).await.is_err(), "a missing document fails the sync");
         docs.delete("claims/c1/d1").await.unwrap();
         assert!(docs.get("claims/c1/d1").await.is_err());
+    }
+
+    /// After a failed fsync no document is reported durable again, even when fsync works
+    /// later, and the store says so.
+    #[tokio::test]
+    async fn a_failed_fsync_stops_acknowledging_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut docs = DocumentStore::local(dir.path(), Arc::new(KeyRing::generate())).unwrap();
+        docs.put("claims/c1/d1", b"%PDF-1.4").await.unwrap();
+        docs.fsync = |_| Err(std::io::Error::other("EIO"));
+        assert!(docs.sync(&["claims/c1/d1".to_string()]).await.is_err());
+        docs.fsync = std::fs::File::sync_all;
+        assert!(docs.sync(&["claims/c1/d1".to_string()]).await.is_err(), "nor later");
+        assert!(docs.healthy().is_err());
+        let missing = DocumentStore::local(dir.path(), Arc::new(KeyRing::generate())).unwrap();
+        assert!(missing.sync(&["claims/c1/none".to_string()]).await.is_err(), "a missing file fails the call");
+        assert!(missing.healthy().is_ok(), "but is no failed fsync");
     }
 }

@@ -121,6 +121,7 @@ macro_rules! impl_store {
             }
 
             async fn ping(&self) -> $crate::Result<()> {
+                self.healthy()?;
                 sqlx::query("SELECT 1").execute(&self.read).await?;
                 Ok(())
             }

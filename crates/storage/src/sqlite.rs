@@ -106,6 +106,11 @@ impl SqliteStore {
     pub(crate) async fn durable(&self) -> Result<()> {
         self.wal.barrier().await
     }
+
+    /// Whether the store can still make commits durable (for readiness).
+    pub(crate) fn healthy(&self) -> Result<()> {
+        self.wal.check()
+    }
 }
 
 /// Group commit over the WAL file, written by hand: SQLite has none, and `synchronous=FULL`
@@ -121,6 +126,12 @@ struct GroupCommit {
     synced: tokio::sync::Mutex<u64>,
     /// fsyncs done, for tests.
     syncs: AtomicU64,
+    /// An fsync failed. After a failed fsync Linux may mark the unwritten pages clean, so a
+    /// later fsync can succeed without the earlier commits on disk ("fsyncgate"; PostgreSQL
+    /// stops at the first failure for that reason). From then on no commit is reported
+    /// durable, and the store is not ready, until Lapak restarts and SQLite reads back what
+    /// the disk really holds.
+    failed: std::sync::atomic::AtomicBool,
 }
 
 impl GroupCommit {
@@ -131,20 +142,37 @@ impl GroupCommit {
             issued: AtomicU64::new(0),
             synced: tokio::sync::Mutex::new(0),
             syncs: AtomicU64::new(0),
+            failed: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     async fn barrier(&self) -> Result<()> {
         let ticket = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
         let mut synced = self.synced.lock().await;
+        self.check()?;
         if *synced >= ticket {
             return Ok(());
         }
         let upto = self.issued.load(Ordering::SeqCst);
         let (wal, sync) = (self.wal.clone(), self.sync);
-        tokio::task::spawn_blocking(move || sync(&wal)).await.map_err(std::io::Error::other)??;
+        let done = tokio::task::spawn_blocking(move || sync(&wal)).await.map_err(std::io::Error::other)?;
+        if let Err(e) = done {
+            self.failed.store(true, Ordering::SeqCst);
+            tracing::error!(error = %e, "fsync of the SQLite WAL failed: no write is acknowledged until Lapak restarts");
+            return Err(e.into());
+        }
         *synced = upto;
         self.syncs.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Whether commits can still be made durable (see `failed`).
+    fn check(&self) -> Result<()> {
+        if self.failed.load(Ordering::SeqCst) {
+            return Err(crate::StorageError::Corrupt(
+                "an fsync of the database's WAL failed; restart Lapak once the disk is sound".into(),
+            ));
+        }
         Ok(())
     }
 }
@@ -239,6 +267,24 @@ mod tests {
             "still one open claim per KPJ: {again:?}"
         );
         insert("new", "22222222222").execute(&mut conn).await.unwrap();
+    }
+
+    /// After a failed fsync no commit is reported durable again, even when fsync succeeds
+    /// later, and the store says it is not ready.
+    #[tokio::test]
+    async fn a_failed_fsync_stops_acknowledging_until_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut store = SqliteStore::open(&path, Arc::new(KeyRing::generate())).await.unwrap();
+        store.wal.sync = |_| Err(std::io::Error::other("EIO"));
+        assert!(store.meta_set("a", "1").await.is_err(), "the write is not acknowledged");
+        store.wal.sync = |_| Ok(());
+        assert!(store.meta_set("b", "2").await.is_err(), "nor any after it, though fsync works again");
+        assert!(store.ping().await.is_err(), "not ready");
+        drop(store);
+        let store = SqliteStore::open(&path, Arc::new(KeyRing::generate())).await.unwrap();
+        store.ping().await.unwrap();
+        store.meta_set("c", "3").await.unwrap();
     }
 
     /// Callers that arrive while an fsync runs share the next one.

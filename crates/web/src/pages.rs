@@ -181,13 +181,14 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready when the database answers.
+/// Ready when the database answers and both it and the document folder can still make
+/// what they are given durable (no fsync has failed).
 pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
-    match state.store.ping().await {
+    match state.store.ping().await.and_then(|()| state.claims.documents_healthy()) {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(e) => {
-            tracing::warn!(error = %e, "database not reachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
         }
     }
 }
