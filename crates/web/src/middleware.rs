@@ -49,8 +49,8 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
             }))
             .load_shed()
             // One limit for the whole service: axum applies a layer to each route on its own,
-            // and a plain concurrency limit would count each route's requests apart (with
-            // `max_in_flight` per route, the cap was in effect sixty times as large).
+            // and a plain concurrency limit counted each route's requests apart, so the cap
+            // did not hold (a test holds a request in flight and sees another refused).
             .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.max_in_flight))
             .timeout(limits.request_timeout),
     )
@@ -138,9 +138,10 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
 /// words. Under `/api/`, every error is JSON in the API's format (`code`, `message` in the
 /// language of `Accept-Language`, `field`): an unknown address or method, a body over the
 /// limit, a path or query that does not parse, an overload, a panic; the handlers' own JSON
-/// errors pass as they are. Elsewhere a refusal without a page (400, 404, 405, 413, 415,
-/// 422 in plain text or empty) becomes a page in the visitor's language that says what to
-/// do. The other headers (`Allow`, `Retry-After`) are kept.
+/// errors pass as they are. Elsewhere a refusal or failure without a page (400, 404, 405,
+/// 413, 415, 422 and 5xx in plain text or empty: an overload, a panic, a handler's bare
+/// 500) becomes a page in the visitor's language that says what to do. The other headers
+/// (`Allow`, `Retry-After`) are kept.
 async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     // Health probes and metrics answer machines, as they are.
