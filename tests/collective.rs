@@ -182,6 +182,13 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
     let ok = post(appoint(scan(4), scan(4))).await.unwrap();
     assert_eq!(ok.status(), 200);
     assert!(ok.text().await.unwrap().contains("Penunjukan diterima"));
+    // Sent again (a reload), and twice at once (a double click): the one request waits.
+    let (a, b) = futures::future::join(post(appoint(scan(4), scan(4))), post(appoint(scan(4), scan(4)))).await;
+    for again in [post(appoint(scan(4), scan(4))).await.unwrap(), a.unwrap(), b.unwrap()] {
+        assert_eq!(again.status(), 200);
+        assert!(again.text().await.unwrap().contains("Penunjukan diterima"));
+    }
+    assert_eq!(t.store.pending_representatives(None).await.unwrap().len(), 1, "one request");
 
     // 2. The branch admin reads the letters (audited) and confirms.
     let admin = signed_in(&c, "admin.kc001", PASSWORD).await;

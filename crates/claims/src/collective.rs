@@ -181,25 +181,41 @@ impl ClaimService {
         if self.store.staff_by_username(email.as_str()).await?.is_some() {
             return Err(ClaimError::field("email", "representative-email-taken"));
         }
+        // Sent again (a double click while the letters upload, a reload that posts the form
+        // again): the request already waiting for this company is the one made.
+        if let Some(waiting) = self.store.pending_representative(email.as_str()).await? {
+            if waiting.npp == npp.as_str() {
+                return Ok(waiting.id);
+            }
+            return Err(ClaimError::field("email", "representative-email-taken"));
+        }
         let id = new_id();
         let attorney_key = format!("kuasa/{id}/attorney");
         let statement_key = format!("kuasa/{id}/statement");
         self.documents.put(&attorney_key, attorney).await?;
         self.documents.put(&statement_key, statement).await?;
         self.documents.sync(&[attorney_key.clone(), statement_key.clone()]).await?;
-        self.store
-            .create_representative(&NewRepresentative {
-                id: id.clone(),
-                npp,
-                name: name.as_str().to_string(),
-                email: email.as_str().to_string(),
-                phone: phone.map(|p| p.as_str().to_string()),
-                username: email.as_str().to_string(),
-                password_hash,
-                attorney_key,
-                statement_key,
-            })
-            .await?;
+        let request = NewRepresentative {
+            id: id.clone(),
+            npp: npp.clone(),
+            name: name.as_str().to_string(),
+            email: email.as_str().to_string(),
+            phone: phone.map(|p| p.as_str().to_string()),
+            username: email.as_str().to_string(),
+            password_hash,
+            attorney_key,
+            statement_key,
+        };
+        if let Err(e) = self.store.create_representative(&request).await {
+            // Both copies at once: one request may wait per address (the database says so).
+            let _ = self.documents.delete(&request.attorney_key).await;
+            let _ = self.documents.delete(&request.statement_key).await;
+            return match self.store.pending_representative(email.as_str()).await? {
+                Some(waiting) if waiting.npp == npp.as_str() => Ok(waiting.id),
+                Some(_) => Err(ClaimError::field("email", "representative-email-taken")),
+                None => Err(e.into()),
+            };
+        }
         Ok(id)
     }
 

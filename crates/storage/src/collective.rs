@@ -132,6 +132,8 @@ pub trait CollectiveStore: Send + Sync {
     async fn create_representative(&self, r: &NewRepresentative) -> Result<()>;
     async fn representative(&self, id: &str) -> Result<Option<RepresentativeRecord>>;
     async fn representative_by_staff(&self, staff_id: &str) -> Result<Option<RepresentativeRecord>>;
+    /// The request waiting for confirmation for this username (e-mail address), if any.
+    async fn pending_representative(&self, username: &str) -> Result<Option<RepresentativeRecord>>;
     /// Requests still to decide for companies of `branch` (every branch when `None`).
     async fn pending_representatives(&self, branch: Option<&str>) -> Result<Vec<RepresentativeRecord>>;
     /// Confirms (making the account, in the same transaction) or refuses a pending request.
@@ -276,6 +278,12 @@ macro_rules! impl_collective_store {
             async fn representative(&self, id: &str) -> $crate::Result<Option<$crate::collective::RepresentativeRecord>> {
                 let row = sqlx::query(concat!($crate::collective::representative_select!(), " WHERE r.id = $1"))
                     .bind(id).fetch_optional(&self.read).await?;
+                row.map(|r| self.representative_row(&r)).transpose()
+            }
+
+            async fn pending_representative(&self, username: &str) -> $crate::Result<Option<$crate::collective::RepresentativeRecord>> {
+                let row = sqlx::query(concat!($crate::collective::representative_select!(), " WHERE r.username = $1 AND r.status = 'pending'"))
+                    .bind(username).fetch_optional(&self.draft).await?;
                 row.map(|r| self.representative_row(&r)).transpose()
             }
 
