@@ -9,7 +9,9 @@ use jiff::{Timestamp, ToSpan};
 use lapak_domain::claim_number::ClaimNumber;
 use lapak_domain::lifecycle::{Action, Actor, ClaimState, Role};
 use lapak_domain::schedule::{self, Session};
-use lapak_storage::{ClaimRecord, OutboxMessage, PendingNotice, PreparedNotice, StorageError, NOTICE_KIND};
+use lapak_storage::{
+    AppointmentRecord, ClaimRecord, OutboxMessage, PendingNotice, PreparedNotice, StorageError, NOTICE_KIND,
+};
 
 use crate::{parse_date, AppointmentNote, ClaimError, ClaimService, EmailMessage, Result, TextMessage};
 
@@ -63,7 +65,8 @@ impl ClaimService {
         limit: usize,
     ) -> Result<Vec<Alternative>> {
         let claim = self.claim_for(number, birth_date, client).await?;
-        let free = self.free_sessions(&claim).await?;
+        let current = self.store.appointment(&claim.id).await?.ok_or(ClaimError::NotEditable)?;
+        let free = self.free_sessions(current).await?;
         let starts = free.sessions.iter().map(|(s, _)| s.starts_at);
         Ok(schedule::times_to_offer(starts, &free.zone, free.held, limit)
             .into_iter()
@@ -74,10 +77,9 @@ impl ClaimService {
             .collect())
     }
 
-    /// Every free seat of the claim's branch and mode over the next [`ALTERNATIVE_DAYS`]
-    /// days, earliest first, other than the one held.
-    async fn free_sessions(&self, claim: &ClaimRecord) -> Result<FreeSessions> {
-        let current = self.store.appointment(&claim.id).await?.ok_or(ClaimError::NotEditable)?;
+    /// Every free seat of the branch and mode of the claim's `current` appointment over the
+    /// next [`ALTERNATIVE_DAYS`] days, earliest first, other than the one held.
+    async fn free_sessions(&self, current: AppointmentRecord) -> Result<FreeSessions> {
         let capacity = self.store.capacity(&current.branch_code).await?.ok_or(ClaimError::NotEditable)?;
         let tz = TimeZone::get(&capacity.time_zone).map_err(|_| ClaimError::NotEditable)?;
         let now = Timestamp::now();
@@ -120,16 +122,14 @@ impl ClaimService {
         lang: &str,
     ) -> Result<Alternative> {
         let claim = self.claim_for(number, birth_date, client).await?;
+        let current = self.store.appointment(&claim.id).await?.ok_or(ClaimError::NotEditable)?;
         // Asked again (a double click, a reload that posts the form again): the seat asked
         // for is the one held already.
-        if let Some(held) = self.store.appointment(&claim.id).await?.filter(|a| a.session_id == session_id) {
-            return Ok(Alternative {
-                session_id: held.session_id,
-                starts_at: held.starts_at,
-                time_zone: held.time_zone,
-            });
+        if current.session_id == session_id {
+            let (session_id, starts_at, time_zone) = (current.session_id, current.starts_at, current.time_zone);
+            return Ok(Alternative { session_id, starts_at, time_zone });
         }
-        let free = self.free_sessions(&claim).await?;
+        let free = self.free_sessions(current).await?;
         let (session, seat) =
             free.sessions.into_iter().find(|(s, _)| s.id == session_id).ok_or(ClaimError::SlotTaken)?;
         let tz = free.zone_name;

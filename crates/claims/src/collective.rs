@@ -183,11 +183,15 @@ impl ClaimService {
         }
         // Sent again (a double click while the letters upload, a reload that posts the form
         // again): the request already waiting for this company is the one made.
-        if let Some(waiting) = self.store.pending_representative(email.as_str()).await? {
-            if waiting.npp == npp.as_str() {
-                return Ok(waiting.id);
+        let waiting = || async {
+            match self.store.pending_representative(email.as_str()).await? {
+                Some(w) if w.npp == npp.as_str() => Ok(Some(w.id)),
+                Some(_) => Err(ClaimError::field("email", "representative-email-taken")),
+                None => Ok(None),
             }
-            return Err(ClaimError::field("email", "representative-email-taken"));
+        };
+        if let Some(id) = waiting().await? {
+            return Ok(id);
         }
         let id = new_id();
         let attorney_key = format!("kuasa/{id}/attorney");
@@ -210,11 +214,7 @@ impl ClaimService {
             // Both copies at once: one request may wait per address (the database says so).
             let _ = self.documents.delete(&request.attorney_key).await;
             let _ = self.documents.delete(&request.statement_key).await;
-            return match self.store.pending_representative(email.as_str()).await? {
-                Some(waiting) if waiting.npp == npp.as_str() => Ok(waiting.id),
-                Some(_) => Err(ClaimError::field("email", "representative-email-taken")),
-                None => Err(e.into()),
-            };
+            return waiting().await?.ok_or_else(|| e.into());
         }
         Ok(id)
     }

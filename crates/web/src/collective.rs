@@ -46,8 +46,7 @@ fn see_other(to: &str) -> Response {
 
 /// A staff decision that was not saved, as a page saying why.
 fn not_decided(state: &AppState, pl: &PageLang, e: &ClaimError) -> Response {
-    let heading = state.i18n.t(pl.lang, "error-decision-title");
-    crate::pages::message(state, pl.lang, StatusCode::CONFLICT, heading, message_of(state, pl.lang, e))
+    crate::staff::not_saved(state, pl.lang, StatusCode::CONFLICT, message_of(state, pl.lang, e))
 }
 
 fn message_of(state: &AppState, lang: Lang, e: &ClaimError) -> String {
@@ -1212,9 +1211,8 @@ pub async fn staff_batch_decide(
             _ => continue,
         };
         if !REASONS.contains(&reason.as_str()) {
-            let (heading, body) =
-                (state.i18n.t(pl.lang, "error-decision-title"), state.i18n.t(pl.lang, "err-decision-reason"));
-            return crate::pages::message(&state, pl.lang, StatusCode::UNPROCESSABLE_ENTITY, heading, body);
+            let why = state.i18n.t(pl.lang, "err-decision-reason");
+            return crate::staff::not_saved(&state, pl.lang, StatusCode::UNPROCESSABLE_ENTITY, why);
         }
         exceptions.insert(claim.to_string(), (exception, reason));
     }

@@ -143,16 +143,15 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
 /// 500) becomes a page in the visitor's language that says what to do. The other headers
 /// (`Allow`, `Retry-After`) are kept.
 async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
-    let api = req.uri().path().starts_with("/api/");
     // Health probes and metrics answer machines, as they are.
     if matches!(req.uri().path(), "/healthz" | "/readyz" | "/metrics") {
         return next.run(req).await;
     }
     // The visitor's language, read before the request is handed on.
-    let (api_lang, page_lang) = if api {
+    let (api_lang, page_lang) = if req.uri().path().starts_with("/api/") {
         (crate::api::lang(req.headers()), None)
     } else {
-        (Lang::Id, Some(crate::pages::PageLang::resolve(req.headers(), &crate::pages::LangQuery::default())))
+        (Lang::Id, Some(crate::pages::PageLang::resolve(req.headers(), &crate::pages::LangQuery::default()).lang))
     };
     let res = next.run(req).await;
     let status = res.status();
@@ -183,7 +182,7 @@ async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
         {
             return res
         }
-        Some(page_lang) => crate::pages::refused(&state, &page_lang, status),
+        Some(lang) => crate::pages::refused(&state, lang, status),
     };
     let (parts, _) = res.into_parts();
     for (name, value) in &parts.headers {

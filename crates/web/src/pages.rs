@@ -159,8 +159,7 @@ pub(crate) fn message(state: &AppState, lang: Lang, status: StatusCode, heading:
 /// A request the layers or extractors could not take (too large, unreadable, a method the
 /// address does not take), or one that failed on our side or was shed under load, as a page
 /// saying what to do; `status` is kept.
-pub(crate) fn refused(state: &AppState, page_lang: &PageLang, status: StatusCode) -> Response {
-    let lang = page_lang.lang;
+pub(crate) fn refused(state: &AppState, lang: Lang, status: StatusCode) -> Response {
     let i = &state.i18n;
     let (heading, body) = match status {
         StatusCode::PAYLOAD_TOO_LARGE => {
@@ -174,7 +173,7 @@ pub(crate) fn refused(state: &AppState, page_lang: &PageLang, status: StatusCode
         s if s.is_server_error() => (i.t(lang, "error-internal-title"), i.t(lang, "error-internal")),
         _ => (i.t(lang, "error-bad-request-title"), i.t(lang, "error-bad-request-body")),
     };
-    page_lang.respond(status, MessagePage { lang, state, heading, body })
+    message(state, lang, status, heading, body)
 }
 
 pub async fn healthz() -> &'static str {

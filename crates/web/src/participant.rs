@@ -463,9 +463,8 @@ pub async fn identity_submit(
     }
 }
 
-/// The e-mailed resume link: sets the cookie and opens the task list. The secret leaves
-/// the address bar at once (redirect).
-/// The resume link of an e-mail. One no longer valid (a newer link was sent when the
+/// The e-mailed resume link: sets the cookie and opens the task list; the secret leaves the
+/// address bar at once (redirect). One no longer valid (a newer link was sent when the
 /// participant came back through the identity step, or the claim was submitted) says so
 /// above the identity step, rather than leaving them at it without a word.
 pub async fn resume_link(

@@ -720,7 +720,7 @@ pub async fn decide(
         return crate::pages::not_found(State(state), headers).await;
     };
     let saved = Redirect::to(&format!("/staf/sesi/{session_id}?saved=1#kursi-{seat}")).into_response();
-    let refused = |status: StatusCode, key: &str| not_saved(&state, &pl, status, key);
+    let refused = |status: StatusCode, key: &str| not_saved(&state, pl.lang, status, state.i18n.t(pl.lang, key));
     if form.decision == "no_show" {
         // Not there: the seat is released and the scheduler gives the next free one (the
         // participant is told); the claim stays Scheduled.
@@ -782,15 +782,9 @@ pub async fn decide(
     }
 }
 
-/// A staff decision that was not saved, as a page saying why.
-fn not_saved(state: &AppState, pl: &PageLang, status: StatusCode, key: &str) -> Response {
-    crate::pages::message(
-        state,
-        pl.lang,
-        status,
-        state.i18n.t(pl.lang, "error-decision-title"),
-        state.i18n.t(pl.lang, key),
-    )
+/// A staff decision that was not saved, as a page saying why (`why`, in `lang`).
+pub(crate) fn not_saved(state: &AppState, lang: Lang, status: StatusCode, why: String) -> Response {
+    crate::pages::message(state, lang, status, state.i18n.t(lang, "error-decision-title"), why)
 }
 
 /// A document, for staff of the claim's branch only, as an attachment (never shown inline
@@ -964,7 +958,9 @@ pub async fn approve(
         "approve" => (Action::Approve, ClaimState::Approved),
         "send_back" => (Action::ReturnForCorrection, ClaimState::Scheduled),
         "reject" => (Action::Reject, ClaimState::Rejected),
-        _ => return not_saved(&state, &pl, StatusCode::UNPROCESSABLE_ENTITY, "err-decision"),
+        _ => {
+            return not_saved(&state, pl.lang, StatusCode::UNPROCESSABLE_ENTITY, state.i18n.t(pl.lang, "err-decision"))
+        }
     };
     if !in_queue {
         // Sent again (a double click): the claim has left the queue for where this
@@ -980,7 +976,7 @@ pub async fn approve(
         Ok(e) => e,
         Err(e) => {
             tracing::info!(error = %e, "decision refused by the lifecycle");
-            return not_saved(&state, &pl, StatusCode::CONFLICT, "err-approval-refused");
+            return not_saved(&state, pl.lang, StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-approval-refused"));
         }
     };
     match state.store.record_claim_event(&form.claim_id, &event, None).await {
@@ -988,7 +984,7 @@ pub async fn approve(
             record(&state, &session, &format!("claim.{}", form.decision), &form.claim_id, addr).await;
             Redirect::to("/staf/persetujuan?saved=1").into_response()
         }
-        Err(_) => not_saved(&state, &pl, StatusCode::CONFLICT, "err-approval-refused"),
+        Err(_) => not_saved(&state, pl.lang, StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-approval-refused")),
     }
 }
 

@@ -73,17 +73,13 @@ pub async fn run(
     every: Duration,
     stop: impl std::future::Future<Output = ()>,
 ) {
-    tokio::pin!(stop);
-    loop {
+    crate::repeat(every, stop, || async {
         let before = Timestamp::now() - SignedDuration::try_from(GRACE).unwrap_or(SignedDuration::from_hours(1));
         match sweep(store.as_ref(), &documents, before).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "unreferenced document files deleted"),
             Err(e) => tracing::warn!(error = %e, "document sweep failed"),
         }
-        tokio::select! {
-            _ = &mut stop => return,
-            _ = tokio::time::sleep(every) => {}
-        }
-    }
+    })
+    .await
 }

@@ -3,8 +3,28 @@
 //! and never by two workers at the same time (leases). The scheduler books appointments;
 //! the document sweep deletes stored files no record refers to.
 
+use std::future::Future;
+use std::time::Duration;
+
 pub mod documents;
 pub mod email;
 pub mod outbox;
 pub mod scheduler;
 pub mod text;
+
+/// Runs `pass` at once and then every `every`, until `stop` resolves (a pass in progress
+/// is finished first).
+pub(crate) async fn repeat<F: Future<Output = ()>>(
+    every: Duration,
+    stop: impl Future<Output = ()>,
+    mut pass: impl FnMut() -> F,
+) {
+    tokio::pin!(stop);
+    loop {
+        pass().await;
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+    }
+}

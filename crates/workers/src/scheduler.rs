@@ -255,8 +255,7 @@ pub async fn run(
     every: Duration,
     stop: impl std::future::Future<Output = ()>,
 ) {
-    tokio::pin!(stop);
-    loop {
+    crate::repeat(every, stop, || async {
         match run_once(&store, &settings, Timestamp::now()).await {
             Ok(o) if o.booked > 0 || o.waiting > 0 => {
                 tracing::info!(booked = o.booked, waiting = o.waiting, retries = o.retries, "scheduler pass")
@@ -264,11 +263,8 @@ pub async fn run(
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "scheduler pass failed"),
         }
-        tokio::select! {
-            _ = &mut stop => return,
-            _ = tokio::time::sleep(every) => {}
-        }
-    }
+    })
+    .await
 }
 
 /// An officer marked a participant absent: the seat is released and the next pass gives
