@@ -230,6 +230,18 @@ mod tests {
         }
     }
 
+    /// The bundled SQLite is built with the workspace's options (`.cargo/config.toml`): no
+    /// page cache shared behind one mutex, no allocation statistics behind another.
+    #[tokio::test]
+    async fn sqlite_compiled_without_global_locks() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("t.db"), Arc::new(KeyRing::generate())).await.unwrap();
+        let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options").fetch_all(&store.read).await.unwrap();
+        assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+        assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+        assert!(options.iter().any(|o| o == "THREADSAFE=1"), "{options:?}");
+    }
+
     /// Migration 0013 gives the claims that were open before it their KPJ, and only them: a
     /// KPJ whose claim had ended can start a new one afterwards, one with an open claim cannot.
     #[tokio::test]
