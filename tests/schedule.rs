@@ -664,6 +664,69 @@ async fn walk_ins_wait_outside_until_the_room_has_space() {
     assert_eq!(text["lang"], "en", "in the kiosk page's language");
 }
 
+/// A kiosk's screen tapped twice, or its form sent again on a slow connection, gives one
+/// ticket, not a second number called later for nobody; a page kept past the moment of the
+/// tap (or another person's next page) gives a ticket of its own.
+#[tokio::test]
+async fn a_kiosk_page_sent_twice_gives_one_ticket() {
+    let d = demo_store(50).await;
+    let branch = branch_in(&d, "Asia/Jakarta");
+    let addr = serve(&d.t).await;
+    let http = reqwest::Client::new();
+    let kiosk = format!("http://{addr}/cabang/{branch}/tiket");
+    let secret =
+        |html: String| html.split("name=\"halaman\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let take = |page: String| {
+        let (http, kiosk) = (http.clone(), kiosk.clone());
+        async move {
+            let res = http.post(kiosk).form(&[("whatsapp", ""), ("halaman", page.as_str())]).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            let url = res.url().to_string();
+            (url, res.text().await.unwrap())
+        }
+    };
+
+    let first_page = secret(http.get(&kiosk).send().await.unwrap().text().await.unwrap());
+    let (first, html) = take(first_page.clone()).await;
+    assert!(first.contains("/tiket/") && html.contains("A-001"), "{html}");
+    let (again, html) = take(first_page.clone()).await;
+    assert_eq!(again, first, "the same page sent again: the same ticket page");
+    assert!(html.contains("A-001"), "{html}");
+
+    // The next person's page has a secret of its own; tapped twice at once, one ticket.
+    let second_page = secret(http.get(&kiosk).send().await.unwrap().text().await.unwrap());
+    assert_ne!(second_page, first_page);
+    let ((a, a_html), (b, _)) = tokio::join!(take(second_page.clone()), take(second_page.clone()));
+    assert_eq!(a, b);
+    assert!(a_html.contains("A-002"), "{a_html}");
+
+    // The first page sent once more, after the moment of the tap: a new ticket, and the
+    // first holder keeps theirs.
+    let q = "UPDATE tickets SET created_at = created_at - 120000000 WHERE number = 1";
+    run_sql(&d.t.url, q).await;
+    let (late, html) = take(first_page).await;
+    assert_ne!(late, first);
+    assert!(html.contains("A-003"), "{html}");
+    let kept = http.get(&first).send().await.unwrap().text().await.unwrap();
+    assert!(kept.contains("A-001"), "{kept}");
+
+    // A secret the server did not make (too short to be one) is not used: a new ticket.
+    let (made_up, html) = take("abc".into()).await;
+    assert!(!made_up.ends_with("/abc") && html.contains("A-004"), "{html}");
+    let day = Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).date();
+    assert_eq!(d.t.store.tickets(&branch, day).await.unwrap().len(), 4);
+}
+
+/// Runs a statement on the test's database.
+async fn run_sql(url: &str, q: &str) {
+    use sqlx::Connection;
+    if url.starts_with("postgres") {
+        sqlx::query(q).execute(&mut sqlx::PgConnection::connect(url).await.unwrap()).await.unwrap();
+    } else {
+        sqlx::query(q).execute(&mut sqlx::SqliteConnection::connect(url).await.unwrap()).await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn a_personal_video_link_opens_the_room_with_a_token_at_its_time() {
     let d = demo_store(60).await;

@@ -67,9 +67,36 @@ pub struct TicketView {
     pub wait_minutes: u32,
 }
 
+/// How long a kiosk page sent again is taken for the same tap (a double tap on the screen,
+/// a retry on a slow connection) rather than a new person.
+pub const SAME_TAP: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
+
+/// A new secret for a ticket page: 18 random bytes, URL-safe.
+fn secret() -> String {
+    let mut secret = [0u8; 18];
+    rand::thread_rng().fill_bytes(&mut secret);
+    URL_SAFE_NO_PAD.encode(secret)
+}
+
+/// The secret a kiosk page carries for the ticket it will give: sent twice, the page gets
+/// one ticket. Pages are never cached (`no-store`), so the next person at the kiosk,
+/// coming back to it, gets a page with a secret of its own.
+pub fn page_secret() -> String {
+    secret()
+}
+
 /// Takes the next ticket of the branch's day. `phone` (optional) gets a text when called,
-/// in `lang` (the kiosk page's). Returns the ticket page's secret.
-pub async fn take(store: &dyn Store, branch: &str, phone: &str, lang: &str, public_url: &str) -> Result<String> {
+/// in `lang` (the kiosk page's). `page` is the kiosk page's secret ([`page_secret`]): sent
+/// again within [`SAME_TAP`], the ticket it gave is given again. Returns the ticket page's
+/// secret.
+pub async fn take(
+    store: &dyn Store,
+    branch: &str,
+    phone: &str,
+    lang: &str,
+    public_url: &str,
+    page: Option<&str>,
+) -> Result<String> {
     let phone = if phone.trim().is_empty() {
         None
     } else {
@@ -79,11 +106,18 @@ pub async fn take(store: &dyn Store, branch: &str, phone: &str, lang: &str, publ
         )
     };
     let room = room(store, branch).await?;
-    let mut secret = [0u8; 18];
-    rand::thread_rng().fill_bytes(&mut secret);
-    let token = URL_SAFE_NO_PAD.encode(secret);
     let (day, phone) = (today_in(&room.zone), phone.as_ref().map(|p| p.as_str()));
-    store.take_ticket(branch, day, &hash(&token), phone, crate::message_lang(lang)).await?;
+    // A page's secret as the server made it, or none (then a new one): a client cannot pick
+    // a short one.
+    let page = page.filter(|p| URL_SAFE_NO_PAD.decode(p).is_ok_and(|b| b.len() == 18));
+    let mut token = page.map_or_else(secret, str::to_string);
+    let lang = crate::message_lang(lang);
+    let ticket = store.take_ticket(branch, day, &hash(&token), phone, lang).await?;
+    // A page kept from long ago (a browser that restored it after all): a ticket of its own.
+    if ticket.created_at.duration_until(Timestamp::now()) > SAME_TAP || ticket.branch_code != branch {
+        token = secret();
+        store.take_ticket(branch, day, &hash(&token), phone, lang).await?;
+    }
     admit(store, branch, public_url).await?;
     Ok(token)
 }

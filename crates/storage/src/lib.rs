@@ -569,7 +569,7 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
 
     // Walk-ins.
     /// Gives the next number of the branch's day; `phone` (sealed) to call the holder, in
-    /// `lang` (`id`, `en`).
+    /// `lang` (`id`, `en`). A `token_hash` given already returns that ticket as it is.
     async fn take_ticket(
         &self,
         branch: &str,

@@ -998,6 +998,15 @@ macro_rules! impl_store {
                 // (branch, day, number) refuses one, which takes the next.
                 for _ in 0..10 {
                     let mut tx = self.begin_write().await?;
+                    // The same secret again (a kiosk page sent twice): its ticket, not a second.
+                    // Two sent at once on PostgreSQL: the unique secret refuses one, which finds
+                    // the other's here on its next turn.
+                    let given: Option<i64> = sqlx::query_scalar("SELECT number FROM tickets WHERE token_hash = $1")
+                        .bind(token_hash.to_vec()).fetch_optional(&mut *tx).await?;
+                    if given.is_some() {
+                        drop(tx);
+                        return self.ticket_by_token(token_hash).await?.ok_or($crate::StorageError::NotFound);
+                    }
                     let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE branch_code = $1 AND day = $2")
                         .bind(branch).bind(day.to_string()).fetch_one(&mut *tx).await?;
                     let r = sqlx::query("INSERT INTO tickets (id, branch_code, day, number, token_hash, phone_sealed, status, created_at, lang) \

@@ -26,6 +26,8 @@ struct KioskPage<'a> {
     code: String,
     branch_name: String,
     whatsapp: String,
+    /// The secret of the ticket this page gives ([`walk_in::page_secret`]).
+    page: String,
     errors: Vec<(String, String)>,
 }
 
@@ -70,7 +72,15 @@ pub async fn kiosk(
     let Some(branch_name) = branch_name(&state, &code).await else {
         return crate::pages::not_found(State(state), headers).await;
     };
-    let page = KioskPage { lang: pl.lang, state: &state, code, branch_name, whatsapp: String::new(), errors: vec![] };
+    let page = KioskPage {
+        lang: pl.lang,
+        state: &state,
+        code,
+        branch_name,
+        whatsapp: String::new(),
+        page: walk_in::page_secret(),
+        errors: vec![],
+    };
     pl.respond(StatusCode::OK, page)
 }
 
@@ -78,6 +88,8 @@ pub async fn kiosk(
 #[serde(default)]
 pub struct KioskForm {
     whatsapp: String,
+    /// The page's secret: the same page sent twice gives one ticket.
+    halaman: String,
 }
 
 pub async fn take(
@@ -88,7 +100,10 @@ pub async fn take(
     Form(form): Form<KioskForm>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
-    match walk_in::take(state.store.as_ref(), &code, &form.whatsapp, pl.lang.code(), &state.base_url(&headers)).await {
+    let page = Some(form.halaman.as_str()).filter(|p| !p.is_empty());
+    match walk_in::take(state.store.as_ref(), &code, &form.whatsapp, pl.lang.code(), &state.base_url(&headers), page)
+        .await
+    {
         Ok(token) => Redirect::to(&format!("/tiket/{token}")).into_response(),
         Err(ClaimError::Fields(errors)) => {
             let Some(branch_name) = branch_name(&state, &code).await else {
@@ -98,7 +113,15 @@ pub async fn take(
                 .iter()
                 .map(|e| (e.field.to_string(), state.i18n.t(pl.lang, &format!("err-{}", e.code))))
                 .collect();
-            let page = KioskPage { lang: pl.lang, state: &state, code, branch_name, whatsapp: form.whatsapp, errors };
+            let page = KioskPage {
+                lang: pl.lang,
+                state: &state,
+                code,
+                branch_name,
+                whatsapp: form.whatsapp,
+                page: form.halaman,
+                errors,
+            };
             pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
         Err(ClaimError::NotFound) => crate::pages::not_found(State(state), headers).await,
