@@ -234,7 +234,10 @@ async fn a_walk_in_takes_a_ticket_in_a_browser() {
     let b = Browser::start(&driver, "id-ID").await;
     let shots = screenshots_dir();
     b.goto(&format!("{base}/cabang/KC001/tiket?lang=id")).await;
-    b.wait_for("Ambil nomor antrean").await;
+    let kiosk = b.wait_for("Ambil nomor antrean").await;
+    let secret =
+        |page: &str| page.split("name=\"halaman\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let first_secret = secret(&kiosk);
     b.screenshot(&shots.join("15-kios.png")).await;
     b.check_page("15-kios.png").await;
     // A number too short is refused at its field, and no ticket is taken.
@@ -248,6 +251,13 @@ async fn a_walk_in_takes_a_ticket_in_a_browser() {
     assert!(ticket.contains("Silakan masuk"), "{ticket}");
     b.screenshot(&shots.join("16-tiket.png")).await;
     b.check_page("16-tiket.png").await;
+    // On the kiosk's screen the ticket page leads back to the kiosk for the next person
+    // (by itself after a minute), whose page gives a ticket of its own.
+    assert!(ticket.contains("content=\"60;url=/cabang/KC001/tiket\""), "{ticket}");
+    b.click("a.button[href='/cabang/KC001/tiket']").await;
+    let next = b.wait_for("name=\"halaman\"").await;
+    assert!(next.contains("Ambil nomor antrean"), "{next}");
+    assert_ne!(secret(&next), first_secret);
     b.goto(&format!("{base}/cabang/KC001/antrean")).await;
     b.wait_for("A-001").await;
     b.screenshot(&shots.join("17-papan-antrean.png")).await;

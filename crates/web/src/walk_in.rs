@@ -41,6 +41,8 @@ struct TicketPage<'a> {
     status_text: String,
     detail: String,
     qr: String,
+    /// Shown on the kiosk's own screen: the kiosk page it goes back to for the next person.
+    kiosk: Option<String>,
 }
 
 #[derive(Template)]
@@ -104,7 +106,9 @@ pub async fn take(
     match walk_in::take(state.store.as_ref(), &code, &form.whatsapp, pl.lang.code(), &state.base_url(&headers), page)
         .await
     {
-        Ok(token) => Redirect::to(&format!("/tiket/{token}")).into_response(),
+        // On the kiosk's screen: the ticket page that goes back to the kiosk for the next
+        // person (the QR code opens it without).
+        Ok(token) => Redirect::to(&format!("/tiket/{token}?kios=1")).into_response(),
         Err(ClaimError::Fields(errors)) => {
             let Some(branch_name) = branch_name(&state, &code).await else {
                 return crate::pages::not_found(State(state), headers).await;
@@ -132,13 +136,21 @@ pub async fn take(
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TicketQuery {
+    lang: Option<String>,
+    /// `1` on the kiosk's screen, right after the ticket was taken there.
+    kios: Option<String>,
+}
+
 pub async fn ticket(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(token): Path<String>,
-    Query(q): Query<LangQuery>,
+    Query(q): Query<TicketQuery>,
 ) -> Response {
-    let pl = PageLang::resolve(&headers, &q);
+    let pl = PageLang::resolve(&headers, &LangQuery { lang: q.lang });
     let (i, lang) = (&state.i18n, pl.lang);
     let Ok(t) = walk_in::view(state.store.as_ref(), &token).await else {
         return crate::pages::not_found(State(state), headers).await;
@@ -160,6 +172,7 @@ pub async fn ticket(
         status_text: i.t(lang, &format!("ticket-{}", t.status.code())),
         detail,
         qr: crate::participant::qr_svg_base64(&url),
+        kiosk: (q.kios.as_deref() == Some("1")).then(|| format!("/cabang/{}/tiket", t.branch_code)),
     };
     pl.respond(StatusCode::OK, page)
 }
