@@ -254,9 +254,12 @@ async fn a_walk_in_takes_a_ticket_in_a_browser() {
     // On the kiosk's screen the ticket page leads back to the kiosk for the next person
     // (by itself after a minute), whose page gives a ticket of its own.
     assert!(ticket.contains("content=\"60;url=/cabang/KC001/tiket\""), "{ticket}");
+    // Also after switching the language there.
+    b.click("a.lang").await;
+    b.wait_for("Done, back to taking a number").await;
     b.click("a.button[href='/cabang/KC001/tiket']").await;
     let next = b.wait_for("name=\"halaman\"").await;
-    assert!(next.contains("Ambil nomor antrean"), "{next}");
+    assert!(next.contains("Take a queue number"), "{next}");
     assert_ne!(secret(&next), first_secret);
     b.goto(&format!("{base}/cabang/KC001/antrean")).await;
     b.wait_for("A-001").await;

@@ -71,18 +71,13 @@ pub struct TicketView {
 /// a retry on a slow connection) rather than a new person.
 pub const SAME_TAP: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
 
-/// A new secret for a ticket page: 18 random bytes, URL-safe.
-fn secret() -> String {
+/// A new secret for a ticket page (18 random bytes, URL-safe), which a kiosk page carries
+/// for the ticket it will give: sent twice, the page gets one ticket. Pages are never cached
+/// (`no-store`), so the next person at the kiosk, coming back to it, gets a secret of its own.
+pub fn page_secret() -> String {
     let mut secret = [0u8; 18];
     rand::thread_rng().fill_bytes(&mut secret);
     URL_SAFE_NO_PAD.encode(secret)
-}
-
-/// The secret a kiosk page carries for the ticket it will give: sent twice, the page gets
-/// one ticket. Pages are never cached (`no-store`), so the next person at the kiosk,
-/// coming back to it, gets a page with a secret of its own.
-pub fn page_secret() -> String {
-    secret()
 }
 
 /// Takes the next ticket of the branch's day. `phone` (optional) gets a text when called,
@@ -110,12 +105,12 @@ pub async fn take(
     // A page's secret as the server made it, or none (then a new one): a client cannot pick
     // a short one.
     let page = page.filter(|p| URL_SAFE_NO_PAD.decode(p).is_ok_and(|b| b.len() == 18));
-    let mut token = page.map_or_else(secret, str::to_string);
+    let mut token = page.map_or_else(page_secret, str::to_string);
     let lang = crate::message_lang(lang);
     let ticket = store.take_ticket(branch, day, &hash(&token), phone, lang).await?;
     // A page kept from long ago (a browser that restored it after all): a ticket of its own.
     if ticket.created_at.duration_until(Timestamp::now()) > SAME_TAP || ticket.branch_code != branch {
-        token = secret();
+        token = page_secret();
         store.take_ticket(branch, day, &hash(&token), phone, lang).await?;
     }
     admit(store, branch, public_url).await?;
