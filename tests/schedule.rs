@@ -717,6 +717,28 @@ async fn a_kiosk_page_sent_twice_gives_one_ticket() {
     assert_eq!(d.t.store.tickets(&branch, day).await.unwrap().len(), 4);
 }
 
+/// The kiosk page is open to anyone: numbers taken for nobody would be called in before
+/// real people, so one client gets a few hundred an hour, then a page that says to wait.
+#[tokio::test]
+async fn tickets_are_limited_per_client() {
+    let d = demo_store(50).await;
+    let branch = branch_in(&d, "Asia/Jakarta");
+    let rate_limits = lapak_claims::RateLimits { tickets_per_client_hour: 2, ..Default::default() };
+    let addr = serve_with(&d.t, lapak_web::Limits { rate_limits, ..Default::default() }).await;
+    let http = reqwest::Client::new();
+    let take = || http.post(format!("http://{addr}/cabang/{branch}/tiket")).form(&[("whatsapp", "")]).send();
+    for _ in 0..2 {
+        assert_eq!(take().await.unwrap().status(), 200);
+    }
+    let refused = take().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Terlalu banyak percobaan") && page.contains("error-summary"), "{page}");
+    assert!(!page.contains("aria-invalid"), "not the phone number's fault: {page}");
+    let day = Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).date();
+    assert_eq!(d.t.store.tickets(&branch, day).await.unwrap().len(), 2);
+}
+
 /// Runs a statement on the test's database.
 async fn run_sql(url: &str, q: &str) {
     use sqlx::Connection;

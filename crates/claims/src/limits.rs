@@ -1,5 +1,7 @@
 //! Rate limits against guessing: identity checks per NIK and per client, tracking lookups
-//! per claim number and per client (in memory, per process; `governor`'s GCRA).
+//! per claim number and per client; and against filling what is open to anyone: walk-in
+//! tickets and representatives' appointments per client (in memory, per process;
+//! `governor`'s GCRA).
 //! Per-client limits are generous because mobile carriers put many people behind one
 //! address; the per-person limits are the tight ones.
 
@@ -13,10 +15,15 @@ pub struct Limiter {
     tracking_per_number: DefaultKeyedRateLimiter<String>,
     tracking_per_client: DefaultKeyedRateLimiter<IpAddr>,
     appointments_per_client: DefaultKeyedRateLimiter<IpAddr>,
+    tickets_per_client: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn per_minute(n: u32) -> Quota {
     Quota::per_minute(NonZeroU32::new(n).expect("positive"))
+}
+
+fn per_hour(n: u32) -> Quota {
+    Quota::per_hour(NonZeroU32::new(n).expect("positive"))
 }
 
 /// Attempts allowed per minute.
@@ -28,6 +35,8 @@ pub struct RateLimits {
     pub tracking_per_client: u32,
     /// Representative appointments (two letters uploaded each) per client, per hour.
     pub appointments_per_client_hour: u32,
+    /// Walk-in tickets per client, per hour: a branch's kiosk gives a few hundred a day.
+    pub tickets_per_client_hour: u32,
 }
 
 impl Default for RateLimits {
@@ -38,6 +47,7 @@ impl Default for RateLimits {
             tracking_per_number: 10,
             tracking_per_client: 120,
             appointments_per_client_hour: 10,
+            tickets_per_client_hour: 120,
         }
     }
 }
@@ -55,9 +65,8 @@ impl Limiter {
             identity_per_client: RateLimiter::keyed(per_minute(l.identity_per_client)),
             tracking_per_number: RateLimiter::keyed(per_minute(l.tracking_per_number)),
             tracking_per_client: RateLimiter::keyed(per_minute(l.tracking_per_client)),
-            appointments_per_client: RateLimiter::keyed(Quota::per_hour(
-                NonZeroU32::new(l.appointments_per_client_hour).expect("positive"),
-            )),
+            appointments_per_client: RateLimiter::keyed(per_hour(l.appointments_per_client_hour)),
+            tickets_per_client: RateLimiter::keyed(per_hour(l.tickets_per_client_hour)),
         }
     }
 
@@ -71,6 +80,12 @@ impl Limiter {
     /// allowed: the form is open to anyone, so it must not become a way to fill the disk.
     pub fn appointment(&self, client: IpAddr) -> bool {
         self.appointments_per_client.check_key(&client).is_ok()
+    }
+
+    /// Whether one more walk-in ticket for this client is allowed: the kiosk page is open
+    /// to anyone, and numbers taken for nobody would be called in before real people.
+    pub fn ticket(&self, client: IpAddr) -> bool {
+        self.tickets_per_client.check_key(&client).is_ok()
     }
 
     pub fn tracking(&self, number: &str, client: IpAddr) -> bool {
@@ -105,5 +120,13 @@ mod tests {
         let ip = IpAddr::from([10, 0, 0, 7]);
         assert_eq!((0..30).filter(|_| l.appointment(ip)).count(), 10);
         assert!(l.appointment(IpAddr::from([10, 0, 0, 8])), "another client is not affected");
+    }
+
+    #[test]
+    fn tickets_are_limited_per_client_per_hour() {
+        let l = Limiter::default();
+        let kiosk = IpAddr::from([10, 0, 0, 5]);
+        assert_eq!((0..500).filter(|_| l.ticket(kiosk)).count(), 120);
+        assert!(l.ticket(IpAddr::from([10, 0, 0, 6])), "another client is not affected");
     }
 }

@@ -84,7 +84,7 @@ pub fn page_secret() -> String {
 /// in `lang` (the kiosk page's). `page` is the kiosk page's secret ([`page_secret`]): sent
 /// again within [`SAME_TAP`], the ticket it gave is given again. Returns the ticket page's
 /// secret.
-pub async fn take(
+async fn take(
     store: &dyn Store,
     branch: &str,
     phone: &str,
@@ -115,6 +115,24 @@ pub async fn take(
     }
     admit(store, branch, public_url).await?;
     Ok(token)
+}
+
+impl crate::ClaimService {
+    /// [`take`], within the client's allowance of tickets an hour.
+    pub async fn take_ticket(
+        &self,
+        branch: &str,
+        phone: &str,
+        lang: &str,
+        public_url: &str,
+        page: Option<&str>,
+        client: std::net::IpAddr,
+    ) -> Result<String> {
+        if !self.limiter.ticket(client) {
+            return Err(ClaimError::RateLimited);
+        }
+        take(self.store.as_ref(), branch, phone, lang, public_url, page).await
+    }
 }
 
 /// The ticket behind a page's secret.

@@ -31,6 +31,14 @@ struct KioskPage<'a> {
     errors: Vec<(String, String)>,
 }
 
+impl KioskPage<'_> {
+    /// The error at the phone number's field (others, such as too many tickets, are the
+    /// page's).
+    fn phone_error(&self) -> Option<&str> {
+        self.errors.iter().find(|(field, _)| field == "whatsapp").map(|(_, message)| message.as_str())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "ticket.html")]
 struct TicketPage<'a> {
@@ -98,25 +106,30 @@ pub async fn take(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(code): Path<String>,
-    ConnectInfo(_addr): ConnectInfo<SocketAddr>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Form(form): Form<KioskForm>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
     let page = Some(form.halaman.as_str()).filter(|p| !p.is_empty());
-    match walk_in::take(state.store.as_ref(), &code, &form.whatsapp, pl.lang.code(), &state.base_url(&headers), page)
-        .await
-    {
+    let base_url = state.base_url(&headers);
+    match state.claims.take_ticket(&code, &form.whatsapp, pl.lang.code(), &base_url, page, addr.ip()).await {
         // On the kiosk's screen: the ticket page that goes back to the kiosk for the next
         // person (the QR code opens it without).
         Ok(token) => Redirect::to(&format!("/tiket/{token}?kios=1")).into_response(),
-        Err(ClaimError::Fields(errors)) => {
+        Err(e @ (ClaimError::Fields(_) | ClaimError::RateLimited)) => {
             let Some(branch_name) = branch_name(&state, &code).await else {
                 return crate::pages::not_found(State(state), headers).await;
             };
-            let errors = errors
-                .iter()
-                .map(|e| (e.field.to_string(), state.i18n.t(pl.lang, &format!("err-{}", e.code))))
-                .collect();
+            let (status, errors) = match e {
+                ClaimError::Fields(errors) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    errors
+                        .iter()
+                        .map(|e| (e.field.to_string(), state.i18n.t(pl.lang, &format!("err-{}", e.code))))
+                        .collect(),
+                ),
+                _ => (StatusCode::TOO_MANY_REQUESTS, vec![(String::new(), state.i18n.t(pl.lang, "err-rate-limited"))]),
+            };
             let page = KioskPage {
                 lang: pl.lang,
                 state: &state,
@@ -126,7 +139,7 @@ pub async fn take(
                 page: form.halaman,
                 errors,
             };
-            pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page)
+            pl.respond(status, page)
         }
         Err(ClaimError::NotFound) => crate::pages::not_found(State(state), headers).await,
         Err(e) => {
