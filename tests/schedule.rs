@@ -353,23 +353,19 @@ async fn the_participant_moves_or_cancels_from_the_tracking_page() {
         .unwrap()
         .to_string();
     assert_ne!(option, first.session_id);
-    let done = post(
-        "/lacak/jadwal",
-        vec![("claim_number", number.clone()), ("birth_date", birth.clone()), ("session_id", option.clone())],
-    )
-    .await
-    .unwrap();
+    let move_to_option = || {
+        post(
+            "/lacak/jadwal",
+            vec![("claim_number", number.clone()), ("birth_date", birth.clone()), ("session_id", option.clone())],
+        )
+    };
+    let done = move_to_option().await.unwrap();
     assert_eq!(done.status(), 200);
     assert!(done.text().await.unwrap().contains("Jadwal dipindahkan"));
     assert_eq!(store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap().session_id, option);
     // The same form sent again (a double click): the seat asked for is held, nothing moves.
     let messages = outbox_rows(&d.t.url).await;
-    let again = post(
-        "/lacak/jadwal",
-        vec![("claim_number", number.clone()), ("birth_date", birth.clone()), ("session_id", option.clone())],
-    )
-    .await
-    .unwrap();
+    let again = move_to_option().await.unwrap();
     assert_eq!(again.status(), 200);
     assert!(again.text().await.unwrap().contains("Jadwal dipindahkan"));
     assert_eq!(store.tracking(&numbers[0]).await.unwrap().unwrap().appointment.unwrap().session_id, option);

@@ -10,9 +10,7 @@ use lapak_domain::claim_number::ClaimNumber;
 use lapak_domain::documents::DocumentKind;
 use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle, Role};
 use lapak_domain::{Kpj, Nik, Rupiah};
-use lapak_storage::{
-    AuditCheck, AuditEntry, DocumentMeta, NewClaim, OutboxMessage, RowConflict, StorageError, Submission,
-};
+use lapak_storage::{AuditCheck, AuditEntry, DocumentMeta, OutboxMessage, RowConflict, StorageError, Submission};
 use lapak_tests::*;
 
 #[tokio::test]
@@ -148,15 +146,6 @@ async fn sqlx_dump(url: &str) -> String {
         }
     }
     out
-}
-
-fn new_claim(id: &str) -> NewClaim {
-    NewClaim {
-        id: id.into(),
-        kpj: Kpj::parse("12345678901").unwrap(),
-        created_at: Timestamp::now(),
-        resume_token_hash: id.as_bytes().to_vec(),
-    }
 }
 
 #[tokio::test]

@@ -153,6 +153,16 @@ pub async fn seeded() -> TestStore {
     t
 }
 
+/// A draft claim `id` of Siti's (as [`seeded`] registers her), its resume hash made of its id.
+pub fn new_claim(id: &str) -> lapak_storage::NewClaim {
+    lapak_storage::NewClaim {
+        id: id.into(),
+        kpj: Kpj::parse("12345678901").unwrap(),
+        created_at: jiff::Timestamp::now(),
+        resume_token_hash: id.as_bytes().to_vec(),
+    }
+}
+
 /// Lapak's web service on a loopback port over `t`'s store and a document folder in its
 /// temporary directory, until the test ends.
 pub async fn serve(t: &TestStore) -> std::net::SocketAddr {

@@ -20,13 +20,14 @@ pub struct DocumentStore {
     /// backend renames files into place but does not sync them).
     local_root: Option<std::path::PathBuf>,
     fsync: fn(&std::fs::File) -> std::io::Result<()>,
-    /// An fsync failed: as with the database's WAL (see `sqlite.rs`), a later fsync may
-    /// succeed without the data on disk, so no document is reported durable again, and the
-    /// service is not ready, until Lapak restarts.
-    failed: Arc<std::sync::atomic::AtomicBool>,
+    /// An fsync failed: no document is reported durable again until Lapak restarts.
+    failed: Arc<crate::FsyncFailed>,
 }
 
 const CONTEXT: &str = "documents";
+
+/// What [`DocumentStore::sync`] fsyncs, as its failure names it.
+const FOLDER: &str = "the document folder";
 
 impl DocumentStore {
     pub fn new(store: Arc<dyn ObjectStore>, keys: Arc<KeyRing>) -> DocumentStore {
@@ -57,12 +58,8 @@ impl DocumentStore {
         let files: Vec<std::path::PathBuf> = keys.iter().map(|k| root.join(k)).collect();
         let (fsync, failed) = (self.fsync, self.failed.clone());
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-            let sync = |path: &std::path::Path| {
-                fsync(&std::fs::File::open(path)?).inspect_err(|e| {
-                    failed.store(true, std::sync::atomic::Ordering::SeqCst);
-                    tracing::error!(error = %e, "fsync of a document failed: no document is acknowledged until Lapak restarts");
-                })
-            };
+            let sync =
+                |path: &std::path::Path| fsync(&std::fs::File::open(path)?).inspect_err(|e| failed.record(FOLDER, e));
             let mut folders = std::collections::BTreeSet::new();
             for file in &files {
                 sync(file)?;
@@ -81,12 +78,7 @@ impl DocumentStore {
 
     /// Whether documents can still be made durable (see `failed`).
     pub fn healthy(&self) -> Result<()> {
-        if self.failed.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(StorageError::Corrupt(
-                "an fsync of the document folder failed; restart Lapak once the disk is sound".into(),
-            ));
-        }
-        Ok(())
+        self.failed.check(FOLDER)
     }
 
     pub async fn get(&self, key: &str) -> Result<Vec<u8>> {

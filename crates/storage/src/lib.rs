@@ -75,6 +75,31 @@ impl StorageError {
     }
 }
 
+/// Set once an fsync failed. After a failed fsync Linux may mark the unwritten pages clean,
+/// so a later fsync can succeed without the earlier writes on disk ("fsyncgate"; PostgreSQL
+/// stops at the first failure for that reason). From then on nothing is reported durable,
+/// and the service is not ready, until Lapak restarts and reads back what the disk holds.
+#[derive(Debug, Default)]
+pub(crate) struct FsyncFailed(std::sync::atomic::AtomicBool);
+
+impl FsyncFailed {
+    /// An fsync of `what` failed with `e`.
+    pub(crate) fn record(&self, what: &str, e: &std::io::Error) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        tracing::error!(error = %e, "fsync of {what} failed: nothing is acknowledged as durable until Lapak restarts");
+    }
+
+    /// Whether writes to `what` can still be made durable.
+    pub(crate) fn check(&self, what: &str) -> Result<()> {
+        if self.0.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(StorageError::Corrupt(format!(
+                "an fsync of {what} failed; restart Lapak once the disk is sound"
+            )));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
     Sqlite,

@@ -126,13 +126,12 @@ struct GroupCommit {
     synced: tokio::sync::Mutex<u64>,
     /// fsyncs done, for tests.
     syncs: AtomicU64,
-    /// An fsync failed. After a failed fsync Linux may mark the unwritten pages clean, so a
-    /// later fsync can succeed without the earlier commits on disk ("fsyncgate"; PostgreSQL
-    /// stops at the first failure for that reason). From then on no commit is reported
-    /// durable, and the store is not ready, until Lapak restarts and SQLite reads back what
-    /// the disk really holds.
-    failed: std::sync::atomic::AtomicBool,
+    /// An fsync failed: no commit is reported durable again until Lapak restarts.
+    failed: crate::FsyncFailed,
 }
+
+/// What the group commit fsyncs, as its failure names it.
+const WAL: &str = "the database's WAL";
 
 impl GroupCommit {
     fn new(wal: PathBuf) -> GroupCommit {
@@ -142,7 +141,7 @@ impl GroupCommit {
             issued: AtomicU64::new(0),
             synced: tokio::sync::Mutex::new(0),
             syncs: AtomicU64::new(0),
-            failed: std::sync::atomic::AtomicBool::new(false),
+            failed: crate::FsyncFailed::default(),
         }
     }
 
@@ -157,8 +156,7 @@ impl GroupCommit {
         let (wal, sync) = (self.wal.clone(), self.sync);
         let done = tokio::task::spawn_blocking(move || sync(&wal)).await.map_err(std::io::Error::other)?;
         if let Err(e) = done {
-            self.failed.store(true, Ordering::SeqCst);
-            tracing::error!(error = %e, "fsync of the SQLite WAL failed: no write is acknowledged until Lapak restarts");
+            self.failed.record(WAL, &e);
             return Err(e.into());
         }
         *synced = upto;
@@ -168,12 +166,7 @@ impl GroupCommit {
 
     /// Whether commits can still be made durable (see `failed`).
     fn check(&self) -> Result<()> {
-        if self.failed.load(Ordering::SeqCst) {
-            return Err(crate::StorageError::Corrupt(
-                "an fsync of the database's WAL failed; restart Lapak once the disk is sound".into(),
-            ));
-        }
-        Ok(())
+        self.failed.check(WAL)
     }
 }
 

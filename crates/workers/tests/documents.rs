@@ -3,21 +3,14 @@
 
 use jiff::{SignedDuration, Timestamp};
 use lapak_domain::documents::DocumentKind;
-use lapak_domain::Kpj;
-use lapak_storage::{DocumentMeta, DocumentStore, NewClaim};
+use lapak_storage::{DocumentMeta, DocumentStore};
 use lapak_workers::documents::sweep;
 
 #[tokio::test]
 async fn files_no_record_refers_to_go_once_past_the_grace_and_no_other() {
     let t = lapak_tests::seeded().await;
     let docs = DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
-    let claim = NewClaim {
-        id: "c-1".into(),
-        kpj: Kpj::parse("12345678901").unwrap(),
-        created_at: Timestamp::now(),
-        resume_token_hash: vec![1; 32],
-    };
-    t.store.create_claim(&claim, None).await.unwrap();
+    t.store.create_claim(&lapak_tests::new_claim("c-1"), None).await.unwrap();
     let page = DocumentMeta {
         id: "d-1".into(),
         claim_id: "c-1".into(),

@@ -5,8 +5,7 @@
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
 use lapak_domain::lifecycle::{Action, Actor, Lifecycle, Role};
-use lapak_domain::Kpj;
-use lapak_storage::{NewClaim, OutboxItem, OutboxMessage};
+use lapak_storage::{OutboxItem, OutboxMessage};
 use lapak_workers::outbox::{run_once, Deliver, Pass, RelayConfig};
 use std::sync::Mutex;
 
@@ -32,13 +31,7 @@ impl Deliver for Flaky {
 #[tokio::test]
 async fn a_failed_delivery_is_retried_after_back_off_and_delivered_once() {
     let t = lapak_tests::seeded().await;
-    let claim = NewClaim {
-        id: "c-1".into(),
-        kpj: Kpj::parse("12345678901").unwrap(),
-        created_at: Timestamp::now(),
-        resume_token_hash: vec![1; 32],
-    };
-    t.store.create_claim(&claim, None).await.unwrap();
+    t.store.create_claim(&lapak_tests::new_claim("c-1"), None).await.unwrap();
     let event = Lifecycle::default()
         .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
         .unwrap();
