@@ -161,6 +161,41 @@ async fn every_submitted_claim_gets_the_earliest_seat_in_its_branch_zone() {
     assert_eq!(again.booked, 0);
 }
 
+/// Tracking names the claim's branch and the appointment's (a video call taken anywhere may
+/// be another branch's), each in its own zone, as the registry has them: also just after an
+/// import renamed one, though tracking keeps the branches' names in memory.
+#[tokio::test]
+async fn tracking_names_the_branches_as_imported() {
+    let d = demo_store(50).await;
+    let store = d.t.store.clone();
+    let jayapura = branch_in(&d, "Asia/Jayapura");
+    let numbers = submit(&store, &d.members[..2], &jayapura, Mode::OneToMany, false).await;
+    let before = store.tracking(&numbers[0]).await.unwrap().unwrap();
+    let mut branch = store.branch(&jayapura).await.unwrap().unwrap();
+    assert_eq!(before.branch_name.as_deref(), Some(branch.name.as_str()));
+    assert_eq!(before.time_zone.as_deref(), Some("Asia/Jayapura"));
+    assert!(before.appointment.is_none());
+    let outcome = schedule(&store, Timestamp::now()).await.unwrap();
+    assert_eq!(outcome.booked, 2, "{outcome:?}");
+    let t = store.tracking(&numbers[0]).await.unwrap().unwrap();
+    let a = t.appointment.expect("an appointment");
+    let seat_branch = store.branch(&a.branch_code).await.unwrap().unwrap();
+    assert_eq!(
+        (a.branch_name.as_str(), a.time_zone.as_str()),
+        (seat_branch.name.as_str(), seat_branch.time_zone.as_str())
+    );
+    let states: Vec<ClaimState> = t.events.iter().map(|e| e.1).collect();
+    assert_eq!(states.first(), Some(&ClaimState::Submitted));
+    assert_eq!(states.last(), Some(&ClaimState::Scheduled));
+    assert!(t.events.windows(2).all(|w| w[0].0 <= w[1].0), "events in order: {:?}", t.events);
+
+    branch.name = lapak_domain::member::Name::parse("Kantor Cabang Jayapura Baru").unwrap();
+    store.upsert_branches(&[branch]).await.unwrap();
+    let renamed = store.tracking(&numbers[1]).await.unwrap().unwrap();
+    assert_eq!(renamed.branch_name.as_deref(), Some("Kantor Cabang Jayapura Baru"));
+    assert_eq!(renamed.appointment.unwrap().branch_name, "Kantor Cabang Jayapura Baru");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_schedulers_at_the_same_moment_never_double_book() {
     two_schedulers_at_once(Settings::default()).await;

@@ -5,6 +5,7 @@
 //! Personal data is sealed here: callers hand in and get back domain types in plaintext;
 //! the database only ever sees ciphertext and blind indexes.
 
+mod branch_names;
 pub mod collective;
 pub mod connections;
 pub mod crypto;

@@ -20,6 +20,8 @@ pub struct PostgresStore {
     /// Sessions with `synchronous_commit=off`, for draft steps.
     pub(crate) draft: Connections<sqlx::Postgres>,
     pub(crate) keys: Arc<KeyRing>,
+    /// Branches' names and zones for tracking (see [`crate::branch_names`]).
+    pub(crate) branch_names: crate::branch_names::BranchNames,
 }
 
 /// Connections per set (durable writes, single reads, draft steps): `LAPAK_DATABASE_POOL`, or twice
@@ -51,6 +53,7 @@ impl PostgresStore {
             draft: write.alongside(relaxed, pool_size(), false),
             write,
             keys,
+            branch_names: Default::default(),
         };
         store.run_migrations().await?;
         Ok(store)

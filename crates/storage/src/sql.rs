@@ -175,6 +175,7 @@ macro_rules! impl_store {
                     qb.build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
+                self.branch_names.clear();
                 self.durable().await?;
                 Ok(out)
             }
@@ -387,39 +388,81 @@ macro_rules! impl_store {
 
             async fn tracking(&self, number: &lapak_domain::claim_number::ClaimNumber) -> $crate::Result<Option<$crate::TrackingRecord>> {
                 use sqlx::Row;
-                // A claim filed by a company's batch is seen in the batch's collective session.
-                let rows = sqlx::query("SELECT c.state, c.cause, m.birth_date, b.time_zone, b.name, e.at, e.to_state, e.reason, \
-                    s.id, s.branch_code, sb.name, sb.time_zone, s.officer, s.mode, s.starts_at, s.ends_at, \
-                    COALESCE(a.seat, CAST(cb.seat AS INTEGER)), s.room, c.requested_documents, c.documents_due_at, c.channel \
-                    FROM claims c JOIN members m ON m.kpj = c.kpj LEFT JOIN branches b ON b.code = c.branch_code \
+                // The claim, its holder's birth date, its events (in any order: sorted here,
+                // which spares the engine a sort) and its booked seat. The branches' names come
+                // from memory, and a collective batch's seat is read only for a claim filed by
+                // one (see `branch_names`).
+                let rows = sqlx::query("SELECT c.state, c.cause, m.birth_date, c.branch_code, e.id, e.at, e.to_state, e.reason, \
+                    s.id, s.branch_code, s.officer, s.mode, s.starts_at, s.ends_at, a.seat, s.room, \
+                    c.requested_documents, c.documents_due_at, c.channel, c.batch_id \
+                    FROM claims c JOIN members m ON m.kpj = c.kpj \
                     LEFT JOIN claim_events e ON e.claim_id = c.id \
                     LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
-                    LEFT JOIN collective_batches cb ON cb.id = c.batch_id AND c.state = 'scheduled' \
-                    LEFT JOIN sessions s ON s.id = COALESCE(a.session_id, cb.session_id) LEFT JOIN branches sb ON sb.code = s.branch_code \
-                    WHERE c.claim_number = $1 ORDER BY e.id")
+                    LEFT JOIN sessions s ON s.id = a.session_id \
+                    WHERE c.claim_number = $1")
                     .bind(number.as_str()).fetch_all(&self.read).await?;
                 let Some(first) = rows.first() else { return Ok(None) };
                 let state = |s: &str| lapak_domain::lifecycle::ClaimState::parse(s).ok_or_else(|| $crate::rows::corrupt("state"));
                 let cause: Option<String> = first.try_get(1)?;
-                let mut record = $crate::TrackingRecord {
-                    state: state(&first.try_get::<String, _>(0)?)?,
-                    cause: cause.as_deref().and_then(lapak_domain::cause::ClaimCause::parse),
-                    birth_date: $crate::rows::date(&first.try_get::<String, _>(2)?)?,
-                    time_zone: first.try_get(3)?,
-                    branch_name: first.try_get(4)?,
-                    events: Vec::with_capacity(rows.len()),
-                    appointment: Self::appointment_row(first, 8)?,
-                    requested_documents: $crate::sql::kinds(&first.try_get::<String, _>(18)?),
-                    documents_due: first.try_get::<Option<i64>, _>(19)?.map($crate::from_micros).transpose()?,
-                    collective: first.try_get::<String, _>(20)? == "collective",
+                let branch: Option<String> = first.try_get(3)?;
+                let session_branch: Option<String> = first.try_get(9)?;
+                let codes: Vec<&str> = branch.iter().chain(session_branch.iter()).map(String::as_str).collect();
+                let branches = self.branch_names.knowing(&codes, || async {
+                    let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT code, name, time_zone FROM branches")
+                        .fetch_all(&self.read).await?;
+                    Ok(rows)
+                }).await?;
+                let named = |code: &str| branches.get(code).ok_or_else(|| $crate::rows::corrupt("branch"));
+                let state_now = state(&first.try_get::<String, _>(0)?)?;
+                let appointment = match (first.try_get::<Option<String>, _>(8)?, session_branch) {
+                    (Some(session_id), Some(branch_code)) => {
+                        let b = named(&branch_code)?;
+                        let mode: String = first.try_get(11)?;
+                        Some($crate::AppointmentRecord {
+                            session_id,
+                            branch_name: b.name.clone(),
+                            time_zone: b.time_zone.clone(),
+                            branch_code,
+                            officer: first.try_get(10)?,
+                            mode: lapak_domain::schedule::Mode::parse(&mode).ok_or_else(|| $crate::rows::corrupt("mode"))?,
+                            starts_at: $crate::from_micros(first.try_get(12)?)?,
+                            ends_at: $crate::from_micros(first.try_get(13)?)?,
+                            seat: first.try_get::<i32, _>(14)?.clamp(0, 255) as u8,
+                            room: first.try_get(15)?,
+                        })
+                    }
+                    _ => match first.try_get::<Option<String>, _>(19)? {
+                        // A claim filed by a company's batch is seen in the batch's session.
+                        Some(batch) if state_now == lapak_domain::lifecycle::ClaimState::Scheduled => {
+                            let row = sqlx::query("SELECT s.id, s.branch_code, sb.name, sb.time_zone, s.officer, s.mode, s.starts_at, s.ends_at, \
+                                CAST(cb.seat AS INTEGER), s.room FROM collective_batches cb JOIN sessions s ON s.id = cb.session_id \
+                                JOIN branches sb ON sb.code = s.branch_code WHERE cb.id = $1")
+                                .bind(batch).fetch_optional(&self.read).await?;
+                            row.map(|r| Self::appointment_row(&r, 0)).transpose()?.flatten()
+                        }
+                        _ => None,
+                    },
                 };
+                let claim_branch = branch.as_deref().map(named).transpose()?;
+                let mut events = Vec::with_capacity(rows.len());
                 for r in &rows {
-                    let at: Option<i64> = r.try_get(5)?;
-                    if let Some(at) = at {
-                        record.events.push(($crate::from_micros(at)?, state(&r.try_get::<String, _>(6)?)?, r.try_get(7)?));
+                    if let Some(id) = r.try_get::<Option<i64>, _>(4)? {
+                        events.push((id, $crate::from_micros(r.try_get(5)?)?, state(&r.try_get::<String, _>(6)?)?, r.try_get(7)?));
                     }
                 }
-                Ok(Some(record))
+                events.sort_unstable_by_key(|e| e.0);
+                Ok(Some($crate::TrackingRecord {
+                    state: state_now,
+                    cause: cause.as_deref().and_then(lapak_domain::cause::ClaimCause::parse),
+                    birth_date: $crate::rows::date(&first.try_get::<String, _>(2)?)?,
+                    time_zone: claim_branch.map(|b| b.time_zone.clone()),
+                    branch_name: claim_branch.map(|b| b.name.clone()),
+                    events: events.into_iter().map(|(_, at, to, reason)| (at, to, reason)).collect(),
+                    appointment,
+                    requested_documents: $crate::sql::kinds(&first.try_get::<String, _>(16)?),
+                    documents_due: first.try_get::<Option<i64>, _>(17)?.map($crate::from_micros).transpose()?,
+                    collective: first.try_get::<String, _>(18)? == "collective",
+                }))
             }
 
             async fn set_resume_token(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {

@@ -30,6 +30,8 @@ pub struct SqliteStore {
     pub(crate) draft: Connections<sqlx::Sqlite>,
     pub(crate) read: Connections<sqlx::Sqlite>,
     pub(crate) keys: Arc<KeyRing>,
+    /// Branches' names and zones for tracking (see [`crate::branch_names`]).
+    pub(crate) branch_names: crate::branch_names::BranchNames,
     wal: GroupCommit,
     /// The checkpointer stops when the store is dropped (it holds only a weak reference).
     _alive: Arc<()>,
@@ -69,6 +71,7 @@ impl SqliteStore {
             write,
             read,
             keys,
+            branch_names: Default::default(),
             wal: GroupCommit::new(PathBuf::from(wal)),
             _alive: alive,
         };
