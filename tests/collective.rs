@@ -426,6 +426,35 @@ fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     range.rows().map(|r| r.iter().map(|d| d.to_string()).collect()).collect()
 }
 
+/// The representative hears of the batch's session in the language they filed it in, as its
+/// workers do.
+#[tokio::test]
+async fn a_batch_filed_in_english_is_announced_in_english() {
+    let t = test_store().await;
+    let companies = registry(&t).await;
+    representative(&t, "90000001", "pic@tekstil.example").await;
+    let sink = SmtpSink::start().await;
+    let c = Client::serving(&t).await;
+    let (pic, csrf, batch) = new_batch(&c, "pic@tekstil.example").await;
+    let path = format!("/staf/kolektif/{batch}");
+    upload(&c, &pic, &format!("{path}/daftar"), &csrf, "workers.xlsx", list(&companies[0], 0)).await;
+    upload(&c, &pic, &format!("{path}/surat"), &csrf, "layoff.pdf", PDF.to_vec()).await;
+    let english = pic.split("; ").filter(|c| !c.starts_with("lang=")).chain(["lang=en"]).collect::<Vec<_>>().join("; ");
+    let filed = c.post(&format!("{path}/ajukan"), &english, &[("csrf", &csrf), ("version", "1")]).await;
+    assert_eq!(filed.status(), 303);
+    assert!(t.store.batch(&batch).await.unwrap().unwrap().session_id.is_some(), "seated at once");
+    // Its claims keep the language for every later message (verified, paid, moved).
+    let workers = t.store.batch_workers(&batch).await.unwrap();
+    assert!(workers.len() == 300 && workers.iter().all(|w| w.lang == "en"));
+    deliver(&t, &sink).await;
+    let mails: Vec<String> = sink.messages().iter().map(|m| m.replace("=\n", "")).collect();
+    let session = mails.iter().find(|m| m.contains("To: pic@tekstil.example")).expect("the representative is told");
+    assert!(session.contains("Collective session of") && !session.contains("Sesi kolektif"), "{session}");
+    let worker = companies[0].workers[0].email.as_ref().unwrap().as_str();
+    let own = mails.iter().find(|m| m.contains(&format!("To: {worker}"))).expect("the worker's message");
+    assert!(own.contains("on your behalf") && !own.contains("Halo"), "{own}");
+}
+
 #[tokio::test]
 async fn a_company_under_thirty_percent_is_refused_with_the_computation_and_sees_no_other_company() {
     let t = test_store().await;

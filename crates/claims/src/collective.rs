@@ -416,7 +416,8 @@ impl ClaimService {
             for w in &workers {
                 claims.push(self.batch_claim(w, &company, &event, lang)?);
             }
-            let submission = BatchSubmission { batch_id: batch.id.clone(), version, at: now, claims };
+            let submission =
+                BatchSubmission { batch_id: batch.id.clone(), version, at: now, claims, lang: lang.into() };
             match self.store.submit_batch(&submission).await {
                 Ok(_) => {
                     let filed = self.store.batch(&batch.id).await?.ok_or(ClaimError::NotFound)?;
@@ -716,7 +717,8 @@ pub async fn seat_batch(
                 lc.check(Action::Schedule, &Actor::system(), now, None).ok().map(|e| (w.claim_id.clone(), e))
             })
             .collect();
-        // The representative is told when and where, with a calendar invitation.
+        // The representative is told when and where, with a calendar invitation, in the
+        // language they filed the batch in.
         let message = match store.representative_by_staff(&batch.created_by).await? {
             Some(r) => {
                 let place = store.branch(branch).await?.map(|b| b.name.as_str().to_string()).unwrap_or_default();
@@ -728,7 +730,7 @@ pub async fn seat_batch(
                     payload: serde_json::to_string(&EmailMessage {
                         to: r.email,
                         template: "collective-session".into(),
-                        lang: "id".into(),
+                        lang: workers.first().map_or("id", |w| w.lang.as_str()).into(),
                         name: r.name,
                         resume_token: None,
                         claim_number: None,

@@ -109,6 +109,8 @@ pub struct BatchSubmission {
     pub version: i64,
     pub at: Timestamp,
     pub claims: Vec<BatchClaim>,
+    /// The language it was filed in ("id" or "en"): its claims' messages are sent in it.
+    pub lang: String,
 }
 
 /// A worker of a filed batch and where their claim stands.
@@ -121,6 +123,8 @@ pub struct BatchWorker {
     pub state: ClaimState,
     pub requested_documents: Vec<lapak_domain::documents::DocumentKind>,
     pub verified_by: Option<String>,
+    /// The language the batch was filed in ("id" or "en"), for the messages about it.
+    pub lang: String,
 }
 
 #[async_trait]
@@ -456,7 +460,7 @@ macro_rules! impl_collective_store {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claims (id, claim_number, kpj, open_kpj, cause, state, branch_code, \
                         last_working_day, gross, tax, bank_code, bank_account_sealed, email_sealed, phone_sealed, application_sealed, \
                         resume_token_hash, submitted_at, version, created_at, updated_at, service_mode, service_anywhere, needs_appointment, \
-                        channel, batch_id) ");
+                        channel, batch_id, lang) ");
                     qb.push_values(chunk, |mut b, c| {
                         let a = &c.application;
                         b.push_bind(c.claim_id.clone()).push_bind(c.number.as_str().to_string()).push_bind(c.kpj.as_str().to_string())
@@ -472,7 +476,7 @@ macro_rules! impl_collective_store {
                             .push_bind(c.worker_token_hash.clone())
                             .push_bind(at).push_bind(1i64).push_bind(at).push_bind(at)
                             .push_bind(lapak_domain::schedule::Mode::Collective.code()).push_bind(false).push_bind(false)
-                            .push_bind("collective").push_bind(s.batch_id.clone());
+                            .push_bind("collective").push_bind(s.batch_id.clone()).push_bind(s.lang.clone());
                     });
                     qb.build().execute(&mut *tx).await.map_err(conflict)?;
                     let events: Vec<(&str, &lapak_domain::lifecycle::ClaimEvent)> =
@@ -491,7 +495,7 @@ macro_rules! impl_collective_store {
 
             async fn batch_workers(&self, batch_id: &str) -> $crate::Result<Vec<$crate::collective::BatchWorker>> {
                 use sqlx::Row;
-                let rows = sqlx::query("SELECT c.id, c.claim_number, c.kpj, m.full_name_sealed, c.state, c.requested_documents, c.verified_by \
+                let rows = sqlx::query("SELECT c.id, c.claim_number, c.kpj, m.full_name_sealed, c.state, c.requested_documents, c.verified_by, c.lang \
                     FROM claims c JOIN members m ON m.kpj = c.kpj WHERE c.batch_id = $1 ORDER BY c.kpj")
                     .bind(batch_id).fetch_all(&self.read).await?;
                 rows.iter().map(|r| {
@@ -505,6 +509,7 @@ macro_rules! impl_collective_store {
                         state: lapak_domain::lifecycle::ClaimState::parse(&state).ok_or_else(|| $crate::rows::corrupt("state"))?,
                         requested_documents: $crate::sql::kinds(&r.try_get::<String, _>(5)?),
                         verified_by: r.try_get(6)?,
+                        lang: r.try_get(7)?,
                     })
                 }).collect()
             }
