@@ -170,20 +170,23 @@ async fn tracking_names_the_branches_as_imported() {
     let store = d.t.store.clone();
     let jayapura = branch_in(&d, "Asia/Jayapura");
     let numbers = submit(&store, &d.members[..2], &jayapura, Mode::OneToMany, false).await;
+    let call = submit(&store, &d.members[2..3], &jayapura, Mode::VideoCall, true).await;
     let before = store.tracking(&numbers[0]).await.unwrap().unwrap();
     let mut branch = store.branch(&jayapura).await.unwrap().unwrap();
     assert_eq!(before.branch_name.as_deref(), Some(branch.name.as_str()));
     assert_eq!(before.time_zone.as_deref(), Some("Asia/Jayapura"));
     assert!(before.appointment.is_none());
     let outcome = schedule(&store, Timestamp::now()).await.unwrap();
-    assert_eq!(outcome.booked, 2, "{outcome:?}");
+    assert_eq!(outcome.booked, 3, "{outcome:?}");
+    for number in [&numbers[0], &call[0]] {
+        let a = store.tracking(number).await.unwrap().unwrap().appointment.expect("an appointment");
+        let seat_branch = store.branch(&a.branch_code).await.unwrap().unwrap();
+        assert_eq!(
+            (a.branch_name.as_str(), a.time_zone.as_str()),
+            (seat_branch.name.as_str(), seat_branch.time_zone.as_str())
+        );
+    }
     let t = store.tracking(&numbers[0]).await.unwrap().unwrap();
-    let a = t.appointment.expect("an appointment");
-    let seat_branch = store.branch(&a.branch_code).await.unwrap().unwrap();
-    assert_eq!(
-        (a.branch_name.as_str(), a.time_zone.as_str()),
-        (seat_branch.name.as_str(), seat_branch.time_zone.as_str())
-    );
     let states: Vec<ClaimState> = t.events.iter().map(|e| e.1).collect();
     assert_eq!(states.first(), Some(&ClaimState::Submitted));
     assert_eq!(states.last(), Some(&ClaimState::Scheduled));
