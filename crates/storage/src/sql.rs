@@ -68,6 +68,15 @@ macro_rules! appointment_columns {
 }
 pub(crate) use appointment_columns;
 
+/// [`appointment_columns`] without the branch's name and zone (NULL in their places), for
+/// `appointment_named` when they come from memory (see `branch_names`).
+macro_rules! seat_columns {
+    () => {
+        "s.id, s.branch_code, NULL, NULL, s.officer, s.mode, s.starts_at, s.ends_at, a.seat, s.room"
+    };
+}
+pub(crate) use seat_columns;
+
 /// `cols` with each column qualified by `table`.
 pub(crate) fn prefixed(table: &str, cols: &str) -> String {
     cols.split(',').map(|c| format!("{table}.{}", c.trim())).collect::<Vec<_>>().join(", ")
@@ -392,14 +401,13 @@ macro_rules! impl_store {
                 // which spares the engine a sort) and its booked seat. The branches' names come
                 // from memory, and a collective batch's seat is read only for a claim filed by
                 // one (see `branch_names`).
-                let rows = sqlx::query("SELECT c.state, c.cause, m.birth_date, c.branch_code, e.id, e.at, e.to_state, e.reason, \
-                    s.id, s.branch_code, s.officer, s.mode, s.starts_at, s.ends_at, a.seat, s.room, \
-                    c.requested_documents, c.documents_due_at, c.channel, c.batch_id \
+                let rows = sqlx::query(concat!("SELECT c.state, c.cause, m.birth_date, c.branch_code, e.id, e.at, e.to_state, e.reason, ",
+                    $crate::sql::seat_columns!(), ", c.requested_documents, c.documents_due_at, c.channel, c.batch_id \
                     FROM claims c JOIN members m ON m.kpj = c.kpj \
                     LEFT JOIN claim_events e ON e.claim_id = c.id \
                     LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
                     LEFT JOIN sessions s ON s.id = a.session_id \
-                    WHERE c.claim_number = $1")
+                    WHERE c.claim_number = $1"))
                     .bind(number.as_str()).fetch_all(&self.read).await?;
                 let Some(first) = rows.first() else { return Ok(None) };
                 let state = |s: &str| lapak_domain::lifecycle::ClaimState::parse(s).ok_or_else(|| $crate::rows::corrupt("state"));
@@ -414,34 +422,18 @@ macro_rules! impl_store {
                 }).await?;
                 let named = |code: &str| branches.get(code).ok_or_else(|| $crate::rows::corrupt("branch"));
                 let state_now = state(&first.try_get::<String, _>(0)?)?;
-                let appointment = match (first.try_get::<Option<String>, _>(8)?, session_branch) {
-                    (Some(session_id), Some(branch_code)) => {
-                        let b = named(&branch_code)?;
-                        let mode: String = first.try_get(11)?;
-                        Some($crate::AppointmentRecord {
-                            session_id,
-                            branch_name: b.name.clone(),
-                            time_zone: b.time_zone.clone(),
-                            branch_code,
-                            officer: first.try_get(10)?,
-                            mode: lapak_domain::schedule::Mode::parse(&mode).ok_or_else(|| $crate::rows::corrupt("mode"))?,
-                            starts_at: $crate::from_micros(first.try_get(12)?)?,
-                            ends_at: $crate::from_micros(first.try_get(13)?)?,
-                            seat: first.try_get::<i32, _>(14)?.clamp(0, 255) as u8,
-                            room: first.try_get(15)?,
-                        })
+                let seat = Self::appointment_named(first, 8, |code| named(code).map(|b| (b.name.clone(), b.time_zone.clone())))?;
+                let appointment = match (seat, first.try_get::<Option<String>, _>(21)?) {
+                    (Some(seat), _) => Some(seat),
+                    // A claim filed by a company's batch is seen in the batch's session.
+                    (None, Some(batch)) if state_now == lapak_domain::lifecycle::ClaimState::Scheduled => {
+                        let row = sqlx::query("SELECT s.id, s.branch_code, sb.name, sb.time_zone, s.officer, s.mode, s.starts_at, s.ends_at, \
+                            CAST(cb.seat AS INTEGER), s.room FROM collective_batches cb JOIN sessions s ON s.id = cb.session_id \
+                            JOIN branches sb ON sb.code = s.branch_code WHERE cb.id = $1")
+                            .bind(batch).fetch_optional(&self.read).await?;
+                        row.map(|r| Self::appointment_row(&r, 0)).transpose()?.flatten()
                     }
-                    _ => match first.try_get::<Option<String>, _>(19)? {
-                        // A claim filed by a company's batch is seen in the batch's session.
-                        Some(batch) if state_now == lapak_domain::lifecycle::ClaimState::Scheduled => {
-                            let row = sqlx::query("SELECT s.id, s.branch_code, sb.name, sb.time_zone, s.officer, s.mode, s.starts_at, s.ends_at, \
-                                CAST(cb.seat AS INTEGER), s.room FROM collective_batches cb JOIN sessions s ON s.id = cb.session_id \
-                                JOIN branches sb ON sb.code = s.branch_code WHERE cb.id = $1")
-                                .bind(batch).fetch_optional(&self.read).await?;
-                            row.map(|r| Self::appointment_row(&r, 0)).transpose()?.flatten()
-                        }
-                        _ => None,
-                    },
+                    _ => None,
                 };
                 let claim_branch = branch.as_deref().map(named).transpose()?;
                 let mut events = Vec::with_capacity(rows.len());
@@ -459,9 +451,9 @@ macro_rules! impl_store {
                     branch_name: claim_branch.map(|b| b.name.clone()),
                     events: events.into_iter().map(|(_, at, to, reason)| (at, to, reason)).collect(),
                     appointment,
-                    requested_documents: $crate::sql::kinds(&first.try_get::<String, _>(16)?),
-                    documents_due: first.try_get::<Option<i64>, _>(17)?.map($crate::from_micros).transpose()?,
-                    collective: first.try_get::<String, _>(18)? == "collective",
+                    requested_documents: $crate::sql::kinds(&first.try_get::<String, _>(18)?),
+                    documents_due: first.try_get::<Option<i64>, _>(19)?.map($crate::from_micros).transpose()?,
+                    collective: first.try_get::<String, _>(20)? == "collective",
                 }))
             }
 
@@ -1040,16 +1032,13 @@ macro_rules! impl_store {
                 // Two kiosks at once on PostgreSQL may pick the same number: the unique
                 // (branch, day, number) refuses one, which takes the next.
                 for _ in 0..10 {
-                    let mut tx = self.begin_write().await?;
                     // The same secret again (a kiosk page sent twice): its ticket, not a second.
-                    // Two sent at once on PostgreSQL: the unique secret refuses one, which finds
-                    // the other's here on its next turn.
-                    let given: Option<i64> = sqlx::query_scalar("SELECT number FROM tickets WHERE token_hash = $1")
-                        .bind(token_hash.to_vec()).fetch_optional(&mut *tx).await?;
-                    if given.is_some() {
-                        drop(tx);
-                        return self.ticket_by_token(token_hash).await?.ok_or($crate::StorageError::NotFound);
+                    // Two sent at once: the unique secret refuses one, which finds the other's
+                    // here on its next turn.
+                    if let Some(given) = self.ticket_by_token(token_hash).await? {
+                        return Ok(given);
                     }
+                    let mut tx = self.begin_write().await?;
                     let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE branch_code = $1 AND day = $2")
                         .bind(branch).bind(day.to_string()).fetch_one(&mut *tx).await?;
                     let r = sqlx::query("INSERT INTO tickets (id, branch_code, day, number, token_hash, phone_sealed, status, created_at, lang) \
@@ -1551,14 +1540,27 @@ macro_rules! impl_store {
             /// The appointment columns from `base` on; `None` when the (outer-joined) row has none.
             fn appointment_row(r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<Option<$crate::AppointmentRecord>> {
                 use sqlx::Row;
+                Self::appointment_named(r, base, |_| Ok((r.try_get(base + 2)?, r.try_get(base + 3)?)))
+            }
+
+            /// The seat at `base` in [`appointment_columns`]' order, its branch's name and zone
+            /// given by `named` (from the branch's code) rather than read from the row.
+            fn appointment_named(
+                r: &<$db as sqlx::Database>::Row,
+                base: usize,
+                named: impl FnOnce(&str) -> $crate::Result<(String, String)>,
+            ) -> $crate::Result<Option<$crate::AppointmentRecord>> {
+                use sqlx::Row;
                 let Some(session_id) = r.try_get::<Option<String>, _>(base)? else { return Ok(None) };
                 let mode: String = r.try_get(base + 5)?;
                 let seat: i32 = r.try_get(base + 8)?;
+                let branch_code: String = r.try_get(base + 1)?;
+                let (branch_name, time_zone) = named(&branch_code)?;
                 Ok(Some($crate::AppointmentRecord {
                     session_id,
-                    branch_code: r.try_get(base + 1)?,
-                    branch_name: r.try_get(base + 2)?,
-                    time_zone: r.try_get(base + 3)?,
+                    branch_code,
+                    branch_name,
+                    time_zone,
                     officer: r.try_get(base + 4)?,
                     mode: lapak_domain::schedule::Mode::parse(&mode).ok_or_else(|| $crate::rows::corrupt("mode"))?,
                     starts_at: $crate::from_micros(r.try_get(base + 6)?)?,

@@ -112,41 +112,40 @@ pub async fn take(
     let pl = PageLang::resolve(&headers, &LangQuery::default());
     let page = Some(form.halaman.as_str()).filter(|p| !p.is_empty());
     let base_url = state.base_url(&headers);
-    match state.claims.take_ticket(&code, &form.whatsapp, pl.lang.code(), &base_url, page, addr.ip()).await {
+    let (status, errors) = match state
+        .claims
+        .take_ticket(&code, &form.whatsapp, pl.lang.code(), &base_url, page, addr.ip())
+        .await
+    {
         // On the kiosk's screen: the ticket page that goes back to the kiosk for the next
         // person (the QR code opens it without).
-        Ok(token) => Redirect::to(&format!("/tiket/{token}?kios=1")).into_response(),
-        Err(e @ (ClaimError::Fields(_) | ClaimError::RateLimited)) => {
-            let Some(branch_name) = branch_name(&state, &code).await else {
-                return crate::pages::not_found(State(state), headers).await;
-            };
-            let (status, errors) = match e {
-                ClaimError::Fields(errors) => (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    errors
-                        .iter()
-                        .map(|e| (e.field.to_string(), state.i18n.t(pl.lang, &format!("err-{}", e.code))))
-                        .collect(),
-                ),
-                _ => (StatusCode::TOO_MANY_REQUESTS, vec![(String::new(), state.i18n.t(pl.lang, "err-rate-limited"))]),
-            };
-            let page = KioskPage {
-                lang: pl.lang,
-                state: &state,
-                code,
-                branch_name,
-                whatsapp: form.whatsapp,
-                page: form.halaman,
-                errors,
-            };
-            pl.respond(status, page)
+        Ok(token) => return Redirect::to(&format!("/tiket/{token}?kios=1")).into_response(),
+        Err(ClaimError::Fields(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors.iter().map(|e| (e.field.to_string(), state.i18n.t(pl.lang, &format!("err-{}", e.code)))).collect(),
+        ),
+        Err(ClaimError::RateLimited) => {
+            (StatusCode::TOO_MANY_REQUESTS, vec![(String::new(), state.i18n.t(pl.lang, "err-rate-limited"))])
         }
-        Err(ClaimError::NotFound) => crate::pages::not_found(State(state), headers).await,
+        Err(ClaimError::NotFound) => return crate::pages::not_found(State(state), headers).await,
         Err(e) => {
             tracing::error!(error = %e, "ticket not taken");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
-    }
+    };
+    let Some(branch_name) = branch_name(&state, &code).await else {
+        return crate::pages::not_found(State(state), headers).await;
+    };
+    let page = KioskPage {
+        lang: pl.lang,
+        state: &state,
+        code,
+        branch_name,
+        whatsapp: form.whatsapp,
+        page: form.halaman,
+        errors,
+    };
+    pl.respond(status, page)
 }
 
 #[derive(Deserialize, Default)]
