@@ -551,16 +551,29 @@ async fn claims_filed_through_two_crashes_are_all_there_once() {
     let base = server.url("");
     let acknowledged: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let next = Arc::new(AtomicUsize::new(0));
+    // Members started before the second crash, at most (it comes after 20 claims, with 8
+    // clients): a loaded machine could otherwise finish all 40 before it. Lifted after it.
+    let started_before_crash = Arc::new(AtomicUsize::new(20 + 8));
+    let members_total = members.len();
     let members = Arc::new(members);
     let mut clients = tokio::task::JoinSet::new();
     for _ in 0..8 {
-        let (base, members, next, acknowledged, kinds) =
-            (base.clone(), members.clone(), next.clone(), acknowledged.clone(), kinds.clone());
+        let (base, members, next, acknowledged, kinds, limit) = (
+            base.clone(),
+            members.clone(),
+            next.clone(),
+            acknowledged.clone(),
+            kinds.clone(),
+            started_before_crash.clone(),
+        );
         clients.spawn(async move {
             let http = reqwest::Client::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(m) = members.get(i) else { break };
+                while i >= limit.load(Ordering::SeqCst) {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
                 let from = format!("10.0.{}.{}", i / 200, i % 200 + 1);
                 // A request is sent again while the server cannot be reached.
                 let call = |method: reqwest::Method, path: &str, token: Option<&str>, body: Body| {
@@ -633,6 +646,7 @@ async fn claims_filed_through_two_crashes_are_all_there_once() {
             assert!(res.status().is_success(), "acknowledged claim {number} after the crash: {}", res.status());
         }
     }
+    started_before_crash.store(members_total, Ordering::SeqCst);
     while let Some(done) = clients.join_next().await {
         done.unwrap();
     }
