@@ -233,10 +233,24 @@ pub fn appointment_messages(
     out
 }
 
-/// What an appointment notice holds: the seat as the participant will read it. The contact
-/// is added when it becomes messages ([`notice_messages`]).
+/// What an appointment notice holds: the seat's session, the zone its time is written in,
+/// and the participant's personal video link (whose secret is stored nowhere else). The
+/// rest of the note (the session's times and mode, the branch's name, the claim number) is
+/// read with the contact when the notice becomes messages ([`notice_messages`]): a
+/// scheduling pass writes a notice per claim, and the smaller each is, the fewer pages its
+/// transaction writes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Notice {
+    session_id: String,
+    time_zone: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    link: Option<String>,
+}
+
+/// A notice as written before 27 November 2026, with the whole note; one still waiting
+/// after an upgrade becomes messages as before.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+struct FullNotice {
     claim_number: String,
     session_id: String,
     note: AppointmentNote,
@@ -244,13 +258,8 @@ struct Notice {
 
 /// The notice the scheduler writes with a seat, in place of its messages: booking many
 /// claims then neither unseals their contacts nor writes four messages each.
-pub fn appointment_notice(
-    claim_id: &str,
-    session_id: &str,
-    claim_number: &str,
-    note: AppointmentNote,
-) -> OutboxMessage {
-    let notice = Notice { claim_number: claim_number.into(), session_id: session_id.into(), note };
+pub fn appointment_notice(claim_id: &str, session_id: &str, note: AppointmentNote) -> OutboxMessage {
+    let notice = Notice { session_id: session_id.into(), time_zone: note.time_zone, link: note.link };
     OutboxMessage {
         dedupe_key: format!("notice:{claim_id}:{session_id}"),
         kind: NOTICE_KIND.into(),
@@ -262,9 +271,37 @@ pub fn appointment_notice(
 }
 
 /// A pending notice as its messages ([`appointment_messages`], in the claim's language), for
-/// `Store::notices_prepared`. An unreadable notice gives no messages and is marked done.
+/// `Store::notices_prepared`. A notice whose seat the claim no longer holds gives none (it
+/// is superseded there), nor does an unreadable one (marked done).
 pub fn notice_messages(pending: &PendingNotice, now: Timestamp) -> PreparedNotice {
-    let Ok(notice) = serde_json::from_str::<Notice>(&pending.payload) else {
+    let to = Recipient {
+        email: pending.email.as_deref(),
+        phone: pending.phone.as_deref(),
+        name: &pending.name,
+        lang: &pending.lang,
+    };
+    let read = match serde_json::from_str::<Notice>(&pending.payload) {
+        Ok(notice) => Some(match &pending.seat {
+            Some(seat) if seat.session_id == notice.session_id => {
+                let note = AppointmentNote {
+                    uid: format!("{}@lapak", pending.claim_id),
+                    starts_at: seat.starts_at,
+                    ends_at: seat.ends_at,
+                    time_zone: notice.time_zone,
+                    mode: seat.mode,
+                    branch_name: seat.branch_name.clone(),
+                    link: notice.link,
+                };
+                (notice.session_id, Some((pending.claim_number.clone(), note)))
+            }
+            // Moved or released since: nothing to tell of this seat.
+            _ => (notice.session_id, None),
+        }),
+        Err(_) => serde_json::from_str::<FullNotice>(&pending.payload)
+            .ok()
+            .map(|old| (old.session_id, Some((old.claim_number, old.note)))),
+    };
+    let Some((session_id, seat)) = read else {
         tracing::error!(id = pending.id, "unreadable appointment notice");
         return PreparedNotice {
             id: pending.id,
@@ -273,17 +310,12 @@ pub fn notice_messages(pending: &PendingNotice, now: Timestamp) -> PreparedNotic
             messages: Vec::new(),
         };
     };
-    let to = Recipient {
-        email: pending.email.as_deref(),
-        phone: pending.phone.as_deref(),
-        name: &pending.name,
-        lang: &pending.lang,
-    };
     // Whether the claim still holds this seat is checked where it counts: under lock, in
     // the transaction that writes the messages.
-    let messages =
-        appointment_messages(&pending.claim_id, &notice.session_id, &notice.claim_number, &to, notice.note, now);
-    PreparedNotice { id: pending.id, claim_id: pending.claim_id.clone(), session_id: notice.session_id, messages }
+    let messages = seat.map_or_else(Vec::new, |(number, note)| {
+        appointment_messages(&pending.claim_id, &session_id, &number, &to, note, now)
+    });
+    PreparedNotice { id: pending.id, claim_id: pending.claim_id.clone(), session_id, messages }
 }
 
 /// One line of the capacity report: a branch on a day (in its zone).
@@ -372,4 +404,98 @@ pub fn report_csv(rows: &[ReportRow]) -> String {
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lapak_domain::schedule::Mode;
+
+    fn seat(session_id: &str) -> AppointmentRecord {
+        AppointmentRecord {
+            session_id: session_id.into(),
+            branch_code: "KC001".into(),
+            branch_name: "Kantor Cabang Jayapura".into(),
+            time_zone: "Asia/Jayapura".into(),
+            officer: "v1".into(),
+            mode: Mode::VideoCall,
+            starts_at: "2026-12-07T00:30:00Z".parse().unwrap(),
+            ends_at: "2026-12-07T00:50:00Z".parse().unwrap(),
+            seat: 1,
+            room: "lapak-room".into(),
+        }
+    }
+
+    fn pending(payload: String, seat: Option<AppointmentRecord>) -> PendingNotice {
+        PendingNotice {
+            id: 7,
+            claim_id: "claim-1".into(),
+            claim_number: "JHT-ABCD-EFGH".into(),
+            payload,
+            seat,
+            email: Some("peserta@example.com".into()),
+            phone: Some("+6281234567890".into()),
+            name: "Siti".into(),
+            lang: "id".into(),
+        }
+    }
+
+    /// What the scheduler writes is the session, the zone and the personal link; the rest of
+    /// the messages comes from the seat held when they are made.
+    #[test]
+    fn a_notice_becomes_messages_of_the_seat_it_names() {
+        let held = seat("KC001-v1-20261207-0930");
+        let note = AppointmentNote {
+            uid: "claim-1@lapak".into(),
+            starts_at: held.starts_at,
+            ends_at: held.ends_at,
+            time_zone: "Asia/Jayapura".into(),
+            mode: Mode::VideoCall,
+            branch_name: held.branch_name.clone(),
+            link: Some("/video/secret-token".into()),
+        };
+        let notice = appointment_notice("claim-1", &held.session_id, note.clone());
+        assert!(!notice.payload.contains("Kantor Cabang"), "the branch's name is not kept: {}", notice.payload);
+        let now: Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+
+        let prepared = notice_messages(&pending(notice.payload.clone(), Some(held.clone())), now);
+        assert_eq!(prepared.session_id, held.session_id);
+        // Made from a notice of the note itself: the same messages as before notices were small.
+        let whole = appointment_messages(
+            "claim-1",
+            &held.session_id,
+            "JHT-ABCD-EFGH",
+            &Recipient { email: Some("peserta@example.com"), phone: Some("+6281234567890"), name: "Siti", lang: "id" },
+            note,
+            now,
+        );
+        assert_eq!(prepared.messages.len(), 4, "e-mail and text, now and the day before");
+        assert_eq!(
+            prepared.messages.iter().map(|m| (&m.dedupe_key, &m.payload)).collect::<Vec<_>>(),
+            whole.iter().map(|m| (&m.dedupe_key, &m.payload)).collect::<Vec<_>>()
+        );
+
+        // The claim holds another seat now (or none): nothing is told of this one.
+        for other in [Some(seat("KC001-v1-20261208-0930")), None] {
+            let prepared = notice_messages(&pending(notice.payload.clone(), other), now);
+            assert!(prepared.messages.is_empty());
+            assert_eq!(prepared.session_id, held.session_id, "so that it is marked superseded");
+        }
+    }
+
+    /// A notice written before they were small, still waiting after an upgrade.
+    #[test]
+    fn a_notice_with_the_whole_note_still_becomes_messages() {
+        let old = r#"{"claim_number":"JHT-ABCD-EFGH","session_id":"KC001-m1-20261207-0930",
+            "note":{"uid":"claim-1@lapak","starts_at":"2026-12-07T02:30:00Z","ends_at":"2026-12-07T03:00:00Z",
+            "time_zone":"Asia/Jakarta","mode":"one_to_many","branch_name":"Kantor Cabang Bekasi","link":null}}"#;
+        let now: Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+        let prepared = notice_messages(&pending(old.into(), None), now);
+        assert_eq!(prepared.session_id, "KC001-m1-20261207-0930");
+        assert_eq!(prepared.messages.len(), 4);
+        assert!(prepared.messages.iter().all(|m| m.payload.contains("Kantor Cabang Bekasi")));
+
+        let unreadable = notice_messages(&pending("{".into(), None), now);
+        assert!(unreadable.messages.is_empty() && unreadable.session_id.is_empty());
+    }
 }

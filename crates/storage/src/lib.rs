@@ -222,7 +222,6 @@ pub struct TrackingRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WaitingClaim {
     pub claim_id: String,
-    pub number: ClaimNumber,
     pub branch_code: String,
     pub mode: Mode,
     pub anywhere: bool,
@@ -255,8 +254,11 @@ pub const NOTICE_KIND: &str = "notice";
 pub struct PendingNotice {
     pub id: i64,
     pub claim_id: String,
+    pub claim_number: String,
     /// As the scheduler wrote it (unsealed here).
     pub payload: String,
+    /// The seat the claim holds now, if any.
+    pub seat: Option<AppointmentRecord>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub name: String,

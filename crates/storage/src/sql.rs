@@ -610,7 +610,7 @@ macro_rules! impl_store {
                 // in the statement: there it led SQLite to read every submitted and scheduled
                 // claim through the index on state and sort them, and PostgreSQL to read every
                 // waiting claim after the cursor and sort them, on every page.
-                let rows = sqlx::query("SELECT c.id, c.claim_number, c.branch_code, c.service_mode, c.service_anywhere, \
+                let rows = sqlx::query("SELECT c.id, c.branch_code, c.service_mode, c.service_anywhere, \
                     c.submitted_at, c.state, \
                     (SELECT MAX(s.ends_at) FROM appointments a JOIN sessions s ON s.id = a.session_id \
                      WHERE a.claim_id = c.id AND a.status = 'no_show'), \
@@ -623,27 +623,25 @@ macro_rules! impl_store {
                 let mut page = $crate::WaitingPage { claims: Vec::with_capacity(rows.len()), next: None };
                 for r in &rows {
                     let claim_id: String = r.try_get(0)?;
-                    let submitted_at = $crate::from_micros(r.try_get::<Option<i64>, _>(5)?.unwrap_or_default())?;
-                    let state: String = r.try_get(6)?;
+                    let submitted_at = $crate::from_micros(r.try_get::<Option<i64>, _>(4)?.unwrap_or_default())?;
+                    let state: String = r.try_get(5)?;
                     if state != "submitted" && state != "scheduled" {
                         continue;
                     }
-                    let mode: Option<String> = r.try_get(3)?;
-                    let number: String = r.try_get(1)?;
+                    let mode: Option<String> = r.try_get(2)?;
                     page.claims.push($crate::WaitingClaim {
                         claim_id,
-                        number: lapak_domain::claim_number::ClaimNumber::parse(&number).map_err(|_| $crate::rows::corrupt("claim number"))?,
-                        branch_code: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
+                        branch_code: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
                         mode: mode.as_deref().and_then(lapak_domain::schedule::Mode::parse).unwrap_or(lapak_domain::schedule::Mode::VideoCall),
-                        anywhere: r.try_get(4)?,
+                        anywhere: r.try_get(3)?,
                         submitted_at,
                         rebooking: state == "scheduled",
-                        missed_until: r.try_get::<Option<i64>, _>(7)?.map($crate::from_micros).transpose()?,
-                        asked_by: r.try_get(8)?,
+                        missed_until: r.try_get::<Option<i64>, _>(6)?.map($crate::from_micros).transpose()?,
+                        asked_by: r.try_get(7)?,
                     });
                 }
                 if let Some(last) = rows.last() {
-                    page.next = Some(($crate::from_micros(last.try_get::<Option<i64>, _>(5)?.unwrap_or_default())?, last.try_get(0)?));
+                    page.next = Some(($crate::from_micros(last.try_get::<Option<i64>, _>(4)?.unwrap_or_default())?, last.try_get(0)?));
                 }
                 Ok(page)
             }
@@ -1240,19 +1238,24 @@ macro_rules! impl_store {
             }
 
             async fn pending_notices(&self, limit: i64) -> $crate::Result<Vec<$crate::PendingNotice>> {
-                let rows: Vec<(i64, String, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Vec<u8>, String)> =
-                    sqlx::query_as("SELECT o.id, c.id, o.payload_sealed, c.email_sealed, c.phone_sealed, m.full_name_sealed, c.lang \
-                        FROM outbox o JOIN claims c ON c.id = o.subject JOIN members m ON m.kpj = c.kpj \
-                        WHERE o.kind = 'notice' AND o.delivered_at IS NULL ORDER BY o.id LIMIT $1")
+                use sqlx::Row;
+                let rows = sqlx::query(concat!("SELECT o.id, c.id, c.claim_number, o.payload_sealed, c.email_sealed, c.phone_sealed, \
+                    m.full_name_sealed, c.lang, ", $crate::sql::appointment_columns!(), " \
+                    FROM outbox o JOIN claims c ON c.id = o.subject JOIN members m ON m.kpj = c.kpj \
+                    LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
+                    LEFT JOIN sessions s ON s.id = a.session_id LEFT JOIN branches sb ON sb.code = s.branch_code \
+                    WHERE o.kind = 'notice' AND o.delivered_at IS NULL ORDER BY o.id LIMIT $1"))
                     .bind(limit).fetch_all(&self.read).await?;
-                rows.into_iter().map(|(id, claim_id, payload, email, phone, name, lang)| Ok($crate::PendingNotice {
-                    id,
-                    claim_id,
-                    payload: self.keys.open_string("outbox.payload", &payload)?,
-                    email: email.map(|e| self.keys.open_string("claims.email", &e)).transpose()?,
-                    phone: phone.map(|p| self.keys.open_string("claims.phone", &p)).transpose()?,
-                    name: self.keys.open_string("members.full_name", &name)?,
-                    lang,
+                rows.iter().map(|r| Ok($crate::PendingNotice {
+                    id: r.try_get(0)?,
+                    claim_id: r.try_get(1)?,
+                    claim_number: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
+                    payload: self.keys.open_string("outbox.payload", &r.try_get::<Vec<u8>, _>(3)?)?,
+                    email: r.try_get::<Option<Vec<u8>>, _>(4)?.map(|e| self.keys.open_string("claims.email", &e)).transpose()?,
+                    phone: r.try_get::<Option<Vec<u8>>, _>(5)?.map(|p| self.keys.open_string("claims.phone", &p)).transpose()?,
+                    name: self.keys.open_string("members.full_name", &r.try_get::<Vec<u8>, _>(6)?)?,
+                    lang: r.try_get(7)?,
+                    seat: Self::appointment_row(r, 8)?,
                 })).collect()
             }
 

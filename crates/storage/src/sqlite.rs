@@ -50,6 +50,12 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(15))
+            // 8 KiB pages for a new file (an existing one keeps its own; WAL files cannot
+            // change it). A scheduling pass writes tens of thousands of rows of five tables
+            // and their indexes per transaction: with SQLite's default 4 KiB it took about an
+            // eighth longer (`lapak bench schedule`, alternating runs: 2.10–2.35 s against
+            // 1.88–2.04 s); submissions and tracking lookups did not move beyond the noise.
+            .page_size(8192)
             // A 16 MiB page cache and in-memory statement journals: bulk upserts into three
             // indexes otherwise spill pages and write sub-journals to disk mid-transaction.
             .pragma("cache_size", "-16384")
@@ -223,6 +229,17 @@ mod tests {
 
         for i in 0..8 {
             assert_eq!(store.meta_get("a").await.unwrap().as_deref(), Some("1"), "read {i}");
+        }
+    }
+
+    /// A new database file gets 8 KiB pages.
+    #[tokio::test]
+    async fn new_files_have_8_kib_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("t.db"), Arc::new(KeyRing::generate())).await.unwrap();
+        for (set, connections) in [("writer", &store.write), ("readers", &store.read)] {
+            let size: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(connections).await.unwrap();
+            assert_eq!(size, 8192, "{set}");
         }
     }
 

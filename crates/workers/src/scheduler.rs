@@ -168,7 +168,7 @@ async fn pass(
                 let branch_name = names.get(&session.branch).cloned().unwrap_or_default();
                 let (note, video_token_hash) =
                     AppointmentNote::for_seat(&w.claim_id, &session, time_zone.to_string(), branch_name);
-                let outbox = vec![appointment_notice(&w.claim_id, &session.id, w.number.as_str(), note)];
+                let outbox = vec![appointment_notice(&w.claim_id, &session.id, note)];
                 NewBooking {
                     claim_id: w.claim_id.clone(),
                     session,
