@@ -257,9 +257,11 @@ struct FullNotice {
 }
 
 /// The notice the scheduler writes with a seat, in place of its messages: booking many
-/// claims then neither unseals their contacts nor writes four messages each.
-pub fn appointment_notice(claim_id: &str, session_id: &str, note: AppointmentNote) -> OutboxMessage {
-    let notice = Notice { session_id: session_id.into(), time_zone: note.time_zone, link: note.link };
+/// claims then neither unseals their contacts nor writes four messages each. `time_zone`
+/// is the zone the branch's capacity plans in, `link` the seat's personal link
+/// ([`crate::personal_link`]).
+pub fn appointment_notice(claim_id: &str, session_id: &str, time_zone: String, link: Option<String>) -> OutboxMessage {
+    let notice = Notice { session_id: session_id.into(), time_zone, link };
     OutboxMessage {
         dedupe_key: format!("notice:{claim_id}:{session_id}"),
         kind: NOTICE_KIND.into(),
@@ -454,7 +456,7 @@ mod tests {
             branch_name: held.branch_name.clone(),
             link: Some("/video/secret-token".into()),
         };
-        let notice = appointment_notice("claim-1", &held.session_id, note.clone());
+        let notice = appointment_notice("claim-1", &held.session_id, note.time_zone.clone(), note.link.clone());
         assert!(!notice.payload.contains("Kantor Cabang"), "the branch's name is not kept: {}", notice.payload);
         let now: Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
 

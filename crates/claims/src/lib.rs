@@ -219,6 +219,18 @@ pub struct AppointmentNote {
     pub link: Option<String>,
 }
 
+/// A seat's personal link in `mode`: for a video call, a path on Lapak (`/video/…`) with a
+/// new secret, and the secret's hash to be stored with the booking; none for other modes.
+pub fn personal_link(mode: lapak_domain::schedule::Mode) -> (Option<String>, Option<Vec<u8>>) {
+    match mode {
+        lapak_domain::schedule::Mode::VideoCall => {
+            let (token, hash) = video::new_video_token();
+            (Some(format!("/video/{token}")), Some(hash))
+        }
+        _ => (None, None),
+    }
+}
+
 impl AppointmentNote {
     /// The note for `claim_id`'s seat in `session`; a video call gets a personal link, whose
     /// secret's hash is returned to be stored with the booking.
@@ -228,13 +240,7 @@ impl AppointmentNote {
         time_zone: String,
         branch_name: String,
     ) -> (AppointmentNote, Option<Vec<u8>>) {
-        let (link, hash) = match session.mode {
-            lapak_domain::schedule::Mode::VideoCall => {
-                let (token, hash) = video::new_video_token();
-                (Some(format!("/video/{token}")), Some(hash))
-            }
-            _ => (None, None),
-        };
+        let (link, hash) = personal_link(session.mode);
         let note = AppointmentNote {
             uid: format!("{claim_id}@lapak"),
             starts_at: session.starts_at,

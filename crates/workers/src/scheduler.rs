@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use lapak_claims::{appointment_notice, AppointmentNote};
+use lapak_claims::{appointment_notice, personal_link};
 use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle};
 use lapak_domain::schedule::{self, Capacity, Mode, Planner, Request, Session};
 use lapak_storage::{NewBooking, StorageError, Store, WaitingPage};
@@ -108,12 +108,6 @@ async fn pass(
         .filter_map(|c| TimeZone::get(&c.time_zone).ok().map(|tz| (c, tz)))
         .collect();
     let zones: HashMap<&str, &TimeZone> = capacities.iter().map(|(c, tz)| (c.branch.as_str(), tz)).collect();
-    let names: HashMap<String, String> = store
-        .branches()
-        .await?
-        .into_iter()
-        .map(|b| (b.code.as_str().to_string(), b.name.as_str().to_string()))
-        .collect();
     let mut taken: HashMap<String, Vec<u8>> = HashMap::new();
     for (session, seat) in store.booked_seats(now, None).await? {
         taken.entry(session).or_default().push(seat);
@@ -165,10 +159,8 @@ async fn pass(
                 let w = &page.claims[request];
                 let time_zone =
                     zones.get(session.branch.as_str()).and_then(|tz| tz.iana_name()).unwrap_or("Asia/Jakarta");
-                let branch_name = names.get(&session.branch).cloned().unwrap_or_default();
-                let (note, video_token_hash) =
-                    AppointmentNote::for_seat(&w.claim_id, &session, time_zone.to_string(), branch_name);
-                let outbox = vec![appointment_notice(&w.claim_id, &session.id, note)];
+                let (link, video_token_hash) = personal_link(session.mode);
+                let outbox = vec![appointment_notice(&w.claim_id, &session.id, time_zone.to_string(), link)];
                 NewBooking {
                     claim_id: w.claim_id.clone(),
                     session,
