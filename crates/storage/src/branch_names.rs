@@ -1,4 +1,5 @@
-//! Branches' names and time zones in memory, for tracking.
+//! Branches' names and time zones in memory, for tracking (and the seat named in an
+//! appointment's messages).
 //!
 //! Tracking is the request a service like this answers most (every participant follows their
 //! claim, again and again), and the two branches it names, the claim's and the

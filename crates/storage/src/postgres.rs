@@ -20,7 +20,7 @@ pub struct PostgresStore {
     /// Sessions with `synchronous_commit=off`, for draft steps.
     pub(crate) draft: Connections<sqlx::Postgres>,
     pub(crate) keys: Arc<KeyRing>,
-    /// Branches' names and zones for tracking (see [`crate::branch_names`]).
+    /// Branches' names and zones for tracking and notices (see [`crate::branch_names`]).
     pub(crate) branch_names: crate::branch_names::BranchNames,
 }
 

@@ -415,11 +415,7 @@ macro_rules! impl_store {
                 let branch: Option<String> = first.try_get(3)?;
                 let session_branch: Option<String> = first.try_get(9)?;
                 let codes: Vec<&str> = branch.iter().chain(session_branch.iter()).map(String::as_str).collect();
-                let branches = self.branch_names.knowing(&codes, || async {
-                    let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT code, name, time_zone FROM branches")
-                        .fetch_all(&self.read).await?;
-                    Ok(rows)
-                }).await?;
+                let branches = self.branches_knowing(&codes).await?;
                 let named = |code: &str| branches.get(code).ok_or_else(|| $crate::rows::corrupt("branch"));
                 let state_now = state(&first.try_get::<String, _>(0)?)?;
                 let seat = Self::appointment_named(first, 8, |code| named(code).map(|b| (b.name.clone(), b.time_zone.clone())))?;
@@ -1239,13 +1235,20 @@ macro_rules! impl_store {
 
             async fn pending_notices(&self, limit: i64) -> $crate::Result<Vec<$crate::PendingNotice>> {
                 use sqlx::Row;
+                // The seat the claim holds now; its branch named from memory, as tracking's.
                 let rows = sqlx::query(concat!("SELECT o.id, c.id, c.claim_number, o.payload_sealed, c.email_sealed, c.phone_sealed, \
-                    m.full_name_sealed, c.lang, ", $crate::sql::appointment_columns!(), " \
+                    m.full_name_sealed, c.lang, ", $crate::sql::seat_columns!(), " \
                     FROM outbox o JOIN claims c ON c.id = o.subject JOIN members m ON m.kpj = c.kpj \
                     LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
-                    LEFT JOIN sessions s ON s.id = a.session_id LEFT JOIN branches sb ON sb.code = s.branch_code \
+                    LEFT JOIN sessions s ON s.id = a.session_id \
                     WHERE o.kind = 'notice' AND o.delivered_at IS NULL ORDER BY o.id LIMIT $1"))
                     .bind(limit).fetch_all(&self.read).await?;
+                let codes: Vec<String> = rows.iter().filter_map(|r| r.try_get::<Option<String>, _>(9).ok().flatten()).collect();
+                let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                let branches = self.branches_knowing(&codes).await?;
+                let named = |code: &str| {
+                    branches.get(code).map(|b| (b.name.clone(), b.time_zone.clone())).ok_or_else(|| $crate::rows::corrupt("branch"))
+                };
                 rows.iter().map(|r| Ok($crate::PendingNotice {
                     id: r.try_get(0)?,
                     claim_id: r.try_get(1)?,
@@ -1255,7 +1258,7 @@ macro_rules! impl_store {
                     phone: r.try_get::<Option<Vec<u8>>, _>(5)?.map(|p| self.keys.open_string("claims.phone", &p)).transpose()?,
                     name: self.keys.open_string("members.full_name", &r.try_get::<Vec<u8>, _>(6)?)?,
                     lang: r.try_get(7)?,
-                    seat: Self::appointment_row(r, 8)?,
+                    seat: Self::appointment_named(r, 8, named)?,
                 })).collect()
             }
 
@@ -1544,6 +1547,15 @@ macro_rules! impl_store {
             fn appointment_row(r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<Option<$crate::AppointmentRecord>> {
                 use sqlx::Row;
                 Self::appointment_named(r, base, |_| Ok((r.try_get(base + 2)?, r.try_get(base + 3)?)))
+            }
+
+            /// The branches' names and zones from memory, knowing `codes` (see `branch_names`).
+            async fn branches_knowing(&self, codes: &[&str]) -> $crate::Result<std::sync::Arc<$crate::branch_names::Snapshot>> {
+                self.branch_names.knowing(codes, || async {
+                    let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT code, name, time_zone FROM branches")
+                        .fetch_all(&self.read).await?;
+                    Ok(rows)
+                }).await
             }
 
             /// The seat at `base` in [`appointment_columns`]' order, its branch's name and zone

@@ -30,7 +30,7 @@ pub struct SqliteStore {
     pub(crate) draft: Connections<sqlx::Sqlite>,
     pub(crate) read: Connections<sqlx::Sqlite>,
     pub(crate) keys: Arc<KeyRing>,
-    /// Branches' names and zones for tracking (see [`crate::branch_names`]).
+    /// Branches' names and zones for tracking and notices (see [`crate::branch_names`]).
     pub(crate) branch_names: crate::branch_names::BranchNames,
     wal: GroupCommit,
     /// The checkpointer stops when the store is dropped (it holds only a weak reference).

@@ -79,6 +79,21 @@ pub async fn kiosk(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &q);
+    let form = KioskForm { whatsapp: String::new(), halaman: walk_in::page_secret() };
+    kiosk_page(state, headers, pl, code, form, StatusCode::OK, vec![]).await
+}
+
+/// The kiosk's page for branch `code` with what `form` holds and the `errors` at its
+/// fields; a branch that does not exist is not found.
+async fn kiosk_page(
+    state: Arc<AppState>,
+    headers: HeaderMap,
+    pl: PageLang,
+    code: String,
+    form: KioskForm,
+    status: StatusCode,
+    errors: Vec<(String, String)>,
+) -> Response {
     let Some(branch_name) = branch_name(&state, &code).await else {
         return crate::pages::not_found(State(state), headers).await;
     };
@@ -87,11 +102,11 @@ pub async fn kiosk(
         state: &state,
         code,
         branch_name,
-        whatsapp: String::new(),
-        page: walk_in::page_secret(),
-        errors: vec![],
+        whatsapp: form.whatsapp,
+        page: form.halaman,
+        errors,
     };
-    pl.respond(StatusCode::OK, page)
+    pl.respond(status, page)
 }
 
 #[derive(Deserialize, Default)]
@@ -133,19 +148,7 @@ pub async fn take(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let Some(branch_name) = branch_name(&state, &code).await else {
-        return crate::pages::not_found(State(state), headers).await;
-    };
-    let page = KioskPage {
-        lang: pl.lang,
-        state: &state,
-        code,
-        branch_name,
-        whatsapp: form.whatsapp,
-        page: form.halaman,
-        errors,
-    };
-    pl.respond(status, page)
+    kiosk_page(state, headers, pl, code, form, status, errors).await
 }
 
 #[derive(Deserialize, Default)]
