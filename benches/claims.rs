@@ -42,6 +42,8 @@ pub struct RunResult {
     raw: RawRates,
     /// The engine through sqlx's pool, which pings each connection on its way back.
     raw_pooled: RawRates,
+    /// SQLite only: point selects on the caller's thread, as tracking reads.
+    own_selects: Option<f64>,
 }
 
 /// Which of a run's raw rates to compare with.
@@ -109,6 +111,14 @@ impl fmt::Display for Report {
                 looks / sel.max(1.0)
             )?;
         }
+        if let Some(own) = self.runs.iter().map(|r| r.own_selects).collect::<Option<Vec<f64>>>() {
+            let own = median(own);
+            writeln!(
+                f,
+                "  median raw SQLite on the caller's thread (a connection per core, as tracking reads): {own:.0} point selects/s\n    lookups / these: {:.3} (each lookup is also an HTTP request and its JSON)",
+                looks / own.max(1.0)
+            )?;
+        }
         Ok(())
     }
 }
@@ -138,6 +148,13 @@ pub async fn run(database_url: &str, work_dir: &Path, o: Options) -> anyhow::Res
         let store = lapak_storage::open(&target.url, keys.clone()).await?;
         report.engine = store.engine().name().to_string();
         let (raw, raw_pooled) = raw_rates(&target.url, o.clients).await?;
+        let own_selects = match target.url.strip_prefix("sqlite://") {
+            Some(path) => {
+                let path = std::path::PathBuf::from(path);
+                Some(tokio::task::spawn_blocking(move || own_selects(&path, cores)).await??)
+            }
+            None => None,
+        };
 
         // Members who can claim at once: disability is proven by documents, balance under
         // the NPWP threshold.
@@ -251,10 +268,49 @@ pub async fn run(database_url: &str, work_dir: &Path, o: Options) -> anyhow::Res
             lookup_p99_ms: quantile(&look_lat, 0.99),
             raw,
             raw_pooled,
+            own_selects,
         });
         eprintln!("run {} done", run_no + 1);
     }
     Ok(report)
+}
+
+/// SQLite's point selects with no hand-off: `threads` threads, each with a read-only
+/// connection of its own (rusqlite, the library tracking reads through), on a 100,000-row
+/// table for three seconds.
+fn own_selects(path: &Path, threads: usize) -> anyhow::Result<f64> {
+    const ROWS: i64 = 100_000;
+    let setup = rusqlite::Connection::open(path)?;
+    setup.execute("CREATE TABLE raw_own (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)", [])?;
+    let payload = "x".repeat(100);
+    let tx = setup.unchecked_transaction()?;
+    for id in 1..=ROWS {
+        tx.execute("INSERT INTO raw_own (id, payload) VALUES (?1, ?2)", rusqlite::params![id, payload])?;
+    }
+    tx.commit()?;
+    let t0 = Instant::now();
+    let counts = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.max(1))
+            .map(|w| {
+                scope.spawn(move || -> anyhow::Result<u64> {
+                    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                    let conn = rusqlite::Connection::open_with_flags(path, flags)?;
+                    let mut select = conn.prepare_cached("SELECT payload FROM raw_own WHERE id = ?1")?;
+                    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(w as u64);
+                    let mut done = 0;
+                    while t0.elapsed() < Duration::from_secs(3) {
+                        let _: String = select.query_row([rng.gen_range(1..=ROWS)], |r| r.get(0))?;
+                        done += 1;
+                    }
+                    Ok(done)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("a select thread panicked")).collect::<anyhow::Result<Vec<u64>>>()
+    })?;
+    let rate = counts.iter().sum::<u64>() as f64 / t0.elapsed().as_secs_f64();
+    setup.execute("DROP TABLE raw_own", [])?;
+    Ok(rate)
 }
 
 /// Runs futures concurrently on this task (the clients are I/O-bound).

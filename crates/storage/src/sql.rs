@@ -77,6 +77,78 @@ macro_rules! seat_columns {
 }
 pub(crate) use seat_columns;
 
+/// The tracking query: a claim by number, its holder's birth date, its events (a row each,
+/// in any order) and its booked seat; one parameter, the claim number. Each engine reads
+/// it into [`TrackingRow`]s its own way (SQLite on the caller's thread, see
+/// `sqlite::InlineReads`); `tracking` makes the record from them.
+pub(crate) const TRACKING_QUERY: &str = concat!(
+    "SELECT c.state, c.cause, m.birth_date, c.branch_code, e.id, e.at, e.to_state, e.reason, ",
+    seat_columns!(),
+    ", c.requested_documents, c.documents_due_at, c.channel, c.batch_id \
+     FROM claims c JOIN members m ON m.kpj = c.kpj \
+     LEFT JOIN claim_events e ON e.claim_id = c.id \
+     LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
+     LEFT JOIN sessions s ON s.id = a.session_id \
+     WHERE c.claim_number = $1"
+);
+
+/// Where [`TRACKING_QUERY`]'s columns are: the event's four from `EVENT`, the seat's
+/// ([`seat_columns`]) from `SEAT`, then the claim's last four from `REST`.
+pub(crate) mod tracking_columns {
+    pub(crate) const EVENT: usize = 4;
+    pub(crate) const SEAT: usize = 8;
+    pub(crate) const REST: usize = 18;
+}
+
+/// One row of [`TRACKING_QUERY`], as an engine's driver read it.
+pub(crate) struct TrackingRow {
+    pub(crate) state: String,
+    pub(crate) cause: Option<String>,
+    pub(crate) birth_date: String,
+    pub(crate) branch_code: Option<String>,
+    /// Id (the events' order), time, state reached, reason.
+    pub(crate) event: Option<(i64, i64, String, Option<String>)>,
+    pub(crate) seat: Option<SeatRow>,
+    pub(crate) requested_documents: String,
+    pub(crate) documents_due_at: Option<i64>,
+    pub(crate) channel: String,
+    pub(crate) batch_id: Option<String>,
+}
+
+/// A booked seat as [`seat_columns`] gives it, its branch not yet named.
+pub(crate) struct SeatRow {
+    pub(crate) session_id: String,
+    pub(crate) branch_code: String,
+    pub(crate) officer: String,
+    pub(crate) mode: String,
+    pub(crate) starts_at: i64,
+    pub(crate) ends_at: i64,
+    pub(crate) seat: i64,
+    pub(crate) room: String,
+}
+
+impl SeatRow {
+    /// The appointment, its branch's name and zone given by `named` (from the branch's code).
+    pub(crate) fn named(
+        self,
+        named: impl FnOnce(&str) -> crate::Result<(String, String)>,
+    ) -> crate::Result<crate::AppointmentRecord> {
+        let (branch_name, time_zone) = named(&self.branch_code)?;
+        Ok(crate::AppointmentRecord {
+            session_id: self.session_id,
+            branch_code: self.branch_code,
+            branch_name,
+            time_zone,
+            officer: self.officer,
+            mode: lapak_domain::schedule::Mode::parse(&self.mode).ok_or_else(|| crate::rows::corrupt("mode"))?,
+            starts_at: crate::from_micros(self.starts_at)?,
+            ends_at: crate::from_micros(self.ends_at)?,
+            seat: self.seat.clamp(0, 255) as u8,
+            room: self.room,
+        })
+    }
+}
+
 /// `cols` with each column qualified by `table`.
 pub(crate) fn prefixed(table: &str, cols: &str) -> String {
     cols.split(',').map(|c| format!("{table}.{}", c.trim())).collect::<Vec<_>>().join(", ")
@@ -396,30 +468,20 @@ macro_rules! impl_store {
             }
 
             async fn tracking(&self, number: &lapak_domain::claim_number::ClaimNumber) -> $crate::Result<Option<$crate::TrackingRecord>> {
-                use sqlx::Row;
-                // The claim, its holder's birth date, its events (in any order: sorted here,
-                // which spares the engine a sort) and its booked seat. The branches' names come
-                // from memory, and a collective batch's seat is read only for a claim filed by
-                // one (see `branch_names`).
-                let rows = sqlx::query(concat!("SELECT c.state, c.cause, m.birth_date, c.branch_code, e.id, e.at, e.to_state, e.reason, ",
-                    $crate::sql::seat_columns!(), ", c.requested_documents, c.documents_due_at, c.channel, c.batch_id \
-                    FROM claims c JOIN members m ON m.kpj = c.kpj \
-                    LEFT JOIN claim_events e ON e.claim_id = c.id \
-                    LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
-                    LEFT JOIN sessions s ON s.id = a.session_id \
-                    WHERE c.claim_number = $1"))
-                    .bind(number.as_str()).fetch_all(&self.read).await?;
-                let Some(first) = rows.first() else { return Ok(None) };
+                // Events come in any order (sorted here, which spares the engine a sort). The
+                // branches' names come from memory, and a collective batch's seat is read only
+                // for a claim filed by one (see `branch_names`).
+                let mut rows = self.tracking_rows(number).await?;
+                let Some(first) = rows.first_mut() else { return Ok(None) };
                 let state = |s: &str| lapak_domain::lifecycle::ClaimState::parse(s).ok_or_else(|| $crate::rows::corrupt("state"));
-                let cause: Option<String> = first.try_get(1)?;
-                let branch: Option<String> = first.try_get(3)?;
-                let session_branch: Option<String> = first.try_get(9)?;
-                let codes: Vec<&str> = branch.iter().chain(session_branch.iter()).map(String::as_str).collect();
+                let state_now = state(&first.state)?;
+                let seat = first.seat.take();
+                let branch = first.branch_code.clone();
+                let codes: Vec<&str> = branch.iter().chain(seat.as_ref().map(|s| &s.branch_code)).map(String::as_str).collect();
                 let branches = self.branches_knowing(&codes).await?;
                 let named = |code: &str| branches.get(code).ok_or_else(|| $crate::rows::corrupt("branch"));
-                let state_now = state(&first.try_get::<String, _>(0)?)?;
-                let seat = Self::appointment_named(first, 8, |code| named(code).map(|b| (b.name.clone(), b.time_zone.clone())))?;
-                let appointment = match (seat, first.try_get::<Option<String>, _>(21)?) {
+                let seat = seat.map(|s| s.named(|code| named(code).map(|b| (b.name.clone(), b.time_zone.clone())))).transpose()?;
+                let appointment = match (seat, &first.batch_id) {
                     (Some(seat), _) => Some(seat),
                     // A claim filed by a company's batch is seen in the batch's session.
                     (None, Some(batch)) if state_now == lapak_domain::lifecycle::ClaimState::Scheduled => {
@@ -431,25 +493,24 @@ macro_rules! impl_store {
                     }
                     _ => None,
                 };
+                let first = &rows[0];
                 let claim_branch = branch.as_deref().map(named).transpose()?;
                 let mut events = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    if let Some(id) = r.try_get::<Option<i64>, _>(4)? {
-                        events.push((id, $crate::from_micros(r.try_get(5)?)?, state(&r.try_get::<String, _>(6)?)?, r.try_get(7)?));
-                    }
+                for (id, at, to, reason) in rows.iter().filter_map(|r| r.event.as_ref()) {
+                    events.push((*id, $crate::from_micros(*at)?, state(to)?, reason.clone()));
                 }
                 events.sort_unstable_by_key(|e| e.0);
                 Ok(Some($crate::TrackingRecord {
                     state: state_now,
-                    cause: cause.as_deref().and_then(lapak_domain::cause::ClaimCause::parse),
-                    birth_date: $crate::rows::date(&first.try_get::<String, _>(2)?)?,
+                    cause: first.cause.as_deref().and_then(lapak_domain::cause::ClaimCause::parse),
+                    birth_date: $crate::rows::date(&first.birth_date)?,
                     time_zone: claim_branch.map(|b| b.time_zone.clone()),
                     branch_name: claim_branch.map(|b| b.name.clone()),
                     events: events.into_iter().map(|(_, at, to, reason)| (at, to, reason)).collect(),
                     appointment,
-                    requested_documents: $crate::sql::kinds(&first.try_get::<String, _>(18)?),
-                    documents_due: first.try_get::<Option<i64>, _>(19)?.map($crate::from_micros).transpose()?,
-                    collective: first.try_get::<String, _>(20)? == "collective",
+                    requested_documents: $crate::sql::kinds(&first.requested_documents),
+                    documents_due: first.documents_due_at.map($crate::from_micros).transpose()?,
+                    collective: first.channel == "collective",
                 }))
             }
 
@@ -1565,22 +1626,21 @@ macro_rules! impl_store {
                 base: usize,
                 named: impl FnOnce(&str) -> $crate::Result<(String, String)>,
             ) -> $crate::Result<Option<$crate::AppointmentRecord>> {
+                Self::seat_row(r, base)?.map(|seat| seat.named(named)).transpose()
+            }
+
+            /// The seat at `base` in [`appointment_columns`]' order, if there is one.
+            fn seat_row(r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<Option<$crate::sql::SeatRow>> {
                 use sqlx::Row;
                 let Some(session_id) = r.try_get::<Option<String>, _>(base)? else { return Ok(None) };
-                let mode: String = r.try_get(base + 5)?;
-                let seat: i32 = r.try_get(base + 8)?;
-                let branch_code: String = r.try_get(base + 1)?;
-                let (branch_name, time_zone) = named(&branch_code)?;
-                Ok(Some($crate::AppointmentRecord {
+                Ok(Some($crate::sql::SeatRow {
                     session_id,
-                    branch_code,
-                    branch_name,
-                    time_zone,
+                    branch_code: r.try_get(base + 1)?,
                     officer: r.try_get(base + 4)?,
-                    mode: lapak_domain::schedule::Mode::parse(&mode).ok_or_else(|| $crate::rows::corrupt("mode"))?,
-                    starts_at: $crate::from_micros(r.try_get(base + 6)?)?,
-                    ends_at: $crate::from_micros(r.try_get(base + 7)?)?,
-                    seat: seat.clamp(0, 255) as u8,
+                    mode: r.try_get(base + 5)?,
+                    starts_at: r.try_get(base + 6)?,
+                    ends_at: r.try_get(base + 7)?,
+                    seat: r.try_get::<i32, _>(base + 8)?.into(),
                     room: r.try_get(base + 9)?,
                 }))
             }
