@@ -195,7 +195,10 @@ impl GroupCommit {
 ///
 /// Only for short reads by key. In WAL mode a reader does not wait for the writer, nor for
 /// the checkpointer (`PASSIVE`), so the thread is held for the lookup alone; the busy
-/// timeout is the other connections' and covers SQLite's brief WAL-index retries.
+/// timeout is the other connections' and covers SQLite's brief WAL-index retries. A page
+/// not in the operating system's cache is read from the disk on this thread too: with a
+/// database much larger than the machine's memory, other requests on the thread wait for
+/// those reads (a few index pages per lookup).
 struct InlineReads {
     path: PathBuf,
     /// Connections between uses; at most [`InlineReads::KEEP`] are kept.
