@@ -472,12 +472,12 @@ macro_rules! impl_store {
                 // branches' names come from memory, and a collective batch's seat is read only
                 // for a claim filed by one (see `branch_names`).
                 let mut rows = self.tracking_rows(number).await?;
-                let Some(first) = rows.first_mut() else { return Ok(None) };
+                // Every row has the claim's seat: taken from the first.
+                let seat = rows.first_mut().and_then(|r| r.seat.take());
+                let Some(first) = rows.first() else { return Ok(None) };
                 let state = |s: &str| lapak_domain::lifecycle::ClaimState::parse(s).ok_or_else(|| $crate::rows::corrupt("state"));
                 let state_now = state(&first.state)?;
-                let seat = first.seat.take();
-                let branch = first.branch_code.clone();
-                let codes: Vec<&str> = branch.iter().chain(seat.as_ref().map(|s| &s.branch_code)).map(String::as_str).collect();
+                let codes: Vec<&str> = first.branch_code.iter().chain(seat.as_ref().map(|s| &s.branch_code)).map(String::as_str).collect();
                 let branches = self.branches_knowing(&codes).await?;
                 let named = |code: &str| branches.get(code).ok_or_else(|| $crate::rows::corrupt("branch"));
                 let seat = seat.map(|s| s.named(|code| named(code).map(|b| (b.name.clone(), b.time_zone.clone())))).transpose()?;
@@ -493,8 +493,7 @@ macro_rules! impl_store {
                     }
                     _ => None,
                 };
-                let first = &rows[0];
-                let claim_branch = branch.as_deref().map(named).transpose()?;
+                let claim_branch = first.branch_code.as_deref().map(named).transpose()?;
                 let mut events = Vec::with_capacity(rows.len());
                 for (id, at, to, reason) in rows.iter().filter_map(|r| r.event.as_ref()) {
                     events.push((*id, $crate::from_micros(*at)?, state(to)?, reason.clone()));
