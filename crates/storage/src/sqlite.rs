@@ -201,16 +201,17 @@ impl GroupCommit {
 /// those reads (a few index pages per lookup).
 struct InlineReads {
     path: PathBuf,
-    /// Connections between uses; at most [`InlineReads::KEEP`] are kept.
+    /// Connections between uses; at most `keep` are kept.
     idle: std::sync::Mutex<Vec<rusqlite::Connection>>,
+    /// As many as threads may read at once: the runtime's workers (one per core by default),
+    /// at least eight.
+    keep: usize,
 }
 
 impl InlineReads {
-    /// About as many as threads can read at once (the runtime's workers, tests' runtimes).
-    const KEEP: usize = 8;
-
     fn new(path: &Path) -> InlineReads {
-        InlineReads { path: path.to_path_buf(), idle: Default::default() }
+        let keep = std::thread::available_parallelism().map_or(8, |n| n.get().max(8));
+        InlineReads { path: path.to_path_buf(), idle: Default::default(), keep }
     }
 
     /// Runs `read` on a connection here and now. A connection whose read failed is closed.
@@ -228,7 +229,7 @@ impl InlineReads {
         };
         let out = read(&conn)?;
         let mut idle = self.idle.lock().expect("inline reads' lock");
-        if idle.len() < Self::KEEP {
+        if idle.len() < self.keep {
             idle.push(conn);
         }
         Ok(out)
