@@ -190,8 +190,9 @@ impl GroupCommit {
 /// same SQLite library). sqlx runs each SQLite connection on a thread of its own: a
 /// statement goes there and its rows come back through channels, two thread wake-ups, and
 /// on two cores those cost more than a point lookup itself. Tracking lookups served this
-/// way: about 61,500/s against 40,500/s through sqlx's reader threads, p99 1.8 ms against
-/// 2.9 ms (`lapak bench claims`, 2 cores, alternating runs; README, Benchmarks).
+/// way: 46,800–55,400/s against 38,200–40,500/s through sqlx's reader threads, p99
+/// 2.0–2.6 ms against 2.9–3.1 ms (`lapak bench claims`, 2 cores, alternating runs; README,
+/// Benchmarks).
 ///
 /// Only for short reads by key. In WAL mode a reader does not wait for the writer, nor for
 /// the checkpointer (`PASSIVE`), so the thread is held for the lookup alone; the busy
