@@ -286,7 +286,7 @@ pub fn notice_messages(pending: &PendingNotice, now: Timestamp) -> PreparedNotic
         Ok(notice) => Some(match &pending.seat {
             Some(seat) if seat.session_id == notice.session_id => {
                 let note = AppointmentNote {
-                    uid: format!("{}@lapak", pending.claim_id),
+                    uid: AppointmentNote::uid(&pending.claim_id),
                     starts_at: seat.starts_at,
                     ends_at: seat.ends_at,
                     time_zone: notice.time_zone,

@@ -232,6 +232,12 @@ pub fn personal_link(mode: lapak_domain::schedule::Mode) -> (Option<String>, Opt
 }
 
 impl AppointmentNote {
+    /// The calendar UID of `claim_id`'s appointment (the `.ics` invitation's): the same for
+    /// every seat it is given, one appointment to a calendar whichever seat it holds.
+    pub fn uid(claim_id: &str) -> String {
+        format!("{claim_id}@lapak")
+    }
+
     /// The note for `claim_id`'s seat in `session`; a video call gets a personal link, whose
     /// secret's hash is returned to be stored with the booking.
     pub fn for_seat(
@@ -242,7 +248,7 @@ impl AppointmentNote {
     ) -> (AppointmentNote, Option<Vec<u8>>) {
         let (link, hash) = personal_link(session.mode);
         let note = AppointmentNote {
-            uid: format!("{claim_id}@lapak"),
+            uid: AppointmentNote::uid(claim_id),
             starts_at: session.starts_at,
             ends_at: session.ends_at,
             time_zone,

@@ -90,28 +90,8 @@ impl PostgresStore {
 impl PostgresStore {
     /// [`crate::sql::TRACKING_QUERY`]'s rows.
     async fn tracking_rows(&self, number: &lapak_domain::claim_number::ClaimNumber) -> Result<Vec<TrackingRow>> {
-        use crate::sql::tracking_columns::{EVENT, REST, SEAT};
-        use sqlx::Row;
         let rows = sqlx::query(crate::sql::TRACKING_QUERY).bind(number.as_str()).fetch_all(&self.read).await?;
-        let row = |r: &sqlx::postgres::PgRow| -> Result<TrackingRow> {
-            let event = match r.try_get::<Option<i64>, _>(EVENT)? {
-                Some(id) => Some((id, r.try_get(EVENT + 1)?, r.try_get(EVENT + 2)?, r.try_get(EVENT + 3)?)),
-                None => None,
-            };
-            Ok(TrackingRow {
-                state: r.try_get(0)?,
-                cause: r.try_get(1)?,
-                birth_date: r.try_get(2)?,
-                branch_code: r.try_get(3)?,
-                event,
-                seat: Self::seat_row(r, SEAT)?,
-                requested_documents: r.try_get(REST)?,
-                documents_due_at: r.try_get(REST + 1)?,
-                channel: r.try_get(REST + 2)?,
-                batch_id: r.try_get(REST + 3)?,
-            })
-        };
-        rows.iter().map(row).collect()
+        rows.iter().map(TrackingRow::read).collect()
     }
 }
 

@@ -92,14 +92,6 @@ pub(crate) const TRACKING_QUERY: &str = concat!(
      WHERE c.claim_number = $1"
 );
 
-/// Where [`TRACKING_QUERY`]'s columns are: the event's four from `EVENT`, the seat's
-/// ([`seat_columns`]) from `SEAT`, then the claim's last four from `REST`.
-pub(crate) mod tracking_columns {
-    pub(crate) const EVENT: usize = 4;
-    pub(crate) const SEAT: usize = 8;
-    pub(crate) const REST: usize = 18;
-}
-
 /// One row of [`TRACKING_QUERY`], as an engine's driver read it.
 pub(crate) struct TrackingRow {
     pub(crate) state: String,
@@ -115,6 +107,32 @@ pub(crate) struct TrackingRow {
     pub(crate) batch_id: Option<String>,
 }
 
+impl TrackingRow {
+    /// A row of [`TRACKING_QUERY`]: the claim's first four columns, the event's four, the
+    /// seat's ([`seat_columns`]), the claim's last four.
+    pub(crate) fn read(r: &impl Columns) -> crate::Result<TrackingRow> {
+        const EVENT: usize = 4;
+        const SEAT: usize = 8;
+        const REST: usize = 18;
+        let event = match r.opt_int(EVENT)? {
+            Some(id) => Some((id, r.int(EVENT + 1)?, r.text(EVENT + 2)?, r.opt_text(EVENT + 3)?)),
+            None => None,
+        };
+        Ok(TrackingRow {
+            state: r.text(0)?,
+            cause: r.opt_text(1)?,
+            birth_date: r.text(2)?,
+            branch_code: r.opt_text(3)?,
+            event,
+            seat: SeatRow::read(r, SEAT)?,
+            requested_documents: r.text(REST)?,
+            documents_due_at: r.opt_int(REST + 1)?,
+            channel: r.text(REST + 2)?,
+            batch_id: r.opt_text(REST + 3)?,
+        })
+    }
+}
+
 /// A booked seat as [`seat_columns`] gives it, its branch not yet named.
 pub(crate) struct SeatRow {
     pub(crate) session_id: String,
@@ -128,6 +146,22 @@ pub(crate) struct SeatRow {
 }
 
 impl SeatRow {
+    /// The seat at `base` in [`seat_columns`]' (and `appointment_columns`') order, if there
+    /// is one.
+    pub(crate) fn read(r: &impl Columns, base: usize) -> crate::Result<Option<SeatRow>> {
+        let Some(session_id) = r.opt_text(base)? else { return Ok(None) };
+        Ok(Some(SeatRow {
+            session_id,
+            branch_code: r.text(base + 1)?,
+            officer: r.text(base + 4)?,
+            mode: r.text(base + 5)?,
+            starts_at: r.int(base + 6)?,
+            ends_at: r.int(base + 7)?,
+            seat: r.int32(base + 8)?.into(),
+            room: r.text(base + 9)?,
+        }))
+    }
+
     /// The appointment, its branch's name and zone given by `named` (from the branch's code).
     pub(crate) fn named(
         self,
@@ -146,6 +180,59 @@ impl SeatRow {
             seat: self.seat.clamp(0, 255) as u8,
             room: self.room,
         })
+    }
+}
+
+/// A row's columns by position, whichever driver read it: sqlx's rows of either engine, or
+/// rusqlite's for SQLite's reads on the caller's thread. A statement's columns are then read
+/// in one place for every driver that runs it.
+pub(crate) trait Columns {
+    fn text(&self, i: usize) -> crate::Result<String>;
+    fn opt_text(&self, i: usize) -> crate::Result<Option<String>>;
+    fn int(&self, i: usize) -> crate::Result<i64>;
+    fn opt_int(&self, i: usize) -> crate::Result<Option<i64>>;
+    /// A 4-byte integer column (PostgreSQL's `INTEGER`, which does not read as 8 bytes).
+    fn int32(&self, i: usize) -> crate::Result<i32>;
+}
+
+macro_rules! columns_by_try_get {
+    ($($row:ty),*) => {$(
+        impl Columns for $row {
+            fn text(&self, i: usize) -> crate::Result<String> {
+                Ok(sqlx::Row::try_get(self, i)?)
+            }
+            fn opt_text(&self, i: usize) -> crate::Result<Option<String>> {
+                Ok(sqlx::Row::try_get(self, i)?)
+            }
+            fn int(&self, i: usize) -> crate::Result<i64> {
+                Ok(sqlx::Row::try_get(self, i)?)
+            }
+            fn opt_int(&self, i: usize) -> crate::Result<Option<i64>> {
+                Ok(sqlx::Row::try_get(self, i)?)
+            }
+            fn int32(&self, i: usize) -> crate::Result<i32> {
+                Ok(sqlx::Row::try_get(self, i)?)
+            }
+        }
+    )*};
+}
+columns_by_try_get!(sqlx::sqlite::SqliteRow, sqlx::postgres::PgRow);
+
+impl Columns for rusqlite::Row<'_> {
+    fn text(&self, i: usize) -> crate::Result<String> {
+        Ok(self.get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> crate::Result<Option<String>> {
+        Ok(self.get(i)?)
+    }
+    fn int(&self, i: usize) -> crate::Result<i64> {
+        Ok(self.get(i)?)
+    }
+    fn opt_int(&self, i: usize) -> crate::Result<Option<i64>> {
+        Ok(self.get(i)?)
+    }
+    fn int32(&self, i: usize) -> crate::Result<i32> {
+        Ok(self.get(i)?)
     }
 }
 
@@ -1625,23 +1712,7 @@ macro_rules! impl_store {
                 base: usize,
                 named: impl FnOnce(&str) -> $crate::Result<(String, String)>,
             ) -> $crate::Result<Option<$crate::AppointmentRecord>> {
-                Self::seat_row(r, base)?.map(|seat| seat.named(named)).transpose()
-            }
-
-            /// The seat at `base` in [`appointment_columns`]' order, if there is one.
-            fn seat_row(r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<Option<$crate::sql::SeatRow>> {
-                use sqlx::Row;
-                let Some(session_id) = r.try_get::<Option<String>, _>(base)? else { return Ok(None) };
-                Ok(Some($crate::sql::SeatRow {
-                    session_id,
-                    branch_code: r.try_get(base + 1)?,
-                    officer: r.try_get(base + 4)?,
-                    mode: r.try_get(base + 5)?,
-                    starts_at: r.try_get(base + 6)?,
-                    ends_at: r.try_get(base + 7)?,
-                    seat: r.try_get::<i32, _>(base + 8)?.into(),
-                    room: r.try_get(base + 9)?,
-                }))
+                $crate::sql::SeatRow::read(r, base)?.map(|seat| seat.named(named)).transpose()
             }
 
             fn document_row(r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<$crate::DocumentMeta> {

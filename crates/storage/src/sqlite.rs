@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use crate::connections::{Connections, Tx};
 use crate::crypto::KeyRing;
-use crate::sql::{SeatRow, TrackingRow};
+use crate::sql::TrackingRow;
 use crate::Result;
 
 pub struct SqliteStore {
@@ -216,7 +216,10 @@ impl InlineReads {
     }
 
     /// Runs `read` on a connection here and now. A connection whose read failed is closed.
-    fn read<T>(&self, read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>) -> Result<T> {
+    fn read<T, E>(&self, read: impl FnOnce(&rusqlite::Connection) -> Result<T, E>) -> Result<T>
+    where
+        crate::StorageError: From<E>,
+    {
         let idle = self.idle.lock().expect("inline reads' lock").pop();
         let conn = match idle {
             Some(conn) => conn,
@@ -240,41 +243,14 @@ impl InlineReads {
 impl SqliteStore {
     /// [`crate::sql::TRACKING_QUERY`]'s rows, read on this thread (see [`InlineReads`]).
     async fn tracking_rows(&self, number: &lapak_domain::claim_number::ClaimNumber) -> Result<Vec<TrackingRow>> {
-        use crate::sql::tracking_columns::{EVENT, REST, SEAT};
-        self.inline.read(|conn| {
+        self.inline.read(|conn| -> Result<Vec<TrackingRow>> {
             let mut statement = conn.prepare_cached(crate::sql::TRACKING_QUERY)?;
-            let rows = statement.query_map([number.as_str()], |r| {
-                let event = match r.get::<_, Option<i64>>(EVENT)? {
-                    Some(id) => Some((id, r.get(EVENT + 1)?, r.get(EVENT + 2)?, r.get(EVENT + 3)?)),
-                    None => None,
-                };
-                let seat = match r.get::<_, Option<String>>(SEAT)? {
-                    Some(session_id) => Some(SeatRow {
-                        session_id,
-                        branch_code: r.get(SEAT + 1)?,
-                        officer: r.get(SEAT + 4)?,
-                        mode: r.get(SEAT + 5)?,
-                        starts_at: r.get(SEAT + 6)?,
-                        ends_at: r.get(SEAT + 7)?,
-                        seat: r.get(SEAT + 8)?,
-                        room: r.get(SEAT + 9)?,
-                    }),
-                    None => None,
-                };
-                Ok(TrackingRow {
-                    state: r.get(0)?,
-                    cause: r.get(1)?,
-                    birth_date: r.get(2)?,
-                    branch_code: r.get(3)?,
-                    event,
-                    seat,
-                    requested_documents: r.get(REST)?,
-                    documents_due_at: r.get(REST + 1)?,
-                    channel: r.get(REST + 2)?,
-                    batch_id: r.get(REST + 3)?,
-                })
-            })?;
-            rows.collect()
+            let mut rows = statement.query([number.as_str()])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(TrackingRow::read(r)?);
+            }
+            Ok(out)
         })
     }
 }
