@@ -817,16 +817,12 @@ macro_rules! impl_store {
                 // begins: on SQLite the one writer waits for nothing but the engine.
                 let mut statements: Vec<(sqlx::QueryBuilder<'static, $db>, Option<u64>)> =
                     Self::session_statements(sessions).into_iter().map(|q| (q, None)).collect();
-                for chunk in bookings.chunks($crate::sql::rows_per_statement(6)) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO appointments (claim_id, session_id, seat, status, created_at, video_token_hash) ");
-                    qb.push_values(chunk, |mut b, x| {
-                        b.push_bind(x.claim_id.clone()).push_bind(x.session.id.clone()).push_bind(i32::from(x.seat))
-                            .push_bind("booked").push_bind(at).push_bind(x.video_token_hash.clone());
-                    });
-                    statements.push((qb, None));
-                }
                 // First seats move the claim Submitted → Scheduled with an event; new seats for
-                // scheduled claims (no-show, officer away) only clear the flag.
+                // scheduled claims (no-show, officer away) only clear the flag. The claims go
+                // before the rows that refer to them: on PostgreSQL each foreign-key check
+                // locks the claim's row, and a new version locked once by the appointment's
+                // check is already held for the event's (the other way round, the old version
+                // and the new were each locked and logged: the pass about 3% slower).
                 for first in [true, false] {
                     let ids: Vec<&str> = bookings.iter().filter(|x| x.event.is_some() == first).map(|x| x.claim_id.as_str()).collect();
                     // One bound value per claim, and one more for the time.
@@ -845,6 +841,14 @@ macro_rules! impl_store {
                         sep.push_unseparated(")");
                         statements.push((qb, Some(chunk.len() as u64)));
                     }
+                }
+                for chunk in bookings.chunks($crate::sql::rows_per_statement(6)) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO appointments (claim_id, session_id, seat, status, created_at, video_token_hash) ");
+                    qb.push_values(chunk, |mut b, x| {
+                        b.push_bind(x.claim_id.clone()).push_bind(x.session.id.clone()).push_bind(i32::from(x.seat))
+                            .push_bind("booked").push_bind(at).push_bind(x.video_token_hash.clone());
+                    });
+                    statements.push((qb, None));
                 }
                 let events: Vec<(&str, &lapak_domain::lifecycle::ClaimEvent)> =
                     bookings.iter().filter_map(|x| x.event.as_ref().map(|e| (x.claim_id.as_str(), e))).collect();
