@@ -74,8 +74,8 @@ impl SqliteStore {
         // commits during a scheduling pass (a tenth of its time; the pass took 7% longer).
         // The writer's page cache is 64 MiB: a scheduling pass's transaction reads and
         // rewrites pages of five tables and their indexes, and with 16 MiB the writer read
-        // some of them back from the file within the pass (alternating runs of `lapak bench
-        // schedule`: 1.91–2.00 s against 2.08–2.25 s; 256 MiB did no better).
+        // some of them back from the file within the pass (`lapak bench schedule`, seven
+        // alternating pairs of runs: median 1.92 s against 2.08 s; 256 MiB did no better).
         let write =
             Connections::new(options.clone().pragma("wal_autocheckpoint", "100000").pragma("cache_size", "-65536"), 1);
         let read = write.alongside(options.clone(), 4, true);
