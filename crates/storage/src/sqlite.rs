@@ -352,6 +352,17 @@ mod tests {
         }
     }
 
+    /// The writer keeps the larger page cache a scheduling pass needs; readers the usual one.
+    #[tokio::test]
+    async fn the_writer_keeps_a_larger_page_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("t.db"), Arc::new(KeyRing::generate())).await.unwrap();
+        for (set, connections, kib) in [("writer", &store.write, 65_536), ("readers", &store.read, 16_384)] {
+            let size: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(connections).await.unwrap();
+            assert_eq!(size, -kib, "{set}: a negative size is KiB");
+        }
+    }
+
     /// The bundled SQLite is built with the workspace's options (`.cargo/config.toml`): no
     /// page cache shared behind one mutex, no allocation statistics behind another.
     #[tokio::test]
