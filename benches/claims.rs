@@ -284,8 +284,11 @@ fn own_selects(path: &Path, threads: usize) -> anyhow::Result<f64> {
     setup.execute("CREATE TABLE raw_own (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)", [])?;
     let payload = "x".repeat(100);
     let tx = setup.unchecked_transaction()?;
-    for id in 1..=ROWS {
-        tx.execute("INSERT INTO raw_own (id, payload) VALUES (?1, ?2)", rusqlite::params![id, payload])?;
+    {
+        let mut insert = tx.prepare("INSERT INTO raw_own (id, payload) VALUES (?1, ?2)")?;
+        for id in 1..=ROWS {
+            insert.execute(rusqlite::params![id, payload])?;
+        }
     }
     tx.commit()?;
     let t0 = Instant::now();

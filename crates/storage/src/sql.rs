@@ -69,7 +69,7 @@ macro_rules! appointment_columns {
 pub(crate) use appointment_columns;
 
 /// [`appointment_columns`] without the branch's name and zone (NULL in their places), for
-/// `appointment_named` when they come from memory (see `branch_names`).
+/// [`SeatRow`] when they come from memory (see `branch_names`).
 macro_rules! seat_columns {
     () => {
         "s.id, s.branch_code, NULL, NULL, s.officer, s.mode, s.starts_at, s.ends_at, a.seat, s.room"
@@ -1394,13 +1394,13 @@ macro_rules! impl_store {
                     LEFT JOIN sessions s ON s.id = a.session_id \
                     WHERE o.kind = 'notice' AND o.delivered_at IS NULL ORDER BY o.id LIMIT $1"))
                     .bind(limit).fetch_all(&self.read).await?;
-                let codes: Vec<String> = rows.iter().filter_map(|r| r.try_get::<Option<String>, _>(9).ok().flatten()).collect();
-                let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                let seats = rows.iter().map(|r| $crate::sql::SeatRow::read(r, 8)).collect::<$crate::Result<Vec<_>>>()?;
+                let codes: Vec<&str> = seats.iter().flatten().map(|s| s.branch_code.as_str()).collect();
                 let branches = self.branches_knowing(&codes).await?;
                 let named = |code: &str| {
                     branches.get(code).map(|b| (b.name.clone(), b.time_zone.clone())).ok_or_else(|| $crate::rows::corrupt("branch"))
                 };
-                rows.iter().map(|r| Ok($crate::PendingNotice {
+                rows.iter().zip(seats).map(|(r, seat)| Ok($crate::PendingNotice {
                     id: r.try_get(0)?,
                     claim_id: r.try_get(1)?,
                     claim_number: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
@@ -1409,7 +1409,7 @@ macro_rules! impl_store {
                     phone: r.try_get::<Option<Vec<u8>>, _>(5)?.map(|p| self.keys.open_string("claims.phone", &p)).transpose()?,
                     name: self.keys.open_string("members.full_name", &r.try_get::<Vec<u8>, _>(6)?)?,
                     lang: r.try_get(7)?,
-                    seat: Self::appointment_named(r, 8, named)?,
+                    seat: seat.map(|s| s.named(named)).transpose()?,
                 })).collect()
             }
 
@@ -1694,10 +1694,12 @@ macro_rules! impl_store {
                 })
             }
 
-            /// The appointment columns from `base` on; `None` when the (outer-joined) row has none.
+            /// The appointment columns from `base` on, the branch's name and zone read from the
+            /// row; `None` when the (outer-joined) row has none.
             fn appointment_row(r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<Option<$crate::AppointmentRecord>> {
                 use sqlx::Row;
-                Self::appointment_named(r, base, |_| Ok((r.try_get(base + 2)?, r.try_get(base + 3)?)))
+                let named = |_: &str| Ok((r.try_get(base + 2)?, r.try_get(base + 3)?));
+                $crate::sql::SeatRow::read(r, base)?.map(|seat| seat.named(named)).transpose()
             }
 
             /// The branches' names and zones from memory, knowing `codes` (see `branch_names`).
@@ -1707,16 +1709,6 @@ macro_rules! impl_store {
                         .fetch_all(&self.read).await?;
                     Ok(rows)
                 }).await
-            }
-
-            /// The seat at `base` in [`appointment_columns`]' order, its branch's name and zone
-            /// given by `named` (from the branch's code) rather than read from the row.
-            fn appointment_named(
-                r: &<$db as sqlx::Database>::Row,
-                base: usize,
-                named: impl FnOnce(&str) -> $crate::Result<(String, String)>,
-            ) -> $crate::Result<Option<$crate::AppointmentRecord>> {
-                $crate::sql::SeatRow::read(r, base)?.map(|seat| seat.named(named)).transpose()
             }
 
             fn document_row(r: &<$db as sqlx::Database>::Row, base: usize) -> $crate::Result<$crate::DocumentMeta> {

@@ -40,6 +40,10 @@ pub struct SqliteStore {
     _alive: Arc<()>,
 }
 
+/// Page caches in KiB: the readers' (and the default), the writer's (see `open`).
+const CACHE_KIB: i64 = 16_384;
+const WRITER_CACHE_KIB: i64 = 65_536;
+
 /// How long a connection waits for a lock another holds.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -64,7 +68,7 @@ impl SqliteStore {
             .page_size(8192)
             // A 16 MiB page cache and in-memory statement journals: bulk upserts into three
             // indexes otherwise spill pages and write sub-journals to disk mid-transaction.
-            .pragma("cache_size", "-16384")
+            .pragma("cache_size", (-CACHE_KIB).to_string())
             .pragma("temp_store", "memory")
             // After a checkpoint resets it, the WAL file is cut back to 64 MiB.
             .pragma("journal_size_limit", "67108864");
@@ -76,8 +80,13 @@ impl SqliteStore {
         // rewrites pages of five tables and their indexes, and with 16 MiB the writer read
         // some of them back from the file within the pass (`lapak bench schedule`, seven
         // alternating pairs of runs: median 1.92 s against 2.08 s; 256 MiB did no better).
-        let write =
-            Connections::new(options.clone().pragma("wal_autocheckpoint", "100000").pragma("cache_size", "-65536"), 1);
+        let write = Connections::new(
+            options
+                .clone()
+                .pragma("wal_autocheckpoint", "100000")
+                .pragma("cache_size", (-WRITER_CACHE_KIB).to_string()),
+            1,
+        );
         let read = write.alongside(options.clone(), 4, true);
         let checkpoints = write.alongside(options.pragma("cache_size", "-1024"), 1, false);
         let mut wal = path.as_os_str().to_owned();
@@ -357,7 +366,8 @@ mod tests {
     async fn the_writer_keeps_a_larger_page_cache() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("t.db"), Arc::new(KeyRing::generate())).await.unwrap();
-        for (set, connections, kib) in [("writer", &store.write, 65_536), ("readers", &store.read, 16_384)] {
+        for (set, connections, kib) in [("writer", &store.write, WRITER_CACHE_KIB), ("readers", &store.read, CACHE_KIB)]
+        {
             let size: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(connections).await.unwrap();
             assert_eq!(size, -kib, "{set}: a negative size is KiB");
         }
