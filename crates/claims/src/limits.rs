@@ -1,29 +1,20 @@
 //! Rate limits against guessing: identity checks per NIK and per client, tracking lookups
 //! per claim number and per client; and against filling what is open to anyone: walk-in
-//! tickets and representatives' appointments per client (in memory, per process;
-//! `governor`'s GCRA).
+//! tickets and representatives' appointments per client (in memory, per process, each
+//! forgetting its quiet keys: [`lapak_limits::KeyedLimit`]).
 //! Per-client limits are generous because mobile carriers put many people behind one
 //! address; the per-person limits are the tight ones.
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use lapak_limits::{per_hour, per_minute, KeyedLimit};
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 
 pub struct Limiter {
-    identity_per_person: DefaultKeyedRateLimiter<String>,
-    identity_per_client: DefaultKeyedRateLimiter<IpAddr>,
-    tracking_per_number: DefaultKeyedRateLimiter<String>,
-    tracking_per_client: DefaultKeyedRateLimiter<IpAddr>,
-    appointments_per_client: DefaultKeyedRateLimiter<IpAddr>,
-    tickets_per_client: DefaultKeyedRateLimiter<IpAddr>,
-}
-
-fn per_minute(n: u32) -> Quota {
-    Quota::per_minute(NonZeroU32::new(n).expect("positive"))
-}
-
-fn per_hour(n: u32) -> Quota {
-    Quota::per_hour(NonZeroU32::new(n).expect("positive"))
+    identity_per_person: KeyedLimit<String>,
+    identity_per_client: KeyedLimit<IpAddr>,
+    tracking_per_number: KeyedLimit<String>,
+    tracking_per_client: KeyedLimit<IpAddr>,
+    appointments_per_client: KeyedLimit<IpAddr>,
+    tickets_per_client: KeyedLimit<IpAddr>,
 }
 
 /// Attempts allowed per minute.
@@ -61,36 +52,34 @@ impl Default for Limiter {
 impl Limiter {
     pub fn new(l: RateLimits) -> Limiter {
         Limiter {
-            identity_per_person: RateLimiter::keyed(per_minute(l.identity_per_person)),
-            identity_per_client: RateLimiter::keyed(per_minute(l.identity_per_client)),
-            tracking_per_number: RateLimiter::keyed(per_minute(l.tracking_per_number)),
-            tracking_per_client: RateLimiter::keyed(per_minute(l.tracking_per_client)),
-            appointments_per_client: RateLimiter::keyed(per_hour(l.appointments_per_client_hour)),
-            tickets_per_client: RateLimiter::keyed(per_hour(l.tickets_per_client_hour)),
+            identity_per_person: KeyedLimit::new(per_minute(l.identity_per_person)),
+            identity_per_client: KeyedLimit::new(per_minute(l.identity_per_client)),
+            tracking_per_number: KeyedLimit::new(per_minute(l.tracking_per_number)),
+            tracking_per_client: KeyedLimit::new(per_minute(l.tracking_per_client)),
+            appointments_per_client: KeyedLimit::new(per_hour(l.appointments_per_client_hour)),
+            tickets_per_client: KeyedLimit::new(per_hour(l.tickets_per_client_hour)),
         }
     }
 
     /// Whether one more identity check for this NIK from this client is allowed.
     pub fn identity(&self, nik: &str, client: IpAddr) -> bool {
-        self.identity_per_client.check_key(&client).is_ok()
-            && self.identity_per_person.check_key(&nik.to_string()).is_ok()
+        self.identity_per_client.check(&client) && self.identity_per_person.check(&nik.to_string())
     }
 
     /// Whether one more representative appointment (with its uploads) from this client is
     /// allowed: the form is open to anyone, so it must not become a way to fill the disk.
     pub fn appointment(&self, client: IpAddr) -> bool {
-        self.appointments_per_client.check_key(&client).is_ok()
+        self.appointments_per_client.check(&client)
     }
 
     /// Whether one more walk-in ticket for this client is allowed: the kiosk page is open
     /// to anyone, and numbers taken for nobody would be called in before real people.
     pub fn ticket(&self, client: IpAddr) -> bool {
-        self.tickets_per_client.check_key(&client).is_ok()
+        self.tickets_per_client.check(&client)
     }
 
     pub fn tracking(&self, number: &str, client: IpAddr) -> bool {
-        self.tracking_per_client.check_key(&client).is_ok()
-            && self.tracking_per_number.check_key(&number.to_string()).is_ok()
+        self.tracking_per_client.check(&client) && self.tracking_per_number.check(&number.to_string())
     }
 }
 

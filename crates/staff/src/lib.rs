@@ -12,16 +12,15 @@
 //!   the account is disabled (the sessions are deleted).
 
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jiff::{SignedDuration, Timestamp};
 use lapak_domain::staff::{valid_password, valid_username, StaffRole};
+use lapak_limits::{per_minute, KeyedLimit};
 use lapak_storage::{NewStaff, StaffRecord, StaffSession, StorageError, Store};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -128,14 +127,17 @@ pub struct Issued {
 
 pub struct StaffService {
     store: Arc<dyn Store>,
-    per_account: DefaultKeyedRateLimiter<String>,
-    per_client: DefaultKeyedRateLimiter<IpAddr>,
+    per_account: KeyedLimit<String>,
+    per_client: KeyedLimit<IpAddr>,
 }
 
 impl StaffService {
     pub fn new(store: Arc<dyn Store>) -> StaffService {
-        let minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).expect("non-zero"));
-        StaffService { store, per_account: RateLimiter::keyed(minute(10)), per_client: RateLimiter::keyed(minute(30)) }
+        StaffService {
+            store,
+            per_account: KeyedLimit::new(per_minute(10)),
+            per_client: KeyedLimit::new(per_minute(30)),
+        }
     }
 
     /// Creates an account (the first national admin from the CLI, the others later from
@@ -183,7 +185,7 @@ impl StaffService {
     }
 
     fn limited(&self, username: &str, client: IpAddr) -> bool {
-        self.per_client.check_key(&client).is_err() || self.per_account.check_key(&username.to_string()).is_err()
+        !self.per_client.check(&client) || !self.per_account.check(&username.to_string())
     }
 
     async fn failed(&self, staff: &StaffRecord) -> StaffError {

@@ -1,0 +1,120 @@
+//! Keyed rate limits that forget their quiet keys.
+//!
+//! governor keeps the state of every key it has seen until told otherwise, so a limit per
+//! NIK, per claim number or per address would hold every one ever tried for the life of
+//! the process: on a morning a million people apply, a hundred megabytes that never come
+//! back, and an attacker cycling through made-up numbers could grow it at will. Each
+//! [`KeyedLimit`] drops, at most once a [`SWEEP_EVERY`], the keys whose state is again
+//! that of a key never seen (governor's `retain_recent`): nothing a limit decides changes.
+//! The sweep runs on the check that finds it due, so it needs no task of its own.
+
+use std::hash::Hash;
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock, Reference};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
+
+/// How often a limit forgets its quiet keys.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// `n` attempts a minute (`n` > 0).
+pub fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n).expect("a limit allows at least one attempt"))
+}
+
+/// `n` attempts an hour (`n` > 0).
+pub fn per_hour(n: u32) -> Quota {
+    Quota::per_hour(NonZeroU32::new(n).expect("a limit allows at least one attempt"))
+}
+
+/// One limit per key.
+pub struct KeyedLimit<K: Hash + Eq + Clone, C: Clock = DefaultClock> {
+    limiter: RateLimiter<K, DefaultKeyedStateStore<K>, C, NoOpMiddleware<C::Instant>>,
+    clock: C,
+    swept: Mutex<C::Instant>,
+}
+
+impl<K: Hash + Eq + Clone> KeyedLimit<K> {
+    pub fn new(quota: Quota) -> Self {
+        KeyedLimit::with_clock(quota, DefaultClock::default())
+    }
+}
+
+impl<K: Hash + Eq + Clone, C: Clock + Clone> KeyedLimit<K, C> {
+    pub fn with_clock(quota: Quota, clock: C) -> Self {
+        let swept = Mutex::new(clock.now());
+        KeyedLimit { limiter: RateLimiter::new(quota, DefaultKeyedStateStore::default(), clock.clone()), clock, swept }
+    }
+
+    /// Whether one more attempt for `key` is allowed now (and counts it).
+    pub fn check(&self, key: &K) -> bool {
+        let allowed = self.limiter.check_key(key).is_ok();
+        self.sweep_if_due();
+        allowed
+    }
+
+    /// Keys held (for tests and figures).
+    pub fn keys(&self) -> usize {
+        self.limiter.len()
+    }
+
+    fn sweep_if_due(&self) {
+        let now = self.clock.now();
+        // One caller sweeps; the others, finding the lock taken, go on.
+        let Ok(mut swept) = self.swept.try_lock() else { return };
+        if Duration::from(now.duration_since(*swept)) < SWEEP_EVERY {
+            return;
+        }
+        *swept = now;
+        drop(swept);
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use governor::clock::FakeRelativeClock;
+
+    #[test]
+    fn quiet_keys_are_forgotten_and_start_afresh() {
+        let clock = FakeRelativeClock::default();
+        let limit = KeyedLimit::with_clock(per_minute(5), clock.clone());
+        for n in 0..1_000 {
+            assert!(limit.check(&format!("nik-{n}")));
+        }
+        let busy = "nik-busy".to_string();
+        assert_eq!((0..10).filter(|_| limit.check(&busy)).count(), 5);
+        assert_eq!(limit.keys(), 1_001);
+
+        // Half a minute on the busy key has two attempts back and uses them; nothing is
+        // swept before a minute has passed.
+        clock.advance(Duration::from_secs(30));
+        assert_eq!((0..10).filter(|_| limit.check(&busy)).count(), 2);
+        assert_eq!(limit.keys(), 1_001, "not swept before a minute");
+
+        // A minute after the thousand they are as good as new, and go. The busy key still
+        // has a limit running: it stays, with fewer attempts than a new key would get.
+        clock.advance(Duration::from_secs(31));
+        assert!(limit.check(&"nik-0".to_string()), "a forgotten key starts afresh");
+        assert_eq!(limit.keys(), 2, "the busy key and the one just checked");
+        assert!((0..10).filter(|_| limit.check(&busy)).count() < 5, "the busy key's limit was kept");
+    }
+
+    #[test]
+    fn a_forgotten_key_gets_no_more_than_a_new_one() {
+        let clock = FakeRelativeClock::default();
+        let limit = KeyedLimit::with_clock(per_minute(5), clock.clone());
+        let key = 7u32;
+        assert_eq!((0..10).filter(|_| limit.check(&key)).count(), 5);
+        clock.advance(Duration::from_secs(120));
+        limit.check(&8);
+        assert_eq!(limit.keys(), 1, "the quiet key was dropped");
+        assert_eq!((0..10).filter(|_| limit.check(&key)).count(), 5, "the full quota, not more");
+    }
+}
