@@ -10,7 +10,7 @@
 
 use std::hash::Hash;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock, Reference};
@@ -35,7 +35,9 @@ pub fn per_hour(n: u32) -> Quota {
 pub struct KeyedLimit<K: Hash + Eq + Clone, C: Clock = DefaultClock> {
     limiter: RateLimiter<K, DefaultKeyedStateStore<K>, C, NoOpMiddleware<C::Instant>>,
     clock: C,
-    swept: Mutex<C::Instant>,
+    start: C::Instant,
+    /// When the next sweep is due, in nanoseconds from `start`.
+    next_sweep: AtomicU64,
 }
 
 impl<K: Hash + Eq + Clone> KeyedLimit<K> {
@@ -46,8 +48,13 @@ impl<K: Hash + Eq + Clone> KeyedLimit<K> {
 
 impl<K: Hash + Eq + Clone, C: Clock + Clone> KeyedLimit<K, C> {
     pub fn with_clock(quota: Quota, clock: C) -> Self {
-        let swept = Mutex::new(clock.now());
-        KeyedLimit { limiter: RateLimiter::new(quota, DefaultKeyedStateStore::default(), clock.clone()), clock, swept }
+        let start = clock.now();
+        KeyedLimit {
+            limiter: RateLimiter::new(quota, DefaultKeyedStateStore::default(), clock.clone()),
+            clock,
+            start,
+            next_sweep: AtomicU64::new(nanos(SWEEP_EVERY)),
+        }
     }
 
     /// Whether one more attempt for `key` is allowed now (and counts it).
@@ -63,17 +70,25 @@ impl<K: Hash + Eq + Clone, C: Clock + Clone> KeyedLimit<K, C> {
     }
 
     fn sweep_if_due(&self) {
-        let now = self.clock.now();
-        // One caller sweeps; the others, finding the lock taken, go on.
-        let Ok(mut swept) = self.swept.try_lock() else { return };
-        if Duration::from(now.duration_since(*swept)) < SWEEP_EVERY {
+        // A check that finds no sweep due reads one number; of the checks that find one
+        // due, the one that moves the due time on sweeps and the others go on.
+        let now = self.clock.now().duration_since(self.start).as_u64();
+        let due = self.next_sweep.load(Ordering::Relaxed);
+        if now < due
+            || self
+                .next_sweep
+                .compare_exchange(due, now + nanos(SWEEP_EVERY), Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
             return;
         }
-        *swept = now;
-        drop(swept);
         self.limiter.retain_recent();
         self.limiter.shrink_to_fit();
     }
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
