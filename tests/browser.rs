@@ -309,6 +309,7 @@ async fn the_page_checks_find_what_they_look_for() {
 <a href="/" tabindex="3" onclick="return false">tautan</a><script>var x = 1;</script>
 <svg width="30" height="30"></svg>
 <button style="width:12px;height:12px;padding:0;border:0">.</button>
+<p><a href="/ubah">Ubah</a></p>
 </body></html>"##;
     let show = |page: &str| {
         let encoded: String = page
@@ -346,7 +347,8 @@ async fn the_page_checks_find_what_they_look_for() {
         "positive tabindex",
         "a participant's page with 1 scripts and 1 inline handlers",
         "inline svg",
-        "smaller than 24x24",
+        "tap target smaller than 44x44 px (12x12)",
+        "<a href=\"/ubah\">Ubah</a>",
     ] {
         assert!(found.contains(expected), "{expected:?} not reported; found:\n{found}");
     }
