@@ -445,3 +445,127 @@ async fn sessions_the_server_ended_cost_no_request() {
     let writes = join_all((0..3).map(|i| async move { store.meta_set(&format!("w{i}"), "2").await })).await;
     assert!(writes.iter().all(Result::is_ok), "{writes:?}");
 }
+
+/// Retention: an untouched draft goes with its documents' records; a draft with a page
+/// uploaded since, a newer draft and a submitted claim stay. A delivered message keeps its
+/// row (the same message is not written twice) without its contents, one still due keeps
+/// both, and is erased on a later run once delivered. The API's old Idempotency-Keys, dead
+/// staff sessions and past days' walk-in phone numbers go. A second run finds nothing.
+#[tokio::test]
+async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
+    use lapak_storage::{NewClaim, NewStaff, Purged, Retention};
+    let t = seeded().await;
+    let kpjs = ["12345678902", "12345678903", "12345678904"];
+    let members: Vec<_> = kpjs.iter().map(|k| member(NIK_SITI, k, date(1990, 5, 15), None)).collect();
+    t.store.upsert_members(&members).await.unwrap();
+    let draft = |id: &str, kpj: &str| NewClaim {
+        id: id.into(),
+        kpj: Kpj::parse(kpj).unwrap(),
+        created_at: Timestamp::now(),
+        resume_token_hash: id.as_bytes().to_vec(),
+    };
+    let message = |key: &str| OutboxMessage {
+        dedupe_key: key.into(),
+        kind: "email".into(),
+        payload: format!("{{\"to\":\"{key}@example.id\"}}"),
+        ..Default::default()
+    };
+
+    // Before the bound: an untouched draft with a page, a draft that gets a page after the
+    // bound, a submitted claim (its Idempotency-Key), two messages, a staff session, and a
+    // walk-in ticket of two days ago with a phone number.
+    t.store.create_claim(&draft("old", "12345678902"), Some(&message("old-resume"))).await.unwrap();
+    t.store.add_document(&document("old", "d-old", DocumentKind::Ektp)).await.unwrap();
+    t.store.create_claim(&draft("paged", "12345678903"), Some(&message("paged-resume"))).await.unwrap();
+    t.store.create_claim(&new_claim("filed"), None).await.unwrap();
+    let submit = Lifecycle::default()
+        .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
+        .unwrap();
+    let filed = Submission {
+        claim_id: "filed".into(),
+        version: 0,
+        application: Application::default(),
+        number: ClaimNumber::from_random(777),
+        event: submit,
+        benefit: lapak_domain::tax::benefit(ClaimCause::Layoff, Rupiah::new(60_000_000).unwrap()),
+        outbox: None,
+        idempotency: Some(("key-old".into(), vec![1])),
+        lang: "id".into(),
+    };
+    t.store.submit_claim(&filed).await.unwrap();
+    let leased = t.store.lease_outbox(Timestamp::now(), 60_000_000, 10).await.unwrap();
+    assert_eq!(leased.len(), 2);
+    t.store.outbox_delivered(leased[0].id, Timestamp::now()).await.unwrap();
+    t.store
+        .create_staff(&NewStaff {
+            id: "s-1".into(),
+            username: "siti.petugas".into(),
+            display_name: "Siti".into(),
+            role: lapak_domain::staff::StaffRole::Officer,
+            branch: Some("KC001".into()),
+            password_hash: "x".into(),
+        })
+        .await
+        .unwrap();
+    t.store.create_staff_session(b"session", "s-1", "full", "csrf").await.unwrap();
+    let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let past = today.yesterday().unwrap().yesterday().unwrap();
+    t.store.take_ticket("KC001", past, b"ticket-past", Some("081234567890"), "id").await.unwrap();
+    t.store.take_ticket("KC001", today, b"ticket-today", Some("081234567891"), "id").await.unwrap();
+
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let bound = Timestamp::now();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    t.store.add_document(&document("paged", "d-paged", DocumentKind::Ektp)).await.unwrap();
+    t.store.create_claim(&draft("fresh", "12345678904"), None).await.unwrap();
+
+    let retention = Retention {
+        drafts_before: bound,
+        messages_before: bound,
+        idempotency_keys_before: bound,
+        staff_sessions_before: bound,
+        ticket_phones_before: today,
+    };
+    let purged = t.store.purge(&retention).await.unwrap();
+    let expected =
+        Purged { drafts: 1, documents: 1, messages: 1, idempotency_keys: 1, staff_sessions: 1, ticket_phones: 1 };
+    assert_eq!(purged, expected);
+
+    assert!(t.store.claim("old").await.unwrap().is_none());
+    assert!(t.store.documents("old").await.unwrap().is_empty());
+    assert!(t.store.draft_by_resume_token(b"old").await.unwrap().is_none());
+    for id in ["paged", "fresh"] {
+        assert_eq!(t.store.claim(id).await.unwrap().unwrap().lifecycle.state, ClaimState::Draft, "{id}");
+    }
+    assert_eq!(t.store.documents("paged").await.unwrap().len(), 1);
+    assert_eq!(t.store.claim("filed").await.unwrap().unwrap().lifecycle.state, ClaimState::Submitted);
+    assert_eq!(t.store.idempotent_submission("key-old").await.unwrap(), None);
+    assert!(t.store.staff_session(b"session").await.unwrap().is_none());
+    // The KPJ whose draft went may start again.
+    t.store.create_claim(&draft("again", "12345678902"), None).await.unwrap();
+
+    // The delivered message, written again, is still known and does not go again; the one
+    // still due goes with its contents.
+    assert_eq!(leased[0].payload, message("old-resume").payload, "the first written");
+    t.store.set_resume_token("fresh", b"fresh-2", Some(&message("old-resume"))).await.unwrap();
+    let later = Timestamp::now() + jiff::SignedDuration::from_hours(1);
+    let due = t.store.lease_outbox(later, 60_000_000, 10).await.unwrap();
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0].id, leased[1].id);
+    assert_eq!(due[0].payload, leased[1].payload);
+
+    // Walk-ins: only today's ticket can still be called by phone.
+    let called = std::sync::Mutex::new(Vec::new());
+    let text = |number: i64, phone: String, _: &str| {
+        called.lock().unwrap().push(phone);
+        OutboxMessage { dedupe_key: format!("call-{number}"), kind: "text".into(), ..Default::default() }
+    };
+    t.store.call_tickets("KC001", past, 1, &text).await.unwrap();
+    t.store.call_tickets("KC001", today, 1, &text).await.unwrap();
+    assert_eq!(*called.lock().unwrap(), vec!["081234567891".to_string()]);
+
+    assert_eq!(t.store.purge(&retention).await.unwrap(), Purged::default(), "nothing more");
+    t.store.outbox_delivered(due[0].id, Timestamp::now()).await.unwrap();
+    let next = Retention { messages_before: Timestamp::now() + jiff::SignedDuration::from_secs(1), ..retention };
+    assert_eq!(t.store.purge(&next).await.unwrap().messages, 1, "the walk came back for the one left");
+}

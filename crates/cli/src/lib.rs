@@ -366,10 +366,10 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
         },
     ));
     let mut stopped = stop_relay.subscribe();
-    let sweeper = tokio::spawn(lapak_workers::documents::run(
+    let sweeper = tokio::spawn(lapak_workers::retention::run(
         store.clone(),
         documents.clone(),
-        lapak_workers::documents::EVERY,
+        lapak_workers::retention::EVERY,
         async move {
             let _ = stopped.changed().await;
         },

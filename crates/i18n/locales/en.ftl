@@ -49,7 +49,7 @@ field-full_name = Full name
 field-birth_date = Date of birth
 hint-date = For example: 15/05/1990
 tasks-title = Your JHT claim
-tasks-lead = Your answers are saved each time you press Continue. You can stop and carry on at any time from the link in your e-mail.
+tasks-lead = Your answers are saved each time you press Continue. You can stop and carry on at any time from the link in your e-mail. A claim not yet sent and not changed for 90 days is deleted.
 task-identity = Identity
 task-cause = Reason for the claim
 task-payment = Bank account and contact
@@ -235,7 +235,7 @@ email-resume-subject = Continue your JHT claim
 email-resume-body =
     Dear { $name },
 
-    You have started a claim for your old-age savings (JHT) on Lapak. Your answers and documents are saved. To carry on at any time, open this link:
+    You have started a claim for your old-age savings (JHT) on Lapak. Your answers and documents are kept for 90 days after your last change. To carry on at any time, open this link:
 
     { $link }
 

@@ -49,7 +49,7 @@ field-full_name = Nama lengkap
 field-birth_date = Tanggal lahir
 hint-date = Contoh: 15/05/1990
 tasks-title = Pengajuan klaim JHT Anda
-tasks-lead = Data Anda tersimpan setiap kali Anda menekan Lanjutkan. Anda dapat berhenti dan melanjutkan kapan saja lewat tautan di email Anda.
+tasks-lead = Data Anda tersimpan setiap kali Anda menekan Lanjutkan. Anda dapat berhenti dan melanjutkan kapan saja lewat tautan di email Anda. Pengajuan yang belum dikirim dan tidak diubah selama 90 hari akan dihapus.
 task-identity = Identitas
 task-cause = Sebab klaim
 task-payment = Rekening dan kontak
@@ -235,7 +235,7 @@ email-resume-subject = Lanjutkan pengajuan klaim JHT Anda
 email-resume-body =
     Yth. { $name },
 
-    Anda telah memulai pengajuan klaim Jaminan Hari Tua di Lapak. Jawaban dan dokumen Anda tersimpan. Untuk melanjutkan kapan saja, buka tautan ini:
+    Anda telah memulai pengajuan klaim Jaminan Hari Tua di Lapak. Jawaban dan dokumen Anda tersimpan selama 90 hari sejak perubahan terakhir. Untuk melanjutkan kapan saja, buka tautan ini:
 
     { $link }
 

@@ -664,6 +664,46 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     /// Appends to the hash-chained audit trail; returns the entry's sequence number.
     async fn append_audit(&self, entry: &AuditEntry) -> Result<i64>;
     async fn verify_audit_chain(&self) -> Result<AuditCheck>;
+
+    /// Removes what is kept longer than it serves ([`Retention`]), a short transaction at a
+    /// time so that no participant waits on it.
+    async fn purge(&self, retention: &Retention) -> Result<Purged>;
+}
+
+/// How long what serves a passing purpose is kept: what is older than each bound goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Retention {
+    /// Drafts nobody has changed since (no answer saved, no page uploaded, no new link):
+    /// the claim's record with its answers, its documents' records (their files go with
+    /// the next document sweep) and its idempotency keys.
+    pub drafts_before: Timestamp,
+    /// Delivered messages (and notices turned into messages): their sealed contents. The
+    /// row stays, since its dedupe key is what keeps a message from going twice.
+    pub messages_before: Timestamp,
+    /// The API's Idempotency-Keys (a submission already made stays one claim without
+    /// its key: the claim is no longer a draft).
+    pub idempotency_keys_before: Timestamp,
+    /// Staff sessions created or last seen before this: long dead by their own timeouts.
+    pub staff_sessions_before: Timestamp,
+    /// Walk-in tickets of the days before this one: the phone number to call them by.
+    pub ticket_phones_before: jiff::civil::Date,
+}
+
+/// What a purge removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub drafts: u64,
+    pub documents: u64,
+    pub messages: u64,
+    pub idempotency_keys: u64,
+    pub staff_sessions: u64,
+    pub ticket_phones: u64,
+}
+
+impl Purged {
+    pub fn is_empty(&self) -> bool {
+        *self == Purged::default()
+    }
 }
 
 /// Opens the store a URL names (`sqlite://PATH` or a bare path, `postgres://…`) and applies

@@ -7,6 +7,14 @@
 /// Rows per statement in bulk upserts: within [`BOUND_PARAMETERS`] with the widest table
 /// (members, 15 columns).
 pub(crate) const CHUNK: usize = 1_000;
+
+/// Rows a purge changes per transaction, and at most per run and kind (a backlog, as on
+/// the first run over years of data, goes over the next days' runs).
+pub(crate) const PURGE_BATCH: i64 = 5_000;
+pub(crate) const PURGE_PER_RUN: u64 = 100_000;
+
+/// The meta key that keeps how far delivered messages' contents have been erased.
+pub(crate) const MESSAGES_ERASED_UP_TO: &str = "retention.messages_erased_up_to";
 const _: () = assert!(CHUNK * 15 <= BOUND_PARAMETERS);
 
 /// Bound parameters a statement may carry on both engines (SQLite's limit; PostgreSQL's
@@ -1522,9 +1530,115 @@ macro_rules! impl_store {
                 }
                 Ok($crate::AuditCheck::Intact { entries: expected_seq - 1 })
             }
+
+            async fn purge(&self, r: &$crate::Retention) -> $crate::Result<$crate::Purged> {
+                let mut purged = $crate::Purged::default();
+                // Drafts nobody has changed: read first, then removed a chunk per transaction,
+                // each claim locked and checked again there (one changed meanwhile stays; on
+                // PostgreSQL one being changed right now is skipped until the next run).
+                let drafts_before = $crate::micros(r.drafts_before);
+                let untouched = "state = 'draft' AND updated_at < $1 \
+                    AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.claim_id = claims.id AND d.created_at >= $1)";
+                let drafts: Vec<String> = sqlx::query_scalar(&format!("SELECT id FROM claims WHERE {untouched}"))
+                    .bind(drafts_before).fetch_all(&self.read).await?;
+                for chunk in drafts.chunks($crate::sql::CHUNK) {
+                    let mut tx = self.begin_write().await?;
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT id FROM claims WHERE state = 'draft' AND updated_at < ");
+                    qb.push_bind(drafts_before)
+                        .push(" AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.claim_id = claims.id AND d.created_at >= ")
+                        .push_bind(drafts_before)
+                        .push(") AND id IN ");
+                    Self::push_ids(&mut qb, chunk);
+                    qb.push($skip_locked);
+                    let ids: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+                    if ids.is_empty() {
+                        tx.commit().await?;
+                        continue;
+                    }
+                    for (table, column) in [("documents", "claim_id"), ("idempotency_keys", "claim_id"), ("claim_events", "claim_id"), ("claims", "id")] {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(format!("DELETE FROM {table} WHERE {column} IN "));
+                        Self::push_ids(&mut qb, &ids);
+                        let n = qb.build().execute(&mut *tx).await?.rows_affected();
+                        match table {
+                            "documents" => purged.documents += n,
+                            "claims" => purged.drafts += n,
+                            _ => {}
+                        }
+                    }
+                    tx.commit().await?;
+                    self.durable().await?;
+                }
+
+                // Delivered messages' contents, walked by id from where the last run stopped:
+                // up to the newest message older than the bound (later ones cannot be due; and
+                // none older is still being written, so the walk never passes one unseen).
+                let messages_before = $crate::micros(r.messages_before);
+                let mut after: i64 = self.meta_get($crate::sql::MESSAGES_ERASED_UP_TO).await?.and_then(|v| v.parse().ok()).unwrap_or(0);
+                let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE id > $1 AND created_at < $2")
+                    .bind(after).bind(messages_before).fetch_one(&self.read).await?;
+                if let Some(newest) = newest {
+                    // The first message still to keep: the next run starts there.
+                    let kept: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM outbox WHERE id > $1 AND id <= $2 \
+                        AND (delivered_at IS NULL OR delivered_at >= $3)")
+                        .bind(after).bind(newest).bind(messages_before).fetch_one(&self.read).await?;
+                    let mark = kept.map_or(newest, |k| k - 1);
+                    while after < newest {
+                        let to = (after + $crate::sql::PURGE_BATCH).min(newest);
+                        let mut tx = self.begin_write().await?;
+                        purged.messages += sqlx::query("UPDATE outbox SET payload_sealed = $1 WHERE id > $2 AND id <= $3 \
+                            AND delivered_at < $4 AND length(payload_sealed) > 0")
+                            .bind(Vec::<u8>::new()).bind(after).bind(to).bind(messages_before)
+                            .execute(&mut *tx).await?.rows_affected();
+                        tx.commit().await?;
+                        self.durable().await?;
+                        after = to;
+                    }
+                    self.meta_set($crate::sql::MESSAGES_ERASED_UP_TO, &mark.to_string()).await?;
+                }
+
+                purged.idempotency_keys = self.purge_in_batches("DELETE FROM idempotency_keys WHERE key IN \
+                    (SELECT key FROM idempotency_keys WHERE created_at < $1 LIMIT $2)", $crate::micros(r.idempotency_keys_before)).await?;
+                purged.ticket_phones = self.purge_in_batches("UPDATE tickets SET phone_sealed = NULL WHERE id IN \
+                    (SELECT id FROM tickets WHERE day < $1 AND phone_sealed IS NOT NULL LIMIT $2)", r.ticket_phones_before.to_string()).await?;
+                purged.staff_sessions = self.purge_in_batches("DELETE FROM staff_sessions WHERE id_hash IN \
+                    (SELECT id_hash FROM staff_sessions WHERE last_seen < $1 OR created_at < $1 LIMIT $2)", $crate::micros(r.staff_sessions_before)).await?;
+                Ok(purged)
+            }
         }
 
         impl $store {
+            /// `(id, id, …)` with the ids bound.
+            fn push_ids(qb: &mut sqlx::QueryBuilder<'_, $db>, ids: &[String]) {
+                let mut sep = qb.separated(", ");
+                sep.push_unseparated("(");
+                for id in ids {
+                    sep.push_bind(id.clone());
+                }
+                sep.push_unseparated(")");
+            }
+
+            /// Runs `statement` (its bound `$1`, its batch size `$2`) a batch per transaction
+            /// until a batch finds less than a whole one, or [`crate::sql::PURGE_PER_RUN`]
+            /// rows went (a backlog goes over the next runs). Returns the rows it changed.
+            async fn purge_in_batches<T>(&self, statement: &str, bound: T) -> $crate::Result<u64>
+            where
+                T: for<'q> sqlx::Encode<'q, $db> + sqlx::Type<$db> + Clone + Send + Sync + 'static,
+            {
+                let mut done = 0;
+                while done < $crate::sql::PURGE_PER_RUN {
+                    let mut tx = self.begin_write().await?;
+                    let n = sqlx::query(statement).bind(bound.clone()).bind($crate::sql::PURGE_BATCH)
+                        .execute(&mut *tx).await?.rows_affected();
+                    tx.commit().await?;
+                    self.durable().await?;
+                    done += n;
+                    if n < $crate::sql::PURGE_BATCH as u64 {
+                        break;
+                    }
+                }
+                Ok(done)
+            }
+
             async fn insert_event(tx: &mut $crate::connections::Tx<$db>, claim_id: &str, event: &lapak_domain::lifecycle::ClaimEvent) -> $crate::Result<()> {
                 sqlx::query("INSERT INTO claim_events (claim_id, at, actor_role, actor_id, action, from_state, to_state, reason) \
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")

@@ -10,19 +10,15 @@
 //! files is Lapak's own records.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use lapak_storage::{DocumentStore, StorageError, Store};
 
 /// How old an unreferenced file must be to go: an upload writes its file and then, within
 /// seconds, its record.
 pub const GRACE: Duration = Duration::from_secs(3_600);
-
-/// How often `lapak serve` sweeps.
-pub const EVERY: Duration = Duration::from_secs(24 * 3_600);
 
 /// The folders of the document store and what refers to their files: `claims/{claim}/…`
 /// (the claim's pages), `kuasa/{representative}/…` (the power of attorney and the signed
@@ -64,22 +60,4 @@ async fn referenced(store: &dyn Store, folder: &str, id: &str) -> Result<HashSet
         }
         _ => store.batch(id).await?.and_then(|b| b.letter_key).into_iter().collect(),
     })
-}
-
-/// Sweeps now and then every `every`, until `stop` resolves.
-pub async fn run(
-    store: Arc<dyn Store>,
-    documents: DocumentStore,
-    every: Duration,
-    stop: impl std::future::Future<Output = ()>,
-) {
-    crate::repeat(every, stop, || async {
-        let before = Timestamp::now() - SignedDuration::try_from(GRACE).unwrap_or(SignedDuration::from_hours(1));
-        match sweep(store.as_ref(), &documents, before).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(removed = n, "unreferenced document files deleted"),
-            Err(e) => tracing::warn!(error = %e, "document sweep failed"),
-        }
-    })
-    .await
 }

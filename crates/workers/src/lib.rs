@@ -1,7 +1,8 @@
 //! Background workers. The outbox relay delivers messages that a transaction wrote next to
 //! the change they announce (transactional outbox): at least once, retried with back-off,
 //! and never by two workers at the same time (leases). The scheduler books appointments;
-//! the document sweep deletes stored files no record refers to.
+//! retention removes, once a day, what is kept longer than it serves, and the document
+//! sweep after it the stored files no record refers to.
 
 use std::future::Future;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use std::time::Duration;
 pub mod documents;
 pub mod email;
 pub mod outbox;
+pub mod retention;
 pub mod scheduler;
 pub mod text;
 

@@ -1,0 +1,41 @@
+//! The daily retention run against a real store (SQLite, or PostgreSQL with
+//! LAPAK_TEST_DATABASE_URL) and a real document folder: a draft left alone past its time
+//! goes, its scanned pages' files with it; one still within its time is not touched.
+
+use jiff::{SignedDuration, Timestamp};
+use lapak_domain::documents::DocumentKind;
+use lapak_storage::{DocumentMeta, DocumentStore};
+use lapak_workers::retention::{run_once, DRAFTS};
+
+#[tokio::test]
+async fn an_abandoned_draft_goes_with_its_files_and_a_recent_one_stays() {
+    let t = lapak_tests::seeded().await;
+    let docs = DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
+    t.store.create_claim(&lapak_tests::new_claim("c-1"), None).await.unwrap();
+    let page = DocumentMeta {
+        id: "d-1".into(),
+        claim_id: "c-1".into(),
+        kind: DocumentKind::Ektp,
+        object_key: "claims/c-1/d-1.pdf".into(),
+        content_type: "application/pdf".into(),
+        size_bytes: 8,
+        sha256: vec![1; 32],
+        created_at: Timestamp::now(),
+    };
+    docs.put(&page.object_key, b"%PDF-1.4").await.unwrap();
+    t.store.add_document(&page).await.unwrap();
+
+    // A day short of the limit: nothing goes.
+    let (purged, files) =
+        run_once(t.store.as_ref(), &docs, Timestamp::now() + DRAFTS - SignedDuration::from_hours(24)).await.unwrap();
+    assert_eq!((purged.drafts, files), (0, 0));
+    assert_eq!(docs.get(&page.object_key).await.unwrap(), b"%PDF-1.4");
+    assert!(t.store.claim("c-1").await.unwrap().is_some());
+
+    // A day past it: the draft, its page's record and its file.
+    let (purged, files) =
+        run_once(t.store.as_ref(), &docs, Timestamp::now() + DRAFTS + SignedDuration::from_hours(24)).await.unwrap();
+    assert_eq!((purged.drafts, purged.documents, files), (1, 1, 1));
+    assert!(t.store.claim("c-1").await.unwrap().is_none());
+    assert!(docs.get(&page.object_key).await.is_err(), "the scanned page is deleted");
+}
