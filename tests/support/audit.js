@@ -190,7 +190,7 @@ const targets = [...doc.querySelectorAll("button, input:not([type=hidden]), sele
 );
 for (const el of targets) {
   const throughLabel = (el.type === "radio" || el.type === "checkbox") && el.labels && el.labels.length > 0;
-  const r = (throughLabel ? el.labels[0].closest(".radio") || el.labels[0] : el).getBoundingClientRect();
+  const r = (throughLabel ? el.labels[0].closest(".radio, .checkbox") || el.labels[0] : el).getBoundingClientRect();
   if (r.width < 44 || r.height < 44) {
     problems.push(`tap target smaller than 44x44 px (${Math.round(r.width)}x${Math.round(r.height)}): ${brief(el)}`);
   }
