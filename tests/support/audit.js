@@ -171,8 +171,7 @@ for (const svg of doc.querySelectorAll("svg")) {
 // Tap targets of at least 44 by 44 CSS pixels (Lapak's budget for people on cheap phones;
 // WCAG 2.5.8 asks 24): every control, and every link that stands alone (the whole text of
 // its block, like "Ubah" beside an answer, or an item of a row), not a link inside a
-// sentence. A radio or
-// checkbox is reached through its label, which is measured instead.
+// sentence. A radio or checkbox is reached through its label and measured by its row.
 const block = (el) => {
   for (let e = el.parentElement; e; e = e.parentElement) {
     if (!getComputedStyle(e).display.startsWith("inline")) return e;

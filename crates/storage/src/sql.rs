@@ -7,6 +7,7 @@
 /// Rows per statement in bulk upserts: within [`BOUND_PARAMETERS`] with the widest table
 /// (members, 15 columns).
 pub(crate) const CHUNK: usize = 1_000;
+const _: () = assert!(CHUNK * 15 <= BOUND_PARAMETERS);
 
 /// Rows a purge changes per transaction, and at most per run and kind (a backlog, as on
 /// the first run over years of data, goes over the next days' runs).
@@ -15,7 +16,6 @@ pub(crate) const PURGE_PER_RUN: u64 = 100_000;
 
 /// The meta key that keeps how far delivered messages' contents have been erased.
 pub(crate) const MESSAGES_ERASED_UP_TO: &str = "retention.messages_erased_up_to";
-const _: () = assert!(CHUNK * 15 <= BOUND_PARAMETERS);
 
 /// Bound parameters a statement may carry on both engines (SQLite's limit; PostgreSQL's
 /// is 65,535).
@@ -1537,9 +1537,8 @@ macro_rules! impl_store {
                 // each claim locked and checked again there (one changed meanwhile stays; on
                 // PostgreSQL one being changed right now is skipped until the next run).
                 let drafts_before = $crate::micros(r.drafts_before);
-                let untouched = "state = 'draft' AND updated_at < $1 \
-                    AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.claim_id = claims.id AND d.created_at >= $1)";
-                let drafts: Vec<String> = sqlx::query_scalar(&format!("SELECT id FROM claims WHERE {untouched}"))
+                let drafts: Vec<String> = sqlx::query_scalar("SELECT id FROM claims WHERE state = 'draft' AND updated_at < $1 \
+                    AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.claim_id = claims.id AND d.created_at >= $1)")
                     .bind(drafts_before).fetch_all(&self.read).await?;
                 for chunk in drafts.chunks($crate::sql::CHUNK) {
                     let mut tx = self.begin_write().await?;
