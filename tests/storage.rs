@@ -447,7 +447,8 @@ async fn sessions_the_server_ended_cost_no_request() {
 }
 
 /// Retention: an untouched draft goes with its documents' records; a draft with a page
-/// uploaded since, a newer draft and a submitted claim stay. A delivered message keeps its
+/// uploaded since, a newer draft and a submitted claim stay; so with a collective batch
+/// never filed, by its last worker list. A delivered message keeps its
 /// row (the same message is not written twice) without its contents, one still due keeps
 /// both, and is erased on a later run once delivered. The API's old Idempotency-Keys, dead
 /// staff sessions and past days' walk-in phone numbers go. A second run finds nothing.
@@ -508,6 +509,22 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
         .await
         .unwrap();
     t.store.create_staff_session(b"session", "s-1", "full", "csrf").await.unwrap();
+    // Two collective batches never filed, each with a worker list; one gets another list later.
+    let npp = lapak_domain::Npp::parse("15070955").unwrap();
+    let list = |batch: &str| lapak_storage::BatchVersion {
+        batch_id: batch.into(),
+        version: 0,
+        file_name: "pekerja.csv".into(),
+        uploaded_at: Timestamp::now(),
+        rows_total: 1,
+        rows_valid: 1,
+        problems: "[]".into(),
+        workers: "[]".into(),
+    };
+    for batch in ["b-old", "b-busy"] {
+        t.store.create_batch(batch, &npp, "s-1").await.unwrap();
+        t.store.add_batch_version(&list(batch)).await.unwrap();
+    }
     let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let past = today.yesterday().unwrap().yesterday().unwrap();
     t.store.take_ticket("KC001", past, b"ticket-past", Some("081234567890"), "id").await.unwrap();
@@ -518,17 +535,26 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     t.store.add_document(&document("paged", "d-paged", DocumentKind::Ektp)).await.unwrap();
     t.store.create_claim(&draft("fresh", "12345678904"), None).await.unwrap();
+    t.store.add_batch_version(&list("b-busy")).await.unwrap();
 
     let retention = Retention {
         drafts_before: bound,
+        batches_before: bound,
         messages_before: bound,
         idempotency_keys_before: bound,
         staff_sessions_before: bound,
         ticket_phones_before: today,
     };
     let purged = t.store.purge(&retention).await.unwrap();
-    let expected =
-        Purged { drafts: 1, documents: 1, messages: 1, idempotency_keys: 1, staff_sessions: 1, ticket_phones: 1 };
+    let expected = Purged {
+        drafts: 1,
+        documents: 1,
+        batches: 1,
+        messages: 1,
+        idempotency_keys: 1,
+        staff_sessions: 1,
+        ticket_phones: 1,
+    };
     assert_eq!(purged, expected);
 
     assert!(t.store.claim("old").await.unwrap().is_none());
@@ -541,6 +567,9 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
     assert_eq!(t.store.claim("filed").await.unwrap().unwrap().lifecycle.state, ClaimState::Submitted);
     assert_eq!(t.store.idempotent_submission("key-old").await.unwrap(), None);
     assert!(t.store.staff_session(b"session").await.unwrap().is_none());
+    assert!(t.store.batch("b-old").await.unwrap().is_none());
+    assert!(t.store.batch_versions("b-old").await.unwrap().is_empty());
+    assert_eq!(t.store.batch_versions("b-busy").await.unwrap().len(), 2);
     // The KPJ whose draft went may start again.
     t.store.create_claim(&draft("again", "12345678902"), None).await.unwrap();
 

@@ -677,6 +677,10 @@ pub struct Retention {
     /// the claim's record with its answers, its documents' records (their files go with
     /// the next document sweep) and its idempotency keys.
     pub drafts_before: Timestamp,
+    /// Collective batches never filed, created and given no worker list since: the lists
+    /// (every worker's NIK and bank account) and the batch (its letter's file goes with the
+    /// next document sweep).
+    pub batches_before: Timestamp,
     /// Delivered messages (and notices turned into messages): their sealed contents. The
     /// row stays, since its dedupe key is what keeps a message from going twice.
     pub messages_before: Timestamp,
@@ -694,6 +698,7 @@ pub struct Retention {
 pub struct Purged {
     pub drafts: u64,
     pub documents: u64,
+    pub batches: u64,
     pub messages: u64,
     pub idempotency_keys: u64,
     pub staff_sessions: u64,

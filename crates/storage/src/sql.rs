@@ -1533,40 +1533,18 @@ macro_rules! impl_store {
 
             async fn purge(&self, r: &$crate::Retention) -> $crate::Result<$crate::Purged> {
                 let mut purged = $crate::Purged::default();
-                // Drafts nobody has changed: read first, then removed a chunk per transaction,
-                // each claim locked and checked again there (one changed meanwhile stays; on
-                // PostgreSQL one being changed right now is skipped until the next run).
-                let drafts_before = $crate::micros(r.drafts_before);
-                let drafts: Vec<String> = sqlx::query_scalar("SELECT id FROM claims WHERE state = 'draft' AND updated_at < $1 \
-                    AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.claim_id = claims.id AND d.created_at >= $1)")
-                    .bind(drafts_before).fetch_all(&self.read).await?;
-                for chunk in drafts.chunks($crate::sql::CHUNK) {
-                    let mut tx = self.begin_write().await?;
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT id FROM claims WHERE state = 'draft' AND updated_at < ");
-                    qb.push_bind(drafts_before)
-                        .push(" AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.claim_id = claims.id AND d.created_at >= ")
-                        .push_bind(drafts_before)
-                        .push(") AND id IN ");
-                    Self::push_ids(&mut qb, chunk);
-                    qb.push($skip_locked);
-                    let ids: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
-                    if ids.is_empty() {
-                        tx.commit().await?;
-                        continue;
-                    }
-                    for (table, column) in [("documents", "claim_id"), ("idempotency_keys", "claim_id"), ("claim_events", "claim_id"), ("claims", "id")] {
-                        let mut qb = sqlx::QueryBuilder::<$db>::new(format!("DELETE FROM {table} WHERE {column} IN "));
-                        Self::push_ids(&mut qb, &ids);
-                        let n = qb.build().execute(&mut *tx).await?.rows_affected();
-                        match table {
-                            "documents" => purged.documents += n,
-                            "claims" => purged.drafts += n,
-                            _ => {}
-                        }
-                    }
-                    tx.commit().await?;
-                    self.durable().await?;
-                }
+                // Drafts nobody has changed (no answer, no page, no new link since), and
+                // collective batches never filed with no list uploaded since. The bounds are
+                // Lapak's own numbers, written into the statements.
+                let drafts = $crate::micros(r.drafts_before);
+                let (removed, with) = self.remove_where("claims", &format!("state = 'draft' AND updated_at < {drafts} \
+                    AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.claim_id = claims.id AND d.created_at >= {drafts})"),
+                    &[("documents", "claim_id"), ("idempotency_keys", "claim_id"), ("claim_events", "claim_id")]).await?;
+                (purged.drafts, purged.documents) = (removed, with[0]);
+                let batches = $crate::micros(r.batches_before);
+                (purged.batches, _) = self.remove_where("collective_batches", &format!("submitted_version IS NULL AND created_at < {batches} \
+                    AND NOT EXISTS (SELECT 1 FROM collective_versions v WHERE v.batch_id = collective_batches.id AND v.uploaded_at >= {batches})"),
+                    &[("collective_versions", "batch_id")]).await?;
 
                 // Delivered messages' contents, walked by id from where the last run stopped:
                 // up to the newest message older than the bound (later ones cannot be due; and
@@ -1614,6 +1592,39 @@ macro_rules! impl_store {
                     sep.push_bind(id.clone());
                 }
                 sep.push_unseparated(")");
+            }
+
+            /// Removes the rows of `table` that `condition` finds, a chunk per transaction,
+            /// each row locked and checked again there (one changed meanwhile stays; on
+            /// PostgreSQL one being changed right now is skipped until the next run), with
+            /// the rows of `dependents` (table, column) that refer to them. Returns the rows
+            /// removed from `table` and from each dependent.
+            async fn remove_where(&self, table: &str, condition: &str, dependents: &[(&str, &str)]) -> $crate::Result<(u64, Vec<u64>)> {
+                let ids: Vec<String> = sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE {condition}"))
+                    .fetch_all(&self.read).await?;
+                let mut removed = (0, vec![0; dependents.len()]);
+                for chunk in ids.chunks($crate::sql::CHUNK) {
+                    let mut tx = self.begin_write().await?;
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(format!("SELECT id FROM {table} WHERE {condition} AND id IN "));
+                    Self::push_ids(&mut qb, chunk);
+                    qb.push($skip_locked);
+                    let ids: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
+                    if ids.is_empty() {
+                        tx.commit().await?;
+                        continue;
+                    }
+                    for (n, (dependent, column)) in dependents.iter().enumerate() {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(format!("DELETE FROM {dependent} WHERE {column} IN "));
+                        Self::push_ids(&mut qb, &ids);
+                        removed.1[n] += qb.build().execute(&mut *tx).await?.rows_affected();
+                    }
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(format!("DELETE FROM {table} WHERE id IN "));
+                    Self::push_ids(&mut qb, &ids);
+                    removed.0 += qb.build().execute(&mut *tx).await?.rows_affected();
+                    tx.commit().await?;
+                    self.durable().await?;
+                }
+                Ok(removed)
             }
 
             /// Runs `statement` (its bound `$1`, its batch size `$2`) a batch per transaction

@@ -19,8 +19,9 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use lapak_storage::{DocumentStore, Purged, Retention, StorageError, Store};
 
-/// A draft left unchanged this long goes. The participant is told so on the task list and
-/// in the resume e-mail (`tasks-lead`, `email-resume-body`): keep them in step.
+/// A draft (or an unfiled collective batch) left unchanged this long goes. The participant
+/// is told so on the task list and in the resume e-mail, the representative on the batch
+/// page (`tasks-lead`, `email-resume-body`, `collective-list-lead`): keep them in step.
 pub const DRAFTS: SignedDuration = SignedDuration::from_hours(90 * 24);
 /// A delivered message's contents are kept this long, for questions about it.
 pub const MESSAGES: SignedDuration = SignedDuration::from_hours(30 * 24);
@@ -37,6 +38,7 @@ pub fn retention(now: Timestamp) -> Retention {
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     Retention {
         drafts_before: now - DRAFTS,
+        batches_before: now - DRAFTS,
         messages_before: now - MESSAGES,
         idempotency_keys_before: now - IDEMPOTENCY_KEYS,
         staff_sessions_before: now - STAFF_SESSIONS,
@@ -69,6 +71,7 @@ pub async fn run(
             Ok((purged, files)) if !purged.is_empty() || files > 0 => tracing::info!(
                 drafts = purged.drafts,
                 documents = purged.documents,
+                batches = purged.batches,
                 messages = purged.messages,
                 idempotency_keys = purged.idempotency_keys,
                 staff_sessions = purged.staff_sessions,
@@ -88,13 +91,14 @@ mod tests {
     use super::*;
     use lapak_i18n::{I18n, Lang};
 
-    /// The texts that tell the participant how long a draft is kept say what [`DRAFTS`] is.
+    /// The texts that tell how long a draft or a batch is kept say what [`DRAFTS`] is.
     #[test]
     fn participants_are_told_how_long_a_draft_is_kept() {
         let days = format!("{} ", DRAFTS.as_hours() / 24);
         let i18n = I18n::load();
         for lang in [Lang::Id, Lang::En] {
             assert!(i18n.t(lang, "tasks-lead").contains(&days), "{lang:?} task list");
+            assert!(i18n.t(lang, "collective-list-lead").contains(&days), "{lang:?} batch page");
             let mail = i18n.t_args(lang, "email-resume-body", &[("name", "Siti"), ("link", "https://x")]);
             assert!(mail.contains(&days), "{lang:?} e-mail: {mail}");
         }
