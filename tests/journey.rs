@@ -28,6 +28,17 @@ async fn post_form(c: &reqwest::Client, url: String, form: &[(&str, &str)]) -> (
     (status, final_url, res.text().await.unwrap())
 }
 
+/// The task list says how long the agency keeps a draft nobody changes.
+#[tokio::test]
+async fn the_task_list_says_how_long_a_draft_is_kept() {
+    let t = seeded().await;
+    let addr = serve_with(&t, lapak_web::Limits { draft_days: 45, ..Default::default() }).await;
+    let right = [("nik", NIK_SITI), ("kpj", "12345678901"), ("full_name", "Siti Aminah"), ("birth_date", "15/05/1990")];
+    let (status, path, body) = post_form(&browser(), format!("http://{addr}/klaim/identitas"), &right).await;
+    assert_eq!((status, path.as_str()), (200, "/klaim"));
+    assert!(body.contains("tidak diubah selama 45 hari akan dihapus"), "{body}");
+}
+
 #[tokio::test]
 async fn a_participant_files_a_claim_and_tracks_it_in_indonesian() {
     let (addr, t) = spawn_app().await;

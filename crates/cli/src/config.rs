@@ -29,6 +29,7 @@ pub struct FileConfig {
     pub max_list_rows: Option<usize>,
     pub max_list_mb: Option<usize>,
     pub trusted_proxies: Option<Vec<String>>,
+    pub draft_retention_days: Option<u32>,
 }
 
 /// Settings given on the command line or in the environment (clap reads both).
@@ -108,6 +109,8 @@ pub struct Config {
     pub video: lapak_claims::video::Jitsi,
     /// The collective channel: its thresholds and the worker list's limits.
     pub collective: lapak_claims::collective::CollectiveSettings,
+    /// Days a draft nobody changes is kept (and an unfiled collective batch).
+    pub draft_retention_days: u32,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -126,6 +129,8 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("trusted proxy {0:?} is not an address or a network (e.g. 192.0.2.7, 10.0.0.0/8)")]
     Proxy(String),
+    #[error("draft_retention_days must be at least {min} (a participant who left work recently waits a month before filing), not {0}", min = lapak_domain::retention::MIN_DRAFT_DAYS)]
+    DraftRetention(u32),
 }
 
 impl Config {
@@ -174,7 +179,12 @@ impl Config {
                     .map_err(|_| ConfigError::Proxy(p.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let draft_retention_days = file.draft_retention_days.unwrap_or(lapak_domain::retention::DRAFT_DAYS);
+        if draft_retention_days < lapak_domain::retention::MIN_DRAFT_DAYS {
+            return Err(ConfigError::DraftRetention(draft_retention_days));
+        }
         Ok(Config {
+            draft_retention_days,
             smtp_url: o.smtp_url.clone().or(file.smtp_url),
             text_webhook_url: o.text_webhook_url.clone().or(file.text_webhook_url),
             text_webhook_token: o.text_webhook_token.clone().or(file.text_webhook_token),
@@ -267,6 +277,23 @@ mod tests {
         assert_eq!(parsed.jitsi_app_id.as_deref(), Some("lapak"));
         assert!(parsed.text_webhook_url.is_some() && parsed.admin_token.is_some());
         assert_eq!((parsed.collective_min_percent, parsed.max_list_rows), (Some(30), Some(60_000)));
+        assert_eq!(parsed.draft_retention_days, Some(lapak_domain::retention::DRAFT_DAYS));
+    }
+
+    /// The agency sets how long drafts are kept, not shorter than a participant who left
+    /// work recently must wait before filing.
+    #[test]
+    fn draft_retention_is_the_agencys_within_a_floor() {
+        assert_eq!(Config::resolve(&Overrides::default(), None).unwrap().draft_retention_days, 90);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lapak.toml");
+        let o = Overrides { config: Some(file.clone()), ..Default::default() };
+        std::fs::write(&file, "draft_retention_days = 180\n").unwrap();
+        assert_eq!(Config::resolve(&o, None).unwrap().draft_retention_days, 180);
+        std::fs::write(&file, "draft_retention_days = 7\n").unwrap();
+        let e = Config::resolve(&o, None).unwrap_err();
+        assert!(matches!(e, ConfigError::DraftRetention(7)), "{e}");
+        assert!(e.to_string().contains("at least 31"), "{e}");
     }
 
     #[test]

@@ -330,16 +330,20 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
         admin_token: config.admin_token.clone(),
         video: config.video.clone(),
         collective: config.collective,
+        draft_days: config.draft_retention_days,
         ..lapak_web::Limits::default()
     };
     let mailer = match &config.smtp_url {
-        Some(url) => Mailer::smtp(url, &config.mail_from, &config.public_url())?,
+        Some(url) => {
+            Mailer::smtp(url, &config.mail_from, &config.public_url())?.with_draft_days(config.draft_retention_days)
+        }
         None => {
             println!(
                 "Email ditulis ke / e-mails are written to {} (set LAPAK_SMTP_URL to send them)",
                 config.mail_dir().display()
             );
             Mailer::folder(&config.mail_dir(), &config.mail_from, &config.public_url())?
+                .with_draft_days(config.draft_retention_days)
         }
     };
     let texts = match &config.text_webhook_url {
@@ -369,6 +373,7 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
     let sweeper = tokio::spawn(lapak_workers::retention::run(
         store.clone(),
         documents.clone(),
+        config.draft_retention_days,
         lapak_workers::retention::EVERY,
         async move {
             let _ = stopped.changed().await;

@@ -22,6 +22,7 @@ pub mod queue;
 pub mod record_id;
 pub mod reference;
 pub mod region;
+pub mod retention;
 pub mod schedule;
 pub mod staff;
 pub mod tax;

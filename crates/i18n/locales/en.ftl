@@ -49,7 +49,7 @@ field-full_name = Full name
 field-birth_date = Date of birth
 hint-date = For example: 15/05/1990
 tasks-title = Your JHT claim
-tasks-lead = Your answers are saved each time you press Continue. You can stop and carry on at any time from the link in your e-mail. A claim not yet sent and not changed for 90 days is deleted.
+tasks-lead = Your answers are saved each time you press Continue. You can stop and carry on at any time from the link in your e-mail. A claim not yet sent and not changed for { $days } days is deleted.
 task-identity = Identity
 task-cause = Reason for the claim
 task-payment = Bank account and contact
@@ -235,7 +235,7 @@ email-resume-subject = Continue your JHT claim
 email-resume-body =
     Dear { $name },
 
-    You have started a claim for your old-age savings (JHT) on Lapak. Your answers and documents are kept for 90 days after your last change. To carry on at any time, open this link:
+    You have started a claim for your old-age savings (JHT) on Lapak. Your answers and documents are kept for { $days } days after your last change. To carry on at any time, open this link:
 
     { $link }
 
@@ -540,7 +540,7 @@ collective-refusal-scale = The collective channel is for medium and large compan
 collective-refusal-workforce = The company's workforce is not on record; contact the branch.
 collective-individual-channel = Individual claims
 collective-list-title = Worker list
-collective-list-lead = Upload XLSX or CSV following the template (columns: NIK, KPJ, name, birth date, layoff date, bank, account number, account holder, e-mail, mobile). Each upload is kept as a new version. A batch not filed and given no list for 90 days is deleted.
+collective-list-lead = Upload XLSX or CSV following the template (columns: NIK, KPJ, name, birth date, layoff date, bank, account number, account holder, e-mail, mobile). Each upload is kept as a new version. A batch not filed and given no list for { $days } days is deleted.
 collective-list-file = Worker list file (XLSX or CSV)
 collective-list-upload = Upload and check
 collective-letter-title = Mass termination letter

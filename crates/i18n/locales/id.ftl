@@ -49,7 +49,7 @@ field-full_name = Nama lengkap
 field-birth_date = Tanggal lahir
 hint-date = Contoh: 15/05/1990
 tasks-title = Pengajuan klaim JHT Anda
-tasks-lead = Data Anda tersimpan setiap kali Anda menekan Lanjutkan. Anda dapat berhenti dan melanjutkan kapan saja lewat tautan di email Anda. Pengajuan yang belum dikirim dan tidak diubah selama 90 hari akan dihapus.
+tasks-lead = Data Anda tersimpan setiap kali Anda menekan Lanjutkan. Anda dapat berhenti dan melanjutkan kapan saja lewat tautan di email Anda. Pengajuan yang belum dikirim dan tidak diubah selama { $days } hari akan dihapus.
 task-identity = Identitas
 task-cause = Sebab klaim
 task-payment = Rekening dan kontak
@@ -235,7 +235,7 @@ email-resume-subject = Lanjutkan pengajuan klaim JHT Anda
 email-resume-body =
     Yth. { $name },
 
-    Anda telah memulai pengajuan klaim Jaminan Hari Tua di Lapak. Jawaban dan dokumen Anda tersimpan selama 90 hari sejak perubahan terakhir. Untuk melanjutkan kapan saja, buka tautan ini:
+    Anda telah memulai pengajuan klaim Jaminan Hari Tua di Lapak. Jawaban dan dokumen Anda tersimpan selama { $days } hari sejak perubahan terakhir. Untuk melanjutkan kapan saja, buka tautan ini:
 
     { $link }
 
@@ -540,7 +540,7 @@ collective-refusal-scale = Jalur kolektif hanya untuk perusahaan skala menengah 
 collective-refusal-workforce = Jumlah tenaga kerja perusahaan belum tercatat; hubungi kantor cabang.
 collective-individual-channel = Pengajuan perorangan
 collective-list-title = Daftar pekerja
-collective-list-lead = Unggah XLSX atau CSV sesuai templat (kolom: NIK, KPJ, nama, tanggal lahir, tanggal PHK, bank, nomor rekening, pemilik rekening, email, nomor HP). Setiap unggahan disimpan sebagai versi baru. Batch yang belum diajukan dan tidak mendapat unggahan daftar selama 90 hari akan dihapus.
+collective-list-lead = Unggah XLSX atau CSV sesuai templat (kolom: NIK, KPJ, nama, tanggal lahir, tanggal PHK, bank, nomor rekening, pemilik rekening, email, nomor HP). Setiap unggahan disimpan sebagai versi baru. Batch yang belum diajukan dan tidak mendapat unggahan daftar selama { $days } hari akan dihapus.
 collective-list-file = Berkas daftar pekerja (XLSX atau CSV)
 collective-list-upload = Unggah dan periksa
 collective-letter-title = Surat PHK massal

@@ -52,6 +52,9 @@ pub struct Limits {
     pub video: lapak_claims::video::Jitsi,
     /// The collective channel: its thresholds and the worker list's limits.
     pub collective: lapak_claims::collective::CollectiveSettings,
+    /// Days a draft nobody changes is kept (and an unfiled collective batch), as the task
+    /// list and the batch page say.
+    pub draft_days: u32,
 }
 
 impl Default for Limits {
@@ -68,6 +71,7 @@ impl Default for Limits {
             admin_token: None,
             video: lapak_claims::video::Jitsi::default(),
             collective: lapak_claims::collective::CollectiveSettings::default(),
+            draft_days: lapak_domain::retention::DRAFT_DAYS,
         }
     }
 }
@@ -83,6 +87,8 @@ pub struct AppState {
     /// SHA-256 of the branch admin API token, when one is configured.
     pub admin_token_hash: Option<Vec<u8>>,
     pub staff: lapak_staff::StaffService,
+    /// See [`Limits::draft_days`].
+    pub draft_days: String,
 }
 
 pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) -> Router {
@@ -104,6 +110,7 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         public_url: limits.public_url.as_ref().map(|u| u.trim_end_matches('/').to_string()),
         admin_token_hash,
         staff,
+        draft_days: limits.draft_days.to_string(),
     });
     // A route's own body limit, in place of the general one.
     let cap = |bytes: usize| (tower_http::limit::RequestBodyLimitLayer::new(bytes), DefaultBodyLimit::max(bytes));

@@ -24,6 +24,8 @@ pub struct Mailer {
     /// Where links in e-mails point, e.g. `https://lapak.example.go.id` (no trailing slash).
     public_url: String,
     i18n: I18n,
+    /// Days a draft is kept after its last change, as the resume e-mail says.
+    draft_days: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,7 +60,14 @@ impl Mailer {
             from: from.parse().map_err(|e: lettre::address::AddressError| MailerError::InvalidFrom(e.to_string()))?,
             public_url: public_url.trim_end_matches('/').to_string(),
             i18n: I18n::load(),
+            draft_days: lapak_domain::retention::DRAFT_DAYS.to_string(),
         })
+    }
+
+    /// The agency's retention of drafts, for the resume e-mail.
+    pub fn with_draft_days(mut self, days: u32) -> Mailer {
+        self.draft_days = days.to_string();
+        self
     }
 
     /// Subject and plain-text body of a message.
@@ -126,7 +135,10 @@ impl Mailer {
             }
             "resume" => {
                 let link = format!("{}/klaim/lanjut/{}", self.public_url, m.resume_token.as_deref()?);
-                Some((t("email-resume-subject", &[]), t("email-resume-body", &[("name", &m.name), ("link", &link)])))
+                Some((
+                    t("email-resume-subject", &[]),
+                    t("email-resume-body", &[("name", &m.name), ("link", &link), ("days", &self.draft_days)]),
+                ))
             }
             "submitted" => {
                 let number = m.claim_number.as_deref()?;

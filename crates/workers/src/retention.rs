@@ -1,8 +1,10 @@
 //! Keeping data no longer than it serves (UU PDP: processing stops at the end of the
 //! retention period, Pasal 42–44). Once a day `lapak serve` removes:
-//! - drafts nobody has changed for [`DRAFTS`] (no answer saved, no page uploaded, no new
-//!   link): the claim's answers, bank account and contacts, and its documents, whose files
-//!   the document sweep that follows deletes;
+//! - drafts nobody has changed for the agency's period (`draft_retention_days`, by default
+//!   [`DRAFT_DAYS`]; no answer saved, no page uploaded, no new link): the claim's answers,
+//!   bank account and contacts, and its documents, whose files the document sweep that
+//!   follows deletes; likewise a collective batch never filed and given no worker list for
+//!   as long (the lists hold every worker's NIK and bank account);
 //! - the contents of messages delivered more than [`MESSAGES`] ago (e-mail addresses, names,
 //!   links; the row stays, its dedupe key keeping the message from going twice);
 //! - the API's Idempotency-Keys after [`IDEMPOTENCY_KEYS`];
@@ -19,10 +21,8 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use lapak_storage::{DocumentStore, Purged, Retention, StorageError, Store};
 
-/// A draft (or an unfiled collective batch) left unchanged this long goes. The participant
-/// is told so on the task list and in the resume e-mail, the representative on the batch
-/// page (`tasks-lead`, `email-resume-body`, `collective-list-lead`): keep them in step.
-pub const DRAFTS: SignedDuration = SignedDuration::from_hours(90 * 24);
+pub use lapak_domain::retention::DRAFT_DAYS;
+
 /// A delivered message's contents are kept this long, for questions about it.
 pub const MESSAGES: SignedDuration = SignedDuration::from_hours(30 * 24);
 /// An Idempotency-Key serves a client's retries of one request.
@@ -33,12 +33,13 @@ pub const STAFF_SESSIONS: SignedDuration = SignedDuration::from_hours(24);
 /// How often `lapak serve` purges and sweeps.
 pub const EVERY: Duration = Duration::from_secs(24 * 3_600);
 
-/// The bounds of a purge at `now`.
-pub fn retention(now: Timestamp) -> Retention {
+/// The bounds of a purge at `now`, drafts (and unfiled batches) kept `draft_days`.
+pub fn retention(now: Timestamp, draft_days: u32) -> Retention {
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let drafts = SignedDuration::from_hours(24 * i64::from(draft_days));
     Retention {
-        drafts_before: now - DRAFTS,
-        batches_before: now - DRAFTS,
+        drafts_before: now - drafts,
+        batches_before: now - drafts,
         messages_before: now - MESSAGES,
         idempotency_keys_before: now - IDEMPOTENCY_KEYS,
         staff_sessions_before: now - STAFF_SESSIONS,
@@ -51,9 +52,10 @@ pub fn retention(now: Timestamp) -> Retention {
 pub async fn run_once(
     store: &dyn Store,
     documents: &DocumentStore,
+    draft_days: u32,
     now: Timestamp,
 ) -> Result<(Purged, usize), StorageError> {
-    let purged = store.purge(&retention(now)).await?;
+    let purged = store.purge(&retention(now, draft_days)).await?;
     let before = now - SignedDuration::try_from(crate::documents::GRACE).unwrap_or(SignedDuration::from_hours(1));
     let files = crate::documents::sweep(store, documents, before).await?;
     Ok((purged, files))
@@ -63,11 +65,12 @@ pub async fn run_once(
 pub async fn run(
     store: Arc<dyn Store>,
     documents: DocumentStore,
+    draft_days: u32,
     every: Duration,
     stop: impl std::future::Future<Output = ()>,
 ) {
     crate::repeat(every, stop, || async {
-        match run_once(store.as_ref(), &documents, Timestamp::now()).await {
+        match run_once(store.as_ref(), &documents, draft_days, Timestamp::now()).await {
             Ok((purged, files)) if !purged.is_empty() || files > 0 => tracing::info!(
                 drafts = purged.drafts,
                 documents = purged.documents,
@@ -84,23 +87,4 @@ pub async fn run(
         }
     })
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use lapak_i18n::{I18n, Lang};
-
-    /// The texts that tell how long a draft or a batch is kept say what [`DRAFTS`] is.
-    #[test]
-    fn participants_are_told_how_long_a_draft_is_kept() {
-        let days = format!("{} ", DRAFTS.as_hours() / 24);
-        let i18n = I18n::load();
-        for lang in [Lang::Id, Lang::En] {
-            assert!(i18n.t(lang, "tasks-lead").contains(&days), "{lang:?} task list");
-            assert!(i18n.t(lang, "collective-list-lead").contains(&days), "{lang:?} batch page");
-            let mail = i18n.t_args(lang, "email-resume-body", &[("name", "Siti"), ("link", "https://x")]);
-            assert!(mail.contains(&days), "{lang:?} e-mail: {mail}");
-        }
-    }
 }

@@ -68,6 +68,26 @@ async fn without_smtp_mail_is_kept_as_files() {
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
     assert!(text.contains("Continue your JHT claim"));
+    assert!(text.contains("kept for 90 days after your last change"), "the default retention");
+}
+
+/// The resume e-mail says how long the agency keeps a draft.
+#[test]
+fn the_resume_email_says_how_long_a_draft_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mailer = Mailer::folder(dir.path(), "lapak@localhost", "http://127.0.0.1:8080").unwrap().with_draft_days(45);
+    let message = lapak_claims::EmailMessage {
+        to: "siti@example.id".into(),
+        template: "resume".into(),
+        lang: "id".into(),
+        name: "Siti".into(),
+        resume_token: Some("t".into()),
+        claim_number: None,
+        appointment: None,
+        company: None,
+    };
+    let (_, body) = mailer.render(&message).unwrap();
+    assert!(body.contains("tersimpan selama 45 hari sejak perubahan terakhir"), "{body}");
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use jiff::{SignedDuration, Timestamp};
 use lapak_domain::documents::DocumentKind;
 use lapak_storage::{DocumentMeta, DocumentStore};
-use lapak_workers::retention::{run_once, DRAFTS};
+use lapak_workers::retention::{run_once, DRAFT_DAYS};
 
 #[tokio::test]
 async fn an_abandoned_draft_goes_with_its_files_and_a_recent_one_stays() {
@@ -25,16 +25,16 @@ async fn an_abandoned_draft_goes_with_its_files_and_a_recent_one_stays() {
     docs.put(&page.object_key, b"%PDF-1.4").await.unwrap();
     t.store.add_document(&page).await.unwrap();
 
+    let kept = SignedDuration::from_hours(24 * i64::from(DRAFT_DAYS));
     // A day short of the limit: nothing goes.
-    let (purged, files) =
-        run_once(t.store.as_ref(), &docs, Timestamp::now() + DRAFTS - SignedDuration::from_hours(24)).await.unwrap();
+    let day = SignedDuration::from_hours(24);
+    let (purged, files) = run_once(t.store.as_ref(), &docs, DRAFT_DAYS, Timestamp::now() + kept - day).await.unwrap();
     assert_eq!((purged.drafts, files), (0, 0));
     assert_eq!(docs.get(&page.object_key).await.unwrap(), b"%PDF-1.4");
     assert!(t.store.claim("c-1").await.unwrap().is_some());
 
     // A day past it: the draft, its page's record and its file.
-    let (purged, files) =
-        run_once(t.store.as_ref(), &docs, Timestamp::now() + DRAFTS + SignedDuration::from_hours(24)).await.unwrap();
+    let (purged, files) = run_once(t.store.as_ref(), &docs, DRAFT_DAYS, Timestamp::now() + kept + day).await.unwrap();
     assert_eq!((purged.drafts, purged.documents, files), (1, 1, 1));
     assert!(t.store.claim("c-1").await.unwrap().is_none());
     assert!(docs.get(&page.object_key).await.is_err(), "the scanned page is deleted");
