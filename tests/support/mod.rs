@@ -163,6 +163,29 @@ pub fn new_claim(id: &str) -> lapak_storage::NewClaim {
     }
 }
 
+/// A draft `claim` of Siti's (as [`new_claim`]) with one page stored in `docs` and
+/// recorded, as an upload leaves them: the page's record.
+pub async fn draft_with_page(
+    t: &TestStore,
+    docs: &lapak_storage::DocumentStore,
+    claim: &str,
+) -> lapak_storage::DocumentMeta {
+    t.store.create_claim(&new_claim(claim), None).await.unwrap();
+    let page = lapak_storage::DocumentMeta {
+        id: "d-1".into(),
+        claim_id: claim.into(),
+        kind: lapak_domain::documents::DocumentKind::Ektp,
+        object_key: format!("claims/{claim}/d-1.pdf"),
+        content_type: "application/pdf".into(),
+        size_bytes: 8,
+        sha256: vec![1; 32],
+        created_at: jiff::Timestamp::now(),
+    };
+    docs.put(&page.object_key, b"%PDF-1.4").await.unwrap();
+    t.store.add_document(&page).await.unwrap();
+    page
+}
+
 /// Lapak's web service on a loopback port over `t`'s store and a document folder in its
 /// temporary directory, until the test ends.
 pub async fn serve(t: &TestStore) -> std::net::SocketAddr {

@@ -2,27 +2,14 @@
 //! PostgreSQL with LAPAK_TEST_DATABASE_URL) and a real document folder.
 
 use jiff::{SignedDuration, Timestamp};
-use lapak_domain::documents::DocumentKind;
-use lapak_storage::{DocumentMeta, DocumentStore};
+use lapak_storage::DocumentStore;
 use lapak_workers::documents::sweep;
 
 #[tokio::test]
 async fn files_no_record_refers_to_go_once_past_the_grace_and_no_other() {
     let t = lapak_tests::seeded().await;
     let docs = DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
-    t.store.create_claim(&lapak_tests::new_claim("c-1"), None).await.unwrap();
-    let page = DocumentMeta {
-        id: "d-1".into(),
-        claim_id: "c-1".into(),
-        kind: DocumentKind::Ektp,
-        object_key: "claims/c-1/d-1.pdf".into(),
-        content_type: "application/pdf".into(),
-        size_bytes: 8,
-        sha256: vec![1; 32],
-        created_at: Timestamp::now(),
-    };
-    docs.put(&page.object_key, b"%PDF-1.4").await.unwrap();
-    t.store.add_document(&page).await.unwrap();
+    let page = lapak_tests::draft_with_page(&t, &docs, "c-1").await;
     // Files whose records were never written: a page of that claim, one of a claim that was
     // never stored, a representative's letter, a batch's letter.
     let orphans = ["claims/c-1/d-2.pdf", "claims/c-9/d-1.pdf", "kuasa/r-1/attorney", "kolektif/b-1/letter-1"];

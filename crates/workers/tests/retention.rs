@@ -3,27 +3,14 @@
 //! goes, its scanned pages' files with it; one still within its time is not touched.
 
 use jiff::{SignedDuration, Timestamp};
-use lapak_domain::documents::DocumentKind;
-use lapak_storage::{DocumentMeta, DocumentStore};
+use lapak_storage::DocumentStore;
 use lapak_workers::retention::{run_once, DRAFT_DAYS};
 
 #[tokio::test]
 async fn an_abandoned_draft_goes_with_its_files_and_a_recent_one_stays() {
     let t = lapak_tests::seeded().await;
     let docs = DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
-    t.store.create_claim(&lapak_tests::new_claim("c-1"), None).await.unwrap();
-    let page = DocumentMeta {
-        id: "d-1".into(),
-        claim_id: "c-1".into(),
-        kind: DocumentKind::Ektp,
-        object_key: "claims/c-1/d-1.pdf".into(),
-        content_type: "application/pdf".into(),
-        size_bytes: 8,
-        sha256: vec![1; 32],
-        created_at: Timestamp::now(),
-    };
-    docs.put(&page.object_key, b"%PDF-1.4").await.unwrap();
-    t.store.add_document(&page).await.unwrap();
+    let page = lapak_tests::draft_with_page(&t, &docs, "c-1").await;
 
     let kept = SignedDuration::from_hours(24 * i64::from(DRAFT_DAYS));
     // A day short of the limit: nothing goes.
