@@ -9,8 +9,9 @@
 pub(crate) const CHUNK: usize = 1_000;
 const _: () = assert!(CHUNK * 15 <= BOUND_PARAMETERS);
 
-/// Rows a purge changes per transaction, and at most per run and kind (a backlog, as on
-/// the first run over years of data, goes over the next days' runs).
+/// Rows a purge changes per transaction; and at most per run of keys, staff sessions and
+/// phone numbers each (a backlog, as on a first run over years of data, goes over the next
+/// days' runs).
 pub(crate) const PURGE_BATCH: i64 = 5_000;
 pub(crate) const PURGE_PER_RUN: u64 = 100_000;
 
