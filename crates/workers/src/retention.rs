@@ -47,18 +47,19 @@ pub fn retention(now: Timestamp, draft_days: u32) -> Retention {
     }
 }
 
-/// One purge at `now`, then the document sweep (which deletes the purged drafts' files).
-/// Returns what the purge removed and how many files went.
+/// One purge at `now`, then the document sweep (which deletes the purged drafts' files;
+/// it runs even when the purge failed). Returns what the purge removed and how many files
+/// went.
 pub async fn run_once(
     store: &dyn Store,
     documents: &DocumentStore,
     draft_days: u32,
     now: Timestamp,
 ) -> Result<(Purged, usize), StorageError> {
-    let purged = store.purge(&retention(now, draft_days)).await?;
+    let purged = store.purge(&retention(now, draft_days)).await;
     let before = now - SignedDuration::try_from(crate::documents::GRACE).unwrap_or(SignedDuration::from_hours(1));
-    let files = crate::documents::sweep(store, documents, before).await?;
-    Ok((purged, files))
+    let files = crate::documents::sweep(store, documents, before).await;
+    Ok((purged?, files?))
 }
 
 /// Purges and sweeps now and then every `every`, until `stop` resolves.
