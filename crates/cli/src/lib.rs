@@ -370,7 +370,7 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
         },
     ));
     let mut stopped = stop_relay.subscribe();
-    let sweeper = tokio::spawn(lapak_workers::retention::run(
+    let retention = tokio::spawn(lapak_workers::retention::run(
         store.clone(),
         documents.clone(),
         config.draft_retention_days,
@@ -386,7 +386,7 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
     let _ = stop_relay.send(true);
     let _ = relay.await;
     let _ = planner.await;
-    let _ = sweeper.await;
+    let _ = retention.await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -1552,14 +1552,15 @@ macro_rules! impl_store {
                 // none older is still being written, so the walk never passes one unseen).
                 let messages_before = $crate::micros(r.messages_before);
                 let mut after: i64 = self.meta_get($crate::sql::MESSAGES_ERASED_UP_TO).await?.and_then(|v| v.parse().ok()).unwrap_or(0);
-                let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE id > $1 AND created_at < $2")
+                // One read of the messages since the mark: the newest older than the bound, and
+                // the first still to keep (the next run starts there).
+                let (newest, kept): (Option<i64>, Option<i64>) = sqlx::query_as("SELECT \
+                    MAX(CASE WHEN created_at < $2 THEN id END), \
+                    MIN(CASE WHEN delivered_at IS NULL OR delivered_at >= $2 THEN id END) \
+                    FROM outbox WHERE id > $1")
                     .bind(after).bind(messages_before).fetch_one(&self.read).await?;
                 if let Some(newest) = newest {
-                    // The first message still to keep: the next run starts there.
-                    let kept: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM outbox WHERE id > $1 AND id <= $2 \
-                        AND (delivered_at IS NULL OR delivered_at >= $3)")
-                        .bind(after).bind(newest).bind(messages_before).fetch_one(&self.read).await?;
-                    let mark = kept.map_or(newest, |k| k - 1);
+                    let mark = kept.map_or(newest, |k| (k - 1).min(newest));
                     while after < newest {
                         let to = (after + $crate::sql::PURGE_BATCH).min(newest);
                         let mut tx = self.begin_write().await?;
