@@ -317,12 +317,67 @@ async fn a_draft_keeps_its_answers_sealed_and_is_found_by_its_resume_link() {
     assert_eq!(found.documents[1].kind, DocumentKind::FamilyCard);
     assert_eq!(found.documents[1].object_key, "claims/c-6/d-1");
     assert_eq!(t.store.open_claim(&Kpj::parse("12345678901").unwrap()).await.unwrap().unwrap().id, "c-6");
-    t.store.set_resume_token("c-6", b"new-token", None).await.unwrap();
-    assert!(t.store.draft_by_resume_token(b"c-6").await.unwrap().is_none());
-    assert_eq!(t.store.draft_by_resume_token(b"new-token").await.unwrap().unwrap().claim.id, "c-6");
+    assert!(!t.store.add_resume_link("c-6", b"new-token", None, None).await.unwrap(), "no message, none went");
+    for token in [&b"c-6"[..], b"new-token"] {
+        assert_eq!(t.store.draft_by_resume_token(token).await.unwrap().unwrap().claim.id, "c-6");
+    }
     let dump = sqlx_dump(&t.url).await;
     assert!(!dump.contains("9876543210"));
     assert!(!dump.contains("siti.aminah"));
+}
+
+/// A draft keeps its newest links and the one last e-mailed, all working; a visit within
+/// the quiet period gets a link without an e-mail.
+#[tokio::test]
+async fn a_draft_keeps_several_resume_links_and_e_mails_one_an_hour() {
+    let t = seeded().await;
+    let message = |key: &str| OutboxMessage {
+        dedupe_key: key.into(),
+        kind: "email".into(),
+        payload: format!("{{\"link\":\"{key}\"}}"),
+        ..Default::default()
+    };
+    let opens = |token: &'static str| {
+        let store = t.store.clone();
+        async move { store.draft_by_resume_token(token.as_bytes()).await.unwrap().is_some() }
+    };
+    let hour_ago = || Timestamp::now() - jiff::SignedDuration::from_hours(1);
+    t.store.create_claim(&new_claim("mailed"), Some(&message("mailed"))).await.unwrap();
+    let again = t.store.add_resume_link("mailed", b"phone", Some(&message("phone")), Some(hour_ago())).await.unwrap();
+    assert!(!again, "e-mailed a moment ago: the phone's link goes to the phone alone");
+    assert!(opens("mailed").await && opens("phone").await);
+    let sent: Vec<String> =
+        t.store.lease_outbox(Timestamp::now(), 60_000_000, 10).await.unwrap().into_iter().map(|m| m.payload).collect();
+    assert_eq!(sent, [message("mailed").payload]);
+
+    // Six visits more: the five newest stay, and the e-mailed one, not the phone's.
+    let visits = ["v1", "v2", "v3", "v4", "v5", "v6"];
+    for v in visits {
+        let emailed =
+            t.store.add_resume_link("mailed", v.as_bytes(), Some(&message(v)), Some(hour_ago())).await.unwrap();
+        assert!(!emailed, "{v}");
+    }
+    assert!(opens("mailed").await, "the link in the last e-mail still works");
+    assert!(!opens("phone").await && !opens("v1").await);
+    for v in &visits[1..] {
+        assert!(opens(v).await, "{v}");
+    }
+
+    // An officer's request e-mails at once; that link is now the one kept.
+    assert!(t.store.add_resume_link("mailed", b"asked", Some(&message("asked")), None).await.unwrap());
+    assert!(opens("asked").await && !opens("mailed").await && !opens("v2").await);
+    // Once the quiet period has passed, a visit e-mails again.
+    assert!(t
+        .store
+        .add_resume_link("mailed", b"later", Some(&message("later")), Some(Timestamp::now()))
+        .await
+        .unwrap());
+    let sent: Vec<String> =
+        t.store.lease_outbox(Timestamp::now(), 60_000_000, 10).await.unwrap().into_iter().map(|m| m.payload).collect();
+    assert_eq!(sent, [message("asked").payload, message("later").payload]);
+
+    let missing = t.store.add_resume_link("no-such-claim", b"x", Some(&message("x")), None).await;
+    assert!(matches!(missing, Err(StorageError::NotFound)), "{missing:?}");
 }
 
 fn document(claim: &str, id: &str, kind: DocumentKind) -> DocumentMeta {
@@ -576,7 +631,7 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
     // The delivered message, written again, is still known and does not go again; the one
     // still due goes with its contents.
     assert_eq!(leased[0].payload, message("old-resume").payload, "the first written");
-    t.store.set_resume_token("fresh", b"fresh-2", Some(&message("old-resume"))).await.unwrap();
+    t.store.add_resume_link("fresh", b"fresh-2", Some(&message("old-resume")), None).await.unwrap();
     let later = Timestamp::now() + jiff::SignedDuration::from_hours(1);
     let due = t.store.lease_outbox(later, 60_000_000, 10).await.unwrap();
     assert_eq!(due.len(), 1, "{due:?}");

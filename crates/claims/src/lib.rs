@@ -166,6 +166,11 @@ pub struct PaymentInput {
 /// Days a participant has to send the documents an officer asked for.
 pub const DOCUMENTS_DUE_DAYS: i64 = 30;
 
+/// How often a participant coming back through the identity step is e-mailed a resume link
+/// again. Each visit gets a link of its own either way; the e-mail is for one who lost the
+/// last, and at one an hour someone who knows their four facts cannot fill their inbox.
+pub const RESUME_EMAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// A message for the outbox relay: what to send to whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct EmailMessage {
@@ -353,7 +358,7 @@ impl ClaimService {
     /// An officer asks for documents: the claim moves to NeedsDocuments with the reason, and
     /// the participant gets an e-mail with a fresh link back to their claim, where only the
     /// documents part is open. One transaction for the move, another for the link and the
-    /// message (the link replaces any earlier one).
+    /// message (a link of its own: any given before keep working).
     pub async fn request_documents(
         &self,
         claim_id: &str,
@@ -383,7 +388,7 @@ impl ClaimService {
             .expect("serialisable"),
             ..Default::default()
         });
-        self.store.set_resume_token(claim_id, &hash, outbox.as_ref()).await?;
+        self.store.add_resume_link(claim_id, &hash, outbox.as_ref(), None).await?;
         Ok(())
     }
 
@@ -488,7 +493,10 @@ impl ClaimService {
         });
         match self.store.open_claim(&member.kpj).await? {
             Some(open) if open.lifecycle.state == ClaimState::Draft => {
-                self.store.set_resume_token(&open.id, &hash, outbox.as_ref()).await?;
+                // The browser gets a link of its own; the e-mail goes again only after an
+                // hour, the link it carried still working meanwhile.
+                let quiet_since = Timestamp::now() - RESUME_EMAIL_EVERY;
+                self.store.add_resume_link(&open.id, &hash, outbox.as_ref(), Some(quiet_since)).await?;
                 Ok(Started { claim_id: open.id, resume_token })
             }
             Some(_) => Err(ClaimError::OpenClaimExists),

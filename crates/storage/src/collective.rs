@@ -459,7 +459,7 @@ macro_rules! impl_collective_store {
                 for chunk in s.claims.chunks(500) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO claims (id, claim_number, kpj, open_kpj, cause, state, branch_code, \
                         last_working_day, gross, tax, bank_code, bank_account_sealed, email_sealed, phone_sealed, application_sealed, \
-                        resume_token_hash, submitted_at, version, created_at, updated_at, service_mode, service_anywhere, needs_appointment, \
+                        worker_token_hash, submitted_at, version, created_at, updated_at, service_mode, service_anywhere, needs_appointment, \
                         channel, batch_id, lang) ");
                     qb.push_values(chunk, |mut b, c| {
                         let a = &c.application;
@@ -605,7 +605,7 @@ macro_rules! impl_collective_store {
             }
 
             async fn claim_by_worker_token(&self, token_hash: &[u8]) -> $crate::Result<Option<$crate::ClaimRecord>> {
-                let row = sqlx::query(&format!("SELECT {} FROM claims WHERE resume_token_hash = $1 AND channel = 'collective'", $crate::sql::CLAIM_COLUMNS))
+                let row = sqlx::query(&format!("SELECT {} FROM claims WHERE worker_token_hash = $1 AND channel = 'collective'", $crate::sql::CLAIM_COLUMNS))
                     .bind(token_hash.to_vec()).fetch_optional(&self.read).await?;
                 row.map(|r| self.claim_row(&r, 0)).transpose()
             }

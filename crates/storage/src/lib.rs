@@ -157,9 +157,15 @@ pub struct NewClaim {
     pub id: String,
     pub kpj: Kpj,
     pub created_at: Timestamp,
-    /// SHA-256 of the resume link's secret (the secret itself is never stored).
+    /// SHA-256 of the first resume link's secret (the secret itself is never stored); it
+    /// counts as e-mailed when the claim is created with a message.
     pub resume_token_hash: Vec<u8>,
 }
+
+/// Resume links a claim keeps besides the last one e-mailed: enough for a participant's
+/// phones and browsers; someone trying the identity step over and over pushes out only
+/// their own links and the oldest others, never the link in the latest e-mail.
+pub const LIVE_RESUME_LINKS: i64 = 5;
 
 /// A claim as stored, personal data unsealed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -501,8 +507,19 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     async fn draft_by_resume_token(&self, token_hash: &[u8]) -> Result<Option<DraftRecord>>;
     async fn claim_by_number(&self, number: &ClaimNumber) -> Result<Option<ClaimRecord>>;
     async fn tracking(&self, number: &ClaimNumber) -> Result<Option<TrackingRecord>>;
-    /// Replaces the resume link (a participant who starts again gets a new one).
-    async fn set_resume_token(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&OutboxMessage>) -> Result<()>;
+    /// Adds a resume link to the claim (a participant who comes back through the identity
+    /// step, or is asked for documents, gets one of their own; the links given before keep
+    /// working). The claim keeps its [`LIVE_RESUME_LINKS`] newest links and the last one
+    /// e-mailed. `outbox` (the e-mail carrying this link) is written with it unless
+    /// `quiet_since` is given and a link of the claim was e-mailed after it; returns whether
+    /// it was.
+    async fn add_resume_link(
+        &self,
+        claim_id: &str,
+        token_hash: &[u8],
+        outbox: Option<&OutboxMessage>,
+        quiet_since: Option<Timestamp>,
+    ) -> Result<bool>;
     /// Saves the answers; only while the participant may still change them (draft, or
     /// documents asked for), else [`StorageError::Conflict`].
     async fn save_application(&self, claim_id: &str, application: &Application) -> Result<()>;

@@ -501,9 +501,9 @@ macro_rules! impl_store {
             async fn create_claim(&self, c: &$crate::NewClaim, outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
                 let at = $crate::micros(c.created_at);
                 let mut tx = self.begin_draft().await?;
-                let result = sqlx::query("INSERT INTO claims (id, kpj, open_kpj, state, version, resume_token_hash, created_at, updated_at) \
-                    VALUES ($1, $2, $2, 'draft', 0, $3, $4, $4)")
-                    .bind(&c.id).bind(c.kpj.as_str()).bind(c.resume_token_hash.clone()).bind(at)
+                let result = sqlx::query("INSERT INTO claims (id, kpj, open_kpj, state, version, created_at, updated_at) \
+                    VALUES ($1, $2, $2, 'draft', 0, $3, $3)")
+                    .bind(&c.id).bind(c.kpj.as_str()).bind(at)
                     .execute(&mut *tx).await;
                 match result {
                     Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -511,6 +511,9 @@ macro_rules! impl_store {
                     }
                     other => { other?; }
                 }
+                sqlx::query("INSERT INTO resume_links (token_hash, claim_id, created_at, emailed_at) VALUES ($1, $2, $3, $4)")
+                    .bind(c.resume_token_hash.clone()).bind(&c.id).bind(at).bind(outbox.is_some().then_some(at))
+                    .execute(&mut *tx).await?;
                 Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 tx.commit().await?;
                 Ok(())
@@ -537,8 +540,8 @@ macro_rules! impl_store {
             async fn draft_by_resume_token(&self, token_hash: &[u8]) -> $crate::Result<Option<$crate::DraftRecord>> {
                 use sqlx::Row;
                 static QUERY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!(
-                    "SELECT {}, {}, {} FROM claims c JOIN members m ON m.kpj = c.kpj \
-                     LEFT JOIN documents d ON d.claim_id = c.id WHERE c.resume_token_hash = $1 ORDER BY d.created_at, d.id",
+                    "SELECT {}, {}, {} FROM resume_links r JOIN claims c ON c.id = r.claim_id JOIN members m ON m.kpj = c.kpj \
+                     LEFT JOIN documents d ON d.claim_id = c.id WHERE r.token_hash = $1 ORDER BY d.created_at, d.id",
                     $crate::sql::prefixed("c", $crate::sql::CLAIM_COLUMNS),
                     $crate::sql::prefixed("m", $crate::sql::MEMBER_COLUMNS),
                     $crate::sql::prefixed("d", $crate::sql::DOCUMENT_COLUMNS),
@@ -609,17 +612,32 @@ macro_rules! impl_store {
                 }))
             }
 
-            async fn set_resume_token(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&$crate::OutboxMessage>) -> $crate::Result<()> {
+            async fn add_resume_link(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&$crate::OutboxMessage>, quiet_since: Option<jiff::Timestamp>) -> $crate::Result<bool> {
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_draft().await?;
-                let done = sqlx::query("UPDATE claims SET resume_token_hash = $1, updated_at = $2 WHERE id = $3")
-                    .bind(token_hash.to_vec()).bind(at).bind(claim_id).execute(&mut *tx).await?;
-                if done.rows_affected() != 1 {
-                    return Err($crate::StorageError::NotFound);
+                // The claim's row locked (on PostgreSQL): two visits at once send one e-mail.
+                let last_emailed: Option<Option<i64>> = sqlx::query_scalar(concat!("SELECT (SELECT MAX(emailed_at) FROM resume_links \
+                    WHERE claim_id = $1) FROM claims WHERE id = $1", $lock_rows))
+                    .bind(claim_id).fetch_optional(&mut *tx).await?;
+                let Some(last_emailed) = last_emailed else { return Err($crate::StorageError::NotFound) };
+                let emailed = outbox.is_some()
+                    && quiet_since.is_none_or(|q| last_emailed.is_none_or(|last| last <= $crate::micros(q)));
+                // A new link counts as a change of the draft (see `purge`).
+                sqlx::query("UPDATE claims SET updated_at = $1 WHERE id = $2").bind(at).bind(claim_id).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO resume_links (token_hash, claim_id, created_at, emailed_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash.to_vec()).bind(claim_id).bind(at).bind(emailed.then_some(at))
+                    .execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM resume_links WHERE claim_id = $1 \
+                    AND token_hash NOT IN (SELECT token_hash FROM resume_links WHERE claim_id = $1 \
+                        ORDER BY created_at DESC, token_hash LIMIT $2) \
+                    AND token_hash NOT IN (SELECT token_hash FROM resume_links WHERE claim_id = $1 AND emailed_at IS NOT NULL \
+                        ORDER BY emailed_at DESC, token_hash LIMIT 1)")
+                    .bind(claim_id).bind($crate::LIVE_RESUME_LINKS).execute(&mut *tx).await?;
+                if emailed {
+                    Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 }
-                Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 tx.commit().await?;
-                Ok(())
+                Ok(emailed)
             }
 
             async fn save_application(&self, claim_id: &str, application: &lapak_domain::application::Application) -> $crate::Result<()> {
@@ -1540,7 +1558,7 @@ macro_rules! impl_store {
                 let drafts = $crate::micros(r.drafts_before);
                 let (removed, with) = self.remove_where("claims", &format!("state = 'draft' AND updated_at < {drafts} \
                     AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.claim_id = claims.id AND d.created_at >= {drafts})"),
-                    &[("documents", "claim_id"), ("idempotency_keys", "claim_id"), ("claim_events", "claim_id")]).await?;
+                    &[("documents", "claim_id"), ("idempotency_keys", "claim_id"), ("claim_events", "claim_id"), ("resume_links", "claim_id")]).await?;
                 (purged.drafts, purged.documents) = (removed, with[0]);
                 let batches = $crate::micros(r.batches_before);
                 (purged.batches, _) = self.remove_where("collective_batches", &format!("submitted_version IS NULL AND created_at < {batches} \

@@ -314,7 +314,7 @@ mod tests {
         let before = store.wal.syncs.load(Ordering::SeqCst);
         store.meta_set("a", "1").await.unwrap();
         assert_eq!(store.wal.syncs.load(Ordering::SeqCst), before + 1, "a durable write syncs");
-        let _ = store.set_resume_token("no-such-claim", b"x", None).await;
+        let _ = store.save_application("no-such-claim", &Default::default()).await;
         assert_eq!(store.wal.syncs.load(Ordering::SeqCst), before + 1, "a draft step does not");
 
         for i in 0..8 {

@@ -333,7 +333,9 @@ fn claim_view(d: &Draft) -> ClaimView {
     }
 }
 
-/// Start a claim: match the identity against the registry.
+/// Start a claim: match the identity against the registry. For a person whose draft is
+/// open, the draft again with a token of its own; tokens given before keep working (the
+/// draft keeps its five newest and the one last e-mailed).
 #[utoipa::path(post, path = "/api/v1/claims", operation_id = "startClaim", request_body = StartClaimRequest,
     responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 201, body = StartedClaim), (status = 422, body = ApiError), (status = 409, body = ApiError), (status = 429, body = ApiError)))]
 pub async fn start_claim(
