@@ -252,8 +252,13 @@ async fn a_walk_in_takes_a_ticket_in_a_browser() {
     b.screenshot(&shots.join("16-tiket.png")).await;
     b.check_page("16-tiket.png").await;
     // On the kiosk's screen the ticket page leads back to the kiosk for the next person
-    // (by itself after a minute), whose page gives a ticket of its own.
-    assert!(ticket.contains("content=\"60;url=/cabang/KC001/tiket\""), "{ticket}");
+    // (by itself after a minute; without JavaScript, by a refresh), whose page gives a
+    // ticket of its own.
+    assert!(
+        ticket.contains("<noscript><meta http-equiv=\"refresh\" content=\"60;url=/cabang/KC001/tiket\">"),
+        "{ticket}"
+    );
+    let ticket_url = b.url().await;
     // Also after switching the language there.
     b.click("a.lang").await;
     b.wait_for("Done, back to taking a number").await;
@@ -265,10 +270,53 @@ async fn a_walk_in_takes_a_ticket_in_a_browser() {
     b.wait_for("A-001").await;
     b.screenshot(&shots.join("17-papan-antrean.png")).await;
     b.check_page("17-papan-antrean.png").await;
-    // The kiosk in English.
+
+    // The ticket page on the holder's phone (the QR code's address): its status changes in
+    // place, without a reload, when the phone comes back to it (and every 30 seconds).
+    b.goto(&format!("{}?lang=id", ticket_url.split('?').next().unwrap())).await;
+    b.wait_for("Silakan masuk").await;
+    b.execute("window.notReloaded = true;").await;
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).date();
+    use lapak_domain::queue::TicketStatus;
+    assert!(t
+        .store
+        .set_ticket_status("KC001", today, 1, &[TicketStatus::Called], TicketStatus::Serving)
+        .await
+        .unwrap());
+    b.execute("document.dispatchEvent(new Event('visibilitychange'));").await;
+    b.wait_for("Sedang dilayani").await;
+    assert_eq!(b.execute("return window.notReloaded === true;").await, serde_json::json!(true), "updated in place");
+    b.check_page("tiket-diperbarui").await;
+
+    // The kiosk in English; a ticket taken there goes back to the kiosk after a minute,
+    // saying so twenty seconds before with a button that gives another minute.
     b.goto(&format!("{base}/cabang/KC001/tiket?lang=en")).await;
     b.wait_for("lang=\"en\"").await;
     b.check_page("kiosk-en").await;
+    b.click("form button[type=submit]").await;
+    b.wait_for("A-002").await;
+    let hidden = "return document.getElementById('kiosk-return').hidden;";
+    assert_eq!(b.execute(hidden).await, serde_json::json!(true), "no warning at first");
+    // The minute brought forward to its last ten seconds.
+    b.execute("const e = document.getElementById('kiosk-return'); e.dataset.deadline = String(Date.now() + 10000);")
+        .await;
+    for _ in 0..40 {
+        if b.execute(hidden).await == serde_json::json!(false) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(b.execute(hidden).await, serde_json::json!(false), "the warning shows");
+    b.screenshot(&shots.join("18-kiosk-warning.png")).await;
+    b.check_page("18-kiosk-warning.png").await;
+    b.click("#kiosk-stay").await;
+    assert_eq!(b.execute(hidden).await, serde_json::json!(true), "another minute");
+    let left = b.execute("return Number(document.getElementById('kiosk-return').dataset.deadline) - Date.now();").await;
+    assert!(left.as_f64().unwrap() > 50_000.0, "{left}");
+    // When the time is up, the kiosk takes the next person's number.
+    b.execute("document.getElementById('kiosk-return').dataset.deadline = String(Date.now());").await;
+    let next = b.wait_for("name=\"halaman\"").await;
+    assert!(next.contains("Take a queue number"), "{next}");
     b.quit().await;
 }
 
@@ -310,6 +358,8 @@ async fn the_page_checks_find_what_they_look_for() {
 <svg width="30" height="30"></svg>
 <button style="width:12px;height:12px;padding:0;border:0">.</button>
 <p><a href="/ubah">Ubah</a></p>
+<ul><div>bukan butir daftar</div></ul>
+<div aria-hidden="true"><a href="/tersembunyi">tersembunyi</a></div>
 </body></html>"##;
     let show = |page: &str| {
         let encoded: String = page
@@ -350,6 +400,12 @@ async fn the_page_checks_find_what_they_look_for() {
         "tap target smaller than 44x44 px (12x12)",
         "<a href=\"/ubah\">Ubah</a>",
     ] {
+        assert!(found.contains(expected), "{expected:?} not reported; found:\n{found}");
+    }
+    // axe-core's rules, among them two the hand-written checks do not have.
+    let found = b.axe().await.join("\n");
+    for expected in ["axe list:", "axe aria-hidden-focus:", "axe image-alt:", "axe button-name:", "axe html-has-lang:"]
+    {
         assert!(found.contains(expected), "{expected:?} not reported; found:\n{found}");
     }
     b.quit().await;

@@ -226,10 +226,12 @@ impl Browser {
     }
 
     /// The checks of `audit.js` (width on a 360-pixel screen, headings, labels, errors tied
-    /// to their fields, names of buttons and images, target size, contrast) on the page
-    /// shown, and its weight: fails the test with every problem found, naming the step.
+    /// to their fields, names of buttons and images, target size, contrast), axe-core's
+    /// WCAG rules, on the page shown, and its weight: fails the test with every problem
+    /// found, naming the step.
     pub async fn check_page(&self, step: &str) {
         let mut problems = self.audit().await;
+        problems.extend(self.axe().await);
         let weight = self.weight().await;
         let url = self.url().await;
         let staff = reqwest::Url::parse(&url).is_ok_and(|u| u.path().starts_with("/staf"));
@@ -242,6 +244,24 @@ impl Browser {
     /// The problems `audit.js` finds on the page shown.
     pub async fn audit(&self) -> Vec<String> {
         let found = self.execute(include_str!("audit.js")).await;
+        found.as_array().expect("a list").iter().map(|p| p.as_str().unwrap_or_default().to_string()).collect()
+    }
+
+    /// The violations axe-core (vendored, see `vendor/axe-core/README.md`) finds on the page
+    /// shown with the rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA and axe's best
+    /// practices (landmarks, heading order, …): a line each, with the rule, what it asks and
+    /// where (up to five elements).
+    pub async fn axe(&self) -> Vec<String> {
+        const RUN: &str = "return axe.run(document, { runOnly: { type: 'tag', values: \
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] })\
+            .then(r => r.violations.map(v => `axe ${v.id}: ${v.help} (${v.helpUrl}) at ` + \
+            v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', ')));";
+        // The engine is evaluated into the page once; a later check on the same page
+        // finds it there.
+        let loaded = self.execute("return typeof axe === 'object';").await.as_bool().unwrap_or(false);
+        let script =
+            if loaded { RUN.to_string() } else { format!("{}\n;{RUN}", include_str!("vendor/axe-core/axe.min.js")) };
+        let found = self.execute(&script).await;
         found.as_array().expect("a list").iter().map(|p| p.as_str().unwrap_or_default().to_string()).collect()
     }
 

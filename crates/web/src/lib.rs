@@ -173,6 +173,7 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/metrics", get(middleware::metrics))
         .route("/static/lapak.css", get(pages::stylesheet))
         .route("/static/staf.js", get(pages::staff_script))
+        .route("/static/antrean.js", get(pages::walk_in_script))
         // Every body is refused above the limit before it is read (413) …
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limits.max_body_bytes))
         // … except documents (a participant's, an app's, a representative's two letters),

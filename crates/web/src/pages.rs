@@ -202,9 +202,19 @@ pub async fn stylesheet() -> Response {
 
 /// The small enhancement of the officer's session page (decisions saved without a reload).
 pub async fn staff_script() -> Response {
+    script(include_str!("../static/staf.js"))
+}
+
+/// The walk-in pages' enhancement (their live parts updated in place, the kiosk's time
+/// limit announced and extendable).
+pub async fn walk_in_script() -> Response {
+    script(include_str!("../static/antrean.js"))
+}
+
+fn script(source: &'static str) -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
-        include_str!("../static/staf.js"),
+        source,
     )
         .into_response()
 }

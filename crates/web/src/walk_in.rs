@@ -1,6 +1,7 @@
 //! The walk-in pages: the kiosk that gives a ticket, the ticket page its holder keeps open,
-//! and the queue board on the branch's screen. No JavaScript: the ticket page and the board
-//! refresh themselves.
+//! and the queue board on the branch's screen. They need no JavaScript (without it they
+//! reload themselves); `static/antrean.js` updates their live parts in place instead, and
+//! makes the kiosk's return to the start announced and extendable.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
