@@ -307,8 +307,8 @@ async fn a_walk_in_takes_a_ticket_in_a_browser() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(b.execute(hidden).await, serde_json::json!(false), "the warning shows");
-    b.screenshot(&shots.join("18-kiosk-warning.png")).await;
-    b.check_page("18-kiosk-warning.png").await;
+    b.screenshot(&shots.join("19-kios-peringatan.png")).await;
+    b.check_page("19-kios-peringatan.png").await;
     b.click("#kiosk-stay").await;
     assert_eq!(b.execute(hidden).await, serde_json::json!(true), "another minute");
     let left = b.execute("return Number(document.getElementById('kiosk-return').dataset.deadline) - Date.now();").await;
