@@ -711,6 +711,56 @@ async fn an_officer_verifies_and_a_supervisor_approves_in_a_browser() {
     b.quit().await;
 }
 
+/// The pages the browser tests had not opened: the branch admin's capacity form (with an
+/// error) and the representatives waiting for confirmation, and the auditor's trail. Each
+/// passes the page checks and axe-core.
+#[tokio::test]
+async fn the_admin_and_auditor_pages_pass_the_page_checks_in_a_browser() {
+    let Some(driver) = lapak_tests::webdriver::required_driver() else { return };
+    let t = seeded().await;
+    scheduled_claim(&t).await;
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    staff.add("admin.satu", "Admin Satu", StaffRole::BranchAdmin, Some("KC001"), PASSWORD).await.unwrap();
+    staff.add("auditor.satu", "Auditor Satu", StaffRole::Auditor, None, PASSWORD).await.unwrap();
+    t.store
+        .create_representative(&lapak_storage::NewRepresentative {
+            id: "rep-1".into(),
+            npp: lapak_domain::Npp::parse("15070955").unwrap(),
+            name: "Budi Santoso".into(),
+            email: "budi.hr@example.id".into(),
+            phone: Some("081234567890".into()),
+            username: "budi.hr@example.id".into(),
+            password_hash: "x".into(),
+            attorney_key: "none".into(),
+            statement_key: "none".into(),
+        })
+        .await
+        .unwrap();
+    let base = format!("http://{}", serve(&t).await);
+    let b = lapak_tests::webdriver::Browser::start(&driver, "id-ID").await;
+
+    browser_sign_in(&b, &base, "admin.satu").await;
+    b.goto(&format!("{base}/staf/kapasitas")).await;
+    b.wait_for("oend-0").await;
+    b.check_page("staf/kapasitas").await;
+    b.type_into("#oend-0", "25:00").await;
+    b.click("button[name=step][value=check]").await;
+    b.wait_for("<title>Galat:").await;
+    b.check_page("staf/kapasitas, galat").await;
+    b.goto(&format!("{base}/staf/perwakilan")).await;
+    b.wait_for("Budi Santoso").await;
+    b.check_page("staf/perwakilan").await;
+    b.goto(&format!("{base}/staf")).await;
+    b.click("form[action='/staf/keluar'] button").await;
+    b.wait_for("Masuk petugas").await;
+
+    browser_sign_in(&b, &base, "auditor.satu").await;
+    b.goto(&format!("{base}/staf/audit?q=admin.satu")).await;
+    b.wait_for("admin.satu").await;
+    b.check_page("staf/audit").await;
+    b.quit().await;
+}
+
 #[tokio::test]
 async fn an_officer_marks_a_participant_absent_and_the_next_slot_is_given() {
     use jiff::Timestamp;

@@ -256,11 +256,11 @@ impl Browser {
             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] })\
             .then(r => r.violations.map(v => `axe ${v.id}: ${v.help} (${v.helpUrl}) at ` + \
             v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', ')));";
-        // The engine is evaluated into the page once; a later check on the same page
-        // finds it there.
-        let loaded = self.execute("return typeof axe === 'object';").await.as_bool().unwrap_or(false);
+        // The engine is evaluated into the page once (a later check on the same page finds
+        // it there), in the same call that runs it: a page that changed between two calls
+        // would not have it.
         let script =
-            if loaded { RUN.to_string() } else { format!("{}\n;{RUN}", include_str!("vendor/axe-core/axe.min.js")) };
+            format!("if (typeof axe !== 'object') {{\n{}\n}}\n{RUN}", include_str!("vendor/axe-core/axe.min.js"));
         let found = self.execute(&script).await;
         found.as_array().expect("a list").iter().map(|p| p.as_str().unwrap_or_default().to_string()).collect()
     }
