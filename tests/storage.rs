@@ -10,7 +10,9 @@ use lapak_domain::claim_number::ClaimNumber;
 use lapak_domain::documents::DocumentKind;
 use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle, Role};
 use lapak_domain::{Kpj, Nik, Rupiah};
-use lapak_storage::{AuditCheck, AuditEntry, DocumentMeta, OutboxMessage, RowConflict, StorageError, Submission};
+use lapak_storage::{
+    AuditCheck, AuditEntry, AuditMark, DocumentMeta, OutboxMessage, RowConflict, StorageError, Submission,
+};
 use lapak_tests::*;
 
 #[tokio::test]
@@ -262,7 +264,10 @@ async fn audit_trail_is_hash_chained_and_append_only() {
         };
         assert_eq!(t.store.append_audit(&e).await.unwrap(), i + 1);
     }
-    assert_eq!(t.store.verify_audit_chain().await.unwrap(), AuditCheck::Intact { entries: 5 });
+    assert!(matches!(
+        t.store.verify_audit_chain(AuditMark::START).await.unwrap(),
+        AuditCheck::Intact { entries: 5, .. }
+    ));
     let tamper = if t.url.starts_with("postgres") {
         let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&t.url).await.unwrap();
         sqlx::query("UPDATE audit_log SET actor_id = 'x' WHERE seq = 2").execute(&mut c).await.map(|_| ())
@@ -271,6 +276,73 @@ async fn audit_trail_is_hash_chained_and_append_only() {
         sqlx::query("UPDATE audit_log SET actor_id = 'x' WHERE seq = 2").execute(&mut c).await.map(|_| ())
     };
     assert!(tamper.is_err(), "the audit log refuses updates");
+}
+
+/// The auditor's page checks the chain from the last point found intact, so it reads only
+/// what is new; the daily check reads all of it. Shown by changing entries behind the
+/// append-only triggers' back: one before the point (only the whole check sees it) and the
+/// point itself (the next look sees it).
+#[tokio::test]
+async fn the_audit_check_reads_what_is_new_and_the_daily_check_all() {
+    use lapak_storage::audit::{check, Found};
+    let t = test_store().await;
+    let append = |i: i64| {
+        let store = t.store.clone();
+        async move {
+            let e = AuditEntry {
+                at: Timestamp::now(),
+                actor_role: "officer".into(),
+                actor_id: format!("staff-{i}"),
+                action: "view_member".into(),
+                subject: "kpj:12345678901".into(),
+                detail: String::new(),
+            };
+            store.append_audit(&e).await.unwrap()
+        }
+    };
+    for i in 1..=3 {
+        append(i).await;
+    }
+    let status = check(t.store.as_ref(), false, Timestamp::now()).await.unwrap();
+    assert!(matches!(status.check, AuditCheck::Intact { entries: 3, .. }), "{status:?}");
+    assert_eq!(status.last_full, None);
+    for i in 4..=5 {
+        append(i).await;
+    }
+    let status = check(t.store.as_ref(), false, Timestamp::now()).await.unwrap();
+    let AuditCheck::Intact { entries: 5, head } = status.check else { panic!("{status:?}") };
+    assert_eq!(head.seq, 5);
+
+    let change = |statement: &'static str| {
+        let url = t.url.clone();
+        async move {
+            if url.starts_with("postgres") {
+                let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await.unwrap();
+                for s in ["ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change", statement] {
+                    sqlx::query(s).execute(&mut c).await.unwrap();
+                }
+            } else {
+                let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+                for s in ["DROP TRIGGER IF EXISTS audit_log_no_update", statement] {
+                    sqlx::query(s).execute(&mut c).await.unwrap();
+                }
+            }
+        }
+    };
+    change("UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 2").await;
+    let status = check(t.store.as_ref(), false, Timestamp::now()).await.unwrap();
+    assert!(matches!(status.check, AuditCheck::Intact { entries: 5, .. }), "before the point: not read again");
+    let daily = Timestamp::now();
+    let status = check(t.store.as_ref(), true, daily).await.unwrap();
+    assert_eq!(status.check, AuditCheck::BrokenAt { seq: 2 });
+    let last = status.last_full.unwrap();
+    assert_eq!((last.at.as_microsecond(), last.found), (daily.as_microsecond(), Found::BrokenAt { seq: 2 }));
+
+    append(6).await;
+    change("UPDATE audit_log SET hash = prev_hash WHERE seq = 5").await;
+    let status = check(t.store.as_ref(), false, Timestamp::now()).await.unwrap();
+    assert_eq!(status.check, AuditCheck::BrokenAt { seq: 5 }, "the point itself changed");
+    assert_eq!(status.last_full.unwrap().found, Found::BrokenAt { seq: 2 }, "the daily check's finding stays shown");
 }
 
 #[tokio::test]

@@ -225,8 +225,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Appointments { action } => appointments::appointments(open_store(&config).await?, action).await?,
         Command::Staff { action } => staff::run(open_store(&config).await?, action).await?,
         Command::Audit { action: AuditAction::Verify } => {
-            match open_store(&config).await?.verify_audit_chain().await? {
-                lapak_storage::AuditCheck::Intact { entries } => {
+            let store = open_store(&config).await?;
+            match lapak_storage::audit::check(store.as_ref(), true, jiff::Timestamp::now()).await?.check {
+                lapak_storage::AuditCheck::Intact { entries, .. } => {
                     println!("Jejak audit utuh / audit trail intact: {entries} records");
                 }
                 lapak_storage::AuditCheck::BrokenAt { seq } => {
@@ -379,6 +380,10 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
             let _ = stopped.changed().await;
         },
     ));
+    let mut stopped = stop_relay.subscribe();
+    let audit = tokio::spawn(lapak_workers::audit::run(store.clone(), lapak_workers::audit::EVERY, async move {
+        let _ = stopped.changed().await;
+    }));
     let app = lapak_web::router(store, documents, &limits);
     println!("Lapak berjalan di / is running at http://{}  (Ctrl-C untuk berhenti / to stop)", listener.local_addr()?);
     tracing::info!(listen = %config.listen, "serving");
@@ -387,6 +392,7 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
     let _ = relay.await;
     let _ = planner.await;
     let _ = retention.await;
+    let _ = audit.await;
     tracing::info!("stopped");
     Ok(())
 }

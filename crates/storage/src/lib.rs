@@ -5,6 +5,7 @@
 //! Personal data is sealed here: callers hand in and get back domain types in plaintext;
 //! the database only ever sees ciphertext and blind indexes.
 
+pub mod audit;
 mod branch_names;
 pub mod collective;
 pub mod connections;
@@ -447,15 +448,25 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// A point of the audit trail found intact: its last entry's sequence number and hash. A
+/// check may start there rather than at the first entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditMark {
+    pub seq: i64,
+    pub hash: [u8; 32],
+}
+
+impl AuditMark {
+    /// Before the first entry.
+    pub const START: AuditMark = AuditMark { seq: 0, hash: [0; 32] };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditCheck {
-    Intact {
-        entries: i64,
-    },
+    /// Every entry checked follows from its predecessor; `entries` in all, the last `head`.
+    Intact { entries: i64, head: AuditMark },
     /// The first sequence number whose hash does not follow from its predecessor.
-    BrokenAt {
-        seq: i64,
-    },
+    BrokenAt { seq: i64 },
 }
 
 /// Everything Lapak keeps in its database.
@@ -680,7 +691,9 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
 
     /// Appends to the hash-chained audit trail; returns the entry's sequence number.
     async fn append_audit(&self, entry: &AuditEntry) -> Result<i64>;
-    async fn verify_audit_chain(&self) -> Result<AuditCheck>;
+    /// Checks the chain from `from` (an entry found intact before, whose stored hash must
+    /// still be the same; [`AuditMark::START`]: from the first entry) to the newest entry.
+    async fn verify_audit_chain(&self, from: AuditMark) -> Result<AuditCheck>;
 
     /// Removes what is kept longer than it serves ([`Retention`]), a short transaction at a
     /// time so that no participant waits on it.

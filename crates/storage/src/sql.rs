@@ -1520,12 +1520,19 @@ macro_rules! impl_store {
                 Ok(seq)
             }
 
-            async fn verify_audit_chain(&self) -> $crate::Result<$crate::AuditCheck> {
+            async fn verify_audit_chain(&self, from: $crate::AuditMark) -> $crate::Result<$crate::AuditCheck> {
                 use sqlx::Row;
-                let mut prev = vec![0u8; 32];
-                let mut expected_seq = 1i64;
+                if from.seq > 0 {
+                    let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                        .bind(from.seq).fetch_optional(&self.read).await?;
+                    if stored.as_deref() != Some(&from.hash[..]) {
+                        return Ok($crate::AuditCheck::BrokenAt { seq: from.seq });
+                    }
+                }
+                let mut prev = from.hash.to_vec();
+                let mut expected_seq = from.seq + 1;
                 // Pages of 10,000 entries, in order: memory stays flat however long the trail.
-                let mut after = 0i64;
+                let mut after = from.seq;
                 loop {
                     let rows = sqlx::query("SELECT seq, at, actor_role, actor_id, action, subject, detail, prev_hash, hash \
                         FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 10000").bind(after).fetch_all(&self.read).await?;
@@ -1547,7 +1554,8 @@ macro_rules! impl_store {
                         expected_seq += 1;
                     }
                 }
-                Ok($crate::AuditCheck::Intact { entries: expected_seq - 1 })
+                let hash = <[u8; 32]>::try_from(prev.as_slice()).map_err(|_| $crate::rows::corrupt("audit hash"))?;
+                Ok($crate::AuditCheck::Intact { entries: expected_seq - 1, head: $crate::AuditMark { seq: expected_seq - 1, hash } })
             }
 
             async fn purge(&self, r: &$crate::Retention) -> $crate::Result<$crate::Purged> {

@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+pub mod audit;
 pub mod documents;
 pub mod email;
 pub mod outbox;
