@@ -250,19 +250,23 @@ async fn outbox_messages_are_written_with_the_event_once_and_leased_to_one_worke
     assert!(t.store.lease_outbox(now + jiff::SignedDuration::from_hours(1), 60_000_000, 10).await.unwrap().is_empty());
 }
 
+/// An officer's look at a member's record, by officer `i`.
+fn audit_entry(i: i64) -> AuditEntry {
+    AuditEntry {
+        at: Timestamp::now(),
+        actor_role: "officer".into(),
+        actor_id: format!("staff-{i}"),
+        action: "view_member".into(),
+        subject: "kpj:12345678901".into(),
+        detail: "verification".into(),
+    }
+}
+
 #[tokio::test]
 async fn audit_trail_is_hash_chained_and_append_only() {
     let t = test_store().await;
     for i in 0..5 {
-        let e = AuditEntry {
-            at: Timestamp::now(),
-            actor_role: "officer".into(),
-            actor_id: format!("staff-{i}"),
-            action: "view_member".into(),
-            subject: "kpj:12345678901".into(),
-            detail: "verification".into(),
-        };
-        assert_eq!(t.store.append_audit(&e).await.unwrap(), i + 1);
+        assert_eq!(t.store.append_audit(&audit_entry(i)).await.unwrap(), i + 1);
     }
     assert!(matches!(
         t.store.verify_audit_chain(AuditMark::START).await.unwrap(),
@@ -288,17 +292,7 @@ async fn the_audit_check_reads_what_is_new_and_the_daily_check_all() {
     let t = test_store().await;
     let append = |i: i64| {
         let store = t.store.clone();
-        async move {
-            let e = AuditEntry {
-                at: Timestamp::now(),
-                actor_role: "officer".into(),
-                actor_id: format!("staff-{i}"),
-                action: "view_member".into(),
-                subject: "kpj:12345678901".into(),
-                detail: String::new(),
-            };
-            store.append_audit(&e).await.unwrap()
-        }
+        async move { store.append_audit(&audit_entry(i)).await.unwrap() }
     };
     for i in 1..=3 {
         append(i).await;
