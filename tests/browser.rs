@@ -266,26 +266,34 @@ async fn a_walk_in_takes_a_ticket_in_a_browser() {
     let next = b.wait_for("name=\"halaman\"").await;
     assert!(next.contains("Take a queue number"), "{next}");
     assert_ne!(secret(&next), first_secret);
-    b.goto(&format!("{base}/cabang/KC001/antrean")).await;
+    b.goto(&format!("{base}/cabang/KC001/antrean?lang=id")).await;
     b.wait_for("A-001").await;
     b.screenshot(&shots.join("17-papan-antrean.png")).await;
     b.check_page("17-papan-antrean.png").await;
-
-    // The ticket page on the holder's phone (the QR code's address): its status changes in
-    // place, without a reload, when the phone comes back to it (and every 30 seconds).
-    b.goto(&format!("{}?lang=id", ticket_url.split('?').next().unwrap())).await;
-    b.wait_for("Silakan masuk").await;
-    b.execute("window.notReloaded = true;").await;
+    // The board and the ticket page on the holder's phone (the QR code's address) change in
+    // place, without a reload, when the screen comes back to them (and every 15 or 30
+    // seconds).
     let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).date();
     use lapak_domain::queue::TicketStatus;
-    assert!(t
-        .store
-        .set_ticket_status("KC001", today, 1, &[TicketStatus::Called], TicketStatus::Serving)
-        .await
-        .unwrap());
-    b.execute("document.dispatchEvent(new Event('visibilitychange'));").await;
-    b.wait_for("Sedang dilayani").await;
-    assert_eq!(b.execute("return window.notReloaded === true;").await, serde_json::json!(true), "updated in place");
+    let moved = |from: TicketStatus, to: TicketStatus| {
+        let store = t.store.clone();
+        async move { assert!(store.set_ticket_status("KC001", today, 1, &[from], to).await.unwrap()) }
+    };
+    let in_place = "window.notReloaded = true;";
+    let back = "document.dispatchEvent(new Event('visibilitychange'));";
+    let not_reloaded = "return window.notReloaded === true;";
+    b.execute(in_place).await;
+    moved(TicketStatus::Called, TicketStatus::Serving).await;
+    b.execute(back).await;
+    b.wait_for("<h2>Sedang dilayani</h2><ul class=\"numbers\"><li>A-001</li>").await;
+    assert_eq!(b.execute(not_reloaded).await, serde_json::json!(true), "the board updated in place");
+    b.goto(&format!("{}?lang=id", ticket_url.split('?').next().unwrap())).await;
+    b.wait_for("Petugas sedang melayani Anda").await;
+    b.execute(in_place).await;
+    moved(TicketStatus::Serving, TicketStatus::Done).await;
+    b.execute(back).await;
+    b.wait_for("Layanan Anda telah selesai").await;
+    assert_eq!(b.execute(not_reloaded).await, serde_json::json!(true), "the ticket updated in place");
     b.check_page("tiket-diperbarui").await;
 
     // The kiosk in English; a ticket taken there goes back to the kiosk after a minute,

@@ -1,16 +1,17 @@
-// Lapak, walk-in pages (the ticket page, the queue board): their live parts are updated in
-// place every 30 seconds rather than by reloading the page, so a screen reader hears the
-// change (the ticket's status is role="status") and keeps its place, and nothing on the
-// page jumps. A phone brought back to this page updates it at once. Without JavaScript the
-// pages reload themselves (a refresh inside <noscript>) and say the same.
+// Lapak, walk-in pages (the ticket page, the queue board): their live parts (`data-live`,
+// its value the seconds between updates) are updated in place rather than by reloading the
+// page, so a screen reader hears the change (the ticket's status is role="status") and
+// keeps its place, and nothing on the page jumps. A phone brought back to this page updates
+// it at once. Without JavaScript the pages reload themselves (a refresh inside <noscript>)
+// and say the same.
 //
 // On the kiosk's own screen the ticket page goes back to taking a number after a minute,
 // for the next person. Twenty seconds before, it says so, with a button that gives another
 // minute (WCAG 2.2.1: a time limit the person can extend).
 "use strict";
 (() => {
-  const EVERY = 30_000;
   const live = [...document.querySelectorAll("[data-live]")];
+  const EVERY = Math.min(...live.map((part) => Number(part.dataset.live) || 30)) * 1000;
   const update = async () => {
     try {
       const response = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
