@@ -764,8 +764,9 @@ async fn the_admin_and_auditor_pages_pass_the_page_checks_in_a_browser() {
     // came after and says both.
     lapak_storage::audit::check(t.store.as_ref(), true, jiff::Timestamp::now()).await.unwrap();
     browser_sign_in(&b, &base, "auditor.satu").await;
+    // A username finds that person's entries (the trail keeps their id), named.
     b.goto(&format!("{base}/staf/audit?q=admin.satu")).await;
-    let page = b.wait_for("admin.satu").await;
+    let page = b.wait_for("admin.satu (").await;
     assert!(page.contains("Rantai jejak audit utuh") && page.contains("Pemeriksaan seluruh rantai terakhir"), "{page}");
     b.check_page("staf/audit").await;
     b.quit().await;

@@ -452,6 +452,7 @@ audit-full-intact = Last check of the whole chain { $when }: intact ({ $entries 
 audit-full-broken = Last check of the whole chain { $when }: BROKEN from record { $seq }.
 audit-full-none = The whole chain has not been checked yet: Lapak checks it at start and every day, or run lapak audit verify.
 audit-search = Search (staff, action, object)
+audit-search-hint = A staff username, or an object's id (claim, document, batch) written in full, is searched in the whole trail; part of a word in the newest 100,000 records.
 audit-find = Search
 audit-when = When (UTC)
 audit-who = Who

@@ -452,6 +452,7 @@ audit-full-intact = Pemeriksaan seluruh rantai terakhir { $when }: utuh ({ $entr
 audit-full-broken = Pemeriksaan seluruh rantai terakhir { $when }: RUSAK mulai catatan nomor { $seq }.
 audit-full-none = Seluruh rantai belum pernah diperiksa: Lapak memeriksanya saat mulai dan setiap hari, atau jalankan lapak audit verify.
 audit-search = Cari (petugas, tindakan, objek)
+audit-search-hint = Nama pengguna petugas, atau id objek (klaim, dokumen, batch) yang ditulis lengkap, dicari di seluruh jejak; bagian dari kata dicari di 100.000 catatan terbaru.
 audit-find = Cari
 audit-when = Waktu (UTC)
 audit-who = Siapa

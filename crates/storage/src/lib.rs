@@ -448,6 +448,10 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// How many of the newest audit entries a search for part of a word reads (an exact actor
+/// or subject is found in the whole trail, through its index).
+pub const AUDIT_SEARCH_WINDOW: i64 = 100_000;
+
 /// A point of the audit trail found intact: its last entry's sequence number and hash. A
 /// check may start there rather than at the first entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -616,7 +620,9 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     async fn set_requested_documents(&self, claim_id: &str, kinds: &[DocumentKind], due: Timestamp) -> Result<()>;
     /// Verified claims of a branch, oldest first.
     async fn claims_for_approval(&self, branch: &str) -> Result<Vec<ApprovalItem>>;
-    /// The audit trail, newest first, filtered by words in the actor, action or subject.
+    /// The audit trail, newest first: the entries whose actor or subject is `query`, from
+    /// the whole trail, and those of the newest [`AUDIT_SEARCH_WINDOW`] whose actor, action
+    /// or subject contain it (an empty query: the newest entries).
     async fn search_audit(&self, query: &str, limit: i64) -> Result<Vec<AuditEntry>>;
     /// A session and its branch.
     async fn session(&self, session_id: &str) -> Result<Option<(String, SessionSummary)>>;

@@ -1157,11 +1157,21 @@ macro_rules! impl_store {
             }
 
             async fn search_audit(&self, query: &str, limit: i64) -> $crate::Result<Vec<$crate::AuditEntry>> {
-                let pattern = format!("%{}%", query.trim().replace(['%', '_'], ""));
-                let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as("SELECT at, actor_role, actor_id, action, subject, detail \
-                    FROM audit_log WHERE actor_id LIKE $1 OR action LIKE $1 OR subject LIKE $1 ORDER BY seq DESC LIMIT $2")
-                    .bind(pattern).bind(limit).fetch_all(&self.read).await?;
-                rows.into_iter().map(|(at, actor_role, actor_id, action, subject, detail)| Ok($crate::AuditEntry {
+                let query = query.trim();
+                let pattern = format!("%{}%", query.replace(['%', '_'], ""));
+                // Three bounded reads: a person's entries and an object's through their
+                // indexes, and the newest entries' words.
+                const COLUMNS: &str = "seq, at, actor_role, actor_id, action, subject, detail";
+                static QUERY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!(
+                    "SELECT {COLUMNS} FROM (SELECT {COLUMNS} FROM audit_log WHERE actor_id = $1 ORDER BY seq DESC LIMIT $3) a \
+                     UNION SELECT {COLUMNS} FROM (SELECT {COLUMNS} FROM audit_log WHERE subject = $1 ORDER BY seq DESC LIMIT $3) b \
+                     UNION SELECT {COLUMNS} FROM (SELECT {COLUMNS} FROM audit_log \
+                        WHERE seq > (SELECT COALESCE(MAX(seq), 0) FROM audit_log) - $4 \
+                        AND (actor_id LIKE $2 OR action LIKE $2 OR subject LIKE $2) ORDER BY seq DESC LIMIT $3) c \
+                     ORDER BY seq DESC LIMIT $3"));
+                let rows: Vec<(i64, i64, String, String, String, String, String)> = sqlx::query_as(QUERY.as_str())
+                    .bind(query).bind(pattern).bind(limit).bind($crate::AUDIT_SEARCH_WINDOW).fetch_all(&self.read).await?;
+                rows.into_iter().map(|(_, at, actor_role, actor_id, action, subject, detail)| Ok($crate::AuditEntry {
                     at: $crate::from_micros(at)?, actor_role, actor_id, action, subject, detail,
                 })).collect()
             }

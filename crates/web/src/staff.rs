@@ -1048,13 +1048,32 @@ pub async fn audit_page(
         }
         Err(_) => (i.t(lang, "err-internal"), String::new()),
     };
-    let rows = state
-        .store
-        .search_audit(&q.q, 200)
-        .await
-        .unwrap_or_default()
+    const SHOWN: usize = 200;
+    let mut entries = state.store.search_audit(&q.q, SHOWN as i64).await.unwrap_or_default();
+    // The trail names staff by id; a username searches that person's entries too.
+    if let Ok(Some(person)) = state.store.staff_by_username(q.q.trim()).await {
+        entries.extend(state.store.search_audit(&person.id, SHOWN as i64).await.unwrap_or_default());
+        entries.sort_by_key(|e| std::cmp::Reverse(e.at));
+        entries.dedup();
+        entries.truncate(SHOWN);
+    }
+    // And the page names them by username.
+    let mut names = std::collections::HashMap::new();
+    for e in &entries {
+        if !names.contains_key(&e.actor_id) {
+            let name = state.store.staff_by_id(&e.actor_id).await.ok().flatten().map(|s| s.username);
+            names.insert(e.actor_id.clone(), name);
+        }
+    }
+    let rows = entries
         .into_iter()
-        .map(|e| (e.at.to_string(), format!("{} {}", e.actor_role, e.actor_id), e.action, e.subject, e.detail))
+        .map(|e| {
+            let who = match names.get(&e.actor_id).cloned().flatten() {
+                Some(username) => format!("{} {username} ({})", e.actor_role, e.actor_id),
+                None => format!("{} {}", e.actor_role, e.actor_id),
+            };
+            (e.at.to_string(), who, e.action, e.subject, e.detail)
+        })
         .collect();
     pl.respond(StatusCode::OK, AuditPage { lang, state: &state, q: q.q, chain, full, rows })
 }
