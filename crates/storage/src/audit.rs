@@ -43,7 +43,9 @@ pub async fn check(store: &dyn Store, full: bool, now: Timestamp) -> Result<Audi
     let from = if full { AuditMark::START } else { mark(store).await?.unwrap_or(AuditMark::START) };
     let check = store.verify_audit_chain(from).await?;
     if let AuditCheck::Intact { head, .. } = check {
-        store.meta_set(MARK, &format!("{}:{}", head.seq, hex::encode(head.hash))).await?;
+        if head != from {
+            store.meta_set(MARK, &format!("{}:{}", head.seq, hex::encode(head.hash))).await?;
+        }
     }
     if full {
         let found = match check {
