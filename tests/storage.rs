@@ -705,8 +705,14 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
         idempotency_keys: 1,
         staff_sessions: 1,
         ticket_phones: 1,
+        resume_links: 1,
     };
     assert_eq!(purged, expected);
+    // The submitted claim's old link no longer opens its receipt; the drafts' links do.
+    assert!(t.store.draft_by_resume_token(b"filed").await.unwrap().is_none());
+    for id in ["paged", "fresh"] {
+        assert!(t.store.draft_by_resume_token(id.as_bytes()).await.unwrap().is_some(), "{id}");
+    }
 
     assert!(t.store.claim("old").await.unwrap().is_none());
     assert!(t.store.documents("old").await.unwrap().is_empty());

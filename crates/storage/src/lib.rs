@@ -711,7 +711,9 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
 pub struct Retention {
     /// Drafts nobody has changed since (no answer saved, no page uploaded, no new link):
     /// the claim's record with its answers, its documents' records (their files go with
-    /// the next document sweep) and its idempotency keys.
+    /// the next document sweep) and its idempotency keys. Also the resume links made
+    /// before it to claims already sent: such a link opens the receipt, with the bank
+    /// account and contacts, for whoever has the e-mail; tracking needs no link.
     pub drafts_before: Timestamp,
     /// Collective batches never filed, created and given no worker list since: the lists
     /// (every worker's NIK and bank account) and the batch (its letter's file goes with the
@@ -739,6 +741,7 @@ pub struct Purged {
     pub idempotency_keys: u64,
     pub staff_sessions: u64,
     pub ticket_phones: u64,
+    pub resume_links: u64,
 }
 
 impl Purged {

@@ -1615,6 +1615,9 @@ macro_rules! impl_store {
                     (SELECT key FROM idempotency_keys WHERE created_at < $1 LIMIT $2)", $crate::micros(r.idempotency_keys_before)).await?;
                 purged.ticket_phones = self.purge_in_batches("UPDATE tickets SET phone_sealed = NULL WHERE id IN \
                     (SELECT id FROM tickets WHERE day < $1 AND phone_sealed IS NOT NULL LIMIT $2)", r.ticket_phones_before.to_string()).await?;
+                purged.resume_links = self.purge_in_batches("DELETE FROM resume_links WHERE token_hash IN \
+                    (SELECT r.token_hash FROM resume_links r JOIN claims c ON c.id = r.claim_id \
+                     WHERE r.created_at < $1 AND c.state <> 'draft' LIMIT $2)", drafts).await?;
                 purged.staff_sessions = self.purge_in_batches("DELETE FROM staff_sessions WHERE id_hash IN \
                     (SELECT id_hash FROM staff_sessions WHERE last_seen < $1 OR created_at < $1 LIMIT $2)", $crate::micros(r.staff_sessions_before)).await?;
                 Ok(purged)

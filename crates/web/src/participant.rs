@@ -465,7 +465,8 @@ pub async fn identity_submit(
 
 /// The e-mailed resume link: sets the cookie and opens the task list; the secret leaves the
 /// address bar at once (redirect). One that opens nothing (newer links pushed it out, see
-/// `Store::add_resume_link`, or the draft was deleted after its retention period) says so
+/// `Store::add_resume_link`; the draft was deleted after its retention period; or the claim
+/// was sent and the link has passed that period too) says so
 /// above the identity step, rather than leaving them at it without a word.
 pub async fn resume_link(
     State(state): State<Arc<AppState>>,

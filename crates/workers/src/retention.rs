@@ -10,7 +10,10 @@
 //! - the API's Idempotency-Keys after [`IDEMPOTENCY_KEYS`];
 //! - staff sessions after [`STAFF_SESSIONS`], long past their own timeouts;
 //! - walk-in tickets' phone numbers once their day is over (kept through the day after,
-//!   whatever the branch's zone).
+//!   whatever the branch's zone);
+//! - resume links to claims already sent, once as old as the draft period: such a link
+//!   opens the receipt (bank account, contacts) for whoever has the e-mail, and tracking
+//!   needs none.
 //!
 //! Submitted claims, their events and documents, appointments and the audit trail are the
 //! agency's records and are not touched here.
@@ -80,6 +83,7 @@ pub async fn run(
                 idempotency_keys = purged.idempotency_keys,
                 staff_sessions = purged.staff_sessions,
                 ticket_phones = purged.ticket_phones,
+                resume_links = purged.resume_links,
                 files,
                 "retention: data past its time removed"
             ),
