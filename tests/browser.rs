@@ -315,6 +315,12 @@ async fn a_walk_in_takes_a_ticket_in_a_browser() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(b.execute(hidden).await, serde_json::json!(false), "the warning shows");
+    // Over the page's foot, which can still be scrolled clear of it.
+    let clear = "window.scrollTo(0, document.body.scrollHeight); \
+        const done = document.querySelector(\"a.button[href='/cabang/KC001/tiket']\").getBoundingClientRect(); \
+        return done.bottom <= document.getElementById('kiosk-return').getBoundingClientRect().top;";
+    assert_eq!(b.execute(clear).await, serde_json::json!(true), "the Done button stays reachable");
+    b.execute("window.scrollTo(0, 0);").await;
     b.screenshot(&shots.join("19-kios-peringatan.png")).await;
     b.check_page("19-kios-peringatan.png").await;
     b.click("#kiosk-stay").await;
