@@ -422,35 +422,38 @@ async fn a_draft_keeps_its_answers_sealed_and_is_found_by_its_resume_link() {
     assert!(!dump.contains("siti.aminah"));
 }
 
+/// An e-mail in the outbox, its dedupe key `key` (and its payload naming it).
+fn email(key: &str) -> OutboxMessage {
+    OutboxMessage {
+        dedupe_key: key.into(),
+        kind: "email".into(),
+        payload: format!("{{\"to\":\"{key}@example.id\"}}"),
+        ..Default::default()
+    }
+}
+
 /// A draft keeps its newest links and the one last e-mailed, all working; a visit within
 /// the quiet period gets a link without an e-mail.
 #[tokio::test]
 async fn a_draft_keeps_several_resume_links_and_e_mails_one_an_hour() {
     let t = seeded().await;
-    let message = |key: &str| OutboxMessage {
-        dedupe_key: key.into(),
-        kind: "email".into(),
-        payload: format!("{{\"link\":\"{key}\"}}"),
-        ..Default::default()
-    };
     let opens = |token: &'static str| {
         let store = t.store.clone();
         async move { store.draft_by_resume_token(token.as_bytes()).await.unwrap().is_some() }
     };
     let hour_ago = || Timestamp::now() - jiff::SignedDuration::from_hours(1);
-    t.store.create_claim(&new_claim("mailed"), Some(&message("mailed"))).await.unwrap();
-    let again = t.store.add_resume_link("mailed", b"phone", Some(&message("phone")), Some(hour_ago())).await.unwrap();
+    t.store.create_claim(&new_claim("mailed"), Some(&email("mailed"))).await.unwrap();
+    let again = t.store.add_resume_link("mailed", b"phone", Some(&email("phone")), Some(hour_ago())).await.unwrap();
     assert!(!again, "e-mailed a moment ago: the phone's link goes to the phone alone");
     assert!(opens("mailed").await && opens("phone").await);
     let sent: Vec<String> =
         t.store.lease_outbox(Timestamp::now(), 60_000_000, 10).await.unwrap().into_iter().map(|m| m.payload).collect();
-    assert_eq!(sent, [message("mailed").payload]);
+    assert_eq!(sent, [email("mailed").payload]);
 
     // Six visits more: the five newest stay, and the e-mailed one, not the phone's.
     let visits = ["v1", "v2", "v3", "v4", "v5", "v6"];
     for v in visits {
-        let emailed =
-            t.store.add_resume_link("mailed", v.as_bytes(), Some(&message(v)), Some(hour_ago())).await.unwrap();
+        let emailed = t.store.add_resume_link("mailed", v.as_bytes(), Some(&email(v)), Some(hour_ago())).await.unwrap();
         assert!(!emailed, "{v}");
     }
     assert!(opens("mailed").await, "the link in the last e-mail still works");
@@ -460,19 +463,15 @@ async fn a_draft_keeps_several_resume_links_and_e_mails_one_an_hour() {
     }
 
     // An officer's request e-mails at once; that link is now the one kept.
-    assert!(t.store.add_resume_link("mailed", b"asked", Some(&message("asked")), None).await.unwrap());
+    assert!(t.store.add_resume_link("mailed", b"asked", Some(&email("asked")), None).await.unwrap());
     assert!(opens("asked").await && !opens("mailed").await && !opens("v2").await);
     // Once the quiet period has passed, a visit e-mails again.
-    assert!(t
-        .store
-        .add_resume_link("mailed", b"later", Some(&message("later")), Some(Timestamp::now()))
-        .await
-        .unwrap());
+    assert!(t.store.add_resume_link("mailed", b"later", Some(&email("later")), Some(Timestamp::now())).await.unwrap());
     let sent: Vec<String> =
         t.store.lease_outbox(Timestamp::now(), 60_000_000, 10).await.unwrap().into_iter().map(|m| m.payload).collect();
-    assert_eq!(sent, [message("asked").payload, message("later").payload]);
+    assert_eq!(sent, [email("asked").payload, email("later").payload]);
 
-    let missing = t.store.add_resume_link("no-such-claim", b"x", Some(&message("x")), None).await;
+    let missing = t.store.add_resume_link("no-such-claim", b"x", Some(&email("x")), None).await;
     assert!(matches!(missing, Err(StorageError::NotFound)), "{missing:?}");
 }
 
@@ -616,19 +615,13 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
         created_at: Timestamp::now(),
         resume_token_hash: id.as_bytes().to_vec(),
     };
-    let message = |key: &str| OutboxMessage {
-        dedupe_key: key.into(),
-        kind: "email".into(),
-        payload: format!("{{\"to\":\"{key}@example.id\"}}"),
-        ..Default::default()
-    };
 
     // Before the bound: an untouched draft with a page, a draft that gets a page after the
     // bound, a submitted claim (its Idempotency-Key), two messages, a staff session, and a
     // walk-in ticket of two days ago with a phone number.
-    t.store.create_claim(&draft("old", "12345678902"), Some(&message("old-resume"))).await.unwrap();
+    t.store.create_claim(&draft("old", "12345678902"), Some(&email("old-resume"))).await.unwrap();
     t.store.add_document(&document("old", "d-old", DocumentKind::Ektp)).await.unwrap();
-    t.store.create_claim(&draft("paged", "12345678903"), Some(&message("paged-resume"))).await.unwrap();
+    t.store.create_claim(&draft("paged", "12345678903"), Some(&email("paged-resume"))).await.unwrap();
     t.store.create_claim(&new_claim("filed"), None).await.unwrap();
     let submit = Lifecycle::default()
         .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
@@ -732,8 +725,8 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
 
     // The delivered message, written again, is still known and does not go again; the one
     // still due goes with its contents.
-    assert_eq!(leased[0].payload, message("old-resume").payload, "the first written");
-    t.store.add_resume_link("fresh", b"fresh-2", Some(&message("old-resume")), None).await.unwrap();
+    assert_eq!(leased[0].payload, email("old-resume").payload, "the first written");
+    t.store.add_resume_link("fresh", b"fresh-2", Some(&email("old-resume")), None).await.unwrap();
     let later = Timestamp::now() + jiff::SignedDuration::from_hours(1);
     let due = t.store.lease_outbox(later, 60_000_000, 10).await.unwrap();
     assert_eq!(due.len(), 1, "{due:?}");

@@ -375,13 +375,13 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
         store.clone(),
         documents.clone(),
         config.draft_retention_days,
-        lapak_workers::retention::EVERY,
+        lapak_workers::DAILY,
         async move {
             let _ = stopped.changed().await;
         },
     ));
     let mut stopped = stop_relay.subscribe();
-    let audit = tokio::spawn(lapak_workers::audit::run(store.clone(), lapak_workers::audit::EVERY, async move {
+    let audit = tokio::spawn(lapak_workers::audit::run(store.clone(), lapak_workers::DAILY, async move {
         let _ = stopped.changed().await;
     }));
     let app = lapak_web::router(store, documents, &limits);

@@ -47,14 +47,17 @@ pub async fn check(store: &dyn Store, full: bool, now: Timestamp) -> Result<Audi
             store.meta_set(MARK, &format!("{}:{}", head.seq, hex::encode(head.hash))).await?;
         }
     }
-    if full {
-        let found = match check {
-            AuditCheck::Intact { entries, .. } => format!("intact:{entries}"),
-            AuditCheck::BrokenAt { seq } => format!("broken:{seq}"),
+    let last_full = if full {
+        let (kind, n, found) = match check {
+            AuditCheck::Intact { entries, .. } => ("intact", entries, Found::Intact { entries }),
+            AuditCheck::BrokenAt { seq } => ("broken", seq, Found::BrokenAt { seq }),
         };
-        store.meta_set(FULL, &format!("{}:{found}", now.as_microsecond())).await?;
-    }
-    Ok(AuditStatus { check, last_full: last_full(store).await? })
+        store.meta_set(FULL, &format!("{}:{kind}:{n}", now.as_microsecond())).await?;
+        Some(FullCheck { at: now, found })
+    } else {
+        last_full(store).await?
+    };
+    Ok(AuditStatus { check, last_full })
 }
 
 async fn mark(store: &dyn Store) -> Result<Option<AuditMark>> {
@@ -67,7 +70,8 @@ async fn mark(store: &dyn Store) -> Result<Option<AuditMark>> {
     Ok(parsed)
 }
 
-async fn last_full(store: &dyn Store) -> Result<Option<FullCheck>> {
+/// The last check of the whole chain, if one was made (and can be read).
+pub async fn last_full(store: &dyn Store) -> Result<Option<FullCheck>> {
     let Some(value) = store.meta_get(FULL).await? else { return Ok(None) };
     let mut parts = value.splitn(3, ':');
     let (Some(at), Some(kind), Some(n)) = (parts.next(), parts.next(), parts.next()) else { return Ok(None) };

@@ -1019,33 +1019,8 @@ pub async fn audit_page(
     record(&state, &session, "audit.search", "audit", addr).await;
     // From the last point found intact (the whole chain is checked once a day): a page
     // that reads millions of entries at every look would not open.
-    use lapak_storage::audit::Found;
     let (chain, full) = match lapak_storage::audit::check(state.store.as_ref(), false, jiff::Timestamp::now()).await {
-        Ok(status) => {
-            let chain = match status.check {
-                lapak_storage::AuditCheck::Intact { entries, .. } => {
-                    i.t_args(lang, "audit-intact", &[("entries", &entries.to_string())])
-                }
-                lapak_storage::AuditCheck::BrokenAt { seq } => {
-                    i.t_args(lang, "audit-broken", &[("seq", &seq.to_string())])
-                }
-            };
-            let full = match status.last_full {
-                None => i.t(lang, "audit-full-none"),
-                Some(f) => {
-                    let when = f.at.strftime("%Y-%m-%d %H:%M UTC").to_string();
-                    match f.found {
-                        Found::Intact { entries } => {
-                            i.t_args(lang, "audit-full-intact", &[("when", &when), ("entries", &entries.to_string())])
-                        }
-                        Found::BrokenAt { seq } => {
-                            i.t_args(lang, "audit-full-broken", &[("when", &when), ("seq", &seq.to_string())])
-                        }
-                    }
-                }
-            };
-            (chain, full)
-        }
+        Ok(status) => audit_texts(i, lang, &status),
         Err(_) => (i.t(lang, "err-internal"), String::new()),
     };
     const SHOWN: usize = 200;
@@ -1076,6 +1051,27 @@ pub async fn audit_page(
         })
         .collect();
     pl.respond(StatusCode::OK, AuditPage { lang, state: &state, q: q.q, chain, full, rows })
+}
+
+/// What the auditor's page says of the chain: the check just made, and the last check of
+/// the whole of it.
+fn audit_texts(i: &lapak_i18n::I18n, lang: Lang, status: &lapak_storage::audit::AuditStatus) -> (String, String) {
+    use lapak_storage::audit::Found;
+    let chain = match status.check {
+        lapak_storage::AuditCheck::Intact { entries, .. } => {
+            i.t_args(lang, "audit-intact", &[("entries", &entries.to_string())])
+        }
+        lapak_storage::AuditCheck::BrokenAt { seq } => i.t_args(lang, "audit-broken", &[("seq", &seq.to_string())]),
+    };
+    let Some(last) = status.last_full else { return (chain, i.t(lang, "audit-full-none")) };
+    let when = last.at.strftime("%Y-%m-%d %H:%M UTC").to_string();
+    let full = match last.found {
+        Found::Intact { entries } => {
+            i.t_args(lang, "audit-full-intact", &[("when", &when), ("entries", &entries.to_string())])
+        }
+        Found::BrokenAt { seq } => i.t_args(lang, "audit-full-broken", &[("when", &when), ("seq", &seq.to_string())]),
+    };
+    (chain, full)
 }
 
 // ---------- the branch admin's capacity page ----------

@@ -2,10 +2,14 @@
 //! the change they announce (transactional outbox): at least once, retried with back-off,
 //! and never by two workers at the same time (leases). The scheduler books appointments;
 //! retention removes, once a day, what is kept longer than it serves, and the document
-//! sweep after it the stored files no record refers to.
+//! sweep after it the stored files no record refers to; and once a day the audit trail's
+//! whole hash chain is checked.
 
 use std::future::Future;
 use std::time::Duration;
+
+/// How often `lapak serve` runs retention and checks the audit trail.
+pub const DAILY: Duration = Duration::from_secs(24 * 3_600);
 
 pub mod audit;
 pub mod documents;

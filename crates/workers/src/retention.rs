@@ -33,9 +33,6 @@ pub const IDEMPOTENCY_KEYS: SignedDuration = SignedDuration::from_hours(24);
 /// Staff sessions end after 12 hours at most.
 pub const STAFF_SESSIONS: SignedDuration = SignedDuration::from_hours(24);
 
-/// How often `lapak serve` purges and sweeps.
-pub const EVERY: Duration = Duration::from_secs(24 * 3_600);
-
 /// The bounds of a purge at `now`, drafts (and unfiled batches) kept `draft_days`.
 pub fn retention(now: Timestamp, draft_days: u32) -> Retention {
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
