@@ -168,6 +168,83 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
     assert_eq!(lookups_through_proxy(vec![proxy], &forged).await, [404, 404, 404, 429]);
 }
 
+/// Two Lapak processes on one database, as behind a load balancer: the limits per person
+/// and per claim number are counted once between them, not once in each. Twelve tracking
+/// guesses at a number, alternating between the processes: ten get "not found", then the
+/// number is held (each process alone had counted only six). A real claim answers the
+/// same way, even to its right birth date once held; and six identity checks with a wrong
+/// name get five mismatches and a refusal, after which the right name is refused too.
+#[tokio::test]
+async fn the_limits_per_person_and_per_number_hold_across_processes() {
+    use lapak_domain::lifecycle::{Action, Actor, Lifecycle, Role};
+    let t = seeded().await;
+    t.store.create_claim(&new_claim("held"), None).await.unwrap();
+    let number = lapak_domain::claim_number::ClaimNumber::from_random(5_151);
+    let event = Lifecycle::default()
+        .check(Action::Submit, &Actor::new(Role::Participant, "p"), jiff::Timestamp::now(), None)
+        .unwrap();
+    t.store
+        .submit_claim(&lapak_storage::Submission {
+            claim_id: "held".into(),
+            version: 0,
+            application: Default::default(),
+            number: number.clone(),
+            event,
+            benefit: lapak_domain::tax::benefit(
+                lapak_domain::cause::ClaimCause::Layoff,
+                lapak_domain::Rupiah::new(60_000_000).unwrap(),
+            ),
+            outbox: None,
+            idempotency: None,
+            lang: "id".into(),
+        })
+        .await
+        .unwrap();
+    let other = lapak_storage::open(&t.url, t.keys.clone()).await.unwrap();
+    let processes = [serve_with(&t, Default::default()).await, serve_another(&t, other, Default::default()).await];
+    let c = client();
+    let track = |i: usize, number: String, birth: &'static str| {
+        let c = c.clone();
+        let addr = processes[i % 2];
+        async move {
+            let body = serde_json::json!({ "claim_number": number, "birth_date": birth });
+            c.post(format!("http://{addr}/api/v1/track")).json(&body).send().await.unwrap().status().as_u16()
+        }
+    };
+
+    let unknown = lapak_domain::claim_number::ClaimNumber::from_random(6_262).as_str().to_string();
+    let mut statuses = Vec::new();
+    for i in 0..12 {
+        statuses.push(track(i, unknown.clone(), "1990-05-15").await);
+    }
+    assert_eq!(statuses, [vec![404; 10], vec![429; 2]].concat(), "an unknown number");
+    let mut statuses = Vec::new();
+    for i in 0..12 {
+        statuses.push(track(i, number.as_str().to_string(), "1991-01-01").await);
+    }
+    assert_eq!(statuses, [vec![404; 10], vec![429; 2]].concat(), "a real one answers alike");
+    assert_eq!(track(0, number.as_str().to_string(), "1990-05-15").await, 429, "held, even to the right date");
+
+    let identity = |i: usize, name: &'static str| {
+        // Siti's NIK and KPJ; with her name the check would pass.
+        let c = c.clone();
+        let addr = processes[i % 2];
+        async move {
+            let body = serde_json::json!({
+                "nik": NIK_SITI, "kpj": "12345678901", "full_name": name, "birth_date": "1990-05-15"
+            });
+            c.post(format!("http://{addr}/api/v1/claims")).json(&body).send().await.unwrap().status().as_u16()
+        }
+    };
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        statuses.push(identity(i, "Siapa Saja").await);
+    }
+    assert!(statuses[..5].iter().all(|s| *s != 429), "{statuses:?}");
+    assert_eq!(statuses[5], 429, "{statuses:?}");
+    assert_eq!(identity(6, "Siti Aminah").await, 429, "the person is held in both processes");
+}
+
 #[tokio::test]
 async fn without_trusted_proxies_the_forwarded_header_is_ignored() {
     let anyone = ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"];

@@ -11,7 +11,7 @@ use lapak_domain::documents::DocumentKind;
 use lapak_domain::lifecycle::{Action, Actor, ClaimState, Lifecycle, Role};
 use lapak_domain::{Kpj, Nik, Rupiah};
 use lapak_storage::{
-    AuditCheck, AuditEntry, AuditMark, DocumentMeta, OutboxMessage, RowConflict, StorageError, Submission,
+    AuditCheck, AuditEntry, AuditMark, DocumentMeta, Guess, OutboxMessage, RowConflict, StorageError, Submission,
 };
 use lapak_tests::*;
 
@@ -681,6 +681,12 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
     t.store.create_claim(&draft("fresh", "12345678904"), None).await.unwrap();
     t.store.add_batch_version(&list("b-busy")).await.unwrap();
 
+    // Failed guesses: a count from five minutes ago, and one now.
+    let (old_number, new_number) = (ClaimNumber::from_random(11), ClaimNumber::from_random(12));
+    let five_minutes_ago = Timestamp::now() - jiff::SignedDuration::from_mins(5);
+    t.store.add_failed_guess(Guess::Tracking(&old_number), five_minutes_ago).await.unwrap();
+    t.store.add_failed_guess(Guess::Tracking(&new_number), Timestamp::now()).await.unwrap();
+
     let retention = Retention {
         drafts_before: bound,
         batches_before: bound,
@@ -688,6 +694,7 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
         idempotency_keys_before: bound,
         staff_sessions_before: bound,
         ticket_phones_before: today,
+        guesses_before: Timestamp::now() - jiff::SignedDuration::try_from(lapak_storage::GUESS_WINDOW).unwrap(),
     };
     let purged = t.store.purge(&retention).await.unwrap();
     let expected = Purged {
@@ -699,8 +706,10 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
         staff_sessions: 1,
         ticket_phones: 1,
         resume_links: 1,
+        guesses: 1,
     };
     assert_eq!(purged, expected);
+    assert_eq!(t.store.failed_guesses(Guess::Tracking(&new_number), Timestamp::now()).await.unwrap(), 1);
     // The submitted claim's old link no longer opens its receipt; the drafts' links do.
     assert!(t.store.draft_by_resume_token(b"filed").await.unwrap().is_none());
     for id in ["paged", "fresh"] {
@@ -747,4 +756,59 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
     t.store.outbox_delivered(due[0].id, Timestamp::now()).await.unwrap();
     let next = Retention { messages_before: Timestamp::now() + jiff::SignedDuration::from_secs(1), ..retention };
     assert_eq!(t.store.purge(&next).await.unwrap().messages, 1, "the walk came back for the one left");
+}
+
+/// Failed guesses are counted per thing guessed at and per window, in one count however
+/// many callers add at once (each gets its own number back), identity and tracking apart;
+/// a new window starts from one, a caller whose clock is behind adds to the newer window;
+/// tracking reads the claim's count with the claim.
+#[tokio::test]
+async fn failed_guesses_are_counted_per_key_and_window_exactly() {
+    let t = seeded().await;
+    let number = ClaimNumber::from_random(4242);
+    let nik = Nik::parse(NIK_SITI).unwrap();
+    let now = Timestamp::now();
+    let counts = join_all((0..20).map(|_| t.store.add_failed_guess(Guess::Tracking(&number), now))).await;
+    let mut counts: Vec<u32> = counts.into_iter().map(Result::unwrap).collect();
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=20).collect::<Vec<u32>>(), "each caller counted once");
+    assert_eq!(t.store.failed_guesses(Guess::Tracking(&number), now).await.unwrap(), 20);
+    assert_eq!(t.store.failed_guesses(Guess::Identity(&nik), now).await.unwrap(), 0, "another kind, another count");
+    assert_eq!(t.store.add_failed_guess(Guess::Identity(&nik), now).await.unwrap(), 1);
+
+    let window = jiff::SignedDuration::try_from(lapak_storage::GUESS_WINDOW).unwrap();
+    let later = now + window;
+    assert_eq!(t.store.failed_guesses(Guess::Tracking(&number), later).await.unwrap(), 0, "a new window");
+    assert_eq!(t.store.add_failed_guess(Guess::Tracking(&number), later).await.unwrap(), 1);
+    assert_eq!(
+        t.store.add_failed_guess(Guess::Tracking(&number), now).await.unwrap(),
+        2,
+        "a clock behind adds to the newer window"
+    );
+
+    // The tracking record carries its number's count in the current window.
+    t.store.create_claim(&new_claim("guessed"), None).await.unwrap();
+    let filed = ClaimNumber::from_random(4243);
+    let event = Lifecycle::default()
+        .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
+        .unwrap();
+    t.store
+        .submit_claim(&Submission {
+            claim_id: "guessed".into(),
+            version: 0,
+            application: Application::default(),
+            number: filed.clone(),
+            event,
+            benefit: lapak_domain::tax::benefit(ClaimCause::Layoff, Rupiah::new(60_000_000).unwrap()),
+            outbox: None,
+            idempotency: None,
+            lang: "id".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(t.store.tracking(&filed).await.unwrap().unwrap().failed_guesses, 0);
+    for n in 1..=3 {
+        assert_eq!(t.store.add_failed_guess(Guess::Tracking(&filed), Timestamp::now()).await.unwrap(), n);
+    }
+    assert_eq!(t.store.tracking(&filed).await.unwrap().unwrap().failed_guesses, 3);
 }

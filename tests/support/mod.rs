@@ -194,10 +194,16 @@ pub async fn serve(t: &TestStore) -> std::net::SocketAddr {
 
 /// The same with other limits and settings.
 pub async fn serve_with(t: &TestStore, limits: lapak_web::Limits) -> std::net::SocketAddr {
+    serve_another(t, t.store.clone(), limits).await
+}
+
+/// A web service of its own over `store` (as another Lapak process on `t`'s database would
+/// run: its own connections, its own limits in memory) and `t`'s document folder.
+pub async fn serve_another(t: &TestStore, store: Arc<dyn Store>, limits: lapak_web::Limits) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let documents = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
-    let app = lapak_web::router(t.store.clone(), documents, &limits);
+    let app = lapak_web::router(store, documents, &limits);
     tokio::spawn(lapak_web::serve(listener, app, std::future::pending()));
     addr
 }

@@ -47,10 +47,18 @@ impl ClaimService {
         if !self.limiter.tracking(number.as_str(), client) {
             return Err(ClaimError::RateLimited);
         }
-        let claim = self.store.claim_by_number(&number).await?.ok_or(ClaimError::NotFound)?;
+        // Counted with tracking's guesses, in every process.
+        let (guess, allowed) = (lapak_storage::Guess::Tracking(&number), self.limiter.tracking_failures());
+        if self.store.failed_guesses(guess, Timestamp::now()).await? >= allowed {
+            return Err(ClaimError::RateLimited);
+        }
+        let claim = match self.store.claim_by_number(&number).await? {
+            Some(claim) => claim,
+            None => return Err(self.failed_guess(guess, allowed, ClaimError::NotFound).await),
+        };
         match self.store.member_birth_date(&claim.kpj).await? {
             Some(b) if b == birth => Ok(claim),
-            _ => Err(ClaimError::NotFound),
+            _ => Err(self.failed_guess(guess, allowed, ClaimError::NotFound).await),
         }
     }
 

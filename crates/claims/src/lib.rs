@@ -31,7 +31,8 @@ use lapak_domain::member::{BranchCode, Member, Name, NameError};
 use lapak_domain::upload::{inspect, UploadError};
 use lapak_domain::{Email, Kpj, MobileNumber, Nik, Npwp};
 use lapak_storage::{
-    ClaimRecord, DocumentMeta, DocumentStore, DraftRecord, NewClaim, OutboxMessage, StorageError, Store, Submission,
+    ClaimRecord, DocumentMeta, DocumentStore, DraftRecord, Guess, NewClaim, OutboxMessage, StorageError, Store,
+    Submission,
 };
 use rand::RngCore;
 use serde::Serialize;
@@ -460,8 +461,13 @@ impl ClaimService {
             return Err(ClaimError::Fields(errors));
         };
         // Rate limits per person and per client, counted before the registry is asked
-        // (ASVS 2.2.1: per account too, since clients rotate addresses).
+        // (ASVS 2.2.1: per account too, since clients rotate addresses); the person's failures
+        // also where every process sees them.
         if !self.limiter.identity(nik.as_str(), client) {
+            return Err(ClaimError::RateLimited);
+        }
+        let guess = Guess::Identity(&nik);
+        if self.store.failed_guesses(guess, Timestamp::now()).await? >= self.limiter.identity_failures() {
             return Err(ClaimError::RateLimited);
         }
         let member = self
@@ -469,8 +475,10 @@ impl ClaimService {
             .members_by_nik(&nik)
             .await?
             .into_iter()
-            .find(|m| m.kpj == kpj && m.birth_date == birth && m.full_name.matches(name.as_str()))
-            .ok_or(ClaimError::IdentityMismatch)?;
+            .find(|m| m.kpj == kpj && m.birth_date == birth && m.full_name.matches(name.as_str()));
+        let Some(member) = member else {
+            return Err(self.failed_guess(guess, self.limiter.identity_failures(), ClaimError::IdentityMismatch).await);
+        };
         let resume_token = new_id() + &new_id();
         let hash = token_hash(&resume_token);
         let outbox = member.email.as_ref().map(|email| {
@@ -817,8 +825,19 @@ impl ClaimService {
         Err(ClaimError::Storage(StorageError::Conflict("no free claim number".into())))
     }
 
+    /// Counts a failed guess where every process sees it: `answer`, or RateLimited once the
+    /// guess window holds more than `allowed` failures.
+    pub(crate) async fn failed_guess(&self, guess: Guess<'_>, allowed: u32, answer: ClaimError) -> ClaimError {
+        match self.store.add_failed_guess(guess, Timestamp::now()).await {
+            Ok(failures) if failures > allowed => ClaimError::RateLimited,
+            Ok(_) => answer,
+            Err(e) => e.into(),
+        }
+    }
+
     /// Tracking: claim number plus birth date. A wrong pair and an unknown number get the
-    /// same answer; guessing is rate-limited per client and per number.
+    /// same answer; guessing is rate-limited per client and per number (the number's failures
+    /// counted in the database, once for every process).
     pub async fn track(&self, number: &str, birth_date: &str, client: IpAddr) -> Result<Tracking> {
         let number = ClaimNumber::parse(number).map_err(|e| {
             use lapak_domain::claim_number::ClaimNumberError::*;
@@ -836,10 +855,14 @@ impl ClaimService {
         if !self.limiter.tracking(number.as_str(), client) {
             return Err(ClaimError::RateLimited);
         }
-        let t = self.store.tracking(&number).await?.ok_or(ClaimError::NotFound)?;
-        if t.birth_date != birth {
-            return Err(ClaimError::NotFound);
-        }
+        // The number's failures in every process come with the claim; an unknown number's
+        // are counted too, so that it answers as a known one does.
+        let allowed = self.limiter.tracking_failures();
+        let t = match self.store.tracking(&number).await? {
+            Some(t) if t.failed_guesses >= allowed => return Err(ClaimError::RateLimited),
+            Some(t) if t.birth_date == birth => t,
+            _ => return Err(self.failed_guess(Guess::Tracking(&number), allowed, ClaimError::NotFound).await),
+        };
         Ok(Tracking {
             number,
             state: t.state,

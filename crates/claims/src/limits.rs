@@ -3,12 +3,15 @@
 //! tickets and representatives' appointments per client (in memory, per process, each
 //! forgetting its quiet keys: [`lapak_limits::KeyedLimit`]).
 //! Per-client limits are generous because mobile carriers put many people behind one
-//! address; the per-person limits are the tight ones.
+//! address; the per-person limits are the tight ones. Those are also kept in the database
+//! as counts of failures (see `Store::add_failed_guess`), so that behind a load balancer
+//! they do not multiply by the number of Lapak processes; the service checks both.
 
 use lapak_limits::{per_hour, per_minute, KeyedLimit};
 use std::net::IpAddr;
 
 pub struct Limiter {
+    limits: RateLimits,
     identity_per_person: KeyedLimit<String>,
     identity_per_client: KeyedLimit<IpAddr>,
     tracking_per_number: KeyedLimit<String>,
@@ -52,6 +55,7 @@ impl Default for Limiter {
 impl Limiter {
     pub fn new(l: RateLimits) -> Limiter {
         Limiter {
+            limits: l,
             identity_per_person: KeyedLimit::new(per_minute(l.identity_per_person)),
             identity_per_client: KeyedLimit::new(per_minute(l.identity_per_client)),
             tracking_per_number: KeyedLimit::new(per_minute(l.tracking_per_number)),
@@ -59,6 +63,16 @@ impl Limiter {
             appointments_per_client: KeyedLimit::new(per_hour(l.appointments_per_client_hour)),
             tickets_per_client: KeyedLimit::new(per_hour(l.tickets_per_client_hour)),
         }
+    }
+
+    /// Failed identity checks a person may have in a guess window, across every process.
+    pub fn identity_failures(&self) -> u32 {
+        self.limits.identity_per_person
+    }
+
+    /// Failed guesses at a claim number in a guess window, across every process.
+    pub fn tracking_failures(&self) -> u32 {
+        self.limits.tracking_per_number
     }
 
     /// Whether one more identity check for this NIK from this client is allowed.

@@ -168,6 +168,23 @@ pub struct NewClaim {
 /// their own links and the oldest others, never the link in the latest e-mail.
 pub const LIVE_RESUME_LINKS: i64 = 5;
 
+/// What a guess was at: a person's identity by NIK (the identity step) or a claim number
+/// (tracking, and moving or cancelling an appointment). Stored as a keyed hash.
+#[derive(Debug, Clone, Copy)]
+pub enum Guess<'a> {
+    Identity(&'a Nik),
+    Tracking(&'a ClaimNumber),
+}
+
+/// Failed guesses are counted in fixed windows of this length.
+pub const GUESS_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The start of the [`GUESS_WINDOW`] that `at` is in, in microseconds.
+pub(crate) fn guess_window(at: Timestamp) -> i64 {
+    let len = GUESS_WINDOW.as_micros() as i64;
+    micros(at).div_euclid(len) * len
+}
+
 /// A claim as stored, personal data unsealed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimRecord {
@@ -226,6 +243,8 @@ pub struct TrackingRecord {
     pub documents_due: Option<Timestamp>,
     /// Filed by a company's representative (the collective channel).
     pub collective: bool,
+    /// Failed guesses at the claim's number in the current [`GUESS_WINDOW`].
+    pub failed_guesses: u32,
 }
 
 /// A submitted claim still without an appointment.
@@ -521,7 +540,16 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     /// step of the participant's journey starts here).
     async fn draft_by_resume_token(&self, token_hash: &[u8]) -> Result<Option<DraftRecord>>;
     async fn claim_by_number(&self, number: &ClaimNumber) -> Result<Option<ClaimRecord>>;
+    /// A claim's tracking record, with the failed guesses at its number in the current
+    /// [`GUESS_WINDOW`] (read in the same statement).
     async fn tracking(&self, number: &ClaimNumber) -> Result<Option<TrackingRecord>>;
+    /// Failed guesses at `guess` in the [`GUESS_WINDOW`] that `now` is in, counted by every
+    /// process on this database.
+    async fn failed_guesses(&self, guess: Guess<'_>, now: Timestamp) -> Result<u32>;
+    /// Counts one more failed guess at `guess` in the window `now` is in (a new window
+    /// starts again from one) and returns the window's count. Not made durable: a count
+    /// lost with the machine's power costs nothing.
+    async fn add_failed_guess(&self, guess: Guess<'_>, now: Timestamp) -> Result<u32>;
     /// Adds a resume link to the claim (a participant who comes back through the identity
     /// step, or is asked for documents, gets one of their own; the links given before keep
     /// working). The claim keeps its [`LIVE_RESUME_LINKS`] newest links and the last one
@@ -729,6 +757,8 @@ pub struct Retention {
     pub staff_sessions_before: Timestamp,
     /// Walk-in tickets of the days before this one: the phone number to call them by.
     pub ticket_phones_before: jiff::civil::Date,
+    /// Counts of failed guesses in windows that ended before this.
+    pub guesses_before: Timestamp,
 }
 
 /// What a purge removed.
@@ -742,6 +772,7 @@ pub struct Purged {
     pub staff_sessions: u64,
     pub ticket_phones: u64,
     pub resume_links: u64,
+    pub guesses: u64,
 }
 
 impl Purged {

@@ -87,13 +87,15 @@ macro_rules! seat_columns {
 pub(crate) use seat_columns;
 
 /// The tracking query: a claim by number, its holder's birth date, its events (a row each,
-/// in any order) and its booked seat; one parameter, the claim number. Each engine reads
-/// it into [`TrackingRow`]s its own way (SQLite on the caller's thread, see
-/// `sqlite::InlineReads`); `tracking` makes the record from them.
+/// in any order), its booked seat and the failed guesses at its number; three parameters:
+/// the claim number, its guess key ([`guess_key`]) and the current guess window's start.
+/// Each engine reads it into [`TrackingRow`]s its own way (SQLite on the caller's thread,
+/// see `sqlite::InlineReads`); `tracking` makes the record from them.
 pub(crate) const TRACKING_QUERY: &str = concat!(
     "SELECT c.state, c.cause, m.birth_date, c.branch_code, e.id, e.at, e.to_state, e.reason, ",
     seat_columns!(),
-    ", c.requested_documents, c.documents_due_at, c.channel, c.batch_id \
+    ", c.requested_documents, c.documents_due_at, c.channel, c.batch_id, \
+     (SELECT CAST(g.failures AS BIGINT) FROM guesses g WHERE g.key = $2 AND g.window_start >= $3) \
      FROM claims c JOIN members m ON m.kpj = c.kpj \
      LEFT JOIN claim_events e ON e.claim_id = c.id \
      LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
@@ -114,11 +116,12 @@ pub(crate) struct TrackingRow {
     pub(crate) documents_due_at: Option<i64>,
     pub(crate) channel: String,
     pub(crate) batch_id: Option<String>,
+    pub(crate) failed_guesses: Option<i64>,
 }
 
 impl TrackingRow {
     /// A row of [`TRACKING_QUERY`]: the claim's first four columns, the event's four, the
-    /// seat's ([`seat_columns`]), the claim's last four.
+    /// seat's ([`seat_columns`]), the claim's last four, the failed guesses.
     pub(crate) fn read(r: &impl Columns) -> crate::Result<TrackingRow> {
         const EVENT: usize = 4;
         const SEAT: usize = 8;
@@ -138,7 +141,17 @@ impl TrackingRow {
             documents_due_at: r.opt_int(REST + 1)?,
             channel: r.text(REST + 2)?,
             batch_id: r.opt_text(REST + 3)?,
+            failed_guesses: r.opt_int(REST + 4)?,
         })
+    }
+}
+
+/// The key failed guesses at `guess` are counted under: a keyed hash, so that the table
+/// holds no NIK.
+pub(crate) fn guess_key(keys: &crate::crypto::KeyRing, guess: crate::Guess<'_>) -> Vec<u8> {
+    match guess {
+        crate::Guess::Identity(nik) => keys.blind_index("guess.identity", nik.as_str()),
+        crate::Guess::Tracking(number) => keys.blind_index("guess.tracking", number.as_str()),
     }
 }
 
@@ -570,7 +583,8 @@ macro_rules! impl_store {
                 // Events come in any order (sorted here, which spares the engine a sort). The
                 // branches' names come from memory, and a collective batch's seat is read only
                 // for a claim filed by one (see `branch_names`).
-                let mut rows = self.tracking_rows(number).await?;
+                let key = $crate::sql::guess_key(&self.keys, $crate::Guess::Tracking(number));
+                let mut rows = self.tracking_rows(number, &key, $crate::guess_window(jiff::Timestamp::now())).await?;
                 // Every row has the claim's seat: taken from the first.
                 let seat = rows.first_mut().and_then(|r| r.seat.take());
                 let Some(first) = rows.first() else { return Ok(None) };
@@ -609,7 +623,28 @@ macro_rules! impl_store {
                     requested_documents: $crate::sql::kinds(&first.requested_documents),
                     documents_due: first.documents_due_at.map($crate::from_micros).transpose()?,
                     collective: first.channel == "collective",
+                    failed_guesses: first.failed_guesses.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32,
                 }))
+            }
+
+            async fn failed_guesses(&self, guess: $crate::Guess<'_>, now: jiff::Timestamp) -> $crate::Result<u32> {
+                let n: Option<i64> = sqlx::query_scalar("SELECT CAST(failures AS BIGINT) FROM guesses WHERE key = $1 AND window_start >= $2")
+                    .bind($crate::sql::guess_key(&self.keys, guess)).bind($crate::guess_window(now))
+                    .fetch_optional(&self.read).await?;
+                Ok(n.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32)
+            }
+
+            async fn add_failed_guess(&self, guess: $crate::Guess<'_>, now: jiff::Timestamp) -> $crate::Result<u32> {
+                // One statement, its own transaction. A process whose clock is behind adds to
+                // the newer window it finds rather than starting an older one.
+                let n: i64 = sqlx::query_scalar("INSERT INTO guesses (key, window_start, failures) VALUES ($1, $2, 1) \
+                    ON CONFLICT (key) DO UPDATE SET \
+                    failures = CASE WHEN guesses.window_start >= excluded.window_start THEN guesses.failures + 1 ELSE 1 END, \
+                    window_start = CASE WHEN guesses.window_start >= excluded.window_start THEN guesses.window_start ELSE excluded.window_start END \
+                    RETURNING CAST(failures AS BIGINT)")
+                    .bind($crate::sql::guess_key(&self.keys, guess)).bind($crate::guess_window(now))
+                    .fetch_one(&self.draft).await?;
+                Ok(n.clamp(0, i64::from(u32::MAX)) as u32)
             }
 
             async fn add_resume_link(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&$crate::OutboxMessage>, quiet_since: Option<jiff::Timestamp>) -> $crate::Result<bool> {
@@ -1618,6 +1653,8 @@ macro_rules! impl_store {
                 purged.resume_links = self.purge_in_batches("DELETE FROM resume_links WHERE token_hash IN \
                     (SELECT r.token_hash FROM resume_links r JOIN claims c ON c.id = r.claim_id \
                      WHERE r.created_at < $1 AND c.state <> 'draft' LIMIT $2)", drafts).await?;
+                purged.guesses = self.purge_in_batches("DELETE FROM guesses WHERE key IN \
+                    (SELECT key FROM guesses WHERE window_start < $1 LIMIT $2)", $crate::micros(r.guesses_before)).await?;
                 purged.staff_sessions = self.purge_in_batches("DELETE FROM staff_sessions WHERE id_hash IN \
                     (SELECT id_hash FROM staff_sessions WHERE last_seen < $1 OR created_at < $1 LIMIT $2)", $crate::micros(r.staff_sessions_before)).await?;
                 Ok(purged)

@@ -337,7 +337,7 @@ fn claim_view(d: &Draft) -> ClaimView {
 /// open, the draft again with a token of its own; tokens given before keep working (the
 /// draft keeps its five newest and the one last e-mailed).
 #[utoipa::path(post, path = "/api/v1/claims", operation_id = "startClaim", request_body = StartClaimRequest,
-    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 201, body = StartedClaim), (status = 422, body = ApiError), (status = 409, body = ApiError), (status = 429, body = ApiError)))]
+    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 201, body = StartedClaim), (status = 422, body = ApiError), (status = 409, body = ApiError), (status = 429, body = ApiError, description = "Too many attempts from this client, or the failed identity checks allowed for this person in a minute (five by default), counted once for all Lapak processes on the database")))]
 pub async fn start_claim(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -580,7 +580,7 @@ pub struct TrackedEventView {
 
 /// Track a claim by number and birth date. A wrong pair answers like an unknown number.
 #[utoipa::path(post, path = "/api/v1/track", operation_id = "trackClaim", request_body = TrackRequest,
-    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 200, body = TrackingView), (status = 404, body = ApiError), (status = 429, body = ApiError)))]
+    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 200, body = TrackingView), (status = 404, body = ApiError), (status = 429, body = ApiError, description = "Too many lookups from this client, or the failed guesses allowed at this number in a minute (ten by default), counted once for all Lapak processes on the database; then even the right birth date gets this answer, as an unknown number does")))]
 pub async fn track_claim(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,

@@ -13,7 +13,8 @@
 //!   whatever the branch's zone);
 //! - resume links to claims already sent, once as old as the draft period: such a link
 //!   opens the receipt (bank account, contacts) for whoever has the e-mail, and tracking
-//!   needs none.
+//!   needs none;
+//! - the counts of failed identity checks and tracking guesses, once their window is over.
 //!
 //! Submitted claims, their events and documents, appointments and the audit trail are the
 //! agency's records and are not touched here.
@@ -44,6 +45,7 @@ pub fn retention(now: Timestamp, draft_days: u32) -> Retention {
         idempotency_keys_before: now - IDEMPOTENCY_KEYS,
         staff_sessions_before: now - STAFF_SESSIONS,
         ticket_phones_before: today.yesterday().unwrap_or(today),
+        guesses_before: now - SignedDuration::try_from(lapak_storage::GUESS_WINDOW).unwrap_or(SignedDuration::ZERO),
     }
 }
 
@@ -81,6 +83,7 @@ pub async fn run(
                 staff_sessions = purged.staff_sessions,
                 ticket_phones = purged.ticket_phones,
                 resume_links = purged.resume_links,
+                guesses = purged.guesses,
                 files,
                 "retention: data past its time removed"
             ),
