@@ -178,6 +178,7 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
 async fn the_limits_per_person_and_per_number_hold_across_processes() {
     use lapak_domain::lifecycle::{Action, Actor, Lifecycle, Role};
     let t = seeded().await;
+    early_in_a_guess_window().await;
     t.store.create_claim(&new_claim("held"), None).await.unwrap();
     let number = lapak_domain::claim_number::ClaimNumber::from_random(5_151);
     let event = Lifecycle::default()

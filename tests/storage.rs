@@ -681,12 +681,6 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
     t.store.create_claim(&draft("fresh", "12345678904"), None).await.unwrap();
     t.store.add_batch_version(&list("b-busy")).await.unwrap();
 
-    // Failed guesses: a count from five minutes ago, and one now.
-    let (old_number, new_number) = (ClaimNumber::from_random(11), ClaimNumber::from_random(12));
-    let five_minutes_ago = Timestamp::now() - jiff::SignedDuration::from_mins(5);
-    t.store.add_failed_guess(Guess::Tracking(&old_number), five_minutes_ago).await.unwrap();
-    t.store.add_failed_guess(Guess::Tracking(&new_number), Timestamp::now()).await.unwrap();
-
     let retention = Retention {
         drafts_before: bound,
         batches_before: bound,
@@ -694,7 +688,6 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
         idempotency_keys_before: bound,
         staff_sessions_before: bound,
         ticket_phones_before: today,
-        guesses_before: Timestamp::now() - jiff::SignedDuration::try_from(lapak_storage::GUESS_WINDOW).unwrap(),
     };
     let purged = t.store.purge(&retention).await.unwrap();
     let expected = Purged {
@@ -706,10 +699,8 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
         staff_sessions: 1,
         ticket_phones: 1,
         resume_links: 1,
-        guesses: 1,
     };
     assert_eq!(purged, expected);
-    assert_eq!(t.store.failed_guesses(Guess::Tracking(&new_number), Timestamp::now()).await.unwrap(), 1);
     // The submitted claim's old link no longer opens its receipt; the drafts' links do.
     assert!(t.store.draft_by_resume_token(b"filed").await.unwrap().is_none());
     for id in ["paged", "fresh"] {
@@ -761,10 +752,11 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
 /// Failed guesses are counted per thing guessed at and per window, in one count however
 /// many callers add at once (each gets its own number back), identity and tracking apart;
 /// a new window starts from one, a caller whose clock is behind adds to the newer window;
-/// tracking reads the claim's count with the claim.
+/// tracking reads the claim's count with the claim; ended windows' counts are forgotten.
 #[tokio::test]
 async fn failed_guesses_are_counted_per_key_and_window_exactly() {
     let t = seeded().await;
+    early_in_a_guess_window().await;
     let number = ClaimNumber::from_random(4242);
     let nik = Nik::parse(NIK_SITI).unwrap();
     let now = Timestamp::now();
@@ -811,4 +803,14 @@ async fn failed_guesses_are_counted_per_key_and_window_exactly() {
         assert_eq!(t.store.add_failed_guess(Guess::Tracking(&filed), Timestamp::now()).await.unwrap(), n);
     }
     assert_eq!(t.store.tracking(&filed).await.unwrap().unwrap().failed_guesses, 3);
+
+    // An ended window's count is forgotten; this window's and later ones' are kept.
+    let old = ClaimNumber::from_random(4244);
+    let long_ago = now - jiff::SignedDuration::from_mins(5);
+    t.store.add_failed_guess(Guess::Tracking(&old), long_ago).await.unwrap();
+    assert_eq!(t.store.failed_guesses(Guess::Tracking(&old), long_ago).await.unwrap(), 1);
+    assert_eq!(t.store.forget_guesses(now - window).await.unwrap(), 1);
+    assert_eq!(t.store.failed_guesses(Guess::Tracking(&old), long_ago).await.unwrap(), 0, "forgotten");
+    assert_eq!(t.store.failed_guesses(Guess::Tracking(&number), later).await.unwrap(), 2, "kept");
+    assert_eq!(t.store.failed_guesses(Guess::Identity(&nik), now).await.unwrap(), 1, "kept");
 }

@@ -207,3 +207,14 @@ pub async fn serve_another(t: &TestStore, store: Arc<dyn Store>, limits: lapak_w
     tokio::spawn(lapak_web::serve(listener, app, std::future::pending()));
     addr
 }
+
+/// Waits, when needed, until at least ten seconds of the current guess window remain
+/// (windows are fixed, aligned to the minute), so that a test's failed guesses at "now" all
+/// fall in one window.
+pub async fn early_in_a_guess_window() {
+    let window = lapak_storage::GUESS_WINDOW.as_micros() as i64;
+    let left = |now: jiff::Timestamp| window - now.as_microsecond().rem_euclid(window);
+    while left(jiff::Timestamp::now()) < 10_000_000 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

@@ -381,6 +381,10 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
         },
     ));
     let mut stopped = stop_relay.subscribe();
+    let guesses = tokio::spawn(lapak_workers::retention::forget_guesses(store.clone(), async move {
+        let _ = stopped.changed().await;
+    }));
+    let mut stopped = stop_relay.subscribe();
     let audit = tokio::spawn(lapak_workers::audit::run(store.clone(), lapak_workers::DAILY, async move {
         let _ = stopped.changed().await;
     }));
@@ -392,6 +396,7 @@ async fn serve(config: &Config, store: Arc<dyn Store>, documents: DocumentStore)
     let _ = relay.await;
     let _ = planner.await;
     let _ = retention.await;
+    let _ = guesses.await;
     let _ = audit.await;
     tracing::info!("stopped");
     Ok(())

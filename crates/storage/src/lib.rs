@@ -550,6 +550,9 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     /// starts again from one) and returns the window's count. Not made durable: a count
     /// lost with the machine's power costs nothing.
     async fn add_failed_guess(&self, guess: Guess<'_>, now: Timestamp) -> Result<u32>;
+    /// Removes the counts of windows that started before `before` (at most a bounded
+    /// number a call); returns how many went.
+    async fn forget_guesses(&self, before: Timestamp) -> Result<u64>;
     /// Adds a resume link to the claim (a participant who comes back through the identity
     /// step, or is asked for documents, gets one of their own; the links given before keep
     /// working). The claim keeps its [`LIVE_RESUME_LINKS`] newest links and the last one
@@ -757,8 +760,6 @@ pub struct Retention {
     pub staff_sessions_before: Timestamp,
     /// Walk-in tickets of the days before this one: the phone number to call them by.
     pub ticket_phones_before: jiff::civil::Date,
-    /// Counts of failed guesses in windows that ended before this.
-    pub guesses_before: Timestamp,
 }
 
 /// What a purge removed.
@@ -772,7 +773,6 @@ pub struct Purged {
     pub staff_sessions: u64,
     pub ticket_phones: u64,
     pub resume_links: u64,
-    pub guesses: u64,
 }
 
 impl Purged {

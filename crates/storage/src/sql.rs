@@ -647,6 +647,11 @@ macro_rules! impl_store {
                 Ok(n.clamp(0, i64::from(u32::MAX)) as u32)
             }
 
+            async fn forget_guesses(&self, before: jiff::Timestamp) -> $crate::Result<u64> {
+                self.purge_in_batches("DELETE FROM guesses WHERE key IN \
+                    (SELECT key FROM guesses WHERE window_start < $1 LIMIT $2)", $crate::micros(before)).await
+            }
+
             async fn add_resume_link(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&$crate::OutboxMessage>, quiet_since: Option<jiff::Timestamp>) -> $crate::Result<bool> {
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_draft().await?;
@@ -1653,8 +1658,6 @@ macro_rules! impl_store {
                 purged.resume_links = self.purge_in_batches("DELETE FROM resume_links WHERE token_hash IN \
                     (SELECT r.token_hash FROM resume_links r JOIN claims c ON c.id = r.claim_id \
                      WHERE r.created_at < $1 AND c.state <> 'draft' LIMIT $2)", drafts).await?;
-                purged.guesses = self.purge_in_batches("DELETE FROM guesses WHERE key IN \
-                    (SELECT key FROM guesses WHERE window_start < $1 LIMIT $2)", $crate::micros(r.guesses_before)).await?;
                 purged.staff_sessions = self.purge_in_batches("DELETE FROM staff_sessions WHERE id_hash IN \
                     (SELECT id_hash FROM staff_sessions WHERE last_seen < $1 OR created_at < $1 LIMIT $2)", $crate::micros(r.staff_sessions_before)).await?;
                 Ok(purged)

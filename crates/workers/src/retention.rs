@@ -13,8 +13,10 @@
 //!   whatever the branch's zone);
 //! - resume links to claims already sent, once as old as the draft period: such a link
 //!   opens the receipt (bank account, contacts) for whoever has the e-mail, and tracking
-//!   needs none;
-//! - the counts of failed identity checks and tracking guesses, once their window is over.
+//!   needs none.
+//!
+//! Every minute it also forgets the counts of failed identity checks and tracking guesses
+//! whose window is over ([`forget_guesses`]).
 //!
 //! Submitted claims, their events and documents, appointments and the audit trail are the
 //! agency's records and are not touched here.
@@ -45,7 +47,6 @@ pub fn retention(now: Timestamp, draft_days: u32) -> Retention {
         idempotency_keys_before: now - IDEMPOTENCY_KEYS,
         staff_sessions_before: now - STAFF_SESSIONS,
         ticket_phones_before: today.yesterday().unwrap_or(today),
-        guesses_before: now - SignedDuration::try_from(lapak_storage::GUESS_WINDOW).unwrap_or(SignedDuration::ZERO),
     }
 }
 
@@ -83,12 +84,27 @@ pub async fn run(
                 staff_sessions = purged.staff_sessions,
                 ticket_phones = purged.ticket_phones,
                 resume_links = purged.resume_links,
-                guesses = purged.guesses,
                 files,
                 "retention: data past its time removed"
             ),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "retention run failed"),
+        }
+    })
+    .await
+}
+
+/// Forgets, every [`lapak_storage::GUESS_WINDOW`] until `stop` resolves, the counts of failed
+/// guesses whose window is over: someone trying made-up claim numbers from many addresses
+/// adds a row for each, and the table then holds about a minute of them, not a day's.
+pub async fn forget_guesses(store: Arc<dyn Store>, stop: impl std::future::Future<Output = ()>) {
+    let window = lapak_storage::GUESS_WINDOW;
+    crate::repeat(window, stop, || async {
+        let before = Timestamp::now() - SignedDuration::try_from(window).unwrap_or(SignedDuration::ZERO);
+        match store.forget_guesses(before).await {
+            Ok(n) if n > 0 => tracing::debug!(counts = n, "failed guesses of ended windows forgotten"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "forgetting failed guesses failed; the next run retries"),
         }
     })
     .await

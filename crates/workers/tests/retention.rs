@@ -26,3 +26,31 @@ async fn an_abandoned_draft_goes_with_its_files_and_a_recent_one_stays() {
     assert!(t.store.claim("c-1").await.unwrap().is_none());
     assert!(docs.get(&page.object_key).await.is_err(), "the scanned page is deleted");
 }
+
+/// `lapak serve`'s minute worker forgets the failed guesses of ended windows at once, and
+/// keeps the current window's.
+#[tokio::test]
+async fn failed_guesses_of_ended_windows_are_forgotten() {
+    use lapak_domain::claim_number::ClaimNumber;
+    use lapak_storage::Guess;
+    let t = lapak_tests::test_store().await;
+    let (old, new) = (ClaimNumber::from_random(1), ClaimNumber::from_random(2));
+    let long_ago = Timestamp::now() - SignedDuration::from_mins(5);
+    t.store.add_failed_guess(Guess::Tracking(&old), long_ago).await.unwrap();
+    // Half a minute ahead: its window is still running when the worker looks.
+    let soon = Timestamp::now() + SignedDuration::from_secs(30);
+    t.store.add_failed_guess(Guess::Tracking(&new), soon).await.unwrap();
+
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(lapak_workers::retention::forget_guesses(t.store.clone(), async {
+        let _ = stopped.await;
+    }));
+    let started = std::time::Instant::now();
+    while t.store.failed_guesses(Guess::Tracking(&old), long_ago).await.unwrap() > 0 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "not forgotten");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let _ = stop.send(());
+    task.await.unwrap();
+    assert_eq!(t.store.failed_guesses(Guess::Tracking(&new), soon).await.unwrap(), 1, "kept");
+}
