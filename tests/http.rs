@@ -172,7 +172,8 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
 /// and per claim number are counted once between them, not once in each. Twelve tracking
 /// guesses at a number, alternating between the processes: ten get "not found", then the
 /// number is held (each process alone had counted only six). A real claim answers the
-/// same way, even to its right birth date once held; and six identity checks with a wrong
+/// same way, even to its right birth date once held, but in a process that has seen no
+/// failure at it yet only from its first failure on; and six identity checks with a wrong
 /// name get five mismatches and a refusal, after which the right name is refused too.
 #[tokio::test]
 async fn the_limits_per_person_and_per_number_hold_across_processes() {
@@ -225,6 +226,18 @@ async fn the_limits_per_person_and_per_number_hold_across_processes() {
     }
     assert_eq!(statuses, [vec![404; 10], vec![429; 2]].concat(), "a real one answers alike");
     assert_eq!(track(0, number.as_str().to_string(), "1990-05-15").await, 429, "held, even to the right date");
+    assert_eq!(track(1, number.as_str().to_string(), "1990-05-15").await, 429, "in both processes");
+
+    // A process that has seen no failure at the number asks the database only once it has:
+    // its first guess is the one a guesser gets past the limit.
+    let third = serve_another(&t, lapak_storage::open(&t.url, t.keys.clone()).await.unwrap(), Default::default()).await;
+    let at_third = |birth: &'static str| {
+        let body = serde_json::json!({ "claim_number": number.as_str(), "birth_date": birth });
+        c.post(format!("http://{third}/api/v1/track")).json(&body).send()
+    };
+    assert_eq!(at_third("1990-05-15").await.unwrap().status(), 200, "its first lookup");
+    assert_eq!(at_third("1991-01-01").await.unwrap().status(), 429, "a failure there is counted with the others");
+    assert_eq!(at_third("1990-05-15").await.unwrap().status(), 429, "and from then on it asks");
 
     let identity = |i: usize, name: &'static str| {
         // Siti's NIK and KPJ; with her name the check would pass.

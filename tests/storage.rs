@@ -752,11 +752,10 @@ async fn a_purge_removes_what_is_past_its_time_and_nothing_else() {
 /// Failed guesses are counted per thing guessed at and per window, in one count however
 /// many callers add at once (each gets its own number back), identity and tracking apart;
 /// a new window starts from one, a caller whose clock is behind adds to the newer window;
-/// tracking reads the claim's count with the claim; ended windows' counts are forgotten.
+/// ended windows' counts are forgotten.
 #[tokio::test]
 async fn failed_guesses_are_counted_per_key_and_window_exactly() {
     let t = seeded().await;
-    early_in_a_guess_window().await;
     let number = ClaimNumber::from_random(4242);
     let nik = Nik::parse(NIK_SITI).unwrap();
     let now = Timestamp::now();
@@ -777,32 +776,6 @@ async fn failed_guesses_are_counted_per_key_and_window_exactly() {
         2,
         "a clock behind adds to the newer window"
     );
-
-    // The tracking record carries its number's count in the current window.
-    t.store.create_claim(&new_claim("guessed"), None).await.unwrap();
-    let filed = ClaimNumber::from_random(4243);
-    let event = Lifecycle::default()
-        .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
-        .unwrap();
-    t.store
-        .submit_claim(&Submission {
-            claim_id: "guessed".into(),
-            version: 0,
-            application: Application::default(),
-            number: filed.clone(),
-            event,
-            benefit: lapak_domain::tax::benefit(ClaimCause::Layoff, Rupiah::new(60_000_000).unwrap()),
-            outbox: None,
-            idempotency: None,
-            lang: "id".into(),
-        })
-        .await
-        .unwrap();
-    assert_eq!(t.store.tracking(&filed).await.unwrap().unwrap().failed_guesses, 0);
-    for n in 1..=3 {
-        assert_eq!(t.store.add_failed_guess(Guess::Tracking(&filed), Timestamp::now()).await.unwrap(), n);
-    }
-    assert_eq!(t.store.tracking(&filed).await.unwrap().unwrap().failed_guesses, 3);
 
     // An ended window's count is forgotten; this window's and later ones' are kept.
     let old = ClaimNumber::from_random(4244);

@@ -52,13 +52,17 @@ impl ClaimService {
         if self.store.failed_guesses(guess, Timestamp::now()).await? >= allowed {
             return Err(ClaimError::RateLimited);
         }
-        let claim = match self.store.claim_by_number(&number).await? {
-            Some(claim) => claim,
-            None => return Err(self.failed_guess(guess, allowed, ClaimError::NotFound).await),
+        let claim = self.store.claim_by_number(&number).await?;
+        let birth_date = match &claim {
+            Some(claim) => self.store.member_birth_date(&claim.kpj).await?,
+            None => None,
         };
-        match self.store.member_birth_date(&claim.kpj).await? {
-            Some(b) if b == birth => Ok(claim),
-            _ => Err(self.failed_guess(guess, allowed, ClaimError::NotFound).await),
+        match claim {
+            Some(claim) if birth_date == Some(birth) => Ok(claim),
+            _ => {
+                self.limiter.note_tracking_failure(number.as_str());
+                Err(self.failed_guess(guess, allowed, ClaimError::NotFound).await)
+            }
         }
     }
 

@@ -855,13 +855,21 @@ impl ClaimService {
         if !self.limiter.tracking(number.as_str(), client) {
             return Err(ClaimError::RateLimited);
         }
-        // The number's failures in every process come with the claim; an unknown number's
-        // are counted too, so that it answers as a known one does.
-        let allowed = self.limiter.tracking_failures();
+        // The number's failures in every process, read where this process saw one lately
+        // (see `limits`). An unknown number's are counted too, so that it answers as a known
+        // one does.
+        let (guess, allowed) = (Guess::Tracking(&number), self.limiter.tracking_failures());
+        if self.limiter.tracking_failed_lately(number.as_str())
+            && self.store.failed_guesses(guess, Timestamp::now()).await? >= allowed
+        {
+            return Err(ClaimError::RateLimited);
+        }
         let t = match self.store.tracking(&number).await? {
-            Some(t) if t.failed_guesses >= allowed => return Err(ClaimError::RateLimited),
             Some(t) if t.birth_date == birth => t,
-            _ => return Err(self.failed_guess(Guess::Tracking(&number), allowed, ClaimError::NotFound).await),
+            _ => {
+                self.limiter.note_tracking_failure(number.as_str());
+                return Err(self.failed_guess(guess, allowed, ClaimError::NotFound).await);
+            }
         };
         Ok(Tracking {
             number,

@@ -5,9 +5,12 @@
 //! Per-client limits are generous because mobile carriers put many people behind one
 //! address; the per-person limits are the tight ones. Those are also kept in the database
 //! as counts of failures (see `Store::add_failed_guess`), so that behind a load balancer
-//! they do not multiply by the number of Lapak processes; the service checks both.
+//! they do not multiply by the number of Lapak processes; the service checks both. A
+//! tracking lookup reads its number's count only where this process saw a failure at the
+//! number lately ([`Limiter::tracking_failed_lately`]): a participant's lookup costs one
+//! read, as before.
 
-use lapak_limits::{per_hour, per_minute, KeyedLimit};
+use lapak_limits::{per_hour, per_minute, KeyedLimit, Recent};
 use std::net::IpAddr;
 
 pub struct Limiter {
@@ -18,6 +21,8 @@ pub struct Limiter {
     tracking_per_client: KeyedLimit<IpAddr>,
     appointments_per_client: KeyedLimit<IpAddr>,
     tickets_per_client: KeyedLimit<IpAddr>,
+    /// Claim numbers this process saw a failed guess at in the last two guess windows.
+    failed_numbers: Recent<String>,
 }
 
 /// Attempts allowed per minute.
@@ -62,6 +67,7 @@ impl Limiter {
             tracking_per_client: KeyedLimit::new(per_minute(l.tracking_per_client)),
             appointments_per_client: KeyedLimit::new(per_hour(l.appointments_per_client_hour)),
             tickets_per_client: KeyedLimit::new(per_hour(l.tickets_per_client_hour)),
+            failed_numbers: Recent::new(2 * lapak_storage::GUESS_WINDOW),
         }
     }
 
@@ -73,6 +79,19 @@ impl Limiter {
     /// Failed guesses at a claim number in a guess window, across every process.
     pub fn tracking_failures(&self) -> u32 {
         self.limits.tracking_per_number
+    }
+
+    /// Notes a failed guess at a claim number seen by this process.
+    pub fn note_tracking_failure(&self, number: &str) {
+        self.failed_numbers.note(number.to_string());
+    }
+
+    /// Whether this process saw a failed guess at the number in the last two guess windows:
+    /// only then is the number's count across processes read before a lookup. With N
+    /// processes, a guesser gets at most N guesses a window past the limit: at each
+    /// process, the first, until it fails.
+    pub fn tracking_failed_lately(&self, number: &str) -> bool {
+        self.failed_numbers.contains(&number.to_string())
     }
 
     /// Whether one more identity check for this NIK from this client is allowed.

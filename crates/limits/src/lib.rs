@@ -7,11 +7,14 @@
 //! [`KeyedLimit`] drops, at most once a [`SWEEP_EVERY`], the keys whose state is again
 //! that of a key never seen (governor's `retain_recent`): nothing a limit decides changes.
 //! The sweep runs on the check that finds it due, so it needs no task of its own.
+//! [`Recent`] remembers keys for a while, without limiting them.
 
+use std::collections::HashMap;
 use std::hash::Hash;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock, Reference};
 use governor::middleware::NoOpMiddleware;
@@ -87,6 +90,56 @@ impl<K: Hash + Eq + Clone, C: Clock + Clone> KeyedLimit<K, C> {
     }
 }
 
+/// Keys noted within the last `period`. Written by hand: a governor limit cannot be asked
+/// about a key without counting an attempt. Keys older than the period are dropped at most
+/// once a period, on the call that finds it due, so the map holds about two periods' keys.
+pub struct Recent<K: Hash + Eq> {
+    period: Duration,
+    inner: Mutex<RecentInner<K>>,
+}
+
+struct RecentInner<K> {
+    noted: HashMap<K, Instant>,
+    next_sweep: Instant,
+}
+
+impl<K: Hash + Eq> Recent<K> {
+    pub fn new(period: Duration) -> Self {
+        Recent { period, inner: Mutex::new(RecentInner { noted: HashMap::new(), next_sweep: Instant::now() + period }) }
+    }
+
+    /// Notes `key` now.
+    pub fn note(&self, key: K) {
+        self.note_at(key, Instant::now());
+    }
+
+    /// Whether `key` was noted within the period.
+    pub fn contains(&self, key: &K) -> bool {
+        self.contains_at(key, Instant::now())
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.inner.lock().expect("recent keys' lock").noted.len()
+    }
+
+    fn note_at(&self, key: K, now: Instant) {
+        let mut inner = self.inner.lock().expect("recent keys' lock");
+        if now >= inner.next_sweep {
+            let period = self.period;
+            inner.noted.retain(|_, at| now.saturating_duration_since(*at) < period);
+            inner.noted.shrink_to_fit();
+            inner.next_sweep = now + period;
+        }
+        inner.noted.insert(key, now);
+    }
+
+    fn contains_at(&self, key: &K, now: Instant) -> bool {
+        let inner = self.inner.lock().expect("recent keys' lock");
+        inner.noted.get(key).is_some_and(|at| now.saturating_duration_since(*at) < self.period)
+    }
+}
+
 fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
@@ -131,5 +184,20 @@ mod tests {
         limit.check(&8);
         assert_eq!(limit.keys(), 1, "the quiet key was dropped");
         assert_eq!((0..10).filter(|_| limit.check(&key)).count(), 5, "the full quota, not more");
+    }
+
+    #[test]
+    fn recent_keys_are_known_for_their_period_then_forgotten() {
+        let recent = Recent::new(Duration::from_secs(60));
+        let t0 = Instant::now();
+        recent.note_at("a", t0);
+        assert!(recent.contains_at(&"a", t0 + Duration::from_secs(59)));
+        assert!(!recent.contains_at(&"b", t0), "never noted");
+        assert!(!recent.contains_at(&"a", t0 + Duration::from_secs(60)), "past its period");
+        // Noted again, it is known again; the quiet key goes at the next sweep.
+        recent.note_at("b", t0 + Duration::from_secs(30));
+        recent.note_at("c", t0 + Duration::from_secs(61));
+        assert_eq!(recent.len(), 2, "a went with the sweep; b is within its period");
+        assert!(recent.contains_at(&"b", t0 + Duration::from_secs(61)));
     }
 }

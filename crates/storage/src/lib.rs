@@ -243,8 +243,6 @@ pub struct TrackingRecord {
     pub documents_due: Option<Timestamp>,
     /// Filed by a company's representative (the collective channel).
     pub collective: bool,
-    /// Failed guesses at the claim's number in the current [`GUESS_WINDOW`].
-    pub failed_guesses: u32,
 }
 
 /// A submitted claim still without an appointment.
@@ -540,8 +538,6 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     /// step of the participant's journey starts here).
     async fn draft_by_resume_token(&self, token_hash: &[u8]) -> Result<Option<DraftRecord>>;
     async fn claim_by_number(&self, number: &ClaimNumber) -> Result<Option<ClaimRecord>>;
-    /// A claim's tracking record, with the failed guesses at its number in the current
-    /// [`GUESS_WINDOW`] (read in the same statement).
     async fn tracking(&self, number: &ClaimNumber) -> Result<Option<TrackingRecord>>;
     /// Failed guesses at `guess` in the [`GUESS_WINDOW`] that `now` is in, counted by every
     /// process on this database.

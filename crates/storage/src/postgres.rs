@@ -89,18 +89,8 @@ impl PostgresStore {
 
 impl PostgresStore {
     /// [`crate::sql::TRACKING_QUERY`]'s rows.
-    async fn tracking_rows(
-        &self,
-        number: &lapak_domain::claim_number::ClaimNumber,
-        guess_key: &[u8],
-        guess_window: i64,
-    ) -> Result<Vec<TrackingRow>> {
-        let rows = sqlx::query(crate::sql::TRACKING_QUERY)
-            .bind(number.as_str())
-            .bind(guess_key)
-            .bind(guess_window)
-            .fetch_all(&self.read)
-            .await?;
+    async fn tracking_rows(&self, number: &lapak_domain::claim_number::ClaimNumber) -> Result<Vec<TrackingRow>> {
+        let rows = sqlx::query(crate::sql::TRACKING_QUERY).bind(number.as_str()).fetch_all(&self.read).await?;
         rows.iter().map(TrackingRow::read).collect()
     }
 }

@@ -87,15 +87,13 @@ macro_rules! seat_columns {
 pub(crate) use seat_columns;
 
 /// The tracking query: a claim by number, its holder's birth date, its events (a row each,
-/// in any order), its booked seat and the failed guesses at its number; three parameters:
-/// the claim number, its guess key ([`guess_key`]) and the current guess window's start.
-/// Each engine reads it into [`TrackingRow`]s its own way (SQLite on the caller's thread,
-/// see `sqlite::InlineReads`); `tracking` makes the record from them.
+/// in any order) and its booked seat; one parameter, the claim number. Each engine reads
+/// it into [`TrackingRow`]s its own way (SQLite on the caller's thread, see
+/// `sqlite::InlineReads`); `tracking` makes the record from them.
 pub(crate) const TRACKING_QUERY: &str = concat!(
     "SELECT c.state, c.cause, m.birth_date, c.branch_code, e.id, e.at, e.to_state, e.reason, ",
     seat_columns!(),
-    ", c.requested_documents, c.documents_due_at, c.channel, c.batch_id, \
-     (SELECT CAST(g.failures AS BIGINT) FROM guesses g WHERE g.key = $2 AND g.window_start >= $3) \
+    ", c.requested_documents, c.documents_due_at, c.channel, c.batch_id \
      FROM claims c JOIN members m ON m.kpj = c.kpj \
      LEFT JOIN claim_events e ON e.claim_id = c.id \
      LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
@@ -116,12 +114,11 @@ pub(crate) struct TrackingRow {
     pub(crate) documents_due_at: Option<i64>,
     pub(crate) channel: String,
     pub(crate) batch_id: Option<String>,
-    pub(crate) failed_guesses: Option<i64>,
 }
 
 impl TrackingRow {
     /// A row of [`TRACKING_QUERY`]: the claim's first four columns, the event's four, the
-    /// seat's ([`seat_columns`]), the claim's last four, the failed guesses.
+    /// seat's ([`seat_columns`]), the claim's last four.
     pub(crate) fn read(r: &impl Columns) -> crate::Result<TrackingRow> {
         const EVENT: usize = 4;
         const SEAT: usize = 8;
@@ -141,7 +138,6 @@ impl TrackingRow {
             documents_due_at: r.opt_int(REST + 1)?,
             channel: r.text(REST + 2)?,
             batch_id: r.opt_text(REST + 3)?,
-            failed_guesses: r.opt_int(REST + 4)?,
         })
     }
 }
@@ -583,8 +579,7 @@ macro_rules! impl_store {
                 // Events come in any order (sorted here, which spares the engine a sort). The
                 // branches' names come from memory, and a collective batch's seat is read only
                 // for a claim filed by one (see `branch_names`).
-                let key = $crate::sql::guess_key(&self.keys, $crate::Guess::Tracking(number));
-                let mut rows = self.tracking_rows(number, &key, $crate::guess_window(jiff::Timestamp::now())).await?;
+                let mut rows = self.tracking_rows(number).await?;
                 // Every row has the claim's seat: taken from the first.
                 let seat = rows.first_mut().and_then(|r| r.seat.take());
                 let Some(first) = rows.first() else { return Ok(None) };
@@ -623,7 +618,6 @@ macro_rules! impl_store {
                     requested_documents: $crate::sql::kinds(&first.requested_documents),
                     documents_due: first.documents_due_at.map($crate::from_micros).transpose()?,
                     collective: first.channel == "collective",
-                    failed_guesses: first.failed_guesses.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32,
                 }))
             }
 

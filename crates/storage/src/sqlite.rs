@@ -256,20 +256,10 @@ impl InlineReads {
 
 impl SqliteStore {
     /// [`crate::sql::TRACKING_QUERY`]'s rows, read on this thread (see [`InlineReads`]).
-    async fn tracking_rows(
-        &self,
-        number: &lapak_domain::claim_number::ClaimNumber,
-        guess_key: &[u8],
-        guess_window: i64,
-    ) -> Result<Vec<TrackingRow>> {
+    async fn tracking_rows(&self, number: &lapak_domain::claim_number::ClaimNumber) -> Result<Vec<TrackingRow>> {
         self.inline.read(|conn| -> Result<Vec<TrackingRow>> {
             let mut statement = conn.prepare_cached(crate::sql::TRACKING_QUERY)?;
-            // By name: SQLite numbers `$N` parameters in the order they first appear.
-            let mut rows = statement.query(rusqlite::named_params! {
-                "$1": number.as_str(),
-                "$2": guess_key,
-                "$3": guess_window,
-            })?;
+            let mut rows = statement.query([number.as_str()])?;
             let mut out = Vec::new();
             while let Some(r) = rows.next()? {
                 out.push(TrackingRow::read(r)?);
