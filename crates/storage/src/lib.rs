@@ -179,12 +179,6 @@ pub enum Guess<'a> {
 /// Failed guesses are counted in fixed windows of this length.
 pub const GUESS_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// The start of the [`GUESS_WINDOW`] that `at` is in, in microseconds.
-pub(crate) fn guess_window(at: Timestamp) -> i64 {
-    let len = GUESS_WINDOW.as_micros() as i64;
-    micros(at).div_euclid(len) * len
-}
-
 /// A claim as stored, personal data unsealed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimRecord {

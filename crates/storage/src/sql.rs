@@ -151,6 +151,12 @@ pub(crate) fn guess_key(keys: &crate::crypto::KeyRing, guess: crate::Guess<'_>) 
     }
 }
 
+/// The start of the [`crate::GUESS_WINDOW`] that `at` is in, in microseconds.
+pub(crate) fn guess_window(at: jiff::Timestamp) -> i64 {
+    let len = crate::GUESS_WINDOW.as_micros() as i64;
+    crate::micros(at).div_euclid(len) * len
+}
+
 /// A booked seat as [`seat_columns`] gives it, its branch not yet named.
 pub(crate) struct SeatRow {
     pub(crate) session_id: String,
@@ -520,9 +526,7 @@ macro_rules! impl_store {
                     }
                     other => { other?; }
                 }
-                sqlx::query("INSERT INTO resume_links (token_hash, claim_id, created_at, emailed_at) VALUES ($1, $2, $3, $4)")
-                    .bind(c.resume_token_hash.clone()).bind(&c.id).bind(at).bind(outbox.is_some().then_some(at))
-                    .execute(&mut *tx).await?;
+                Self::insert_resume_link(&mut tx, &c.resume_token_hash, &c.id, at, outbox.is_some()).await?;
                 Self::enqueue(&mut tx, &self.keys, outbox, at).await?;
                 tx.commit().await?;
                 Ok(())
@@ -623,7 +627,7 @@ macro_rules! impl_store {
 
             async fn failed_guesses(&self, guess: $crate::Guess<'_>, now: jiff::Timestamp) -> $crate::Result<u32> {
                 let n: Option<i64> = sqlx::query_scalar("SELECT CAST(failures AS BIGINT) FROM guesses WHERE key = $1 AND window_start >= $2")
-                    .bind($crate::sql::guess_key(&self.keys, guess)).bind($crate::guess_window(now))
+                    .bind($crate::sql::guess_key(&self.keys, guess)).bind($crate::sql::guess_window(now))
                     .fetch_optional(&self.read).await?;
                 Ok(n.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32)
             }
@@ -636,7 +640,7 @@ macro_rules! impl_store {
                     failures = CASE WHEN guesses.window_start >= excluded.window_start THEN guesses.failures + 1 ELSE 1 END, \
                     window_start = CASE WHEN guesses.window_start >= excluded.window_start THEN guesses.window_start ELSE excluded.window_start END \
                     RETURNING CAST(failures AS BIGINT)")
-                    .bind($crate::sql::guess_key(&self.keys, guess)).bind($crate::guess_window(now))
+                    .bind($crate::sql::guess_key(&self.keys, guess)).bind($crate::sql::guess_window(now))
                     .fetch_one(&self.draft).await?;
                 Ok(n.clamp(0, i64::from(u32::MAX)) as u32)
             }
@@ -658,9 +662,7 @@ macro_rules! impl_store {
                     && quiet_since.is_none_or(|q| last_emailed.is_none_or(|last| last <= $crate::micros(q)));
                 // A new link counts as a change of the draft (see `purge`).
                 sqlx::query("UPDATE claims SET updated_at = $1 WHERE id = $2").bind(at).bind(claim_id).execute(&mut *tx).await?;
-                sqlx::query("INSERT INTO resume_links (token_hash, claim_id, created_at, emailed_at) VALUES ($1, $2, $3, $4)")
-                    .bind(token_hash.to_vec()).bind(claim_id).bind(at).bind(emailed.then_some(at))
-                    .execute(&mut *tx).await?;
+                Self::insert_resume_link(&mut tx, token_hash, claim_id, at, emailed).await?;
                 sqlx::query("DELETE FROM resume_links WHERE claim_id = $1 \
                     AND token_hash NOT IN (SELECT token_hash FROM resume_links WHERE claim_id = $1 \
                         ORDER BY created_at DESC, token_hash LIMIT $2) \
@@ -1750,6 +1752,14 @@ macro_rules! impl_store {
                     });
                     qb
                 }).collect()
+            }
+
+            /// A resume link of `claim_id` made at `at`, counted as e-mailed then when `emailed`.
+            async fn insert_resume_link(tx: &mut $crate::connections::Tx<$db>, token_hash: &[u8], claim_id: &str, at: i64, emailed: bool) -> $crate::Result<()> {
+                sqlx::query("INSERT INTO resume_links (token_hash, claim_id, created_at, emailed_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash.to_vec()).bind(claim_id).bind(at).bind(emailed.then_some(at))
+                    .execute(&mut **tx).await?;
+                Ok(())
             }
 
             /// Writes many outbox messages in the caller's transaction (each once: the dedupe
