@@ -251,3 +251,34 @@ async fn every_fault_of_a_request_is_answered_in_json_in_the_language_asked() {
     assert_eq!(res.json::<Value>().await.unwrap()["documents"], json!([]));
     drop(t);
 }
+
+/// The upload limit is the agency's to set (`max_upload_mb`): the error an app gets and the
+/// representative's form state the limit in force, not the default.
+#[tokio::test]
+async fn a_configured_upload_limit_is_the_one_every_message_states() {
+    let t = seeded().await;
+    let limits = lapak_web::Limits { max_upload_bytes: 2 * 1024 * 1024, ..lapak_web::Limits::default() };
+    let addr = serve_with(&t, limits).await;
+    let c = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let res = c.post(format!("http://{addr}/api/v1/claims")).json(&identity()).send().await.unwrap();
+    let token = res.json::<Value>().await.unwrap()["claim_token"].as_str().unwrap().to_string();
+    let mut scan = b"%PDF-1.4\n".to_vec();
+    scan.resize(3 * 1024 * 1024, b' ');
+    for (lang, expected) in [("id", "Berkas lebih besar dari 2 MB."), ("en", "The file is larger than 2 MB.")] {
+        let res = c
+            .post(format!("http://{addr}/api/v1/claim/documents/ektp"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("accept-language", lang)
+            .body(scan.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let e = res.json::<Value>().await.unwrap();
+        assert_eq!(e["errors"][0]["code"], "file-too-large");
+        assert!(e["errors"][0]["message"].as_str().unwrap().starts_with(expected), "{e}");
+    }
+    let page = c.get(format!("http://{addr}/kolektif/daftar")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("paling besar 2 MB") && !page.contains("6 MB"), "{page}");
+    drop(t);
+}

@@ -37,7 +37,9 @@ async fn the_whole_journey_in_english_in_a_browser() {
 /// moving it and cancelling the claim. Screenshots are named after the step, in English
 /// with an `en-` in front.
 async fn whole_journey(driver: &str, lang: Lang) {
-    let i18n = I18n::load();
+    // The server's messages state its upload limit.
+    let mb = lapak_web::Limits::default().max_upload_bytes / (1024 * 1024);
+    let i18n = I18n::load().with_value("mb", mb.to_string());
     let tr = |key: &str| i18n.t(lang, key);
     let (base, t) = spawn_app().await;
     let b = Browser::start(driver, if lang == Lang::Id { "id-ID" } else { "en-US" }).await;
@@ -394,6 +396,7 @@ async fn the_page_checks_find_what_they_look_for() {
         "the error summary says the same twice: Salah satu",
         "an error summary link leads to no field",
         "the error summary is not in the order of the fields",
+        "a field the error summary names is not marked invalid",
         "the page is 1208 px wide on a 360 px screen",
         "0 <main> elements",
         "2 visible h1 headings",

@@ -177,7 +177,7 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
     assert_eq!(big.status(), 422);
     let page = big.text().await.unwrap();
     assert!(page.contains("id=\"error-statement\"") && !page.contains("id=\"error-attorney\""), "{page}");
-    assert!(page.contains("Berkas terlalu besar") && page.contains("value=\"Rina Wulandari\""));
+    assert!(page.contains("Berkas lebih besar dari 6 MB.") && page.contains("value=\"Rina Wulandari\""));
     assert!(t.store.pending_representatives(None).await.unwrap().is_empty());
     let ok = post(appoint(scan(4), scan(4))).await.unwrap();
     assert_eq!(ok.status(), 200);
@@ -502,6 +502,16 @@ async fn unreadable_lists_are_explained_and_nothing_is_kept() {
     assert_eq!(wrong_header.status(), 422);
     let text = wrong_header.text().await.unwrap();
     assert!(text.contains("Kolom yang belum ada: nik, kpj") && text.contains("tanggal_phk"), "{text}");
+    assert!(!text.contains("Lembar yang dibaca"), "a CSV file has no sheets: {text}");
+    let header = vec!["nama".to_string(), "umur".to_string()];
+    let book = lapak_claims::worker_list::xlsx("Karyawan", &header, &[vec!["Siti".into(), "30".into()]]).unwrap();
+    let wrong_sheet = upload(&c, &pic, &path, &csrf, "data.xlsx", book).await;
+    assert_eq!(wrong_sheet.status(), 422);
+    let text = wrong_sheet.text().await.unwrap();
+    assert!(
+        text.contains("Kolom yang belum ada: nik, kpj") && text.contains("Lembar yang dibaca: Karyawan."),
+        "{text}"
+    );
     let old_excel =
         upload(&c, &pic, &path, &csrf, "data.xls", vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]).await;
     assert_eq!(old_excel.status(), 422);
@@ -523,6 +533,28 @@ async fn unreadable_lists_are_explained_and_nothing_is_kept() {
     let big = upload(&small, &pic, &path, &csrf, "pekerja.xlsx", list(&companies[0], 0)).await;
     assert_eq!(big.status(), 422);
     assert!(big.text().await.unwrap().contains("lebih dari 100 baris"));
+    // Over the lists' size limit, and a letter over the documents': each message states
+    // its own limit, as configured.
+    let collective = lapak_claims::collective::CollectiveSettings { max_list_bytes: 1 << 20, ..Default::default() };
+    let limits = lapak_web::Limits { collective, max_upload_bytes: 2 << 20, ..Default::default() };
+    let small = Client { base: format!("http://{}", serve_with(&t, limits).await), http: c.http.clone() };
+    let pdf = |half_mb: usize| {
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        pdf.resize((half_mb << 19) - 6, b' ');
+        pdf.extend_from_slice(b"%%EOF\n");
+        pdf
+    };
+    let list = upload(&small, &pic, &path, &csrf, "pekerja.csv", pdf(3)).await;
+    assert_eq!(list.status(), 422);
+    let text = list.text().await.unwrap();
+    assert!(text.contains("Berkas lebih besar dari 1 MB. Bagi daftar") && text.contains("id=\"error-list\""), "{text}");
+    let letter_path = format!("/staf/kolektif/{batch}/surat");
+    let letter = upload(&small, &pic, &letter_path, &csrf, "surat.pdf", pdf(3)).await;
+    assert_eq!(letter.status(), 303, "1.5 MB is within the letter's 2 MB");
+    let letter = upload(&small, &pic, &letter_path, &csrf, "surat.pdf", pdf(5)).await;
+    assert_eq!(letter.status(), 422);
+    let text = letter.text().await.unwrap();
+    assert!(text.contains("Berkas lebih besar dari 2 MB.") && text.contains("id=\"error-letter\""), "{text}");
     assert_eq!(t.store.batch(&batch).await.unwrap().unwrap().latest_version, 0, "no version kept");
 }
 
@@ -605,6 +637,12 @@ async fn a_representative_files_for_a_company_in_a_browser() {
     b.click("form[action='/staf/kolektif/baru'] button").await;
     b.wait_for("Daftar pekerja").await;
     b.check_page("staf/kolektif/{batch}").await;
+
+    // A PDF sent as the list: refused at its field, which says why.
+    b.attach("#field-list", &letter).await;
+    b.click("form[action$='/daftar'] button").await;
+    b.wait_for("Berkas harus XLSX atau CSV").await;
+    b.check_page("staf/kolektif/{batch}, a list refused").await;
 
     // The list with three rows to fix: the report says which cells.
     b.attach("#field-list", &first).await;

@@ -115,7 +115,7 @@ async fn a_participant_files_a_claim_and_tracks_it_in_indonesian() {
     let res = c.post(format!("{base}/klaim/dokumen")).multipart(form).send().await.unwrap();
     assert_eq!(res.status(), 422);
     let page = res.text().await.unwrap();
-    assert!(page.contains("id=\"error-file-ektp\"") && page.contains("Berkas terlalu besar"), "{page}");
+    assert!(page.contains("id=\"error-file-ektp\"") && page.contains("Berkas lebih besar dari 6 MB."), "{page}");
     assert!(page.contains("<title>Galat:"), "{page}");
     let huge = vec![0u8; lapak_web::upload_body_bytes(&lapak_web::Limits::default()) + 1];
     let form =

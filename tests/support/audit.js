@@ -86,6 +86,11 @@ if (summary) {
   const shown = targets.filter(Boolean);
   const inOrder = shown.every((t, i) => i === 0 || shown[i - 1].compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING);
   if (!inOrder) problems.push(`the error summary is not in the order of the fields: ${items.join(" / ")}`);
+  // The same message stands next to a field the summary leads to, and the field is
+  // marked invalid (a group of radios carries it on its fieldset, checked below).
+  for (const t of shown.filter((t) => t.matches("input:not([type=radio]):not([type=checkbox]), select, textarea"))) {
+    if (t.getAttribute("aria-invalid") !== "true") problems.push(`a field the error summary names is not marked invalid: ${brief(t)}`);
+  }
 }
 
 // Ids are unique and every reference names one that exists.

@@ -102,7 +102,8 @@ pub fn read(bytes: &[u8], max_rows: usize) -> Result<WorkerList, ListError> {
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // Excel 97–2003 (.xls): may carry macros and cannot be checked for them here.
         Err(ListError::Type)
-    } else if bytes.contains(&0) {
+    } else if bytes.contains(&0) || [&b"%PDF-"[..], b"\xFF\xD8\xFF", b"\x89PNG"].iter().any(|m| bytes.starts_with(m)) {
+        // Binary, or a document (a PDF, a scan) chosen in the list's place.
         Err(ListError::Type)
     } else {
         read_csv(bytes, max_rows)
@@ -515,6 +516,9 @@ mod tests {
         assert!(matches!(err, ListError::NoHeader { ref missing, .. } if missing.contains(&"nik")));
         assert_eq!(read(b"", 10).unwrap_err(), ListError::Empty);
         assert_eq!(read(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0], 10).unwrap_err(), ListError::Type);
+        // A PDF whose first lines are text would otherwise be read as a CSV without a header.
+        assert_eq!(read(b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n", 10).unwrap_err(), ListError::Type);
+        assert_eq!(read(b"\xFF\xD8\xFF\xE0 scan", 10).unwrap_err(), ListError::Type);
     }
 
     #[test]

@@ -47,6 +47,9 @@ impl Lang {
 pub struct I18n {
     id: FluentBundle<FluentResource>,
     en: FluentBundle<FluentResource>,
+    /// Values every message may use, the same for the whole installation (see
+    /// [`I18n::with_value`]).
+    values: Vec<(&'static str, String)>,
 }
 
 fn bundle(lang: &str, source: &str) -> FluentBundle<FluentResource> {
@@ -64,7 +67,17 @@ impl I18n {
         I18n {
             id: bundle("id", include_str!("../locales/id.ftl")),
             en: bundle("en", include_str!("../locales/en.ftl")),
+            values: Vec::new(),
         }
+    }
+
+    /// Gives every message the variable `name`: a setting of this installation that its
+    /// messages state, such as the largest upload (`mb`), so that an error message
+    /// anywhere says the limit in force. A message's own arguments of the same name win.
+    pub fn with_value(mut self, name: &'static str, value: impl Into<String>) -> I18n {
+        self.values.retain(|(n, _)| *n != name);
+        self.values.push((name, value.into()));
+        self
     }
 
     fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
@@ -91,6 +104,9 @@ impl I18n {
             return key.to_string();
         };
         let mut fa = FluentArgs::new();
+        for (k, v) in &self.values {
+            fa.set(*k, FluentValue::String(Cow::Owned(v.clone())));
+        }
         for (k, v) in args {
             fa.set(*k, FluentValue::String(Cow::Owned(v.to_string())));
         }
@@ -125,6 +141,18 @@ mod tests {
         for k in ids {
             assert!(i18n.has(k), "{k}");
         }
+    }
+
+    #[test]
+    fn installation_values_reach_every_message_and_yield_to_its_own_arguments() {
+        let i18n = I18n::load().with_value("mb", "10");
+        assert_eq!(
+            i18n.t(Lang::En, "err-file-too-large"),
+            "The file is larger than 10 MB. Choose a smaller one: a photo at a lower resolution, or a PDF with fewer pages."
+        );
+        assert!(i18n.t(Lang::Id, "err-file-too-large").starts_with("Berkas lebih besar dari 10 MB."));
+        assert!(i18n.t_args(Lang::Id, "documents-lead", &[("mb", "4")]).contains("paling besar 4 MB"));
+        assert!(i18n.with_value("mb", "8").t(Lang::Id, "documents-lead").contains("paling besar 8 MB"));
     }
 
     fn key_of(line: &str) -> Option<&str> {

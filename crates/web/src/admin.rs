@@ -58,7 +58,7 @@ async fn audit(state: &AppState, action: &str, subject: &str, detail: String) {
 #[utoipa::path(get, path = "/api/v1/branches/{code}/capacity", operation_id = "getCapacity",
     params(("code" = String, Path, description = "Office code")),
     responses((status = 200, description = "The capacity (JSON of lapak_domain::schedule::Capacity)"),
-        (status = 404, body = crate::api::ApiError), (status = 401, body = crate::api::ApiError)),
+        (status = 404, body = crate::api::ApiError, description = "The office has no capacity yet, or the admin API is off (no LAPAK_ADMIN_TOKEN)"), (status = 401, body = crate::api::ApiError, description = "The admin token is missing or wrong (unauthorized)")),
     security(("admin_token" = [])))]
 pub async fn get_capacity(
     State(state): State<Arc<AppState>>,
@@ -85,7 +85,9 @@ pub async fn get_capacity(
 #[utoipa::path(put, path = "/api/v1/branches/{code}/capacity", operation_id = "setCapacity",
     params(("code" = String, Path, description = "Office code")),
     request_body(content = Object, description = "The capacity (JSON of lapak_domain::schedule::Capacity)"),
-    responses((status = 204), (status = 422, body = crate::api::ApiError), (status = 401, body = crate::api::ApiError)),
+    responses((status = 204, description = "Saved; the next scheduling pass plans with it"),
+        (status = 422, body = crate::api::ApiError, description = "capacity-invalid, with every problem at its field (no officers, zero booths, hours outside the day, an unknown time zone…)"),
+        (status = 404, body = crate::api::ApiError, description = "Unknown office, or the admin API is off"), (status = 401, body = crate::api::ApiError, description = "The admin token is missing or wrong (unauthorized)")),
     security(("admin_token" = [])))]
 pub async fn set_capacity(
     State(state): State<Arc<AppState>>,
@@ -136,7 +138,7 @@ pub struct ReportQuery {
 /// Per branch and day: slots offered, booked, served, no-shows, and the median lead time
 /// from submission to appointment.
 #[utoipa::path(get, path = "/api/v1/reports/capacity", operation_id = "capacityReport", params(ReportQuery),
-    responses((status = 200, description = "JSON rows or CSV"), (status = 401, body = crate::api::ApiError)),
+    responses((status = 200, description = "JSON rows or CSV"), (status = 401, body = crate::api::ApiError, description = "The admin token is missing or wrong (unauthorized)")),
     security(("admin_token" = [])))]
 pub async fn capacity_report(
     State(state): State<Arc<AppState>>,
@@ -171,7 +173,9 @@ pub async fn capacity_report(
 #[utoipa::path(post, path = "/api/v1/branches/{code}/queue/{number}/{action}", operation_id = "advanceTicket",
     params(("code" = String, Path), ("number" = i64, Path, description = "Ticket number of today"),
         ("action" = String, Path, description = "serve, done or left")),
-    responses((status = 204), (status = 409, body = crate::api::ApiError), (status = 401, body = crate::api::ApiError)),
+    responses((status = 204, description = "The ticket moved on"),
+        (status = 409, body = crate::api::ApiError, description = "The ticket is not in a state that allows this step, or does not exist (not-editable)"),
+        (status = 404, body = crate::api::ApiError, description = "An action other than serve, done or left"), (status = 401, body = crate::api::ApiError, description = "The admin token is missing or wrong (unauthorized)")),
     security(("admin_token" = [])))]
 pub async fn advance_ticket(
     State(state): State<Arc<AppState>>,

@@ -337,7 +337,7 @@ fn claim_view(d: &Draft) -> ClaimView {
 /// open, the draft again with a token of its own; tokens given before keep working (the
 /// draft keeps its five newest and the one last e-mailed).
 #[utoipa::path(post, path = "/api/v1/claims", operation_id = "startClaim", request_body = StartClaimRequest,
-    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 201, body = StartedClaim), (status = 422, body = ApiError), (status = 409, body = ApiError), (status = 429, body = ApiError, description = "Too many attempts from this client, or the failed identity checks allowed for this person in a minute (five by default), counted once for all Lapak processes on the database")))]
+    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 201, body = StartedClaim, description = "The identity matched the registry: a draft claim and its token"), (status = 422, body = ApiError, description = "Field errors (e.g. nik-length, kpj-format, date-format), or identity-mismatch: the four answers do not match one member, without saying which"), (status = 409, body = ApiError, description = "A claim of this KPJ is already being processed (open-claim-exists): track it"), (status = 429, body = ApiError, description = "Too many attempts from this client, or the failed identity checks allowed for this person in a minute (five by default), counted once for all Lapak processes on the database")))]
 pub async fn start_claim(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -359,7 +359,7 @@ pub async fn start_claim(
 
 /// The claim as it stands: answers, eligibility, documents, what is missing.
 #[utoipa::path(get, path = "/api/v1/claim", operation_id = "getClaim",
-    responses((status = 200, body = ClaimView), (status = 404, body = ApiError)), security(("claim_token" = [])))]
+    responses((status = 200, body = ClaimView, description = "The claim as saved so far, with what is still missing"), (status = 404, body = ApiError, description = "The claim token is unknown or was replaced by a newer one (not-found)")), security(("claim_token" = [])))]
 pub async fn get_claim(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     match draft(&state, &headers).await {
         Ok(d) => Json(claim_view(&d)).into_response(),
@@ -377,7 +377,7 @@ pub struct CauseRequest {
 
 /// Choose the cause; eligibility is decided at once.
 #[utoipa::path(put, path = "/api/v1/claim/cause", operation_id = "saveCause", request_body = CauseRequest,
-    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 200, body = DecisionView), (status = 422, body = ApiError)), security(("claim_token" = [])))]
+    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 200, body = DecisionView, description = "Saved: the eligibility decision, with the estimate or the date from which the claim can be filed"), (status = 422, body = ApiError, description = "Field errors (cause-required, cause-unknown, lwd-required, date-format, date-future), or not-eligible with the decision"), (status = 404, body = ApiError, description = "The claim token is unknown or was replaced by a newer one (not-found)"), (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)")), security(("claim_token" = [])))]
 pub async fn save_cause(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -411,7 +411,7 @@ pub struct PaymentRequest {
 
 /// Bank account, contact and branch.
 #[utoipa::path(put, path = "/api/v1/claim/payment", operation_id = "savePayment", request_body = PaymentRequest,
-    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 204), (status = 422, body = ApiError)), security(("claim_token" = [])))]
+    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 204, description = "Saved"), (status = 422, body = ApiError, description = "Field errors, e.g. account-length, holder-mismatch, email-invalid, phone-invalid, npwp-required, branch-unknown, service-not-offered"), (status = 404, body = ApiError, description = "The claim token is unknown or was replaced by a newer one (not-found)"), (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)")), security(("claim_token" = [])))]
 pub async fn save_payment(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -437,11 +437,22 @@ pub async fn save_payment(
     }
 }
 
+/// A document's file as the request body itself, not JSON or a form: the bytes of a JPG,
+/// PNG or PDF.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
+pub struct DocumentFile(#[allow(dead_code)] Vec<u8>);
+
 /// Upload one file (JPG, PNG or PDF; recognised by content) for a document of the checklist.
 #[utoipa::path(post, path = "/api/v1/claim/documents/{kind}", operation_id = "uploadClaimDocument",
     params(("kind" = String, Path, description = "Document kind, e.g. ektp, kpj_card, passbook, photo")),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = DocumentView), (status = 422, body = ApiError)), security(("claim_token" = [])))]
+    request_body(content = DocumentFile, content_type = "application/octet-stream",
+        description = "The file's bytes. Recognised by their content: any Content-Type header is taken (image/jpeg, image/png and application/pdf too)."),
+    responses((status = 201, body = DocumentView, description = "Stored (sealed) as one file of the document; a document may have several pages"),
+        (status = 404, body = ApiError, description = "The claim token is unknown or was replaced by a newer one (not-found)"),
+        (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)"),
+        (status = 422, body = ApiError, description = "At the field `file`: file-too-large (over the configured limit, 6 MB by default; the message states it), file-type, file-corrupt or file-empty; at `kind`: document-kind (not asked for this claim's cause)")),
+    security(("claim_token" = [])))]
 pub async fn upload_claim_document(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -475,7 +486,9 @@ pub async fn upload_claim_document(
 
 /// Remove an uploaded file (to replace it) before submission.
 #[utoipa::path(delete, path = "/api/v1/claim/documents/{id}", operation_id = "removeClaimDocument",
-    params(("id" = String, Path)), responses((status = 204), (status = 404, body = ApiError)), security(("claim_token" = [])))]
+    params(("id" = String, Path, description = "The file's id from uploadClaimDocument")),
+    responses((status = 204, description = "Removed"), (status = 404, body = ApiError, description = "No such file in this claim, or the claim token is unknown (not-found)"), (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)")),
+    security(("claim_token" = [])))]
 pub async fn remove_claim_document(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -501,7 +514,9 @@ pub struct SubmittedClaim {
 /// same claim and the same key with another body is refused.
 #[utoipa::path(post, path = "/api/v1/claim/submit", operation_id = "submitClaim",
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 visible ASCII characters, e.g. a UUID; another is refused (422 idempotency-key)")),
-    responses((status = 201, body = SubmittedClaim), (status = 422, body = ApiError), (status = 409, body = ApiError)),
+    responses((status = 201, body = SubmittedClaim, description = "Submitted, durably; submitting again gives the same claim number"),
+        (status = 422, body = ApiError, description = "incomplete (see getClaim's missing parts and documents), not-eligible, idempotency-key (a key that cannot be honoured) or idempotency-mismatch (the key was used with another body or claim)"),
+        (status = 404, body = ApiError, description = "The claim token is unknown or was replaced by a newer one (not-found)"), (status = 409, body = ApiError, description = "The claim has moved on past submission (not-editable)")),
     security(("claim_token" = [])))]
 pub async fn submit_claim(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     let lang = lang(&headers);
@@ -580,7 +595,7 @@ pub struct TrackedEventView {
 
 /// Track a claim by number and birth date. A wrong pair answers like an unknown number.
 #[utoipa::path(post, path = "/api/v1/track", operation_id = "trackClaim", request_body = TrackRequest,
-    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 200, body = TrackingView), (status = 404, body = ApiError), (status = 429, body = ApiError, description = "Too many lookups from this client, or the failed guesses allowed at this number in a minute (ten by default), counted once for all Lapak processes on the database; then even the right birth date gets this answer, as an unknown number does")))]
+    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 200, body = TrackingView, description = "The claim's state in plain words, its timeline, appointment and what to do next"), (status = 404, body = ApiError, description = "No claim with this number and birth date (a wrong birth date gets the same answer)"), (status = 429, body = ApiError, description = "Too many lookups from this client, or the failed guesses allowed at this number in a minute (ten by default), counted once for all Lapak processes on the database; then even the right birth date gets this answer, as an unknown number does")))]
 pub async fn track_claim(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,

@@ -58,15 +58,17 @@ fn message_of(state: &AppState, lang: Lang, e: &ClaimError) -> String {
         ClaimError::List(worker_list::ListError::TooManyRows { limit }) => {
             i.t_args(lang, "err-list-too-many-rows", &[("limit", &thousands(*limit as u64, lang))])
         }
-        ClaimError::List(worker_list::ListError::NoHeader { sheets, missing }) => i.t_args(
-            lang,
-            "err-list-no-header",
-            &[
-                ("missing", &missing.join(", ")),
-                ("expected", &worker_list::template_header().join(", ")),
-                ("sheets", &sheets.join(", ")),
-            ],
-        ),
+        ClaimError::List(worker_list::ListError::NoHeader { sheets, missing }) => {
+            let expected = worker_list::template_header().join(", ");
+            let message =
+                i.t_args(lang, "err-list-no-header", &[("missing", &missing.join(", ")), ("expected", &expected)]);
+            // A workbook's sheets, each searched for the header; a CSV file has none.
+            if sheets.is_empty() {
+                return message;
+            }
+            let sheets = i.t_args(lang, "err-list-sheets-read", &[("sheets", &sheets.join(", "))]);
+            format!("{message} {sheets}")
+        }
         ClaimError::Storage(cause) => {
             tracing::error!(error = %cause, "collective channel failed");
             i.t(lang, "err-internal")
@@ -476,6 +478,13 @@ struct BatchPage<'a> {
 
 crate::pages::translated!(CompanyPage, BatchPage);
 
+impl BatchPage<'_> {
+    /// The error at an upload's field (list, letter, documents), shown beside it too.
+    fn error(&self, name: &str) -> Option<String> {
+        self.errors.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone())
+    }
+}
+
 /// A moment in WIB (the zone is written with it).
 fn when(lang: Lang, at: jiff::Timestamp) -> String {
     lapak_domain::schedule::format_local(at, "Asia/Jakarta", lang == Lang::Id)
@@ -753,7 +762,9 @@ pub async fn upload(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let (texts, files, too_large) = read_multipart(multipart, state.claims.collective().max_list_bytes).await;
+    // The letter is a document, with the documents' limit; lists and ZIPs have their own.
+    let cap = if what == "surat" { state.claims.max_upload_bytes() } else { state.claims.collective().max_list_bytes };
+    let (texts, files, too_large) = read_multipart(multipart, cap).await;
     let too_large = too_large.is_some();
     if texts.get("csrf") != Some(&session.csrf) && !too_large {
         return forbidden(&state, pl.lang);
@@ -764,7 +775,10 @@ pub async fn upload(
         _ => "list",
     };
     let result = match (too_large, files.get("file")) {
-        (true, _) => Err(ClaimError::Fields(vec![lapak_claims::FieldError { field, code: "list-too-large" }])),
+        (true, _) => {
+            let code = if field == "letter" { "file-too-large" } else { "list-too-large" };
+            Err(ClaimError::Fields(vec![lapak_claims::FieldError { field, code }]))
+        }
         (false, None) => Err(ClaimError::Fields(vec![lapak_claims::FieldError { field, code: "file-empty" }])),
         (false, Some((_, bytes))) if what == "surat" => state.claims.upload_letter(&b, bytes).await.map(|()| "letter"),
         (false, Some((name, bytes))) if what == "daftar" => {

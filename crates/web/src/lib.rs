@@ -105,7 +105,10 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
     let state = Arc::new(AppState {
         store,
         claims,
-        i18n: I18n::load(),
+        // The limits the messages state, as configured.
+        i18n: I18n::load()
+            .with_value("mb", (limits.max_upload_bytes / (1024 * 1024)).to_string())
+            .with_value("list_mb", (limits.collective.max_list_bytes / (1024 * 1024)).to_string()),
         secure_cookies: limits.secure_cookies,
         public_url: limits.public_url.as_ref().map(|u| u.trim_end_matches('/').to_string()),
         admin_token_hash,
@@ -189,10 +192,13 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
             post(api::upload_claim_document).delete(api::remove_claim_document).layer(cap(documents)),
         )
         .route("/kolektif/daftar", get(collective::register_form).post(collective::register).layer(cap(documents)))
-        // … and a worker list, which may be larger (added after that layer, with its own).
+        // … and a worker list, which may be larger (added after that layer, with its own; the
+        // same route takes the layoff letter, a document).
         .route(
             "/staf/kolektif/{id}/{what}",
-            get(collective::download).post(collective::upload).layer(cap(limits.collective.max_list_bytes + 64 * 1024)),
+            get(collective::download)
+                .post(collective::upload)
+                .layer(cap((limits.collective.max_list_bytes + 64 * 1024).max(documents))),
         )
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

@@ -162,10 +162,7 @@ pub(crate) fn message(state: &AppState, lang: Lang, status: StatusCode, heading:
 pub(crate) fn refused(state: &AppState, lang: Lang, status: StatusCode) -> Response {
     let i = &state.i18n;
     let (heading, body) = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            let mb = (state.claims.max_upload_bytes() / (1024 * 1024)).to_string();
-            (i.t(lang, "error-too-large-title"), i.t_args(lang, "error-too-large-body", &[("mb", &mb)]))
-        }
+        StatusCode::PAYLOAD_TOO_LARGE => (i.t(lang, "error-too-large-title"), i.t(lang, "error-too-large-body")),
         StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => {
             (i.t(lang, "error-not-found-title"), i.t(lang, "error-not-found-body"))
         }

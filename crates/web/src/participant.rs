@@ -760,7 +760,6 @@ fn documents_page<'a>(
     let i = &state.i18n;
     let cause = draft.claim.application.cause.unwrap_or(ClaimCause::Resignation);
     let npwp_needed = draft.npwp_needed();
-    let mb = (state.claims.max_upload_bytes() / (1024 * 1024)).to_string();
     // Asked for documents: only those are open again.
     let asked = &draft.claim.requested_documents;
     let documents: Vec<DocumentRow> = required_documents(cause)
@@ -797,7 +796,7 @@ fn documents_page<'a>(
             vec![(format!("file-{code}"), if label.is_empty() { m } else { format!("{label}: {m}") })]
         })
         .unwrap_or_default();
-    let mut lead = i.t_args(lang, "documents-lead", &[("mb", &mb)]);
+    let mut lead = i.t(lang, "documents-lead");
     if let Some(due) = draft.claim.documents_due.filter(|_| !asked.is_empty()) {
         lead = format!(
             "{} {lead}",
