@@ -235,6 +235,15 @@ async fn a_walk_in_takes_a_ticket_in_a_browser() {
     }
     let b = Browser::start(&driver, "id-ID").await;
     let shots = screenshots_dir();
+    // On a device that is not the branch's kiosk the page says where tickets are given.
+    b.goto(&format!("{base}/cabang/KC001/tiket?lang=id")).await;
+    let elsewhere = b.wait_for("Nomor antrean diberikan di kios").await;
+    assert!(!elsewhere.contains("name=\"halaman\""), "{elsewhere}");
+    b.check_page("kios, perangkat lain").await;
+    // The branch admin made this device the kiosk (its staff page, in `staff.rs`).
+    let secret = kiosk_cookie(&t, "KC001").await;
+    let (name, value) = secret.split_once('=').unwrap();
+    b.add_cookie(name, value, "/cabang").await;
     b.goto(&format!("{base}/cabang/KC001/tiket?lang=id")).await;
     let kiosk = b.wait_for("Ambil nomor antrean").await;
     let secret =

@@ -565,6 +565,75 @@ async fn a_branch_admin_sees_the_effect_of_a_capacity_change_before_saving_it() 
     assert_eq!(c.get("/staf/kapasitas", &officer).await.status(), 403);
 }
 
+/// Only a branch's own kiosks give tickets. The branch admin, signed in on the device,
+/// makes it a kiosk: the device gets a cookie of its own and the staff session on it ends.
+/// Another device, or a kiosk of another branch, gets a page saying where tickets are given;
+/// withdrawn, the kiosk gives no more.
+#[tokio::test]
+async fn a_branch_admin_makes_a_device_the_kiosk_and_only_it_gives_tickets() {
+    let t = seeded().await;
+    scheduled_claim(&t).await;
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    staff.add("admin.satu", "Admin Satu", StaffRole::BranchAdmin, Some("KC001"), PASSWORD).await.unwrap();
+    staff.add("admin.dua", "Admin Dua", StaffRole::BranchAdmin, Some("KC001"), PASSWORD).await.unwrap();
+    staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
+    let c = Client::serving(&t).await;
+    let day = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Jakarta").unwrap()).date();
+    let take = |cookie: String| {
+        c.http.post(format!("{}/cabang/KC001/tiket", c.base)).header(COOKIE, cookie).form(&[("whatsapp", "")]).send()
+    };
+
+    // Any other device: no form, and a ticket asked for anyway is refused.
+    let page = c.get("/cabang/KC001/tiket", "").await.text().await.unwrap();
+    assert!(page.contains("Nomor antrean diberikan di kios") && !page.contains("name=\"halaman\""), "{page}");
+    assert_eq!(take(String::new()).await.unwrap().status(), 403);
+    assert_eq!(take("lapak_kios=dibuat-buat".into()).await.unwrap().status(), 403);
+    assert!(t.store.tickets("KC001", day).await.unwrap().is_empty());
+
+    // An officer may not make a kiosk.
+    let officer = signed_in(&c, "petugas.satu").await;
+    let home = c.get("/staf", &officer).await.text().await.unwrap();
+    assert_eq!(c.post("/staf/kios", &officer, &[("csrf", &field(&home, "csrf"))]).await.status(), 403);
+
+    let admin = signed_in(&c, "admin.satu").await;
+    let form = c.get("/staf/kapasitas", &admin).await.text().await.unwrap();
+    assert!(form.contains("Perangkat kios kantor ini: 0."), "{form}");
+    let csrf = field(&form, "csrf");
+    assert_eq!(c.post("/staf/kios", &admin, &[("csrf", "salah")]).await.status(), 403, "a forged form");
+    let enrolled = c.post("/staf/kios", &admin, &[("csrf", &csrf)]).await;
+    assert_eq!(enrolled.status(), 303);
+    assert_eq!(enrolled.headers()[LOCATION], "/cabang/KC001/tiket");
+    let (secret, attrs) = cookie(&enrolled, "lapak_kios").expect("the kiosk's cookie");
+    assert!(
+        attrs.contains("Path=/cabang") && attrs.contains("HttpOnly") && attrs.contains("SameSite=Strict"),
+        "{attrs}"
+    );
+    assert_eq!(cookie(&enrolled, "lapak_staf").unwrap().0, "", "the staff cookie is cleared");
+    let signed_out = c.get("/staf/kapasitas", &admin).await;
+    assert_eq!(signed_out.status(), 303, "the staff session on the kiosk ended");
+    let kiosk = format!("lapak_kios={secret}");
+    let page = c.get("/cabang/KC001/tiket", &kiosk).await.text().await.unwrap();
+    assert!(page.contains("name=\"halaman\""), "{page}");
+    assert_eq!(take(kiosk.clone()).await.unwrap().status(), 303);
+    assert_eq!(t.store.tickets("KC001", day).await.unwrap().len(), 1);
+    // Not another branch's kiosk.
+    let elsewhere = c.http.post(format!("{}/cabang/KC002/tiket", c.base)).header(COOKIE, &kiosk);
+    let elsewhere = elsewhere.form(&[("whatsapp", "")]).send().await.unwrap();
+    assert_eq!(elsewhere.status(), 403);
+
+    // Withdrawn (by another admin, at the office): the device gives no more tickets.
+    let admin = signed_in(&c, "admin.dua").await;
+    let form = c.get("/staf/kapasitas", &admin).await.text().await.unwrap();
+    assert!(form.contains("Perangkat kios kantor ini: 1."), "{form}");
+    assert_eq!(c.post("/staf/kios/cabut", &admin, &[("csrf", &field(&form, "csrf"))]).await.status(), 303);
+    assert_eq!(take(kiosk).await.unwrap().status(), 403);
+    assert_eq!(t.store.tickets("KC001", day).await.unwrap().len(), 1);
+    let actions = audit_actions(&t.url).await;
+    for expected in ["kiosk.enrolled", "kiosk.revoked"] {
+        assert!(actions.iter().any(|(a, s)| a == expected && s == "KC001"), "{expected}: {actions:?}");
+    }
+}
+
 /// Signs in through the browser: password, enrolment by the key under the QR code, the
 /// recovery codes, then the staff home.
 async fn browser_sign_in(b: &lapak_tests::webdriver::Browser, base: &str, username: &str) {

@@ -218,3 +218,17 @@ pub async fn early_in_a_guess_window() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+/// Makes a device a walk-in kiosk of `branch` as a branch admin would (the staff page's
+/// path is tested in `staff.rs`): the `Cookie` header value such a device sends.
+pub async fn kiosk_cookie(t: &TestStore, branch: &str) -> String {
+    let secret = lapak_claims::walk_in::enrol_kiosk(t.store.as_ref(), branch, "test").await.unwrap();
+    format!("lapak_kios={secret}")
+}
+
+/// A client that sends `cookie` with every request, as a kiosk's browser does.
+pub fn kiosk_client(cookie: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+    reqwest::Client::builder().default_headers(headers).build().unwrap()
+}

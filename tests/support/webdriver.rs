@@ -163,6 +163,13 @@ impl Browser {
     }
 
     /// The address of the page shown.
+    /// Gives the browser a cookie for the site of the page shown (WebDriver's "Add
+    /// Cookie"), as a response of that site would.
+    pub async fn add_cookie(&self, name: &str, value: &str, path: &str) {
+        let cookie = json!({ "name": name, "value": value, "path": path, "httpOnly": true, "sameSite": "Strict" });
+        self.call(reqwest::Method::POST, "/cookie", json!({ "cookie": cookie })).await;
+    }
+
     pub async fn url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", Value::Null).await.as_str().unwrap_or_default().to_string()
     }

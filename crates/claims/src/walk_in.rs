@@ -117,6 +117,23 @@ async fn take(
     Ok(token)
 }
 
+/// Makes a device a walk-in kiosk of `branch` (enrolled by the staff account `by`): returns
+/// the secret the device keeps (32 random bytes, URL-safe); the store keeps its hash.
+pub async fn enrol_kiosk(store: &dyn Store, branch: &str, by: &str) -> Result<String> {
+    store.branch(branch).await?.ok_or(ClaimError::NotFound)?;
+    let mut secret = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut secret);
+    let secret = URL_SAFE_NO_PAD.encode(secret);
+    store.add_kiosk(&hash(&secret), branch, by).await?;
+    Ok(secret)
+}
+
+/// Whether the device holding `secret` is a kiosk of `branch`.
+pub async fn is_kiosk_of(store: &dyn Store, secret: Option<&str>, branch: &str) -> Result<bool> {
+    let Some(secret) = secret.filter(|s| !s.is_empty() && s.len() <= 64) else { return Ok(false) };
+    Ok(store.kiosk_branch(&hash(secret)).await?.as_deref() == Some(branch))
+}
+
 impl crate::ClaimService {
     /// [`take`], within the client's allowance of tickets an hour.
     pub async fn take_ticket(

@@ -103,6 +103,8 @@ pub async fn demo_accounts(store: Arc<dyn Store>, branch: &str) -> anyhow::Resul
     println!("  petugas, supervisor, admin.cabang, keuangan, admin.nasional, auditor");
     println!("  Masuk di /staf/masuk; pada masuk pertama pindai kode QR dengan aplikasi autentikator.");
     println!("  Sign in at /staf/masuk; at the first sign-in scan the QR code with an authenticator app.");
+    println!("  Kios antrean /cabang/{branch}/tiket: admin.cabang membuka Kapasitas kantor di perangkat kios, \"Jadikan perangkat ini kios\".");
+    println!("  Walk-in kiosk /cabang/{branch}/tiket: admin.cabang opens Branch capacity on the kiosk device, \"Make this device a kiosk\".");
     Ok(())
 }
 

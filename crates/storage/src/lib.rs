@@ -543,6 +543,16 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     /// Removes the counts of windows that started before `before` (at most a bounded
     /// number a call); returns how many went.
     async fn forget_guesses(&self, before: Timestamp) -> Result<u64>;
+
+    /// Makes the device holding the secret behind `token_hash` a walk-in kiosk of `branch`,
+    /// enrolled by the staff account `by`.
+    async fn add_kiosk(&self, token_hash: &[u8], branch: &str, by: &str) -> Result<()>;
+    /// The branch whose kiosk the device behind `token_hash` is.
+    async fn kiosk_branch(&self, token_hash: &[u8]) -> Result<Option<String>>;
+    /// How many devices are kiosks of `branch`.
+    async fn kiosks(&self, branch: &str) -> Result<u64>;
+    /// No device is a kiosk of `branch` any longer; returns how many were.
+    async fn remove_kiosks(&self, branch: &str) -> Result<u64>;
     /// Adds a resume link to the claim (a participant who comes back through the identity
     /// step, or is asked for documents, gets one of their own; the links given before keep
     /// working). The claim keeps its [`LIVE_RESUME_LINKS`] newest links and the last one

@@ -650,6 +650,34 @@ macro_rules! impl_store {
                     (SELECT key FROM guesses WHERE window_start < $1 LIMIT $2)", $crate::micros(before)).await
             }
 
+            async fn add_kiosk(&self, token_hash: &[u8], branch: &str, by: &str) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO kiosks (token_hash, branch_code, enrolled_by, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash.to_vec()).bind(branch).bind(by).bind($crate::micros(jiff::Timestamp::now()))
+                    .execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await
+            }
+
+            async fn kiosk_branch(&self, token_hash: &[u8]) -> $crate::Result<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT branch_code FROM kiosks WHERE token_hash = $1")
+                    .bind(token_hash.to_vec()).fetch_optional(&self.read).await?)
+            }
+
+            async fn kiosks(&self, branch: &str) -> $crate::Result<u64> {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM kiosks WHERE branch_code = $1")
+                    .bind(branch).fetch_one(&self.read).await?;
+                Ok(n.max(0) as u64)
+            }
+
+            async fn remove_kiosks(&self, branch: &str) -> $crate::Result<u64> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("DELETE FROM kiosks WHERE branch_code = $1").bind(branch).execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(done.rows_affected())
+            }
+
             async fn add_resume_link(&self, claim_id: &str, token_hash: &[u8], outbox: Option<&$crate::OutboxMessage>, quiet_since: Option<jiff::Timestamp>) -> $crate::Result<bool> {
                 let at = $crate::micros(jiff::Timestamp::now());
                 let mut tx = self.begin_draft().await?;

@@ -455,6 +455,73 @@ pub async fn sign_out(
     res
 }
 
+// ---------- the branch's walk-in kiosks ----------
+
+/// The branch admin, signed in on the device at the branch, makes it the branch's kiosk:
+/// the device gets a secret of its own in a cookie (for the kiosk pages only), the staff
+/// session ends (a kiosk must not stay signed in), and the kiosk page opens.
+pub async fn kiosk_enrol(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<SignOutForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (cookie, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if form.csrf != session.csrf {
+        return forbidden(&state, pl.lang);
+    }
+    let branch = session.staff.branch.clone().unwrap_or_default();
+    if let Err(r) = guard(&state, &session, lapak_domain::staff::StaffAction::SetCapacity, &branch, "kiosk", addr).await
+    {
+        return r;
+    }
+    let secret = match lapak_claims::walk_in::enrol_kiosk(state.store.as_ref(), &branch, &session.staff.id).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "kiosk not enrolled");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    record(&state, &session, "kiosk.enrolled", &branch, addr).await;
+    let _ = state.staff.sign_out(&cookie).await;
+    let mut res = Redirect::to(&format!("/cabang/{branch}/tiket")).into_response();
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, COOKIE, "", 0));
+    res.headers_mut().append(header::SET_COOKIE, crate::walk_in::kiosk_cookie(&state, &secret));
+    res
+}
+
+/// The branch admin withdraws every kiosk of the branch (a device lost or replaced).
+pub async fn kiosk_revoke(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<SignOutForm>,
+) -> Response {
+    let pl = PageLang::resolve(&headers, &LangQuery::default());
+    let (_, session) = match current(&state, &headers, "full").await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if form.csrf != session.csrf {
+        return forbidden(&state, pl.lang);
+    }
+    let branch = session.staff.branch.clone().unwrap_or_default();
+    if let Err(r) = guard(&state, &session, lapak_domain::staff::StaffAction::SetCapacity, &branch, "kiosk", addr).await
+    {
+        return r;
+    }
+    if let Err(e) = state.store.remove_kiosks(&branch).await {
+        tracing::error!(error = %e, "kiosks not removed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    record(&state, &session, "kiosk.revoked", &branch, addr).await;
+    Redirect::to("/staf/kapasitas").into_response()
+}
+
 // ---------- the officer's session ----------
 
 struct Person {
@@ -1116,6 +1183,9 @@ struct CapacityPage<'a> {
     closed: String,
     /// (day, seats now, seats with the change) for the next 7 days.
     preview: Vec<(String, u32, u32)>,
+    /// The branch's code and how many devices are its walk-in kiosks.
+    code: String,
+    kiosks: u64,
 }
 
 crate::pages::translated!(CapacityPage);
@@ -1302,6 +1372,8 @@ async fn capacity_response(
         room: String::new(),
         closed: String::new(),
         preview: Vec::new(),
+        kiosks: state.store.kiosks(&branch).await.unwrap_or_default(),
+        code: branch.clone(),
     };
     let Some(fields) = fields else {
         fill_form(&mut page, current_capacity.as_ref());

@@ -30,6 +30,9 @@ struct KioskPage<'a> {
     /// The secret of the ticket this page gives ([`walk_in::page_secret`]).
     page: String,
     errors: Vec<(String, String)>,
+    /// This device is a kiosk of the branch: it gives tickets. Elsewhere the page says
+    /// where tickets are given.
+    kiosk: bool,
 }
 
 impl KioskPage<'_> {
@@ -69,6 +72,37 @@ struct BoardPage<'a> {
 
 crate::pages::translated!(KioskPage, TicketPage, BoardPage);
 
+/// The cookie of a walk-in kiosk device (see `staff::kiosk_enrol`): sent to the kiosk pages
+/// only, kept for ten years (a kiosk is withdrawn by the branch admin, not by time).
+const KIOSK_COOKIE: &str = "lapak_kios";
+
+pub(crate) fn kiosk_cookie(state: &AppState, secret: &str) -> axum::http::HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    axum::http::HeaderValue::from_str(&format!(
+        "{KIOSK_COOKIE}={secret}; Path=/cabang; Max-Age=315360000; HttpOnly; SameSite=Strict{secure}"
+    ))
+    .expect("ascii cookie")
+}
+
+/// Whether this request comes from a kiosk of `branch`. A failed lookup counts as not.
+async fn from_kiosk(state: &AppState, headers: &HeaderMap, branch: &str) -> bool {
+    let secret = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == KIOSK_COOKIE)
+        .map(|(_, v)| v);
+    match walk_in::is_kiosk_of(state.store.as_ref(), secret, branch).await {
+        Ok(yes) => yes,
+        Err(e) => {
+            tracing::error!(error = %e, "kiosk not checked");
+            false
+        }
+    }
+}
+
 async fn branch_name(state: &AppState, code: &str) -> Option<String> {
     state.store.branch(code).await.ok().flatten().map(|b| b.name.as_str().to_string())
 }
@@ -98,6 +132,7 @@ async fn kiosk_page(
     let Some(branch_name) = branch_name(&state, &code).await else {
         return crate::pages::not_found(State(state), headers).await;
     };
+    let kiosk = from_kiosk(&state, &headers, &code).await;
     let page = KioskPage {
         lang: pl.lang,
         state: &state,
@@ -106,6 +141,7 @@ async fn kiosk_page(
         whatsapp: form.whatsapp,
         page: form.halaman,
         errors,
+        kiosk,
     };
     pl.respond(status, page)
 }
@@ -126,6 +162,10 @@ pub async fn take(
     Form(form): Form<KioskForm>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery::default());
+    // Tickets come from the branch's own kiosks only: the page says where to get one.
+    if !from_kiosk(&state, &headers, &code).await {
+        return kiosk_page(state, headers, pl, code, KioskForm::default(), StatusCode::FORBIDDEN, vec![]).await;
+    }
     let page = Some(form.halaman.as_str()).filter(|p| !p.is_empty());
     let base_url = state.base_url(&headers);
     let (status, errors) = match state
