@@ -103,7 +103,7 @@ fn code_field(state: &AppState, lang: Lang) -> Vec<(&'static str, String, &'stat
     vec![("code", state.i18n.t(lang, "staff-code"), "text", "one-time-code", "numeric")]
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

@@ -86,15 +86,8 @@ pub(crate) fn kiosk_cookie(state: &AppState, secret: &str) -> axum::http::Header
 
 /// Whether this request comes from a kiosk of `branch`. A failed lookup counts as not.
 async fn from_kiosk(state: &AppState, headers: &HeaderMap, branch: &str) -> bool {
-    let secret = headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == KIOSK_COOKIE)
-        .map(|(_, v)| v);
-    match walk_in::is_kiosk_of(state.store.as_ref(), secret, branch).await {
+    let secret = crate::staff::cookie_value(headers, KIOSK_COOKIE);
+    match walk_in::is_kiosk_of(state.store.as_ref(), secret.as_deref(), branch).await {
         Ok(yes) => yes,
         Err(e) => {
             tracing::error!(error = %e, "kiosk not checked");
@@ -115,24 +108,24 @@ pub async fn kiosk(
 ) -> Response {
     let pl = PageLang::resolve(&headers, &q);
     let form = KioskForm { whatsapp: String::new(), halaman: walk_in::page_secret() };
-    kiosk_page(state, headers, pl, code, form, StatusCode::OK, vec![]).await
+    let kiosk = from_kiosk(&state, &headers, &code).await;
+    kiosk_page(state, headers, pl, code, (kiosk, form), StatusCode::OK, vec![]).await
 }
 
-/// The kiosk's page for branch `code` with what `form` holds and the `errors` at its
-/// fields; a branch that does not exist is not found.
+/// The page for branch `code` on a kiosk of it (with what `form` holds and the `errors`
+/// at its fields) or on another device; a branch that does not exist is not found.
 async fn kiosk_page(
     state: Arc<AppState>,
     headers: HeaderMap,
     pl: PageLang,
     code: String,
-    form: KioskForm,
+    (kiosk, form): (bool, KioskForm),
     status: StatusCode,
     errors: Vec<(String, String)>,
 ) -> Response {
     let Some(branch_name) = branch_name(&state, &code).await else {
         return crate::pages::not_found(State(state), headers).await;
     };
-    let kiosk = from_kiosk(&state, &headers, &code).await;
     let page = KioskPage {
         lang: pl.lang,
         state: &state,
@@ -164,7 +157,8 @@ pub async fn take(
     let pl = PageLang::resolve(&headers, &LangQuery::default());
     // Tickets come from the branch's own kiosks only: the page says where to get one.
     if !from_kiosk(&state, &headers, &code).await {
-        return kiosk_page(state, headers, pl, code, KioskForm::default(), StatusCode::FORBIDDEN, vec![]).await;
+        return kiosk_page(state, headers, pl, code, (false, KioskForm::default()), StatusCode::FORBIDDEN, vec![])
+            .await;
     }
     let page = Some(form.halaman.as_str()).filter(|p| !p.is_empty());
     let base_url = state.base_url(&headers);
@@ -189,7 +183,7 @@ pub async fn take(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    kiosk_page(state, headers, pl, code, form, status, errors).await
+    kiosk_page(state, headers, pl, code, (true, form), status, errors).await
 }
 
 #[derive(Deserialize, Default)]
