@@ -105,10 +105,10 @@ impl I18n {
         };
         let mut fa = FluentArgs::new();
         for (k, v) in &self.values {
-            fa.set(*k, FluentValue::String(Cow::Owned(v.clone())));
+            fa.set(*k, FluentValue::String(Cow::Borrowed(v.as_str())));
         }
         for (k, v) in args {
-            fa.set(*k, FluentValue::String(Cow::Owned(v.to_string())));
+            fa.set(*k, FluentValue::String(Cow::Borrowed(*v)));
         }
         let mut errors = Vec::new();
         b.format_pattern(pattern, Some(&fa), &mut errors).into_owned()
