@@ -457,6 +457,24 @@ pub async fn sign_out(
 
 // ---------- the branch's walk-in kiosks ----------
 
+/// The branch admin's session and branch, for a form sent with its `csrf` token about the
+/// branch's kiosks; otherwise the answer to give.
+async fn kiosk_admin(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &str,
+    addr: SocketAddr,
+) -> Result<(String, StaffSession, String), Response> {
+    let pl = PageLang::resolve(headers, &LangQuery::default());
+    let (cookie, session) = current(state, headers, "full").await?;
+    if csrf != session.csrf {
+        return Err(forbidden(state, pl.lang));
+    }
+    let branch = session.staff.branch.clone().unwrap_or_default();
+    guard(state, &session, lapak_domain::staff::StaffAction::SetCapacity, &branch, "kiosk", addr).await?;
+    Ok((cookie, session, branch))
+}
+
 /// The branch admin, signed in on the device at the branch, makes it the branch's kiosk:
 /// the device gets a secret of its own in a cookie (for the kiosk pages only), the staff
 /// session ends (a kiosk must not stay signed in), and the kiosk page opens.
@@ -466,19 +484,10 @@ pub async fn kiosk_enrol(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Form(form): Form<SignOutForm>,
 ) -> Response {
-    let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let (cookie, session) = match current(&state, &headers, "full").await {
-        Ok(s) => s,
+    let (cookie, session, branch) = match kiosk_admin(&state, &headers, &form.csrf, addr).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    if form.csrf != session.csrf {
-        return forbidden(&state, pl.lang);
-    }
-    let branch = session.staff.branch.clone().unwrap_or_default();
-    if let Err(r) = guard(&state, &session, lapak_domain::staff::StaffAction::SetCapacity, &branch, "kiosk", addr).await
-    {
-        return r;
-    }
     let secret = match lapak_claims::walk_in::enrol_kiosk(state.store.as_ref(), &branch, &session.staff.id).await {
         Ok(s) => s,
         Err(e) => {
@@ -501,19 +510,10 @@ pub async fn kiosk_revoke(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Form(form): Form<SignOutForm>,
 ) -> Response {
-    let pl = PageLang::resolve(&headers, &LangQuery::default());
-    let (_, session) = match current(&state, &headers, "full").await {
-        Ok(s) => s,
+    let (_, session, branch) = match kiosk_admin(&state, &headers, &form.csrf, addr).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    if form.csrf != session.csrf {
-        return forbidden(&state, pl.lang);
-    }
-    let branch = session.staff.branch.clone().unwrap_or_default();
-    if let Err(r) = guard(&state, &session, lapak_domain::staff::StaffAction::SetCapacity, &branch, "kiosk", addr).await
-    {
-        return r;
-    }
     if let Err(e) = state.store.remove_kiosks(&branch).await {
         tracing::error!(error = %e, "kiosks not removed");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
