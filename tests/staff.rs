@@ -825,8 +825,15 @@ async fn the_admin_and_auditor_pages_pass_the_page_checks_in_a_browser() {
     b.goto(&format!("{base}/staf/perwakilan")).await;
     b.wait_for("Budi Santoso").await;
     b.check_page("staf/perwakilan").await;
+    // This browser made the branch's kiosk: it gives a ticket, and is no longer signed in.
+    b.goto(&format!("{base}/staf/kapasitas")).await;
+    b.wait_for("Perangkat kios kantor ini: 0.").await;
+    b.click("form[action='/staf/kios'] button").await;
+    b.wait_for("name=\"halaman\"").await;
+    b.check_page("kios").await;
+    b.click("form[action='/cabang/KC001/tiket'] button").await;
+    b.wait_for("A-001").await;
     b.goto(&format!("{base}/staf")).await;
-    b.click("form[action='/staf/keluar'] button").await;
     b.wait_for("Masuk petugas").await;
 
     // The daily check of the whole chain, as `lapak serve` runs it; the page checks what
