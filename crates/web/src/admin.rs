@@ -86,7 +86,7 @@ pub async fn get_capacity(
     params(("code" = String, Path, description = "Office code")),
     request_body(content = Object, description = "The capacity (JSON of lapak_domain::schedule::Capacity)"),
     responses((status = 204, description = "Saved; the next scheduling pass plans with it"),
-        (status = 422, body = crate::api::ApiError, description = "capacity-invalid, with every problem at its field (no officers, zero booths, hours outside the day, an unknown time zone…)"),
+        (status = 422, body = crate::api::ApiError, description = "invalid, with every problem in `errors`: its code, message and detail (no officers, zero booths, hours outside the day, an unknown time zone…)"),
         (status = 404, body = crate::api::ApiError, description = "Unknown office, or the admin API is off"), (status = 401, body = crate::api::ApiError, description = "The admin token is missing or wrong (unauthorized)")),
     security(("admin_token" = [])))]
 pub async fn set_capacity(

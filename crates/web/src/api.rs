@@ -441,7 +441,7 @@ pub async fn save_payment(
 /// PNG or PDF.
 #[derive(ToSchema)]
 #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
-pub struct DocumentFile(#[allow(dead_code)] Vec<u8>);
+pub struct DocumentFile(pub Vec<u8>);
 
 /// Upload one file (JPG, PNG or PDF; recognised by content) for a document of the checklist.
 #[utoipa::path(post, path = "/api/v1/claim/documents/{kind}", operation_id = "uploadClaimDocument",
