@@ -259,7 +259,7 @@ async fn a_configured_upload_limit_is_the_one_every_message_states() {
     let t = seeded().await;
     let limits = lapak_web::Limits { max_upload_bytes: 2 * 1024 * 1024, ..lapak_web::Limits::default() };
     let addr = serve_with(&t, limits).await;
-    let c = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let c = reqwest::Client::new();
     let res = c.post(format!("http://{addr}/api/v1/claims")).json(&identity()).send().await.unwrap();
     let token = res.json::<Value>().await.unwrap()["claim_token"].as_str().unwrap().to_string();
     let mut scan = b"%PDF-1.4\n".to_vec();

@@ -162,7 +162,6 @@ impl Browser {
         panic!("{needle:?} did not appear; page:\n{page}");
     }
 
-    /// The address of the page shown.
     /// Gives the browser a cookie for the site of the page shown (WebDriver's "Add
     /// Cookie"), as a response of that site would.
     pub async fn add_cookie(&self, name: &str, value: &str, path: &str) {
@@ -170,6 +169,7 @@ impl Browser {
         self.call(reqwest::Method::POST, "/cookie", json!({ "cookie": cookie })).await;
     }
 
+    /// The address of the page shown.
     pub async fn url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", Value::Null).await.as_str().unwrap_or_default().to_string()
     }
