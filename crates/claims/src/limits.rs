@@ -91,7 +91,7 @@ impl Limiter {
     /// processes, a guesser gets at most N guesses a window past the limit: at each
     /// process, the first, until it fails.
     pub fn tracking_failed_lately(&self, number: &str) -> bool {
-        self.failed_numbers.contains(&number.to_string())
+        self.failed_numbers.contains(number)
     }
 
     /// Whether one more identity check for this NIK from this client is allowed.

@@ -113,8 +113,12 @@ impl<K: Hash + Eq> Recent<K> {
         self.note_at(key, Instant::now());
     }
 
-    /// Whether `key` was noted within the period.
-    pub fn contains(&self, key: &K) -> bool {
+    /// Whether `key` was noted within the period (looked up by a borrowed form, e.g. a
+    /// `&str` for `String` keys).
+    pub fn contains<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: std::borrow::Borrow<Q>,
+    {
         self.contains_at(key, Instant::now())
     }
 
@@ -134,7 +138,10 @@ impl<K: Hash + Eq> Recent<K> {
         inner.noted.insert(key, now);
     }
 
-    fn contains_at(&self, key: &K, now: Instant) -> bool {
+    fn contains_at<Q: Hash + Eq + ?Sized>(&self, key: &Q, now: Instant) -> bool
+    where
+        K: std::borrow::Borrow<Q>,
+    {
         let inner = self.inner.lock().expect("recent keys' lock");
         inner.noted.get(key).is_some_and(|at| now.saturating_duration_since(*at) < self.period)
     }

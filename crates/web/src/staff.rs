@@ -466,10 +466,7 @@ async fn kiosk_admin(
     addr: SocketAddr,
 ) -> Result<(String, StaffSession, String), Response> {
     let pl = PageLang::resolve(headers, &LangQuery::default());
-    let (cookie, session) = current(state, headers, "full").await?;
-    if csrf != session.csrf {
-        return Err(forbidden(state, pl.lang));
-    }
+    let (cookie, session) = form_session(state, headers, "full", csrf, pl.lang).await?;
     let branch = session.staff.branch.clone().unwrap_or_default();
     guard(state, &session, lapak_domain::staff::StaffAction::SetCapacity, &branch, "kiosk", addr).await?;
     Ok((cookie, session, branch))
