@@ -566,9 +566,9 @@ async fn a_branch_admin_sees_the_effect_of_a_capacity_change_before_saving_it() 
 }
 
 /// Only a branch's own kiosks give tickets. The branch admin, signed in on the device,
-/// makes it a kiosk: the device gets a cookie of its own and the staff session on it ends.
-/// Another device, or a kiosk of another branch, gets a page saying where tickets are given;
-/// withdrawn, the kiosk gives no more.
+/// names it and makes it a kiosk: the device gets a cookie of its own and the staff session
+/// on it ends. Another device, or a kiosk of another branch, gets a page saying where
+/// tickets are given; withdrawn, alone or with the rest, a kiosk gives no more.
 #[tokio::test]
 async fn a_branch_admin_makes_a_device_the_kiosk_and_only_it_gives_tickets() {
     let t = seeded().await;
@@ -593,14 +593,29 @@ async fn a_branch_admin_makes_a_device_the_kiosk_and_only_it_gives_tickets() {
     // An officer may not make a kiosk.
     let officer = signed_in(&c, "petugas.satu").await;
     let home = c.get("/staf", &officer).await.text().await.unwrap();
-    assert_eq!(c.post("/staf/kios", &officer, &[("csrf", &field(&home, "csrf"))]).await.status(), 403);
+    let officer_csrf = field(&home, "csrf");
+    let officer_form = [("csrf", officer_csrf.as_str()), ("nama", "Kios")];
+    assert_eq!(c.post("/staf/kios", &officer, &officer_form).await.status(), 403);
 
     let admin = signed_in(&c, "admin.satu").await;
     let form = c.get("/staf/kapasitas", &admin).await.text().await.unwrap();
-    assert!(form.contains("Perangkat kios kantor ini: 0."), "{form}");
+    assert!(form.contains("Kantor ini belum memiliki kios."), "{form}");
+    assert_eq!(field(&form, "nama"), "Kios 1", "a name to start from");
     let csrf = field(&form, "csrf");
-    assert_eq!(c.post("/staf/kios", &admin, &[("csrf", "salah")]).await.status(), 403, "a forged form");
-    let enrolled = c.post("/staf/kios", &admin, &[("csrf", &csrf)]).await;
+    assert_eq!(c.post("/staf/kios", &admin, &[("csrf", "salah"), ("nama", "Kios")]).await.status(), 403, "a forged form");
+    // A name that will not do comes back at its field, as typed, and enrols nothing.
+    for bad in ["   ", &"K".repeat(61), "Kios\u{7}"] {
+        let refused = c.post("/staf/kios", &admin, &[("csrf", csrf.as_str()), ("nama", bad)]).await;
+        assert_eq!(refused.status(), 422, "{bad:?}");
+        assert!(cookie(&refused, "lapak_kios").is_none());
+        let page = refused.text().await.unwrap();
+        assert!(page.contains("<title>Galat:"), "{page}");
+        assert!(page.contains("href=\"#field-kiosk-name\">Beri nama perangkat ini, paling banyak 60 karakter."));
+        assert!(page.contains("aria-describedby=\"hint-kiosk-name error-kiosk-name\" aria-invalid=\"true\""));
+        assert_eq!(field(&page, "nama"), bad);
+    }
+    assert!(t.store.kiosks("KC001").await.unwrap().is_empty());
+    let enrolled = c.post("/staf/kios", &admin, &[("csrf", csrf.as_str()), ("nama", " Kios pintu masuk ")]).await;
     assert_eq!(enrolled.status(), 303);
     assert_eq!(enrolled.headers()[LOCATION], "/cabang/KC001/tiket");
     let (secret, attrs) = cookie(&enrolled, "lapak_kios").expect("the kiosk's cookie");
@@ -621,17 +636,50 @@ async fn a_branch_admin_makes_a_device_the_kiosk_and_only_it_gives_tickets() {
     let elsewhere = elsewhere.form(&[("whatsapp", "")]).send().await.unwrap();
     assert_eq!(elsewhere.status(), 403);
 
-    // Withdrawn (by another admin, at the office): the device gives no more tickets.
+    // A second kiosk at the branch, and one at another branch.
+    let store = t.store.as_ref();
+    let counter = lapak_claims::walk_in::enrol_kiosk(store, "KC001", "Kios loket", "test").await.unwrap();
+    let other = lapak_claims::walk_in::enrol_kiosk(store, "KC002", "Kios KC002", "test").await.unwrap();
+    let other_id = lapak_claims::walk_in::kiosk_id(&store.kiosks("KC002").await.unwrap()[0]);
+
+    // The other admin, at the office, sees both by name and who enrolled them.
     let admin = signed_in(&c, "admin.dua").await;
     let form = c.get("/staf/kapasitas", &admin).await.text().await.unwrap();
-    assert!(form.contains("Perangkat kios kantor ini: 1."), "{form}");
-    assert_eq!(c.post("/staf/kios/cabut", &admin, &[("csrf", &field(&form, "csrf"))]).await.status(), 303);
+    assert!(form.contains("<strong>Kios pintu masuk</strong>: didaftarkan oleh admin.satu, "), "{form}");
+    assert!(form.contains("<strong>Kios loket</strong>"), "{form}");
+    assert!(form.contains("Cabut semua kios kantor ini"), "with two kiosks, both at once too");
+    assert_eq!(field(&form, "nama"), "Kios 3");
+    let csrf = field(&form, "csrf");
+    // Withdrawing another branch's kiosk from here does nothing.
+    let foreign = [("csrf", csrf.as_str()), ("kios", other_id.as_str())];
+    assert_eq!(c.post("/staf/kios/cabut", &admin, &foreign).await.status(), 303);
+    assert_eq!(store.kiosks("KC002").await.unwrap().len(), 1);
+    // The entrance kiosk (lost, say) withdrawn alone: it gives no more, the counter's does.
+    let entrance = field(&form, "kios");
+    assert_eq!(c.post("/staf/kios/cabut", &admin, &[("csrf", csrf.as_str()), ("kios", &entrance)]).await.status(), 303);
     assert_eq!(take(kiosk).await.unwrap().status(), 403);
-    assert_eq!(t.store.tickets("KC001", day).await.unwrap().len(), 1);
+    assert_eq!(take(format!("lapak_kios={counter}")).await.unwrap().status(), 303);
+    assert_eq!(t.store.tickets("KC001", day).await.unwrap().len(), 2);
+    let form = c.get("/staf/kapasitas", &admin).await.text().await.unwrap();
+    assert!(!form.contains("<strong>Kios pintu masuk</strong>") && form.contains("<strong>Kios loket</strong>"), "{form}");
+    assert!(!form.contains("Cabut semua"), "one kiosk: its own button");
+    // Then all of them.
+    assert_eq!(c.post("/staf/kios/cabut", &admin, &[("csrf", csrf.as_str())]).await.status(), 303);
+    assert_eq!(take(format!("lapak_kios={counter}")).await.unwrap().status(), 403);
+    assert_eq!(t.store.tickets("KC001", day).await.unwrap().len(), 2);
+    assert!(is_kiosk(store, &other, "KC002").await, "the other branch's kiosk stays");
     let actions = audit_actions(&t.url).await;
-    for expected in ["kiosk.enrolled", "kiosk.revoked"] {
-        assert!(actions.iter().any(|(a, s)| a == expected && s == "KC001"), "{expected}: {actions:?}");
+    for (action, subject) in [
+        ("kiosk.enrolled", "KC001: Kios pintu masuk"),
+        ("kiosk.revoked", "KC001: Kios pintu masuk"),
+        ("kiosk.revoked", "KC001"),
+    ] {
+        assert!(actions.iter().any(|(a, s)| a == action && s == subject), "{action} {subject}: {actions:?}");
     }
+}
+
+async fn is_kiosk(store: &dyn lapak_storage::Store, secret: &str, branch: &str) -> bool {
+    lapak_claims::walk_in::is_kiosk_of(store, Some(secret), branch).await.unwrap()
 }
 
 /// Signs in through the browser: password, enrolment by the key under the QR code, the
@@ -825,9 +873,17 @@ async fn the_admin_and_auditor_pages_pass_the_page_checks_in_a_browser() {
     b.goto(&format!("{base}/staf/perwakilan")).await;
     b.wait_for("Budi Santoso").await;
     b.check_page("staf/perwakilan").await;
-    // This browser made the branch's kiosk: it gives a ticket, and is no longer signed in.
+    // This browser made the branch's kiosk, next to one already there: a name left out
+    // comes back at its field; named, it gives a ticket and is no longer signed in.
+    lapak_claims::walk_in::enrol_kiosk(t.store.as_ref(), "KC001", "Kios loket", "test").await.unwrap();
     b.goto(&format!("{base}/staf/kapasitas")).await;
-    b.wait_for("Perangkat kios kantor ini: 0.").await;
+    b.wait_for("<strong>Kios loket</strong>").await;
+    b.check_page("staf/kapasitas, kios").await;
+    b.type_into("#field-kiosk-name", " ").await;
+    b.click("form[action='/staf/kios'] button").await;
+    b.wait_for("error-kiosk-name").await;
+    b.check_page("staf/kapasitas, nama kios").await;
+    b.type_into("#field-kiosk-name", "Kios pintu masuk").await;
     b.click("form[action='/staf/kios'] button").await;
     b.wait_for("name=\"halaman\"").await;
     b.check_page("kios").await;

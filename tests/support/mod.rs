@@ -222,7 +222,7 @@ pub async fn early_in_a_guess_window() {
 /// Makes a device a walk-in kiosk of `branch` as a branch admin would (the staff page's
 /// path is tested in `staff.rs`): the `Cookie` header value such a device sends.
 pub async fn kiosk_cookie(t: &TestStore, branch: &str) -> String {
-    let secret = lapak_claims::walk_in::enrol_kiosk(t.store.as_ref(), branch, "test").await.unwrap();
+    let secret = lapak_claims::walk_in::enrol_kiosk(t.store.as_ref(), branch, "Kios uji", "test").await.unwrap();
     format!("lapak_kios={secret}")
 }
 

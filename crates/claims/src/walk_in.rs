@@ -117,15 +117,36 @@ async fn take(
     Ok(token)
 }
 
-/// Makes a device a walk-in kiosk of `branch` (enrolled by the staff account `by`): returns
-/// the secret the device keeps (32 random bytes, URL-safe); the store keeps its hash.
-pub async fn enrol_kiosk(store: &dyn Store, branch: &str, by: &str) -> Result<String> {
+/// The longest name a kiosk may have, in characters.
+pub const KIOSK_NAME_MAX: usize = 60;
+
+/// Makes a device a walk-in kiosk of `branch` named `name` (enrolled by the staff account
+/// `by`): returns the secret the device keeps (32 random bytes, URL-safe); the store keeps
+/// its hash. The name (surrounding spaces dropped) must have 1 to [`KIOSK_NAME_MAX`]
+/// characters and no control characters: field `name`, code `kiosk-name`.
+pub async fn enrol_kiosk(store: &dyn Store, branch: &str, name: &str, by: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > KIOSK_NAME_MAX || name.chars().any(char::is_control) {
+        return Err(ClaimError::Fields(vec![FieldError { field: "name", code: "kiosk-name" }]));
+    }
     store.branch(branch).await?.ok_or(ClaimError::NotFound)?;
     let mut secret = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut secret);
     let secret = URL_SAFE_NO_PAD.encode(secret);
-    store.add_kiosk(&hash(&secret), branch, by).await?;
+    store.add_kiosk(&hash(&secret), branch, name, by).await?;
     Ok(secret)
+}
+
+/// The device named by `id` (its secret's hash in hex, as [`kiosk_id`] gives it) is no
+/// longer a kiosk of `branch`; returns whether it was one.
+pub async fn withdraw_kiosk(store: &dyn Store, branch: &str, id: &str) -> Result<bool> {
+    let Ok(token_hash) = hex::decode(id) else { return Ok(false) };
+    Ok(store.remove_kiosk(branch, &token_hash).await?)
+}
+
+/// How the branch admin's forms name a kiosk: its secret's hash in hex (not the secret).
+pub fn kiosk_id(kiosk: &lapak_storage::KioskRecord) -> String {
+    hex::encode(&kiosk.token_hash)
 }
 
 /// Whether the device holding `secret` is a kiosk of `branch`.

@@ -390,6 +390,18 @@ pub struct ApprovalItem {
     pub verified_by: Option<String>,
 }
 
+/// A device enrolled as a branch's walk-in kiosk. Its secret stays on the device; the hash
+/// names it in the branch admin's forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KioskRecord {
+    pub token_hash: Vec<u8>,
+    /// What the branch admin called it; empty for kiosks enrolled before kiosks had names.
+    pub name: String,
+    /// The staff account (its id) that enrolled it.
+    pub enrolled_by: String,
+    pub created_at: Timestamp,
+}
+
 /// A walk-in ticket as its page and the queue board show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketRecord {
@@ -544,13 +556,15 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     /// number a call); returns how many went.
     async fn forget_guesses(&self, before: Timestamp) -> Result<u64>;
 
-    /// Makes the device holding the secret behind `token_hash` a walk-in kiosk of `branch`,
-    /// enrolled by the staff account `by`.
-    async fn add_kiosk(&self, token_hash: &[u8], branch: &str, by: &str) -> Result<()>;
+    /// Makes the device holding the secret behind `token_hash` a walk-in kiosk of `branch`
+    /// named `name`, enrolled by the staff account `by`.
+    async fn add_kiosk(&self, token_hash: &[u8], branch: &str, name: &str, by: &str) -> Result<()>;
     /// The branch whose kiosk the device behind `token_hash` is.
     async fn kiosk_branch(&self, token_hash: &[u8]) -> Result<Option<String>>;
-    /// How many devices are kiosks of `branch`.
-    async fn kiosks(&self, branch: &str) -> Result<u64>;
+    /// The kiosks of `branch`, oldest first.
+    async fn kiosks(&self, branch: &str) -> Result<Vec<KioskRecord>>;
+    /// The device behind `token_hash` is no longer a kiosk of `branch`; returns whether it was.
+    async fn remove_kiosk(&self, branch: &str, token_hash: &[u8]) -> Result<bool>;
     /// No device is a kiosk of `branch` any longer; returns how many were.
     async fn remove_kiosks(&self, branch: &str) -> Result<u64>;
     /// Adds a resume link to the claim (a participant who comes back through the identity

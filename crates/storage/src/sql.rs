@@ -650,10 +650,10 @@ macro_rules! impl_store {
                     (SELECT key FROM guesses WHERE window_start < $1 LIMIT $2)", $crate::micros(before)).await
             }
 
-            async fn add_kiosk(&self, token_hash: &[u8], branch: &str, by: &str) -> $crate::Result<()> {
+            async fn add_kiosk(&self, token_hash: &[u8], branch: &str, name: &str, by: &str) -> $crate::Result<()> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query("INSERT INTO kiosks (token_hash, branch_code, enrolled_by, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(token_hash.to_vec()).bind(branch).bind(by).bind($crate::micros(jiff::Timestamp::now()))
+                sqlx::query("INSERT INTO kiosks (token_hash, branch_code, name, enrolled_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(token_hash.to_vec()).bind(branch).bind(name).bind(by).bind($crate::micros(jiff::Timestamp::now()))
                     .execute(&mut *tx).await?;
                 tx.commit().await?;
                 self.durable().await
@@ -664,10 +664,25 @@ macro_rules! impl_store {
                     .bind(token_hash.to_vec()).fetch_optional(&self.read).await?)
             }
 
-            async fn kiosks(&self, branch: &str) -> $crate::Result<u64> {
-                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM kiosks WHERE branch_code = $1")
-                    .bind(branch).fetch_one(&self.read).await?;
-                Ok(n.max(0) as u64)
+            async fn kiosks(&self, branch: &str) -> $crate::Result<Vec<$crate::KioskRecord>> {
+                let rows: Vec<(Vec<u8>, String, String, i64)> = sqlx::query_as(
+                    "SELECT token_hash, name, enrolled_by, created_at FROM kiosks WHERE branch_code = $1 \
+                     ORDER BY created_at, token_hash")
+                    .bind(branch).fetch_all(&self.read).await?;
+                rows.into_iter()
+                    .map(|(token_hash, name, enrolled_by, at)| {
+                        Ok($crate::KioskRecord { token_hash, name, enrolled_by, created_at: $crate::from_micros(at)? })
+                    })
+                    .collect()
+            }
+
+            async fn remove_kiosk(&self, branch: &str, token_hash: &[u8]) -> $crate::Result<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("DELETE FROM kiosks WHERE branch_code = $1 AND token_hash = $2")
+                    .bind(branch).bind(token_hash.to_vec()).execute(&mut *tx).await?;
+                tx.commit().await?;
+                self.durable().await?;
+                Ok(done.rows_affected() > 0)
             }
 
             async fn remove_kiosks(&self, branch: &str) -> $crate::Result<u64> {

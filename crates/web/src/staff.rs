@@ -15,6 +15,7 @@ use axum::Form;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use lapak_domain::lifecycle::ClaimState;
+use lapak_claims::ClaimError;
 use lapak_staff::{Issued, StaffError};
 use lapak_storage::{AuditEntry, StaffSession};
 use serde::Deserialize;
@@ -472,27 +473,41 @@ async fn kiosk_admin(
     Ok((cookie, session, branch))
 }
 
-/// The branch admin, signed in on the device at the branch, makes it the branch's kiosk:
-/// the device gets a secret of its own in a cookie (for the kiosk pages only), the staff
-/// session ends (a kiosk must not stay signed in), and the kiosk page opens.
+#[derive(Deserialize)]
+pub struct KioskEnrolForm {
+    csrf: String,
+    /// What the branch admin calls the device ("Kios pintu masuk").
+    #[serde(default)]
+    nama: String,
+}
+
+/// The branch admin, signed in on the device at the branch, makes it the branch's kiosk
+/// under a name of their choosing: the device gets a secret of its own in a cookie (for the
+/// kiosk pages only), the staff session ends (a kiosk must not stay signed in), and the
+/// kiosk page opens. A name that will not do comes back at its field.
 pub async fn kiosk_enrol(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Form(form): Form<SignOutForm>,
+    Form(form): Form<KioskEnrolForm>,
 ) -> Response {
     let (cookie, session, branch) = match kiosk_admin(&state, &headers, &form.csrf, addr).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let secret = match lapak_claims::walk_in::enrol_kiosk(state.store.as_ref(), &branch, &session.staff.id).await {
+    let store = state.store.as_ref();
+    let secret = match lapak_claims::walk_in::enrol_kiosk(store, &branch, &form.nama, &session.staff.id).await {
         Ok(s) => s,
+        Err(ClaimError::Fields(_)) => {
+            let pl = PageLang::resolve(&headers, &LangQuery::default());
+            return capacity_response(&state, &headers, addr, pl, CapacityInput::KioskName(form.nama)).await;
+        }
         Err(e) => {
             tracing::error!(error = %e, "kiosk not enrolled");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    record(&state, &session, "kiosk.enrolled", &branch, addr).await;
+    record(&state, &session, "kiosk.enrolled", &format!("{branch}: {}", form.nama.trim()), addr).await;
     let _ = state.staff.sign_out(&cookie).await;
     let mut res = Redirect::to(&format!("/cabang/{branch}/tiket")).into_response();
     res.headers_mut().append(header::SET_COOKIE, set_cookie(&state, COOKIE, "", 0));
@@ -500,23 +515,51 @@ pub async fn kiosk_enrol(
     res
 }
 
-/// The branch admin withdraws every kiosk of the branch (a device lost or replaced).
+#[derive(Deserialize)]
+pub struct KioskRevokeForm {
+    csrf: String,
+    /// The kiosk to withdraw (see `walk_in::kiosk_id`); without it, every kiosk of the branch.
+    kios: Option<String>,
+}
+
+/// The branch admin withdraws one kiosk of the branch (a device lost or replaced), or all of
+/// them.
 pub async fn kiosk_revoke(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Form(form): Form<SignOutForm>,
+    Form(form): Form<KioskRevokeForm>,
 ) -> Response {
     let (_, session, branch) = match kiosk_admin(&state, &headers, &form.csrf, addr).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Err(e) = state.store.remove_kiosks(&branch).await {
-        tracing::error!(error = %e, "kiosks not removed");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
-    record(&state, &session, "kiosk.revoked", &branch, addr).await;
-    Redirect::to("/staf/kapasitas").into_response()
+    let store = state.store.as_ref();
+    let subject = match &form.kios {
+        Some(id) => {
+            // Its name for the audit trail, read before it goes.
+            let kiosks = store.kiosks(&branch).await.unwrap_or_default();
+            let name = kiosks.iter().find(|k| lapak_claims::walk_in::kiosk_id(k) == *id).map(|k| k.name.clone());
+            match lapak_claims::walk_in::withdraw_kiosk(store, &branch, id).await {
+                Ok(true) => format!("{branch}: {}", name.unwrap_or_default()),
+                // Withdrawn already (the form sent twice) or not this branch's: nothing to do.
+                Ok(false) => return Redirect::to("/staf/kapasitas#kios").into_response(),
+                Err(e) => {
+                    tracing::error!(error = %e, "kiosk not removed");
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                }
+            }
+        }
+        None => {
+            if let Err(e) = store.remove_kiosks(&branch).await {
+                tracing::error!(error = %e, "kiosks not removed");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+            branch.clone()
+        }
+    };
+    record(&state, &session, "kiosk.revoked", &subject, addr).await;
+    Redirect::to("/staf/kapasitas#kios").into_response()
 }
 
 // ---------- the officer's session ----------
@@ -1172,7 +1215,8 @@ struct CapacityPage<'a> {
     time_zone: String,
     csrf: String,
     notice: String,
-    errors: Vec<String>,
+    /// (field, message): a capacity problem names no field; the kiosk name's error does.
+    errors: Vec<(String, String)>,
     modes: Vec<ModeRow>,
     officers: Vec<OfficerRow>,
     modes_offered: Vec<(&'static str, String)>,
@@ -1180,9 +1224,48 @@ struct CapacityPage<'a> {
     closed: String,
     /// (day, seats now, seats with the change) for the next 7 days.
     preview: Vec<(String, u32, u32)>,
-    /// The branch's code and how many devices are its walk-in kiosks.
+    /// The branch's code, its walk-in kiosks, and the enrolment form's name and its error.
     code: String,
-    kiosks: u64,
+    kiosks: Vec<KioskRow>,
+    kiosk_name: String,
+    kiosk_error: Option<String>,
+}
+
+/// A walk-in kiosk as the capacity page lists it.
+struct KioskRow {
+    id: String,
+    name: String,
+    /// The username of the staff account that enrolled it.
+    by: String,
+    /// When, in the branch's zone.
+    since: String,
+}
+
+/// What the capacity page answers: the form as saved, a capacity form sent (checked, and
+/// saved when asked), or a kiosk name that would not do.
+enum CapacityInput {
+    Show,
+    Form(Vec<(String, String)>),
+    KioskName(String),
+}
+
+/// The branch's kiosks for its capacity page.
+async fn kiosk_rows(state: &AppState, branch: &str, zone: &str, lang: Lang) -> Vec<KioskRow> {
+    let kiosks = state.store.kiosks(branch).await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "kiosks not read");
+        Vec::new()
+    });
+    let mut rows = Vec::with_capacity(kiosks.len());
+    for k in &kiosks {
+        let by = match state.store.staff_by_id(&k.enrolled_by).await {
+            Ok(Some(s)) => s.username,
+            _ => k.enrolled_by.clone(),
+        };
+        let name = if k.name.is_empty() { state.i18n.t(lang, "kiosk-unnamed") } else { k.name.clone() };
+        let since = lapak_domain::schedule::format_local(k.created_at, zone, lang == Lang::Id);
+        rows.push(KioskRow { id: lapak_claims::walk_in::kiosk_id(k), name, by, since });
+    }
+    rows
 }
 
 crate::pages::translated!(CapacityPage);
@@ -1318,7 +1401,7 @@ pub async fn capacity_form(
     Query(q): Query<SessionQuery>,
 ) -> Response {
     let pl = PageLang::resolve(&headers, &LangQuery { lang: q.lang.clone() });
-    capacity_response(&state, &headers, addr, pl, None).await
+    capacity_response(&state, &headers, addr, pl, CapacityInput::Show).await
 }
 
 pub async fn capacity_submit(
@@ -1330,7 +1413,7 @@ pub async fn capacity_submit(
     let pl = PageLang::resolve(&headers, &LangQuery::default());
     let fields: Vec<(String, String)> =
         form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    capacity_response(&state, &headers, addr, pl, Some(fields)).await
+    capacity_response(&state, &headers, addr, pl, CapacityInput::Form(fields)).await
 }
 
 /// Shows the branch's capacity as a form; a submitted form is checked (every problem
@@ -1340,7 +1423,7 @@ async fn capacity_response(
     headers: &HeaderMap,
     addr: SocketAddr,
     pl: PageLang,
-    fields: Option<Vec<(String, String)>>,
+    input: CapacityInput,
 ) -> Response {
     let (i, lang) = (&state.i18n, pl.lang);
     let (_, session) = match current(state, headers, "full").await {
@@ -1369,12 +1452,26 @@ async fn capacity_response(
         room: String::new(),
         closed: String::new(),
         preview: Vec::new(),
-        kiosks: state.store.kiosks(&branch).await.unwrap_or_default(),
+        kiosks: kiosk_rows(state, &branch, &b.time_zone, lang).await,
+        kiosk_name: String::new(),
+        kiosk_error: None,
         code: branch.clone(),
     };
-    let Some(fields) = fields else {
-        fill_form(&mut page, current_capacity.as_ref());
-        return pl.respond(StatusCode::OK, page);
+    page.kiosk_name = i.t_args(lang, "kiosk-default-name", &[("n", &(page.kiosks.len() + 1).to_string())]);
+    let fields = match input {
+        CapacityInput::Form(fields) => fields,
+        CapacityInput::Show => {
+            fill_form(&mut page, current_capacity.as_ref());
+            return pl.respond(StatusCode::OK, page);
+        }
+        CapacityInput::KioskName(name) => {
+            fill_form(&mut page, current_capacity.as_ref());
+            let max = lapak_claims::walk_in::KIOSK_NAME_MAX.to_string();
+            let message = i.t_args(lang, "err-kiosk-name", &[("max", &max)]);
+            page.errors = vec![("kiosk-name".into(), message.clone())];
+            (page.kiosk_name, page.kiosk_error) = (name, Some(message));
+            return pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page);
+        }
     };
     let field = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.as_str()).unwrap_or_default();
     if field("csrf") != session.csrf {
@@ -1384,14 +1481,16 @@ async fn capacity_response(
         Ok(c) => c,
         Err(problems) => {
             fill_form(&mut page, current_capacity.as_ref());
-            page.errors =
-                problems.into_iter().map(|p| i.t_args(lang, "err-capacity-field", &[("value", &p)])).collect();
+            page.errors = problems
+                .into_iter()
+                .map(|p| (String::new(), i.t_args(lang, "err-capacity-field", &[("value", &p)])))
+                .collect();
             return pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page);
         }
     };
     fill_form(&mut page, Some(&capacity));
     if let Err(errors) = capacity.check() {
-        page.errors = errors.iter().map(|e| i.t(lang, &format!("err-{}", e.code()))).collect();
+        page.errors = errors.iter().map(|e| (String::new(), i.t(lang, &format!("err-{}", e.code())))).collect();
         return pl.respond(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
     let days = next_days(&b.time_zone);
