@@ -209,6 +209,16 @@ async fn every_fault_of_a_request_is_answered_in_json_in_the_language_asked() {
     assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("required"), Some("full_name")));
     assert_eq!(e["message"], "full_name is required");
     assert_eq!(e["errors"][0]["field"], "full_name");
+    // Several left out: every one of them, in the request's order.
+    let e =
+        error(c.post(&claims).header("accept-language", "en").json(&json!({"kpj": "1"})).send().await.unwrap(), 422)
+            .await;
+    assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("required"), Some("nik")));
+    assert_eq!(e["message"], "These fields are required: nik, full_name, birth_date.");
+    let fields: Vec<&str> = e["errors"].as_array().unwrap().iter().map(|p| p["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["nik", "full_name", "birth_date"]);
+    assert_eq!(e["errors"][2]["message"], "birth_date is required");
+    assert_eq!(e["errors"][2]["code"], "required");
     let mut wrong_type = identity();
     wrong_type["nik"] = json!(3_201_234_567_890_123_u64);
     let e = error(c.post(&claims).json(&wrong_type).send().await.unwrap(), 422).await;

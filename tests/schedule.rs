@@ -601,6 +601,16 @@ async fn a_branch_admin_sets_capacity_and_reads_the_report_over_the_api() {
     assert_eq!(refused.status(), 422);
     let body: serde_json::Value = refused.json().await.unwrap();
     assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("bad-value"), Some("officers[0].id")));
+    // Fields left out are named all at once, in the capacity's order, whatever their kind.
+    let mut partial = current.clone();
+    for left_out in ["time_zone", "officers", "room_capacity"] {
+        partial.as_object_mut().unwrap().remove(left_out);
+    }
+    let refused = http.put(&url).bearer_auth("rahasia-kantor").json(&partial).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!((body["code"].as_str(), fields), (Some("required"), vec!["time_zone", "officers", "room_capacity"]));
     let refused = http
         .get(format!("http://{addr}/api/v1/reports/capacity?from=2026-13-40"))
         .bearer_auth("rahasia-kantor")

@@ -602,7 +602,11 @@ async fn a_branch_admin_makes_a_device_the_kiosk_and_only_it_gives_tickets() {
     assert!(form.contains("Kantor ini belum memiliki kios."), "{form}");
     assert_eq!(field(&form, "nama"), "Kios 1", "a name to start from");
     let csrf = field(&form, "csrf");
-    assert_eq!(c.post("/staf/kios", &admin, &[("csrf", "salah"), ("nama", "Kios")]).await.status(), 403, "a forged form");
+    assert_eq!(
+        c.post("/staf/kios", &admin, &[("csrf", "salah"), ("nama", "Kios")]).await.status(),
+        403,
+        "a forged form"
+    );
     // A name that will not do comes back at its field, as typed, and enrols nothing.
     for bad in ["   ", &"K".repeat(61), "Kios\u{7}"] {
         let refused = c.post("/staf/kios", &admin, &[("csrf", csrf.as_str()), ("nama", bad)]).await;
@@ -661,7 +665,10 @@ async fn a_branch_admin_makes_a_device_the_kiosk_and_only_it_gives_tickets() {
     assert_eq!(take(format!("lapak_kios={counter}")).await.unwrap().status(), 303);
     assert_eq!(t.store.tickets("KC001", day).await.unwrap().len(), 2);
     let form = c.get("/staf/kapasitas", &admin).await.text().await.unwrap();
-    assert!(!form.contains("<strong>Kios pintu masuk</strong>") && form.contains("<strong>Kios loket</strong>"), "{form}");
+    assert!(
+        !form.contains("<strong>Kios pintu masuk</strong>") && form.contains("<strong>Kios loket</strong>"),
+        "{form}"
+    );
     assert!(!form.contains("Cabut semua"), "one kiosk: its own button");
     // Then all of them.
     assert_eq!(c.post("/staf/kios/cabut", &admin, &[("csrf", csrf.as_str())]).await.status(), 303);

@@ -176,6 +176,7 @@ next-payment_failed = The bank refused the payment. Check your account number; a
 next-cancelled = The claim was cancelled.
 err-required = Required
 err-required-named = { $field } is required
+err-required-fields = These fields are required: { $fields }.
 err-nik-length = Enter the 16-digit NIK as on your ID card
 err-nik-digits = The NIK contains digits only
 err-nik-invalid = This NIK is not valid: check every digit

@@ -176,6 +176,7 @@ next-payment_failed = Bank menolak pembayaran. Periksa nomor rekening Anda; petu
 next-cancelled = Klaim dibatalkan.
 err-required = Wajib diisi
 err-required-named = { $field } wajib diisi
+err-required-fields = Wajib diisi: { $fields }.
 err-nik-length = Masukkan 16 digit NIK seperti di KTP
 err-nik-digits = NIK hanya berisi angka
 err-nik-invalid = NIK ini tidak sah: periksa kembali setiap digit

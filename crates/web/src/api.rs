@@ -127,7 +127,8 @@ fn error(state: &AppState, lang: Lang, e: &ClaimError) -> Response {
 /// A JSON request body whose faults answer in the API's own format rather than axum's plain
 /// text: 415 `json-expected` without a JSON content type, 400 `bad-json` for what does not
 /// parse, 422 `required` or `bad-value` naming the field at fault (its path, e.g.
-/// `officers[0].id`), 413 `too-large` above the body limit.
+/// `officers[0].id`; `required` lists every top-level field missing), 413 `too-large` above
+/// the body limit.
 pub struct ApiJson<T>(pub T);
 
 impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> for ApiJson<T> {
@@ -154,9 +155,71 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> f
             // Nothing but white space may follow the value.
             Ok(value) => de.end().map(|()| ApiJson(value)).map_err(|_| bad_json()),
             Err(e) if !e.inner().is_data() => Err(bad_json()),
-            Err(e) => Err(field_problem(state, lang, &e)),
+            Err(e) => match missing_fields::<T>(&bytes) {
+                Some(missing) if missing.len() > 1 => Err(required(state, lang, &missing)),
+                _ => Err(field_problem(state, lang, &e)),
+            },
         }
     }
+}
+
+/// The top-level fields a body lacks that `T` requires, in `T`'s order, when the body is an
+/// object missing at least one. serde stops at the first missing field; each found is
+/// given a stand-in of the first kind `T` takes there (text, number, true/false, list,
+/// object) and the body read again for the next. Written by hand: serde reports one error
+/// a time, and an app should hear of every missing field at once.
+fn missing_fields<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<Vec<String>> {
+    const STAND_INS: [fn() -> serde_json::Value; 5] = [
+        || serde_json::Value::String(String::new()),
+        || serde_json::Value::from(0),
+        || serde_json::Value::Bool(false),
+        || serde_json::Value::Array(Vec::new()),
+        || serde_json::Value::Object(serde_json::Map::new()),
+    ];
+    let serde_json::Value::Object(mut body) = serde_json::from_slice(bytes).ok()? else { return None };
+    let missing_at_top = |body: &serde_json::Map<String, serde_json::Value>| {
+        let value = serde_json::Value::Object(body.clone());
+        let e = serde_path_to_error::deserialize::<_, T>(value).err()?;
+        let name = e.inner().to_string().strip_prefix("missing field `")?.split('`').next()?.to_string();
+        (e.path().to_string() == ".").then_some(name)
+    };
+    let mut missing = Vec::new();
+    // A field can be missing only once; the bound keeps a type that takes no stand-in finite.
+    while let Some(name) = missing_at_top(&body).filter(|_| missing.len() < 64) {
+        missing.push(name.clone());
+        let takes = |stand_in: &serde_json::Value| {
+            let mut body = body.clone();
+            body.insert(name.clone(), stand_in.clone());
+            let value = serde_json::Value::Object(body);
+            match serde_path_to_error::deserialize::<_, T>(value) {
+                Ok(_) => true,
+                // Still wrong at this field: not a stand-in of its kind.
+                Err(e) => {
+                    let at = e.path().to_string();
+                    let here = at == name || at.starts_with(&format!("{name}.")) || at.starts_with(&format!("{name}["));
+                    !here || e.inner().to_string().starts_with("missing field")
+                }
+            }
+        };
+        let Some(stand_in) = STAND_INS.iter().map(|f| f()).find(|v| takes(v)) else { break };
+        body.insert(name, stand_in);
+    }
+    (!missing.is_empty()).then_some(missing)
+}
+
+/// 422 `required` naming every field missing from the body, the first as `field`.
+fn required(state: &AppState, lang: Lang, missing: &[String]) -> Response {
+    let errors: Vec<FieldProblem> = missing
+        .iter()
+        .map(|f| FieldProblem {
+            field: f.clone(),
+            code: "required".into(),
+            message: state.i18n.t_args(lang, "err-required-named", &[("field", f)]),
+        })
+        .collect();
+    let message = state.i18n.t_args(lang, "err-required-fields", &[("fields", &missing.join(", "))]);
+    let body = ApiError { code: "required".into(), message, field: missing.first().cloned(), errors };
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
 
 /// A body that parsed as JSON but not as the operation's request: the field at fault by its
