@@ -161,6 +161,39 @@ async fn every_submitted_claim_gets_the_earliest_seat_in_its_branch_zone() {
     assert_eq!(again.booked, 0);
 }
 
+/// Many lookups at once (PostgreSQL sends those that wait together, in one statement) each
+/// get their own claim's record, the same as looked up alone: scheduled or not, a number
+/// asked for several times at once, and numbers of no claim.
+#[tokio::test]
+async fn lookups_at_once_each_get_their_own_claim() {
+    let d = demo_store(60).await;
+    let store = d.t.store.clone();
+    let jakarta = branch_in(&d, "Asia/Jakarta");
+    let mut numbers = submit(&store, &d.members[..20], &jakarta, Mode::OneToMany, false).await;
+    schedule(&store, Timestamp::now()).await.unwrap();
+    numbers.extend(submit(&store, &d.members[20..40], &jakarta, Mode::VideoCall, false).await);
+    let mut alone = Vec::new();
+    for number in &numbers {
+        alone.push(store.tracking(number).await.unwrap().expect("a claim"));
+    }
+    assert!(alone.iter().any(|t| t.appointment.is_some()) && alone.iter().any(|t| t.appointment.is_none()));
+    let nobody = lapak_domain::claim_number::ClaimNumber::from_random(0x5eed_1234_abcd);
+    // Every number five times, interleaved, with a number of no claim between.
+    let asked: Vec<Option<usize>> = (0..5).flat_map(|_| (0..numbers.len()).map(Some).chain([None])).collect();
+    let answers = futures::future::join_all(asked.iter().map(|i| {
+        let store = store.clone();
+        let number = i.map_or(nobody.clone(), |i| numbers[i].clone());
+        async move { store.tracking(&number).await.unwrap() }
+    }))
+    .await;
+    for (i, answer) in asked.iter().zip(answers) {
+        match i {
+            Some(i) => assert_eq!(answer.as_ref(), Some(&alone[*i]), "claim {}", numbers[*i]),
+            None => assert_eq!(answer, None),
+        }
+    }
+}
+
 /// Tracking names the claim's branch and the appointment's (a video call taken anywhere may
 /// be another branch's), each in its own zone, as the registry has them: also just after an
 /// import renamed one, though tracking keeps the branches' names in memory.

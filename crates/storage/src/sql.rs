@@ -86,22 +86,46 @@ macro_rules! seat_columns {
 }
 pub(crate) use seat_columns;
 
+/// The columns of [`TRACKING_QUERY`] (what [`TrackingRow::read`] reads).
+macro_rules! tracking_columns {
+    () => {
+        concat!(
+            "c.state, c.cause, m.birth_date, c.branch_code, e.id, e.at, e.to_state, e.reason, ",
+            seat_columns!(),
+            ", c.requested_documents, c.documents_due_at, c.channel, c.batch_id"
+        )
+    };
+}
+
+/// The tables of [`TRACKING_QUERY`]: a claim, its holder, its events, its booked seat.
+macro_rules! tracking_tables {
+    () => {
+        "claims c JOIN members m ON m.kpj = c.kpj \
+         LEFT JOIN claim_events e ON e.claim_id = c.id \
+         LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
+         LEFT JOIN sessions s ON s.id = a.session_id"
+    };
+}
+
 /// The tracking query: a claim by number, its holder's birth date, its events (a row each,
 /// in any order) and its booked seat; one parameter, the claim number. Each engine reads
 /// it into [`TrackingRow`]s its own way (SQLite on the caller's thread, see
 /// `sqlite::InlineReads`); `tracking` makes the record from them.
-pub(crate) const TRACKING_QUERY: &str = concat!(
-    "SELECT c.state, c.cause, m.birth_date, c.branch_code, e.id, e.at, e.to_state, e.reason, ",
-    seat_columns!(),
-    ", c.requested_documents, c.documents_due_at, c.channel, c.batch_id \
-     FROM claims c JOIN members m ON m.kpj = c.kpj \
-     LEFT JOIN claim_events e ON e.claim_id = c.id \
-     LEFT JOIN appointments a ON a.claim_id = c.id AND a.status = 'booked' \
-     LEFT JOIN sessions s ON s.id = a.session_id \
-     WHERE c.claim_number = $1"
+pub(crate) const TRACKING_QUERY: &str =
+    concat!("SELECT ", tracking_columns!(), " FROM ", tracking_tables!(), " WHERE c.claim_number = $1");
+
+/// [`TRACKING_QUERY`] for several claim numbers at once (a `text[]`), each row ending with
+/// its claim's number (see `postgres::TrackingBatches`).
+pub(crate) const TRACKING_BATCH_QUERY: &str = concat!(
+    "SELECT ",
+    tracking_columns!(),
+    ", c.claim_number FROM ",
+    tracking_tables!(),
+    " WHERE c.claim_number = ANY($1)"
 );
 
 /// One row of [`TRACKING_QUERY`], as an engine's driver read it.
+#[derive(Clone)]
 pub(crate) struct TrackingRow {
     pub(crate) state: String,
     pub(crate) cause: Option<String>,
@@ -117,6 +141,9 @@ pub(crate) struct TrackingRow {
 }
 
 impl TrackingRow {
+    /// How many columns [`TrackingRow::read`] reads.
+    pub(crate) const COLUMNS: usize = 22;
+
     /// A row of [`TRACKING_QUERY`]: the claim's first four columns, the event's four, the
     /// seat's ([`seat_columns`]), the claim's last four.
     pub(crate) fn read(r: &impl Columns) -> crate::Result<TrackingRow> {
@@ -158,6 +185,7 @@ pub(crate) fn guess_window(at: jiff::Timestamp) -> i64 {
 }
 
 /// A booked seat as [`seat_columns`] gives it, its branch not yet named.
+#[derive(Clone)]
 pub(crate) struct SeatRow {
     pub(crate) session_id: String,
     pub(crate) branch_code: String,
