@@ -596,6 +596,28 @@ async fn sessions_the_server_ended_cost_no_request() {
     assert!(writes.iter().all(Result::is_ok), "{writes:?}");
 }
 
+/// Tracking lookups (on PostgreSQL sent together while one is at the server) after the
+/// server ended every session: each is answered, none fails.
+#[tokio::test]
+async fn tracking_after_the_server_ended_its_sessions() {
+    let Some(admin) = postgres_server("tracking_after_the_server_ended_its_sessions") else { return };
+    let url = fresh_postgres_database(&admin).await;
+    let store = lapak_storage::open(&url, std::sync::Arc::new(lapak_storage::KeyRing::generate())).await.unwrap();
+    let database = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+    let number = lapak_domain::claim_number::ClaimNumber::from_random(0x0123_4567_89ab);
+    let (store, number) = (&store, &number);
+    let lookups = || join_all((0..20).map(|_| async move { store.tracking(number).await }));
+    assert!(lookups().await.iter().all(|r| matches!(r, Ok(None))));
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+        .bind(&database)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let after = lookups().await;
+    assert!(after.iter().all(|r| matches!(r, Ok(None))), "{after:?}");
+}
+
 /// Retention: an untouched draft goes with its documents' records; a draft with a page
 /// uploaded since, a newer draft and a submitted claim stay; so with a collective batch
 /// never filed, by its last worker list. A delivered message keeps its

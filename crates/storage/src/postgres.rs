@@ -106,12 +106,13 @@ impl PostgresStore {
 /// Tracking lookups that arrive while a tracking statement is at the server go to it
 /// together, in the next one ([`crate::sql::TRACKING_BATCH_QUERY`]). Under load a round trip
 /// to PostgreSQL (its process woken, the statement started, the answer sent back over a
-/// socket) costs more than the few rows a lookup reads: on the 2-core machine, alternating
-/// runs of `lapak bench claims` gave 20,000–38,000 lookups/s with one statement out at a
-/// time against 11,000–24,000 with one per lookup, and 16,000 with two statements out at a
-/// time (smaller batches, twice the round trips). A lookup that finds no statement out
-/// goes at once, alone: nothing waits on purpose. Each lookup gets the rows of its own
-/// claim number only. Written by hand: no crate batches sqlx statements this way.
+/// socket) costs more than the few rows a lookup reads. On the 2-core machine, three
+/// alternating pairs of `lapak bench claims` runs gave 38,000–42,000 lookups/s this way
+/// against 23,000–24,000 with a statement per lookup; two statements out at a time made
+/// smaller batches and twice the round trips, and kept little of the gain (16,000 against
+/// 14,500 in a slower hour, when one at a time gave 23,000). A lookup that finds no
+/// statement out goes at once, alone: nothing waits on purpose. Each lookup gets the rows
+/// of its own claim number only. Written by hand: no crate batches sqlx statements this way.
 #[derive(Default)]
 struct TrackingBatches(std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Lookup>>);
 
