@@ -549,13 +549,9 @@ async fn documents_can_be_replaced_until_submission_then_the_claim_is_frozen() {
 /// replacing its dead ones instead of failing a request per connection.
 #[tokio::test]
 async fn sessions_the_server_ended_cost_no_request() {
-    let Some(admin) = postgres_server("sessions_the_server_ended_cost_no_request") else { return };
-    let url = fresh_postgres_database(&admin).await;
-    let store = lapak_storage::open(&url, std::sync::Arc::new(lapak_storage::KeyRing::generate())).await.unwrap();
-    let database = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
-    let sessions =
-        || sqlx::query_scalar::<_, i64>("SELECT count(*) FROM pg_stat_activity WHERE datname = $1").bind(&database);
+    let Some((store, database, mut conn)) = postgres_store("sessions_the_server_ended_cost_no_request").await else {
+        return;
+    };
 
     // Several connections in each set: reads, draft steps, durable writes.
     let store = &store;
@@ -567,21 +563,10 @@ async fn sessions_the_server_ended_cost_no_request() {
     assert!(reads.iter().all(|r| r.as_ref().unwrap().as_deref() == Some("1")));
     assert!(drafts.iter().all(|r| matches!(r, Err(StorageError::Conflict(_)))), "the statement ran: {drafts:?}");
     assert!(writes.iter().all(Result::is_ok));
-    let before = sessions().fetch_one(&mut conn).await.unwrap();
+    let before = sessions(&mut conn, &database).await;
     assert!(before >= 3, "the store holds connections: {before}");
 
-    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
-        .bind(&database)
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    for _ in 0..200 {
-        if sessions().fetch_one(&mut conn).await.unwrap() == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    assert_eq!(sessions().fetch_one(&mut conn).await.unwrap(), 0, "every session ended");
+    end_sessions(&mut conn, &database).await;
 
     // Straight away, before any idle connection is old enough to be tested for its age.
     assert_eq!(store.meta_get("k").await.unwrap().as_deref(), Some("1"), "a read");
@@ -600,22 +585,50 @@ async fn sessions_the_server_ended_cost_no_request() {
 /// server ended every session: each is answered, none fails.
 #[tokio::test]
 async fn tracking_after_the_server_ended_its_sessions() {
-    let Some(admin) = postgres_server("tracking_after_the_server_ended_its_sessions") else { return };
-    let url = fresh_postgres_database(&admin).await;
-    let store = lapak_storage::open(&url, std::sync::Arc::new(lapak_storage::KeyRing::generate())).await.unwrap();
-    let database = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+    let Some((store, database, mut conn)) = postgres_store("tracking_after_the_server_ended_its_sessions").await else {
+        return;
+    };
     let number = lapak_domain::claim_number::ClaimNumber::from_random(0x0123_4567_89ab);
     let (store, number) = (&store, &number);
     let lookups = || join_all((0..20).map(|_| async move { store.tracking(number).await }));
     assert!(lookups().await.iter().all(|r| matches!(r, Ok(None))));
-    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
-        .bind(&database)
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    end_sessions(&mut conn, &database).await;
     let after = lookups().await;
     assert!(after.iter().all(|r| matches!(r, Ok(None))), "{after:?}");
+}
+
+/// A store on a fresh database of the suite's PostgreSQL server (see `postgres_server`),
+/// the database's name, and a connection of the server's administrator.
+async fn postgres_store(test: &str) -> Option<(std::sync::Arc<dyn lapak_storage::Store>, String, sqlx::PgConnection)> {
+    let admin = postgres_server(test)?;
+    let url = fresh_postgres_database(&admin).await;
+    let store = lapak_storage::open(&url, std::sync::Arc::new(lapak_storage::KeyRing::generate())).await.unwrap();
+    let database = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
+    let conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+    Some((store, database, conn))
+}
+
+/// How many sessions the server has open on `database`.
+async fn sessions(conn: &mut sqlx::PgConnection, database: &str) -> i64 {
+    let count = sqlx::query_scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = $1").bind(database);
+    count.fetch_one(conn).await.unwrap()
+}
+
+/// The server ends every session on `database`, as a restart or a dropped network does,
+/// and they are gone.
+async fn end_sessions(conn: &mut sqlx::PgConnection, database: &str) {
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+        .bind(database)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        if sessions(conn, database).await == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(sessions(conn, database).await, 0, "every session ended");
 }
 
 /// Retention: an untouched draft goes with its documents' records; a draft with a page

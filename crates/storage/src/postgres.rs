@@ -174,28 +174,17 @@ impl TrackingBatches {
             let rows = sqlx::query(crate::sql::TRACKING_BATCH_QUERY).bind(&numbers).fetch_all(read).await?;
             let mut by_number: std::collections::HashMap<String, Vec<TrackingRow>> = Default::default();
             for row in &rows {
-                let number = crate::sql::Columns::text(row, TrackingRow::COLUMNS)?;
-                by_number.entry(number).or_default().push(TrackingRow::read(row)?);
+                let number = crate::sql::Columns::text(row, 0)?;
+                by_number.entry(number).or_default().push(TrackingRow::read_at(row, 1)?);
             }
             Ok::<_, crate::StorageError>(by_number)
         };
         match read.await {
-            Ok(mut by_number) => {
-                // The same number twice in a batch: each lookup but the last gets a copy.
-                let mut left: std::collections::HashMap<String, usize> = Default::default();
-                for lookup in &batch {
-                    *left.entry(lookup.number.clone()).or_default() += 1;
-                }
+            Ok(by_number) => {
                 for lookup in batch {
-                    let n = left.get_mut(&lookup.number).map(|n| {
-                        *n -= 1;
-                        *n
-                    });
-                    let rows = match n {
-                        Some(0) | None => by_number.remove(&lookup.number),
-                        Some(_) => by_number.get(&lookup.number).cloned(),
-                    };
-                    lookup.rows.send(Some(rows.unwrap_or_default())).ok();
+                    // A number asked for twice in a batch gets its rows twice.
+                    let rows = by_number.get(&lookup.number).cloned().unwrap_or_default();
+                    lookup.rows.send(Some(rows)).ok();
                 }
             }
             Err(e) => {

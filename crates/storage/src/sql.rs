@@ -114,12 +114,12 @@ macro_rules! tracking_tables {
 pub(crate) const TRACKING_QUERY: &str =
     concat!("SELECT ", tracking_columns!(), " FROM ", tracking_tables!(), " WHERE c.claim_number = $1");
 
-/// [`TRACKING_QUERY`] for several claim numbers at once (a `text[]`), each row ending with
-/// its claim's number (see `postgres::TrackingBatches`).
+/// [`TRACKING_QUERY`] for several claim numbers at once (a `text[]`), each row beginning
+/// with its claim's number (see `postgres::TrackingBatches`).
 pub(crate) const TRACKING_BATCH_QUERY: &str = concat!(
-    "SELECT ",
+    "SELECT c.claim_number, ",
     tracking_columns!(),
-    ", c.claim_number FROM ",
+    " FROM ",
     tracking_tables!(),
     " WHERE c.claim_number = ANY($1)"
 );
@@ -141,30 +141,31 @@ pub(crate) struct TrackingRow {
 }
 
 impl TrackingRow {
-    /// How many columns [`TrackingRow::read`] reads.
-    pub(crate) const COLUMNS: usize = 22;
-
     /// A row of [`TRACKING_QUERY`]: the claim's first four columns, the event's four, the
     /// seat's ([`seat_columns`]), the claim's last four.
     pub(crate) fn read(r: &impl Columns) -> crate::Result<TrackingRow> {
-        const EVENT: usize = 4;
-        const SEAT: usize = 8;
-        const REST: usize = 18;
-        let event = match r.opt_int(EVENT)? {
-            Some(id) => Some((id, r.int(EVENT + 1)?, r.text(EVENT + 2)?, r.opt_text(EVENT + 3)?)),
+        TrackingRow::read_at(r, 0)
+    }
+
+    /// [`TrackingRow::read`] of the columns from `base` on (after the claim number in
+    /// [`TRACKING_BATCH_QUERY`]).
+    pub(crate) fn read_at(r: &impl Columns, base: usize) -> crate::Result<TrackingRow> {
+        let (event, seat, rest) = (base + 4, base + 8, base + 18);
+        let event = match r.opt_int(event)? {
+            Some(id) => Some((id, r.int(event + 1)?, r.text(event + 2)?, r.opt_text(event + 3)?)),
             None => None,
         };
         Ok(TrackingRow {
-            state: r.text(0)?,
-            cause: r.opt_text(1)?,
-            birth_date: r.text(2)?,
-            branch_code: r.opt_text(3)?,
+            state: r.text(base)?,
+            cause: r.opt_text(base + 1)?,
+            birth_date: r.text(base + 2)?,
+            branch_code: r.opt_text(base + 3)?,
             event,
-            seat: SeatRow::read(r, SEAT)?,
-            requested_documents: r.text(REST)?,
-            documents_due_at: r.opt_int(REST + 1)?,
-            channel: r.text(REST + 2)?,
-            batch_id: r.opt_text(REST + 3)?,
+            seat: SeatRow::read(r, seat)?,
+            requested_documents: r.text(rest)?,
+            documents_due_at: r.opt_int(rest + 1)?,
+            channel: r.text(rest + 2)?,
+            batch_id: r.opt_text(rest + 3)?,
         })
     }
 }
