@@ -138,9 +138,9 @@ pub async fn enrol_kiosk(store: &dyn Store, branch: &str, name: &str, by: &str) 
 }
 
 /// The device named by `id` (its secret's hash in hex, as [`kiosk_id`] gives it) is no
-/// longer a kiosk of `branch`; returns whether it was one.
-pub async fn withdraw_kiosk(store: &dyn Store, branch: &str, id: &str) -> Result<bool> {
-    let Ok(token_hash) = hex::decode(id) else { return Ok(false) };
+/// longer a kiosk of `branch`; returns its name if it was one.
+pub async fn withdraw_kiosk(store: &dyn Store, branch: &str, id: &str) -> Result<Option<String>> {
+    let Ok(token_hash) = hex::decode(id) else { return Ok(None) };
     Ok(store.remove_kiosk(branch, &token_hash).await?)
 }
 

@@ -563,8 +563,9 @@ pub trait Store: collective::CollectiveStore + Send + Sync {
     async fn kiosk_branch(&self, token_hash: &[u8]) -> Result<Option<String>>;
     /// The kiosks of `branch`, oldest first.
     async fn kiosks(&self, branch: &str) -> Result<Vec<KioskRecord>>;
-    /// The device behind `token_hash` is no longer a kiosk of `branch`; returns whether it was.
-    async fn remove_kiosk(&self, branch: &str, token_hash: &[u8]) -> Result<bool>;
+    /// The device behind `token_hash` is no longer a kiosk of `branch`; returns its name if
+    /// it was one.
+    async fn remove_kiosk(&self, branch: &str, token_hash: &[u8]) -> Result<Option<String>>;
     /// No device is a kiosk of `branch` any longer; returns how many were.
     async fn remove_kiosks(&self, branch: &str) -> Result<u64>;
     /// Adds a resume link to the claim (a participant who comes back through the identity

@@ -705,13 +705,13 @@ macro_rules! impl_store {
                     .collect()
             }
 
-            async fn remove_kiosk(&self, branch: &str, token_hash: &[u8]) -> $crate::Result<bool> {
+            async fn remove_kiosk(&self, branch: &str, token_hash: &[u8]) -> $crate::Result<Option<String>> {
                 let mut tx = self.begin_write().await?;
-                let done = sqlx::query("DELETE FROM kiosks WHERE branch_code = $1 AND token_hash = $2")
-                    .bind(branch).bind(token_hash.to_vec()).execute(&mut *tx).await?;
+                let name = sqlx::query_scalar("DELETE FROM kiosks WHERE branch_code = $1 AND token_hash = $2 RETURNING name")
+                    .bind(branch).bind(token_hash.to_vec()).fetch_optional(&mut *tx).await?;
                 tx.commit().await?;
                 self.durable().await?;
-                Ok(done.rows_affected() > 0)
+                Ok(name)
             }
 
             async fn remove_kiosks(&self, branch: &str) -> $crate::Result<u64> {

@@ -155,10 +155,12 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> f
             // Nothing but white space may follow the value.
             Ok(value) => de.end().map(|()| ApiJson(value)).map_err(|_| bad_json()),
             Err(e) if !e.inner().is_data() => Err(bad_json()),
-            Err(e) => match missing_fields::<T>(&bytes) {
+            // Every field missing at the top, when there are several.
+            Err(e) if missing_field(&e).is_some() && e.path().to_string() == "." => match missing_fields::<T>(&bytes) {
                 Some(missing) if missing.len() > 1 => Err(required(state, lang, &missing)),
                 _ => Err(field_problem(state, lang, &e)),
             },
+            Err(e) => Err(field_problem(state, lang, &e)),
         }
     }
 }
@@ -180,8 +182,7 @@ fn missing_fields<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<Vec<St
     let missing_at_top = |body: &serde_json::Map<String, serde_json::Value>| {
         let value = serde_json::Value::Object(body.clone());
         let e = serde_path_to_error::deserialize::<_, T>(value).err()?;
-        let name = e.inner().to_string().strip_prefix("missing field `")?.split('`').next()?.to_string();
-        (e.path().to_string() == ".").then_some(name)
+        (e.path().to_string() == ".").then(|| missing_field(&e)).flatten()
     };
     let mut missing = Vec::new();
     // A field can be missing only once; the bound keeps a type that takes no stand-in finite.
@@ -197,7 +198,7 @@ fn missing_fields<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<Vec<St
                 Err(e) => {
                     let at = e.path().to_string();
                     let here = at == name || at.starts_with(&format!("{name}.")) || at.starts_with(&format!("{name}["));
-                    !here || e.inner().to_string().starts_with("missing field")
+                    !here || missing_field(&e).is_some()
                 }
             }
         };
@@ -225,17 +226,21 @@ fn required(state: &AppState, lang: Lang, missing: &[String]) -> Response {
 /// A body that parsed as JSON but not as the operation's request: the field at fault by its
 /// path (`officers[0].id`), `required` when it is missing, else `bad-value`.
 fn field_problem(state: &AppState, lang: Lang, e: &serde_path_to_error::Error<serde_json::Error>) -> Response {
-    // serde names a missing field in its message only, at the path of the object lacking it.
-    let message = e.inner().to_string();
-    let missing = message.strip_prefix("missing field `").and_then(|m| m.split('`').next());
+    let missing = missing_field(e);
     let at = e.path().to_string();
     let at = (at != ".").then_some(at);
     let (code, field) = match (missing, at) {
-        (Some(name), None) => ("required", name.to_string()),
+        (Some(name), None) => ("required", name),
         (Some(name), Some(at)) => ("required", format!("{at}.{name}")),
         (None, at) => ("bad-value", at.unwrap_or_else(|| "body".into())),
     };
     problem(state, lang, StatusCode::UNPROCESSABLE_ENTITY, code, Some(&field))
+}
+
+/// The field whose absence `e` reports. serde names a missing field in its message only, at
+/// the path of the object lacking it.
+fn missing_field(e: &serde_path_to_error::Error<serde_json::Error>) -> Option<String> {
+    Some(e.inner().to_string().strip_prefix("missing field `")?.split('`').next()?.to_string())
 }
 
 /// An error of the request itself (not of the claim) in the API's format, its message

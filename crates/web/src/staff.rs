@@ -536,20 +536,15 @@ pub async fn kiosk_revoke(
     };
     let store = state.store.as_ref();
     let subject = match &form.kios {
-        Some(id) => {
-            // Its name for the audit trail, read before it goes.
-            let kiosks = store.kiosks(&branch).await.unwrap_or_default();
-            let name = kiosks.iter().find(|k| lapak_claims::walk_in::kiosk_id(k) == *id).map(|k| k.name.clone());
-            match lapak_claims::walk_in::withdraw_kiosk(store, &branch, id).await {
-                Ok(true) => format!("{branch}: {}", name.unwrap_or_default()),
-                // Withdrawn already (the form sent twice) or not this branch's: nothing to do.
-                Ok(false) => return Redirect::to("/staf/kapasitas#kios").into_response(),
-                Err(e) => {
-                    tracing::error!(error = %e, "kiosk not removed");
-                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-                }
+        Some(id) => match lapak_claims::walk_in::withdraw_kiosk(store, &branch, id).await {
+            Ok(Some(name)) => format!("{branch}: {name}"),
+            // Withdrawn already (the form sent twice) or not this branch's: nothing to do.
+            Ok(None) => return Redirect::to("/staf/kapasitas#kios").into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "kiosk not removed");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             }
-        }
+        },
         None => {
             if let Err(e) = store.remove_kiosks(&branch).await {
                 tracing::error!(error = %e, "kiosks not removed");
