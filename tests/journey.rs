@@ -241,3 +241,93 @@ async fn coming_back_keeps_the_e_mailed_link_and_sends_no_second_e_mail() {
     let page = res.text().await.unwrap();
     assert!(page.contains("Tautan ini sudah tidak berlaku") && page.contains("id=\"field-nik\""), "{page}");
 }
+
+/// A database that cannot take requests (its server out of reach; on SQLite, another
+/// process holding the write lock past the busy timeout): a step is answered 503 with
+/// `Retry-After` and says why in the visitor's language, with what was typed kept; the API
+/// answers `unavailable`; a draft is not taken for gone. Once the database is back the same
+/// step goes through.
+#[tokio::test]
+async fn while_the_database_cannot_take_requests_people_are_told_to_try_again_and_lose_nothing() {
+    use lapak_storage::Engine;
+    use sqlx::Connection;
+    let t = seeded().await;
+    // PostgreSQL: Lapak reaches its server through a relay the test cuts. SQLite: another
+    // connection holds the write lock, as a backup tool or a second process might.
+    let (store, relay) = match t.store.engine() {
+        Engine::Postgres => {
+            let (relay, url) = relay::Relay::for_postgres(&t.url).await;
+            (lapak_storage::open(&url, t.keys.clone()).await.unwrap(), Some(relay))
+        }
+        Engine::Sqlite => (t.store.clone(), None),
+    };
+    let addr = serve_another(&t, store, lapak_web::Limits::default()).await;
+    let base = format!("http://{addr}");
+    let siti = [("nik", NIK_SITI), ("kpj", "12345678901"), ("full_name", "Siti Aminah"), ("birth_date", "15/05/1990")];
+    let app = serde_json::json!({ "nik": NIK_SITI, "kpj": "12345678901", "full_name": "Siti Aminah", "birth_date": "1990-05-15" });
+    // Siti starts her claim while all is well.
+    let c = browser();
+    let (status, path, _) = post_form(&c, format!("{base}/klaim/identitas"), &siti).await;
+    assert_eq!((status, path.as_str()), (200, "/klaim"));
+
+    let mut lock = None;
+    match &relay {
+        Some(relay) => relay.cut(),
+        None => {
+            let mut conn = sqlx::SqliteConnection::connect(&t.url).await.unwrap();
+            sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await.unwrap();
+            lock = Some(conn);
+        }
+    }
+    // On another phone she starts again: the form comes back with what she typed and why.
+    let res = browser().post(format!("{base}/klaim/identitas")).form(&siti).send().await.unwrap();
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["retry-after"], "30");
+    let page = res.text().await.unwrap();
+    assert!(page.contains("<title>Galat:") && page.contains("Penyimpanan data sedang terganggu"), "{page}");
+    assert!(page.contains("value=\"12345678901\"") && page.contains("value=\"Siti Aminah\""), "{page}");
+    // An app is told the same in JSON, in its language.
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/v1/claims"))
+        .header("accept-language", "en")
+        .json(&app)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["retry-after"], "30");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "unavailable");
+    assert!(body["message"].as_str().unwrap().contains("cannot reach its data storage"), "{body}");
+    // The operator's metrics count such answers.
+    let metrics = reqwest::get(format!("{base}/metrics")).await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("lapak_http_store_unavailable_total"), "{metrics}");
+    // Her draft is not taken for gone: no new start. With the server out of reach the page
+    // says so; SQLite's reads go on while another process writes.
+    let res = c.get(format!("{base}/klaim")).send().await.unwrap();
+    assert_eq!(res.url().path(), "/klaim", "not sent back to the start");
+    match &relay {
+        Some(_) => {
+            assert_eq!(res.status(), 503);
+            assert_eq!(res.headers()["retry-after"], "30");
+            let page = res.text().await.unwrap();
+            assert!(page.contains("<h1>Layanan sementara tidak tersedia</h1>"), "{page}");
+            assert_eq!(reqwest::get(format!("{base}/readyz")).await.unwrap().status(), 503);
+        }
+        None => assert_eq!(res.status(), 200),
+    }
+
+    // The database is back: the same step and the same call go through.
+    match &relay {
+        Some(relay) => relay.mend(),
+        None => {
+            let mut conn = lock.take().unwrap();
+            sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+        }
+    }
+    let (status, path, _) = post_form(&browser(), format!("{base}/klaim/identitas"), &siti).await;
+    assert_eq!((status, path.as_str()), (200, "/klaim"));
+    let res = reqwest::Client::new().post(format!("{base}/api/v1/claims")).json(&app).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    assert_eq!(c.get(format!("{base}/klaim")).send().await.unwrap().status(), 200);
+}

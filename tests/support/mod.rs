@@ -6,6 +6,7 @@
 //! PostgreSQL fails the test: it never falls back silently. A test database is named after
 //! the test process; the first test of a process drops those of processes that have ended.
 
+pub mod relay;
 pub mod smtp;
 pub mod web;
 pub mod webdriver;

@@ -99,8 +99,15 @@ impl ClaimError {
             ClaimError::IdempotencyMismatch => "idempotency-mismatch",
             ClaimError::SlotTaken => "slot-taken",
             ClaimError::List(e) => e.code(),
+            ClaimError::Storage(e) if e.is_unavailable() => "unavailable",
             ClaimError::Storage(_) => "internal",
         }
+    }
+
+    /// The database or document store cannot take the request now (see
+    /// [`StorageError::is_unavailable`]): the same request may succeed in a moment.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, ClaimError::Storage(e) if e.is_unavailable())
     }
 }
 

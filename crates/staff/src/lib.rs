@@ -61,6 +61,7 @@ impl StaffError {
             StaffError::Disabled => "staff-credentials",
             StaffError::Invalid(code) => code,
             StaffError::SessionEnded => "staff-session-ended",
+            StaffError::Storage(e) if e.is_unavailable() => "unavailable",
             StaffError::Storage(_) => "internal",
         }
     }

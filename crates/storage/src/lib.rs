@@ -66,6 +66,9 @@ pub enum StorageError {
     UnsupportedUrl,
     #[error("document folder: {0}")]
     Io(#[from] std::io::Error),
+    /// Nothing can be made durable until Lapak restarts (an fsync failed).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl StorageError {
@@ -78,7 +81,92 @@ impl StorageError {
             _ => false,
         }
     }
+
+    /// The database or the document store cannot take the request now, through no fault
+    /// of the request: the server is down, restarting or refusing connections, every
+    /// connection is busy, another process holds SQLite's lock, a disk is full, read-only
+    /// or failing. The same request may succeed later: it is answered 503 with
+    /// `Retry-After`, not as a fault of Lapak's own (500).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StorageError::Database(e) => database_unavailable(e),
+            StorageError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => sqlite_unavailable(f.extended_code),
+            StorageError::Io(e) => io_unavailable(e),
+            StorageError::Documents(e) => {
+                // The local file system's errors carry the operating system's underneath.
+                let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+                while let Some(c) = cause {
+                    if let Some(io) = c.downcast_ref::<std::io::Error>() {
+                        return io_unavailable(io);
+                    }
+                    cause = c.source();
+                }
+                false
+            }
+            StorageError::Unavailable(_) => true,
+            _ => false,
+        }
+    }
 }
+
+fn database_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        // No connection to be had, or the one held was lost.
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(d) => {
+            if let Some(s) = d.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
+                return sqlx::error::DatabaseError::code(s)
+                    .and_then(|c| c.parse().ok())
+                    .is_some_and(sqlite_unavailable);
+            }
+            // PostgreSQL's classes: 08 connection exception, 53 insufficient resources (disk
+            // full, out of memory, too many connections), 57P operator intervention (shut
+            // down, restarting, cannot connect now), 58 system error (I/O), and 25006: the
+            // server is a read-only standby (a failover not finished).
+            d.code().is_some_and(|c| {
+                c.starts_with("08")
+                    || c.starts_with("53")
+                    || c.starts_with("57P")
+                    || c.starts_with("58")
+                    || c == "25006"
+            })
+        }
+        _ => false,
+    }
+}
+
+/// SQLite's result codes (the primary code is the low byte): BUSY and LOCKED (another
+/// process held the lock past the busy timeout), NOMEM, READONLY, IOERR, FULL, CANTOPEN.
+fn sqlite_unavailable(extended: i32) -> bool {
+    matches!(extended & 0xff, 5 | 6 | 7 | 8 | 10 | 13 | 14)
+}
+
+/// A disk that is full, over quota, read-only or failing, or a store that did not answer.
+fn io_unavailable(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        e.kind(),
+        K::StorageFull
+            | K::ReadOnlyFilesystem
+            | K::QuotaExceeded
+            | K::TimedOut
+            | K::ResourceBusy
+            | K::ConnectionRefused
+            | K::ConnectionReset
+            | K::ConnectionAborted
+            | K::NotConnected
+            | K::BrokenPipe
+            | K::OutOfMemory
+    ) || e.raw_os_error() == Some(EIO)
+}
+
+/// Linux's EIO, what a failing disk answers (std names it no kind of its own).
+const EIO: i32 = 5;
 
 /// Set once an fsync failed. After a failed fsync Linux may mark the unwritten pages clean,
 /// so a later fsync can succeed without the earlier writes on disk ("fsyncgate"; PostgreSQL
@@ -97,7 +185,7 @@ impl FsyncFailed {
     /// Whether writes to `what` can still be made durable.
     pub(crate) fn check(&self, what: &str) -> Result<()> {
         if self.0.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(StorageError::Corrupt(format!(
+            return Err(StorageError::Unavailable(format!(
                 "an fsync of {what} failed; restart Lapak once the disk is sound"
             )));
         }
@@ -836,5 +924,43 @@ mod tests {
         assert_eq!(f("postgres://u:p@h:5432/lapak", "t1"), "postgres://u:p@h:5432/t1");
         assert_eq!(f("postgres://u:p@h/lapak?sslmode=disable", "t1"), "postgres://u:p@h/t1?sslmode=disable");
         assert_eq!(f("postgres://h", "t1"), "postgres://h/t1");
+    }
+
+    /// What may succeed when sent again (503) and what is a fault of Lapak's own (500).
+    #[test]
+    fn the_store_cannot_take_requests_now_or_something_is_wrong() {
+        use super::StorageError as E;
+        use std::io::{Error, ErrorKind};
+        let os = |errno| E::Io(Error::from_raw_os_error(errno));
+        // ENOSPC, EROFS, EDQUOT, EIO: a disk full, read-only, over quota or failing.
+        for errno in [28, 30, 122, 5] {
+            assert!(os(errno).is_unavailable(), "errno {errno}");
+        }
+        // ENOENT, ENOTDIR, EACCES: a file or folder missing or set up wrong.
+        for errno in [2, 20, 13] {
+            assert!(!os(errno).is_unavailable(), "errno {errno}");
+        }
+        // The document store's errors are read down to the operating system's.
+        let full =
+            object_store::Error::Generic { store: "LocalFileSystem", source: Box::new(Error::from_raw_os_error(28)) };
+        assert!(E::Documents(full).is_unavailable());
+        let missing =
+            object_store::Error::NotFound { path: "x".into(), source: Box::new(Error::from(ErrorKind::NotFound)) };
+        assert!(!E::Documents(missing).is_unavailable());
+        // No connection to be had.
+        for e in [sqlx::Error::PoolTimedOut, sqlx::Error::Io(Error::from(ErrorKind::ConnectionRefused))] {
+            assert!(E::Database(e).is_unavailable());
+        }
+        assert!(E::Unavailable("an fsync failed".into()).is_unavailable());
+        for e in
+            [E::Conflict("taken".into()), E::Corrupt("x".into()), E::NotFound, E::Database(sqlx::Error::RowNotFound)]
+        {
+            assert!(!e.is_unavailable(), "{e}");
+        }
+        // SQLite's own reads: busy past the timeout, or a full disk; not a constraint.
+        let sqlite =
+            |code| E::Sqlite(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)).is_unavailable();
+        assert!(sqlite(rusqlite::ffi::SQLITE_BUSY) && sqlite(rusqlite::ffi::SQLITE_FULL));
+        assert!(!sqlite(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE));
     }
 }

@@ -74,10 +74,7 @@ pub async fn get_capacity(
         Ok(None) => {
             problem(StatusCode::NOT_FOUND, "not-found", state.i18n.t(crate::api::lang(&headers), "err-capacity-none"))
         }
-        Err(e) => {
-            tracing::error!(error = %e, "capacity read failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(e) => crate::pages::storage_failure(&e, "capacity read failed"),
     }
 }
 
@@ -117,10 +114,7 @@ pub async fn set_capacity(
             audit(&state, "capacity.set", &code, format!("{} officers", capacity.officers.len())).await;
             StatusCode::NO_CONTENT.into_response()
         }
-        Err(e) => {
-            tracing::error!(error = %e, "capacity write failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(e) => crate::pages::storage_failure(&e, "capacity write failed"),
     }
 }
 
@@ -161,10 +155,7 @@ pub async fn capacity_report(
         )
             .into_response(),
         Ok(rows) => Json(rows).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "capacity report failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(e) => crate::pages::storage_failure(&e, "capacity report failed"),
     }
 }
 
@@ -197,6 +188,7 @@ pub async fn advance_ticket(
             audit(&state, &format!("ticket.{action}"), &format!("{code}/{number}"), String::new()).await;
             StatusCode::NO_CONTENT.into_response()
         }
+        Err(e) if e.is_unavailable() => crate::pages::claim_failure(&e, "ticket not moved"),
         Err(_) => problem(StatusCode::CONFLICT, "not-editable", state.i18n.t(lang, "err-ticket-state")),
     }
 }

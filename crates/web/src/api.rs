@@ -33,9 +33,44 @@ use crate::AppState;
         StartClaimRequest, StartedClaim, ClaimView, DecisionView, Estimate, DocumentView, CauseRequest, PaymentRequest,
         SubmittedClaim, TrackRequest, TrackingView, TrackedEventView, AppointmentView, ApiError, FieldProblem
     )),
-    modifiers(&ClaimTokenScheme)
+    modifiers(&ClaimTokenScheme, &WhenToRetry)
 )]
 pub struct ApiDoc;
+
+/// Every operation may be refused for a while, whatever its own answers: 503 with
+/// `Retry-After`, when Lapak is overloaded or its store cannot take requests.
+struct WhenToRetry;
+
+impl utoipa::Modify for WhenToRetry {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, ResponseBuilder};
+        let response = ResponseBuilder::new()
+            .description(
+                "Not now: Lapak has as many requests in flight as it may (overloaded), or its database or \
+                 document store cannot take requests at the moment (unavailable: a server down or restarting, \
+                 a disk full). Send the request again after Retry-After seconds; submitClaim sent again with \
+                 the same Idempotency-Key gives one claim.",
+            )
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(ObjectBuilder::new().schema_type(Type::Integer))
+                    .description(Some("Seconds to wait before sending the request again"))
+                    .build(),
+            )
+            .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiError"))).build())
+            .build();
+        openapi.components.get_or_insert_with(Default::default).responses.insert("NotNow".into(), response.into());
+        for item in openapi.paths.paths.values_mut() {
+            for operation in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
+                operation.responses.responses.insert("503".into(), Ref::new("#/components/responses/NotNow").into());
+            }
+        }
+    }
+}
 
 /// The claim token returned by startClaim, sent as a bearer token.
 struct ClaimTokenScheme;
@@ -95,10 +130,7 @@ fn error(state: &AppState, lang: Lang, e: &ClaimError) -> Response {
         ClaimError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ClaimError::OpenClaimExists | ClaimError::NotEditable | ClaimError::SlotTaken => StatusCode::CONFLICT,
         ClaimError::NotFound => StatusCode::NOT_FOUND,
-        ClaimError::Storage(cause) => {
-            tracing::error!(error = %cause, "claim service failed");
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
+        ClaimError::Storage(cause) => crate::pages::storage_status(cause, "claim service failed"),
     };
     let errors: Vec<FieldProblem> = match e {
         ClaimError::Fields(list) => list

@@ -46,7 +46,8 @@ fn see_other(to: &str) -> Response {
 
 /// A staff decision that was not saved, as a page saying why.
 fn not_decided(state: &AppState, pl: &PageLang, e: &ClaimError) -> Response {
-    crate::staff::not_saved(state, pl.lang, StatusCode::CONFLICT, message_of(state, pl.lang, e))
+    let status = crate::pages::claim_status(e, StatusCode::CONFLICT);
+    crate::staff::not_saved(state, pl.lang, status, message_of(state, pl.lang, e))
 }
 
 fn message_of(state: &AppState, lang: Lang, e: &ClaimError) -> String {
@@ -69,10 +70,7 @@ fn message_of(state: &AppState, lang: Lang, e: &ClaimError) -> String {
             let sheets = i.t_args(lang, "err-list-sheets-read", &[("sheets", &sheets.join(", "))]);
             format!("{message} {sheets}")
         }
-        ClaimError::Storage(cause) => {
-            tracing::error!(error = %cause, "collective channel failed");
-            i.t(lang, "err-internal")
-        }
+        // The page's status (`claim_status`) logs a failure of the store.
         other => i.t(lang, &format!("err-{}", other.code())),
     }
 }
@@ -296,7 +294,7 @@ pub async fn register(
         Err(e) => {
             let status = match e {
                 ClaimError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => crate::pages::claim_status(&e, StatusCode::UNPROCESSABLE_ENTITY),
             };
             errors.push((String::new(), message_of(&state, lang, &e)));
             pl.respond(status, page(errors, values, false))
@@ -327,6 +325,7 @@ pub async fn worker(
             };
             pl.respond(StatusCode::OK, page)
         }
+        Err(e) if e.is_unavailable() => crate::pages::claim_failure(&e, "worker's claim not read"),
         Err(_) => crate::pages::not_found(State(state.clone()), headers).await,
     }
 }
@@ -358,6 +357,7 @@ pub async fn worker_choice(
     match state.claims.withdraw_from_batch(&token, take_over).await {
         Ok(()) if take_over => see_other("/klaim"),
         Ok(()) => see_other(&format!("/kolektif/klaim/{token}?done=object")),
+        Err(e) if e.is_unavailable() => crate::pages::claim_failure(&e, "worker not withdrawn"),
         Err(_) => crate::pages::not_found(State(state.clone()), headers).await,
     }
 }
@@ -560,8 +560,7 @@ pub async fn new_batch(
     let Ok(npp) = Npp::parse(&rep.npp) else { return StatusCode::NOT_FOUND.into_response() };
     let id = crate::staff::random_token();
     if let Err(e) = state.store.create_batch(&id, &npp, &session.staff.id).await {
-        tracing::error!(error = %e, "batch not created");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return crate::pages::storage_failure(&e, "batch not created");
     }
     record(&state, &session, "collective.batch_created", &id, addr).await;
     see_other(&format!("/staf/kolektif/{id}"))
@@ -808,7 +807,8 @@ pub async fn upload(
         }
         Err(e) => {
             let errors = vec![(field.to_string(), message_of(&state, pl.lang, &e))];
-            batch_page(&state, &pl, &session, &rep, &b, String::new(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            let status = crate::pages::claim_status(&e, StatusCode::UNPROCESSABLE_ENTITY);
+            batch_page(&state, &pl, &session, &rep, &b, String::new(), errors, status).await
         }
     }
 }
@@ -842,7 +842,8 @@ pub async fn submit(
                     .collect(),
                 other => vec![("list".to_string(), message_of(&state, pl.lang, other))],
             };
-            batch_page(&state, &pl, &session, &rep, &b, String::new(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            let status = crate::pages::claim_status(&e, StatusCode::UNPROCESSABLE_ENTITY);
+            batch_page(&state, &pl, &session, &rep, &b, String::new(), errors, status).await
         }
     }
 }
@@ -1019,6 +1020,7 @@ pub async fn representative_document(
                 .unwrap_or("application/octet-stream");
             ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-store")], bytes).into_response()
         }
+        Err(e) if e.is_unavailable() => crate::pages::claim_failure(&e, "document not read"),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -1183,6 +1185,7 @@ pub async fn staff_letter(
         Ok(bytes) => {
             ([(header::CONTENT_TYPE, "application/pdf"), (header::CACHE_CONTROL, "no-store")], bytes).into_response()
         }
+        Err(e) if e.is_unavailable() => crate::pages::claim_failure(&e, "letter not read"),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -153,8 +153,14 @@ async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
     } else {
         (Lang::Id, Some(crate::pages::PageLang::resolve(req.headers(), &crate::pages::LangQuery::default()).lang))
     };
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
     let status = res.status();
+    // Every 503 says when to come back: the overload's own two seconds, or a store that
+    // cannot take requests now (a handler's page or JSON included).
+    if status == StatusCode::SERVICE_UNAVAILABLE && !res.headers().contains_key(header::RETRY_AFTER) {
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(crate::pages::UNAVAILABLE_RETRY_SECONDS));
+    }
+    let unavailable = res.extensions().get::<crate::pages::StoreUnavailable>().is_some();
     let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let mut fresh = match page_lang {
         None if content_type.starts_with("application/json")
@@ -169,6 +175,7 @@ async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
                 StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "err-too-large"),
                 StatusCode::UNSUPPORTED_MEDIA_TYPE => ("json-expected", "err-json-expected"),
                 StatusCode::TOO_MANY_REQUESTS => ("rate-limited", "err-rate-limited"),
+                StatusCode::SERVICE_UNAVAILABLE if unavailable => ("unavailable", "err-unavailable"),
                 StatusCode::SERVICE_UNAVAILABLE => ("overloaded", "error-overloaded"),
                 s if s.is_server_error() => ("internal", "err-internal"),
                 _ => ("bad-request", "err-bad-request"),
@@ -182,6 +189,7 @@ async fn refusals(state: Arc<AppState>, req: Request, next: Next) -> Response {
         {
             return res
         }
+        Some(lang) if unavailable => crate::pages::unavailable(&state, lang),
         Some(lang) => crate::pages::refused(&state, lang, status),
     };
     let (parts, _) = res.into_parts();

@@ -173,6 +173,71 @@ pub(crate) fn refused(state: &AppState, lang: Lang, status: StatusCode) -> Respo
     message(state, lang, status, heading, body)
 }
 
+/// A page saying the store cannot take requests now, and that what is stored is not lost.
+pub(crate) fn unavailable(state: &AppState, lang: Lang) -> Response {
+    let i = &state.i18n;
+    let (heading, body) = (i.t(lang, "error-unavailable-title"), i.t(lang, "error-unavailable"));
+    message(state, lang, StatusCode::SERVICE_UNAVAILABLE, heading, body)
+}
+
+/// Seconds a client is asked to wait (`Retry-After`) when the database or the document
+/// store cannot take requests: long enough for a database server to restart or a standby
+/// to take over.
+pub(crate) const UNAVAILABLE_RETRY_SECONDS: u32 = 30;
+
+/// Marks a bare 503 as the store's, not an overload: `refusals` words it so.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StoreUnavailable;
+
+/// The status of a request the database or the document store failed, logged as `what`:
+/// 503 when the store cannot take requests now (a warning: the operator sees it in the
+/// readiness check too), 500 for a fault of Lapak's own (an error).
+pub(crate) fn storage_status(e: &lapak_storage::StorageError, what: &str) -> StatusCode {
+    if e.is_unavailable() {
+        tracing::warn!(error = %e, "{what}: the store cannot take requests now");
+        metrics::counter!("lapak_http_store_unavailable_total").increment(1);
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        tracing::error!(error = %e, "{what}");
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+}
+
+/// The answer to a request the database or the document store failed, bare (`refusals`
+/// makes it a page or the API's JSON in the visitor's language, with `Retry-After`): 503
+/// when the store cannot take requests now, 500 for a fault of Lapak's own. Logged as
+/// `what`.
+pub(crate) fn storage_failure(e: &lapak_storage::StorageError, what: &str) -> Response {
+    let status = storage_status(e, what);
+    let mut res = status.into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        res.extensions_mut().insert(StoreUnavailable);
+    }
+    res
+}
+
+/// The status of a page showing the service's error `e`: the store's failure as 503 (it
+/// cannot take requests now; the page keeps what was typed) or 500, logged either way;
+/// any other error `otherwise`.
+pub(crate) fn claim_status(e: &lapak_claims::ClaimError, otherwise: StatusCode) -> StatusCode {
+    match e {
+        lapak_claims::ClaimError::Storage(cause) => storage_status(cause, "claim service failed"),
+        _ => otherwise,
+    }
+}
+
+/// [`storage_failure`] for a service's error; any other error there is a fault of Lapak's
+/// own (500).
+pub(crate) fn claim_failure(e: &lapak_claims::ClaimError, what: &str) -> Response {
+    match e {
+        lapak_claims::ClaimError::Storage(cause) => storage_failure(cause, what),
+        other => {
+            tracing::error!(error = %other, "{what}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 pub async fn healthz() -> &'static str {
     "ok"
 }

@@ -230,7 +230,7 @@ impl<'a> FormPage<'a> {
         match e {
             ClaimError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ClaimError::NotFound => StatusCode::NOT_FOUND,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => crate::pages::claim_status(e, StatusCode::UNPROCESSABLE_ENTITY),
         }
     }
 
@@ -376,9 +376,6 @@ fn apply_errors(i18n: &I18n, lang: Lang, fields: &mut [Field], errors: &[FieldEr
 
 /// A general error (not tied to a field) for the summary.
 fn general(i18n: &I18n, lang: Lang, e: &ClaimError) -> Vec<(String, String)> {
-    if let ClaimError::Storage(cause) = e {
-        tracing::error!(error = %cause, "claim service failed");
-    }
     vec![(String::new(), i18n.t(lang, &format!("err-{}", e.code())))]
 }
 
@@ -419,8 +416,11 @@ fn identity_page<'a>(state: &'a AppState, lang: Lang, form: &IdentityForm) -> Fo
 pub async fn start(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let pl = PageLang::resolve(&headers, &q);
     if let Some(token) = resume_token(&headers) {
-        if let Ok(draft) = state.claims.resume(&token).await {
-            return tasks(&state, &pl, &draft);
+        match state.claims.resume(&token).await {
+            Ok(draft) => return tasks(&state, &pl, &draft),
+            // Not read now is not gone: an empty form would look as if all were lost.
+            Err(ClaimError::Storage(cause)) => return crate::pages::storage_failure(&cause, "draft not read"),
+            Err(_) => {}
         }
     }
     pl.respond(StatusCode::OK, identity_page(&state, pl.lang, &IdentityForm::default()))
@@ -479,6 +479,7 @@ pub async fn resume_link(
             res.headers_mut().insert(header::SET_COOKIE, set_cookie(&state, &token));
             res
         }
+        Err(ClaimError::Storage(cause)) => crate::pages::storage_failure(&cause, "draft not read"),
         Err(_) => {
             let pl = PageLang::resolve(&headers, &LangQuery::default());
             let page = identity_page(&state, pl.lang, &IdentityForm::default()).lead("resume-link-expired");
@@ -498,7 +499,12 @@ impl axum::extract::FromRequestParts<Arc<AppState>> for CurrentDraft {
         state: &Arc<AppState>,
     ) -> Result<Self, Response> {
         let token = resume_token(&parts.headers).ok_or_else(|| see_other("/klaim/identitas"))?;
-        state.claims.resume(&token).await.map(CurrentDraft).map_err(|_| see_other("/klaim/identitas"))
+        // A draft the store could not read now is not a draft gone: starting over would
+        // look as if everything typed were lost.
+        state.claims.resume(&token).await.map(CurrentDraft).map_err(|e| match e {
+            ClaimError::Storage(cause) => crate::pages::storage_failure(&cause, "draft not read"),
+            _ => see_other("/klaim/identitas"),
+        })
     }
 }
 
@@ -863,7 +869,7 @@ pub async fn documents_upload(
             let kind_code = lapak_domain::documents::DocumentKind::parse(&kind).map_or("kpj_card", |k| k.code());
             let draft = state.claims.resume(&resume_token(&headers).unwrap_or_default()).await.unwrap_or(draft);
             pl.respond(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::pages::claim_status(&e, StatusCode::UNPROCESSABLE_ENTITY),
                 documents_page(&state, pl.lang, &draft, Some((kind_code, message))),
             )
         }
@@ -960,7 +966,10 @@ pub async fn submit(
         Ok(_) => see_other("/klaim/selesai"),
         Err(e) => {
             let errors = general(&state.i18n, pl.lang, &e);
-            pl.respond(StatusCode::UNPROCESSABLE_ENTITY, review_page(&state, pl.lang, &draft, errors))
+            pl.respond(
+                crate::pages::claim_status(&e, StatusCode::UNPROCESSABLE_ENTITY),
+                review_page(&state, pl.lang, &draft, errors),
+            )
         }
     }
 }
@@ -1160,7 +1169,7 @@ pub async fn reschedule(
     let pl = PageLang::resolve(&headers, &LangQuery::default());
     let (i, lang) = (&state.i18n, pl.lang);
     let client = client_ip(addr);
-    let mut errors = Vec::new();
+    let (mut errors, mut status) = (Vec::new(), StatusCode::OK);
     if !form.session_id.is_empty() {
         match state.claims.reschedule(&form.claim_number, &form.birth_date, &form.session_id, client, lang.code()).await
         {
@@ -1174,7 +1183,7 @@ pub async fn reschedule(
                 };
                 return pl.respond(StatusCode::OK, page);
             }
-            Err(e) => errors = general(i, lang, &e),
+            Err(e) => (errors, status) = (general(i, lang, &e), crate::pages::claim_status(&e, StatusCode::CONFLICT)),
         }
     }
     let options = match state.claims.alternatives(&form.claim_number, &form.birth_date, client, 10).await {
@@ -1183,21 +1192,20 @@ pub async fn reschedule(
             .map(|a| (a.session_id, lapak_domain::schedule::format_local(a.starts_at, &a.time_zone, lang == Lang::Id)))
             .collect(),
         Err(e) => {
-            let status = if matches!(e, ClaimError::RateLimited) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::NOT_FOUND
-            };
             let mut page = track_form_page(
                 &state,
                 lang,
                 &TrackForm { claim_number: form.claim_number.clone(), birth_date: form.birth_date.clone() },
             );
-            page.show_error(&e);
+            let shown = page.show_error(&e);
+            let status = if matches!(e, ClaimError::RateLimited | ClaimError::Storage(_)) {
+                shown
+            } else {
+                StatusCode::NOT_FOUND
+            };
             return pl.respond(status, page);
         }
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::CONFLICT };
     let page =
         ChooseSlotPage { lang, state: &state, number: form.claim_number, birth: form.birth_date, options, errors };
     pl.respond(status, page)
@@ -1221,7 +1229,7 @@ pub async fn cancel(
     let pl = PageLang::resolve(&headers, &LangQuery::default());
     let (i, lang) = (&state.i18n, pl.lang);
     let shown = form.claim_number.trim().to_uppercase();
-    let mut errors = Vec::new();
+    let (mut errors, mut status) = (Vec::new(), StatusCode::OK);
     if form.confirm == "ya" {
         match state.claims.cancel(&form.claim_number, &form.birth_date, client_ip(addr)).await {
             Ok(()) => {
@@ -1233,10 +1241,9 @@ pub async fn cancel(
                 };
                 return pl.respond(StatusCode::OK, page);
             }
-            Err(e) => errors = general(i, lang, &e),
+            Err(e) => (errors, status) = (general(i, lang, &e), crate::pages::claim_status(&e, StatusCode::CONFLICT)),
         }
     }
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::CONFLICT };
     let page = ConfirmCancelPage {
         lang,
         state: &state,

@@ -142,10 +142,16 @@ async fn audit(state: &AppState, actor: &str, action: &str, client: SocketAddr) 
 }
 
 fn message(state: &AppState, lang: Lang, e: &StaffError) -> String {
-    if let StaffError::Storage(cause) = e {
-        tracing::error!(error = %cause, "staff sign-in failed");
-    }
     state.i18n.t(lang, &format!("err-{}", e.code()))
+}
+
+/// The status of a sign-in page showing `e`: the store's failure as 503 or 500 (logged),
+/// any other error `otherwise`.
+fn sign_in_status(e: &StaffError, otherwise: StatusCode) -> StatusCode {
+    match e {
+        StaffError::Storage(cause) => crate::pages::storage_status(cause, "staff sign-in failed"),
+        _ => otherwise,
+    }
 }
 
 /// The current session with the stage asked for, or where to go instead.
@@ -160,6 +166,8 @@ pub(crate) async fn current(
         Ok(s) if s.stage == "full" => Err(Redirect::to("/staf").into_response()),
         Ok(s) if s.staff.totp_enabled => Err(Redirect::to("/staf/kode").into_response()),
         Ok(_) => Err(Redirect::to("/staf/aktifkan").into_response()),
+        // The store not answering is no reason to sign anyone out.
+        Err(StaffError::Storage(cause)) => Err(crate::pages::storage_failure(&cause, "staff session not read")),
         Err(_) => Err(Redirect::to("/staf/masuk").into_response()),
     }
 }
@@ -259,7 +267,7 @@ pub async fn sign_in(
             let status = if matches!(e, StaffError::RateLimited) {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
-                StatusCode::UNAUTHORIZED
+                sign_in_status(&e, StatusCode::UNAUTHORIZED)
             };
             pl.respond(status, sign_in_page(&state, pl.lang, form.csrf, message(&state, pl.lang, &e)))
         }
@@ -307,7 +315,8 @@ pub async fn code(
         }
         Err(e) => {
             audit(&state, &session.staff.id, "staff.second_factor_failed", addr).await;
-            pl.respond(StatusCode::UNAUTHORIZED, code_page(&state, pl.lang, session.csrf, message(&state, pl.lang, &e)))
+            let status = sign_in_status(&e, StatusCode::UNAUTHORIZED);
+            pl.respond(status, code_page(&state, pl.lang, session.csrf, message(&state, pl.lang, &e)))
         }
     }
 }
@@ -367,7 +376,8 @@ pub async fn enrol(
             let error = message(&state, pl.lang, &e);
             match (&session.staff.totp_secret, lapak_staff::otpauth_url(&session.staff)) {
                 (Some(_), Some((url, secret))) => {
-                    pl.respond(StatusCode::UNAUTHORIZED, enrol_page(&state, pl.lang, session.csrf, &url, secret, error))
+                    let status = sign_in_status(&e, StatusCode::UNAUTHORIZED);
+                    pl.respond(status, enrol_page(&state, pl.lang, session.csrf, &url, secret, error))
                 }
                 _ => Redirect::to("/staf/aktifkan").into_response(),
             }
@@ -502,10 +512,7 @@ pub async fn kiosk_enrol(
             let pl = PageLang::resolve(&headers, &LangQuery::default());
             return capacity_response(&state, &headers, addr, pl, CapacityInput::KioskName(form.nama)).await;
         }
-        Err(e) => {
-            tracing::error!(error = %e, "kiosk not enrolled");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(e) => return crate::pages::claim_failure(&e, "kiosk not enrolled"),
     };
     record(&state, &session, "kiosk.enrolled", &format!("{branch}: {}", form.nama.trim()), addr).await;
     let _ = state.staff.sign_out(&cookie).await;
@@ -540,15 +547,11 @@ pub async fn kiosk_revoke(
             Ok(Some(name)) => format!("{branch}: {name}"),
             // Withdrawn already (the form sent twice) or not this branch's: nothing to do.
             Ok(None) => return Redirect::to("/staf/kapasitas#kios").into_response(),
-            Err(e) => {
-                tracing::error!(error = %e, "kiosk not removed");
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            }
+            Err(e) => return crate::pages::claim_failure(&e, "kiosk not removed"),
         },
         None => {
             if let Err(e) = store.remove_kiosks(&branch).await {
-                tracing::error!(error = %e, "kiosks not removed");
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                return crate::pages::storage_failure(&e, "kiosks not removed");
             }
             branch.clone()
         }
@@ -833,6 +836,7 @@ pub async fn decide(
             }
             // Sent again (a double click): the seat is marked missed already.
             Ok(false) if status == "no_show" => saved,
+            Err(e) if e.is_unavailable() => crate::pages::storage_failure(&e, "no-show not recorded"),
             _ => refused(StatusCode::CONFLICT, "err-decision-stale"),
         };
     }
@@ -847,8 +851,10 @@ pub async fn decide(
         (_, true) => Some(format!("{}: {}", form.reason, form.note.trim()).trim_end_matches([':', ' ']).to_string()),
         (_, false) => return refused(StatusCode::UNPROCESSABLE_ENTITY, "err-decision-reason"),
     };
-    let Ok(Some(claim)) = state.store.claim(&form.claim_id).await else {
-        return crate::pages::not_found(State(state), headers).await;
+    let claim = match state.store.claim(&form.claim_id).await {
+        Ok(Some(claim)) => claim,
+        Ok(None) => return crate::pages::not_found(State(state), headers).await,
+        Err(e) => return crate::pages::storage_failure(&e, "claim not read"),
     };
     // A decision is taken on a seat booked in this session. Sent again (a double click, the
     // page's script falling back to the form), the seat was served and the claim is where
@@ -868,15 +874,17 @@ pub async fn decide(
     let recorded = if action == Action::RequestDocuments {
         let kinds: Vec<_> =
             form.documents.iter().filter_map(|k| lapak_domain::documents::DocumentKind::parse(k)).collect();
-        state.claims.request_documents(&form.claim_id, &event, &kinds).await.map_err(|e| e.to_string())
+        state.claims.request_documents(&form.claim_id, &event, &kinds).await
     } else {
-        state.store.record_claim_event(&form.claim_id, &event, None).await.map_err(|e| e.to_string())
+        state.store.record_claim_event(&form.claim_id, &event, None).await.map_err(ClaimError::from)
     };
     match recorded {
         Ok(()) => {
             record(&state, &session, &format!("claim.{}", form.decision), &form.claim_id, addr).await;
             saved
         }
+        // Not saved for now: not someone else's decision.
+        Err(e) if e.is_unavailable() => crate::pages::claim_failure(&e, "decision not recorded"),
         Err(e) => {
             tracing::warn!(error = %e, "decision not recorded");
             refused(StatusCode::CONFLICT, "err-decision-stale")
@@ -916,8 +924,9 @@ pub async fn document(
     {
         return r;
     }
-    let Ok(bytes) = state.claims.document_bytes(&doc.object_key).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let bytes = match state.claims.document_bytes(&doc.object_key).await {
+        Ok(bytes) => bytes,
+        Err(e) => return crate::pages::claim_failure(&e, "document not read"),
     };
     record(&state, &session, "view.document", &document_id, addr).await;
     let extension = match doc.content_type.as_str() {
@@ -1089,6 +1098,7 @@ pub async fn approve(
             record(&state, &session, &format!("claim.{}", form.decision), &form.claim_id, addr).await;
             Redirect::to("/staf/persetujuan?saved=1").into_response()
         }
+        Err(e) if e.is_unavailable() => crate::pages::storage_failure(&e, "approval not saved"),
         Err(_) => not_saved(&state, pl.lang, StatusCode::CONFLICT, state.i18n.t(pl.lang, "err-approval-refused")),
     }
 }
@@ -1500,8 +1510,7 @@ async fn capacity_response(
         .collect();
     if field("step") == "save" {
         if let Err(e) = state.store.set_capacity(&capacity).await {
-            tracing::error!(error = %e, "capacity not saved");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            return crate::pages::storage_failure(&e, "capacity not saved");
         }
         record(state, &session, "capacity.set", &branch, addr).await;
         page.notice = i.t(lang, "capacity-saved");

@@ -178,10 +178,7 @@ pub async fn take(
             (StatusCode::TOO_MANY_REQUESTS, vec![(String::new(), state.i18n.t(pl.lang, "err-rate-limited"))])
         }
         Err(ClaimError::NotFound) => return crate::pages::not_found(State(state), headers).await,
-        Err(e) => {
-            tracing::error!(error = %e, "ticket not taken");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(e) => return crate::pages::claim_failure(&e, "ticket not taken"),
     };
     kiosk_page(state, headers, pl, code, (true, form), status, errors).await
 }
