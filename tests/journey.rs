@@ -307,12 +307,23 @@ async fn while_the_database_cannot_take_requests_people_are_told_to_try_again_an
     let res = c.get(format!("{base}/klaim")).send().await.unwrap();
     assert_eq!(res.url().path(), "/klaim", "not sent back to the start");
     match &relay {
-        Some(_) => {
+        Some(relay) => {
             assert_eq!(res.status(), 503);
             assert_eq!(res.headers()["retry-after"], "30");
             let page = res.text().await.unwrap();
             assert!(page.contains("<h1>Layanan sementara tidak tersedia</h1>"), "{page}");
             assert_eq!(reqwest::get(format!("{base}/readyz")).await.unwrap().status(), 503);
+            // A server that does not answer at all: the call is told so once a connection
+            // has taken too long, not held until the request's own time runs out.
+            relay.silence();
+            let res = reqwest::Client::new()
+                .post(format!("{base}/api/v1/track"))
+                .json(&serde_json::json!({ "claim_number": "K7M2-9QXD-R", "birth_date": "1990-05-15" }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 503);
+            assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "unavailable");
         }
         None => assert_eq!(res.status(), 200),
     }

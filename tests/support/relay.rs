@@ -1,10 +1,9 @@
-//! A TCP relay between Lapak and its database server that a test can cut: the network
-//! failing under a running Lapak (the server stopped, a cable pulled), as toxiproxy would
-//! make it. Written by hand: toxiproxy is not to be had here, and this is a few lines of
+//! A TCP relay between Lapak and its database server that a test can cut or silence: the
+//! network failing under a running Lapak (the server stopped, packets dropped), as
+//! toxiproxy would make it. Written by hand: toxiproxy is not to be had here, and this is a few lines of
 //! tokio.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::net::{TcpListener, TcpStream};
@@ -13,8 +12,25 @@ use tokio::task::AbortHandle;
 pub struct Relay {
     /// Where to connect instead of the server.
     pub addr: SocketAddr,
-    cut: Arc<AtomicBool>,
-    links: Arc<Mutex<Vec<AbortHandle>>>,
+    state: Arc<Mutex<State>>,
+}
+
+#[derive(Default)]
+struct State {
+    mode: Mode,
+    links: Vec<AbortHandle>,
+    /// Connections taken and never answered (`Mode::Silent`).
+    held: Vec<TcpStream>,
+}
+
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    #[default]
+    Through,
+    /// Closed as they come: nothing listens there.
+    Closed,
+    /// Taken and never answered: packets dropped on the way, a host gone.
+    Silent,
 }
 
 impl Relay {
@@ -22,25 +38,27 @@ impl Relay {
     pub async fn start(target: String) -> Relay {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("relay port");
         let addr = listener.local_addr().expect("relay address");
-        let cut = Arc::new(AtomicBool::new(false));
-        let links: Arc<Mutex<Vec<AbortHandle>>> = Arc::default();
-        let (is_cut, open) = (cut.clone(), links.clone());
+        let state: Arc<Mutex<State>> = Arc::default();
+        let shared = state.clone();
         tokio::spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
-                if is_cut.load(Ordering::SeqCst) {
-                    // Closed at once: nothing answers there.
-                    continue;
-                }
-                let target = target.clone();
-                let link = tokio::spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(&target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                let mut state = shared.lock().expect("relay state");
+                match state.mode {
+                    Mode::Closed => continue,
+                    Mode::Silent => state.held.push(inbound),
+                    Mode::Through => {
+                        let target = target.clone();
+                        let link = tokio::spawn(async move {
+                            if let Ok(mut outbound) = TcpStream::connect(&target).await {
+                                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                            }
+                        });
+                        state.links.push(link.abort_handle());
                     }
-                });
-                open.lock().expect("links").push(link.abort_handle());
+                }
             }
         });
-        Relay { addr, cut, links }
+        Relay { addr, state }
     }
 
     /// The relay of a PostgreSQL URL, and the URL that goes through it.
@@ -55,14 +73,25 @@ impl Relay {
 
     /// Every connection through the relay ends, and new ones are closed as they come.
     pub fn cut(&self) {
-        self.cut.store(true, Ordering::SeqCst);
-        for link in self.links.lock().expect("links").drain(..) {
-            link.abort();
-        }
+        self.set(Mode::Closed);
+    }
+
+    /// Every connection through the relay ends, and new ones are taken and never answered.
+    pub fn silence(&self) {
+        self.set(Mode::Silent);
     }
 
     /// Connections go through again.
     pub fn mend(&self) {
-        self.cut.store(false, Ordering::SeqCst);
+        self.set(Mode::Through);
+    }
+
+    fn set(&self, mode: Mode) {
+        let mut state = self.state.lock().expect("relay state");
+        state.mode = mode;
+        for link in state.links.drain(..) {
+            link.abort();
+        }
+        state.held.clear();
     }
 }

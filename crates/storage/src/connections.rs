@@ -37,6 +37,10 @@ type Options<DB> = <<DB as Database>::Connection as Connection>::Options;
 /// How long a caller waits for a free connection before giving up (`PoolTimedOut`).
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long opening a connection may take before the caller is told the database cannot
+/// be reached (`PoolTimedOut`): a server nearby answers in milliseconds.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A connection idle this long is tested before use: servers, proxies and firewalls close
 /// idle connections after some minutes.
 pub const IDLE_CHECK: Duration = Duration::from_secs(60);
@@ -108,7 +112,13 @@ impl<DB: Database> Connections<DB> {
             .map_err(|_| sqlx::Error::PoolClosed)?;
         let conn = loop {
             let idle = self.0.idle.lock().expect("connections' lock").pop();
-            let Some(Idle { mut conn, since, losses }) = idle else { break self.0.options.connect().await? };
+            let Some(Idle { mut conn, since, losses }) = idle else {
+                // A server that does not answer at all (packets dropped, a host gone) would
+                // hold the caller until the operating system gives up, minutes later.
+                break tokio::time::timeout(CONNECT_TIMEOUT, self.0.options.connect())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)??;
+            };
             let doubtful = since.elapsed() >= IDLE_CHECK || losses != self.0.losses.load(Ordering::SeqCst);
             if !doubtful || matches!(tokio::time::timeout(PING_TIMEOUT, conn.ping()).await, Ok(Ok(()))) {
                 break conn;
