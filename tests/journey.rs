@@ -313,8 +313,11 @@ async fn while_the_database_cannot_take_requests_people_are_told_to_try_again_an
             let page = res.text().await.unwrap();
             assert!(page.contains("<h1>Layanan sementara tidak tersedia</h1>"), "{page}");
             assert_eq!(reqwest::get(format!("{base}/readyz")).await.unwrap().status(), 503);
-            // A server that does not answer at all: the call is told so once a connection
-            // has taken too long, not held until the request's own time runs out.
+            // Back for a moment, then a server that does not answer at all: the call is told
+            // so once a connection has taken too long, not held until the request's own
+            // time runs out.
+            relay.mend();
+            ready_again(&base).await;
             relay.silence();
             let res = reqwest::Client::new()
                 .post(format!("{base}/api/v1/track"))
@@ -324,6 +327,14 @@ async fn while_the_database_cannot_take_requests_people_are_told_to_try_again_an
                 .unwrap();
             assert_eq!(res.status(), 503);
             assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "unavailable");
+            // Found out once: twenty people at once are told at once, with at most one
+            // connection tried at a time (not one per request, each held five seconds).
+            let before = relay.unanswered();
+            let asks = (0..20).map(|_| c.get(format!("{base}/klaim")).send());
+            for res in futures::future::join_all(asks).await {
+                assert_eq!(res.unwrap().status(), 503);
+            }
+            assert!(relay.unanswered() - before <= 1, "{} tries", relay.unanswered() - before);
         }
         None => assert_eq!(res.status(), 200),
     }
@@ -336,9 +347,24 @@ async fn while_the_database_cannot_take_requests_people_are_told_to_try_again_an
             sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
         }
     }
+    if relay.is_some() {
+        ready_again(&base).await;
+    }
     let (status, path, _) = post_form(&browser(), format!("{base}/klaim/identitas"), &siti).await;
     assert_eq!((status, path.as_str()), (200, "/klaim"));
     let res = reqwest::Client::new().post(format!("{base}/api/v1/claims")).json(&app).send().await.unwrap();
     assert_eq!(res.status(), 201);
     assert_eq!(c.get(format!("{base}/klaim")).send().await.unwrap().status(), 200);
+}
+
+/// Waits until Lapak finds its database again: a server found out of reach is tried again
+/// once a second.
+async fn ready_again(base: &str) {
+    for _ in 0..50 {
+        if reqwest::get(format!("{base}/readyz")).await.unwrap().status() == 200 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("not ready five seconds after the database came back");
 }

@@ -21,6 +21,8 @@ struct State {
     links: Vec<AbortHandle>,
     /// Connections taken and never answered (`Mode::Silent`).
     held: Vec<TcpStream>,
+    /// How many were, in all.
+    unanswered: usize,
 }
 
 #[derive(Default, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +47,10 @@ impl Relay {
                 let mut state = shared.lock().expect("relay state");
                 match state.mode {
                     Mode::Closed => continue,
-                    Mode::Silent => state.held.push(inbound),
+                    Mode::Silent => {
+                        state.held.push(inbound);
+                        state.unanswered += 1;
+                    }
                     Mode::Through => {
                         let target = target.clone();
                         let link = tokio::spawn(async move {
@@ -84,6 +89,11 @@ impl Relay {
     /// Connections go through again.
     pub fn mend(&self) {
         self.set(Mode::Through);
+    }
+
+    /// Connections made while silent, in all.
+    pub fn unanswered(&self) -> usize {
+        self.state.lock().expect("relay state").unanswered
     }
 
     fn set(&self, mode: Mode) {

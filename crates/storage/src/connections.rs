@@ -18,10 +18,14 @@
 //! before the server ran it (PostgreSQL ends the session with a class 57 or 08 error first),
 //! and a read-only statement whose connection failed in any way, is run once more on a sound
 //! connection; so is a `BEGIN`. A restart then costs no request.
+//!
+//! A server that cannot be reached at all is found out once: after a failed attempt to
+//! connect, one caller at a time tries again (see `Inner::connect`) and the others are told
+//! at once, so that a database gone does not hold every request for the connection timeout.
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -38,8 +42,11 @@ type Options<DB> = <<DB as Database>::Connection as Connection>::Options;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long opening a connection may take before the caller is told the database cannot
-/// be reached (`PoolTimedOut`): a server nearby answers in milliseconds.
+/// be reached: a server nearby answers in milliseconds.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How often, at most, a server found unreachable is tried again (by one caller).
+const PROBE_EVERY: Duration = Duration::from_secs(1);
 
 /// A connection idle this long is tested before use: servers, proxies and firewalls close
 /// idle connections after some minutes.
@@ -56,10 +63,22 @@ struct Inner<DB: Database> {
     idle: Mutex<Vec<Idle<DB>>>,
     /// One permit per connection that may be open.
     permits: Arc<Semaphore>,
-    /// Connections lost so far, shared by every set of connections to the same server.
-    losses: Arc<AtomicU64>,
+    /// What every set of connections to the same server knows of it.
+    server: Arc<Server>,
     /// Statements here only read: one that failed with its connection is run again.
     reads_only: bool,
+}
+
+/// What the connections to one server know of it.
+#[derive(Default)]
+struct Server {
+    /// Connections lost so far.
+    losses: AtomicU64,
+    /// When the last attempt to connect found no server (refused, unanswered, not accepting
+    /// connections), if none has succeeded since.
+    unreachable_at: Mutex<Option<Instant>>,
+    /// A caller is finding out whether an unreachable server is back.
+    probing: AtomicBool,
 }
 
 /// A connection waiting for its next user.
@@ -91,15 +110,15 @@ impl<DB: Database> Connections<DB> {
     /// Up to `size` more connections to the same server as these, sharing what they learn
     /// of it; `reads_only` when every statement run through them only reads.
     pub fn alongside(&self, options: Options<DB>, size: usize, reads_only: bool) -> Connections<DB> {
-        Connections::with(options, size, self.0.losses.clone(), reads_only)
+        Connections::with(options, size, self.0.server.clone(), reads_only)
     }
 
-    fn with(options: Options<DB>, size: usize, losses: Arc<AtomicU64>, reads_only: bool) -> Connections<DB> {
+    fn with(options: Options<DB>, size: usize, server: Arc<Server>, reads_only: bool) -> Connections<DB> {
         Connections(Arc::new(Inner {
             options,
             idle: Mutex::new(Vec::new()),
             permits: Arc::new(Semaphore::new(size.max(1))),
-            losses,
+            server,
             reads_only,
         }))
     }
@@ -112,14 +131,8 @@ impl<DB: Database> Connections<DB> {
             .map_err(|_| sqlx::Error::PoolClosed)?;
         let conn = loop {
             let idle = self.0.idle.lock().expect("connections' lock").pop();
-            let Some(Idle { mut conn, since, losses }) = idle else {
-                // A server that does not answer at all (packets dropped, a host gone) would
-                // hold the caller until the operating system gives up, minutes later.
-                break tokio::time::timeout(CONNECT_TIMEOUT, self.0.options.connect())
-                    .await
-                    .map_err(|_| sqlx::Error::PoolTimedOut)??;
-            };
-            let doubtful = since.elapsed() >= IDLE_CHECK || losses != self.0.losses.load(Ordering::SeqCst);
+            let Some(Idle { mut conn, since, losses }) = idle else { break self.0.connect().await? };
+            let doubtful = since.elapsed() >= IDLE_CHECK || losses != self.0.server.losses.load(Ordering::SeqCst);
             if !doubtful || matches!(tokio::time::timeout(PING_TIMEOUT, conn.ping()).await, Ok(Ok(()))) {
                 break conn;
             }
@@ -156,6 +169,21 @@ impl<DB: Database> Connections<DB> {
             None => false,
         }
     }
+}
+
+/// The one caller trying an unreachable server again; done when dropped, also when its
+/// request is abandoned half-way.
+struct Probe<'a>(&'a AtomicBool);
+
+impl Drop for Probe<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
+/// No connection to be had: the server is down, does not answer, or did not lately.
+fn out_of_reach(why: &str) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::NotConnected, why.to_string()))
 }
 
 /// How a connection was lost.
@@ -263,18 +291,47 @@ impl<DB: Database> DerefMut for Lease<DB> {
 }
 
 impl<DB: Database> Inner<DB> {
+    /// A new connection. A server that does not answer at all (packets dropped, a host gone)
+    /// would hold the caller until the operating system gives up, minutes later: it is given
+    /// [`CONNECT_TIMEOUT`]. Once an attempt found no server, one caller at a time, at most
+    /// once every [`PROBE_EVERY`], tries again until one succeeds; every other caller is told
+    /// at once that the server is out of reach, rather than each waiting for an answer that
+    /// does not come (a circuit breaker). Connections already open go on being used.
+    async fn connect(&self) -> Result<DB::Connection, sqlx::Error> {
+        let server = &self.server;
+        let unreachable_at = *server.unreachable_at.lock().expect("server's lock");
+        let _probe = match unreachable_at {
+            None => None,
+            Some(at) if at.elapsed() >= PROBE_EVERY && !server.probing.swap(true, Ordering::SeqCst) => {
+                Some(Probe(&server.probing))
+            }
+            Some(_) => return Err(out_of_reach("no connection to the database server succeeded lately")),
+        };
+        let connected = match tokio::time::timeout(CONNECT_TIMEOUT, self.options.connect()).await {
+            Ok(result) => result,
+            Err(_) => Err(out_of_reach("the database server did not answer in time")),
+        };
+        let mut unreachable_at = server.unreachable_at.lock().expect("server's lock");
+        match &connected {
+            Ok(_) => *unreachable_at = None,
+            Err(e) if crate::database_unavailable(e) => *unreachable_at = Some(Instant::now()),
+            Err(_) => {}
+        }
+        connected
+    }
+
     /// How `e` lost its connection, if it did; a loss makes every idle connection to the
     /// server doubtful.
     fn note(&self, e: &sqlx::Error) -> Option<Lost> {
         let lost = lost(e);
         if lost.is_some() {
-            self.losses.fetch_add(1, Ordering::SeqCst);
+            self.server.losses.fetch_add(1, Ordering::SeqCst);
         }
         lost
     }
 
     fn give_back(&self, conn: DB::Connection) {
-        let idle = Idle { conn, since: Instant::now(), losses: self.losses.load(Ordering::SeqCst) };
+        let idle = Idle { conn, since: Instant::now(), losses: self.server.losses.load(Ordering::SeqCst) };
         self.idle.lock().expect("connections' lock").push(idle);
     }
 }
@@ -486,5 +543,28 @@ mod tests {
         sqlx::query("INSERT INTO t VALUES (2)").execute(&mut *tx).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!((count().await, idle(&writer)), (1, 1));
+    }
+
+    /// A database that cannot be opened is tried once; until [`PROBE_EVERY`] has passed
+    /// callers are told at once, without trying, and then one try finds it back.
+    #[tokio::test]
+    async fn a_database_out_of_reach_is_tried_again_by_one_caller_after_a_while() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("not-yet");
+        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(folder.join("t.db")).create_if_missing(true);
+        let readers: Connections<sqlx::Sqlite> = Connections::new(options, 2);
+        let select = || sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&readers);
+        // Tried: SQLite itself says it cannot open the file.
+        assert!(matches!(select().await, Err(sqlx::Error::Database(_))));
+        // Not tried again at once, even once the file can be made.
+        std::fs::create_dir(&folder).unwrap();
+        match select().await {
+            Err(sqlx::Error::Io(e)) => assert_eq!(e.kind(), std::io::ErrorKind::NotConnected, "{e}"),
+            other => panic!("told at once, without trying: {other:?}"),
+        }
+        assert!(!folder.join("t.db").exists());
+        tokio::time::sleep(PROBE_EVERY).await;
+        assert_eq!(select().await.unwrap(), 1);
+        assert_eq!(select().await.unwrap(), 1, "and the next callers as before");
     }
 }

@@ -109,7 +109,7 @@ impl StorageError {
     }
 }
 
-fn database_unavailable(e: &sqlx::Error) -> bool {
+pub(crate) fn database_unavailable(e: &sqlx::Error) -> bool {
     match e {
         // No connection to be had, or the one held was lost.
         sqlx::Error::PoolTimedOut
