@@ -350,6 +350,7 @@ pub async fn enrol_form(
     match state.staff.start_enrolment(&session).await {
         Ok(e) => pl
             .respond(StatusCode::OK, enrol_page(&state, pl.lang, session.csrf, &e.url, e.secret_base32, String::new())),
+        Err(StaffError::Storage(cause)) => crate::pages::storage_failure(&cause, "enrolment not started"),
         Err(_) => Redirect::to("/staf/kode").into_response(),
     }
 }
