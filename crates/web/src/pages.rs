@@ -190,8 +190,8 @@ pub(crate) const UNAVAILABLE_RETRY_SECONDS: u32 = 30;
 pub(crate) struct StoreUnavailable;
 
 /// The status of a request the database or the document store failed, logged as `what`:
-/// 503 when the store cannot take requests now (a warning: the operator sees it in the
-/// readiness check too), 500 for a fault of Lapak's own (an error).
+/// 503 when the store cannot take requests now (a warning, counted in the metrics), 500
+/// for a fault of Lapak's own (an error).
 pub(crate) fn storage_status(e: &lapak_storage::StorageError, what: &str) -> StatusCode {
     if e.is_unavailable() {
         tracing::warn!(error = %e, "{what}: the store cannot take requests now");
