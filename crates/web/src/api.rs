@@ -97,7 +97,8 @@ pub fn openapi_json() -> String {
 
 #[derive(Serialize, ToSchema)]
 pub struct ApiError {
-    /// Stable machine code, e.g. `invalid`, `identity-mismatch`, `rate-limited`.
+    /// Stable machine code, e.g. `invalid`, `identity-mismatch`, `rate-limited`, `overloaded` or
+    /// `unavailable` (503: send the request again after `Retry-After` seconds).
     code: String,
     /// Human message in the requested language.
     message: String,
