@@ -1442,7 +1442,11 @@ async fn capacity_response(
     {
         return r;
     }
-    let Ok(Some(b)) = state.store.branch(&branch).await else { return StatusCode::NOT_FOUND.into_response() };
+    let b = match state.store.branch(&branch).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return crate::pages::storage_failure(&e, "branch not read"),
+    };
     let current_capacity = state.store.capacity(&branch).await.ok().flatten();
     let mut page = CapacityPage {
         lang,
