@@ -565,6 +565,38 @@ async fn a_branch_admin_sees_the_effect_of_a_capacity_change_before_saving_it() 
     assert_eq!(c.get("/staf/kapasitas", &officer).await.status(), 403);
 }
 
+/// A staff session ends after 30 idle minutes (ASVS 7.3.1). Using it marks it seen at most
+/// once a minute: not a write for every page an officer opens.
+#[tokio::test]
+async fn a_staff_session_ends_when_idle_and_is_marked_seen_at_most_once_a_minute() {
+    use sha2::{Digest, Sha256};
+    let t = seeded().await;
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    staff.add("petugas.satu", "Petugas Satu", StaffRole::Officer, Some("KC001"), PASSWORD).await.unwrap();
+    let c = Client::serving(&t).await;
+    let cookie = signed_in(&c, "petugas.satu").await;
+    let secret = cookie.trim_start_matches("lapak_staf=");
+    let hash = Sha256::digest(secret.as_bytes()).to_vec();
+    let last_seen = || async { t.store.staff_session(&hash).await.unwrap().map(|s| s.last_seen) };
+    let now = jiff::Timestamp::now();
+
+    let seen = last_seen().await.unwrap();
+    for _ in 0..3 {
+        staff.session(secret).await.unwrap();
+    }
+    assert_eq!(last_seen().await.unwrap(), seen, "seen within the minute: not written again");
+    let earlier = now - jiff::SignedDuration::from_mins(2);
+    t.store.touch_staff_session(&hash, earlier).await.unwrap();
+    staff.session(secret).await.unwrap();
+    assert!(last_seen().await.unwrap() >= now, "seen two minutes ago: marked again");
+
+    t.store.touch_staff_session(&hash, now - jiff::SignedDuration::from_mins(31)).await.unwrap();
+    assert!(matches!(staff.session(secret).await, Err(lapak_staff::StaffError::SessionEnded)));
+    assert_eq!(last_seen().await, None, "the ended session is gone");
+    let page = c.get("/staf", &cookie).await;
+    assert_eq!(page.headers()[LOCATION], "/staf/masuk");
+}
+
 /// Only a branch's own kiosks give tickets. The branch admin, signed in on the device,
 /// names it and makes it a kiosk: the device gets a cookie of its own and the staff session
 /// on it ends. Another device, or a kiosk of another branch, gets a page saying where
