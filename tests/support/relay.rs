@@ -1,7 +1,7 @@
 //! A TCP relay between Lapak and its database server that a test can cut or silence: the
 //! network failing under a running Lapak (the server stopped, packets dropped), as
-//! toxiproxy would make it. Written by hand: toxiproxy is not to be had here, and this is a few lines of
-//! tokio.
+//! toxiproxy would make it. Written by hand: toxiproxy is not to be had here, and this is a
+//! few lines of tokio.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
