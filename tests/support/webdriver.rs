@@ -152,14 +152,20 @@ impl Browser {
     /// under way when the command returns); panics with the page after 10 s.
     pub async fn wait_for(&self, needle: &str) -> String {
         let mut page = String::new();
+        // The page as read to its end, in one step: a page still being read can show its
+        // title and not yet its body.
+        let whole = "return document.readyState === 'complete' ? document.documentElement.outerHTML : ''";
         for _ in 0..200 {
-            page = self.source().await;
+            // Between two pages the script may find no page to run in: not yet.
+            let read =
+                self.try_call(reqwest::Method::POST, "/execute/sync", json!({ "script": whole, "args": [] })).await;
+            page = read.ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             if page.contains(needle) {
                 return page;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("{needle:?} did not appear; page:\n{page}");
+        panic!("{needle:?} did not appear; page:\n{page}\nsource:\n{}", self.source().await);
     }
 
     /// Gives the browser a cookie for the site of the page shown (WebDriver's "Add
