@@ -19,10 +19,8 @@ pub struct Relay {
 struct State {
     mode: Mode,
     links: Vec<AbortHandle>,
-    /// Connections taken and never answered (`Mode::Silent`).
+    /// Connections taken and never answered since the relay went silent.
     held: Vec<TcpStream>,
-    /// How many were, in all.
-    unanswered: usize,
 }
 
 #[derive(Default, Clone, Copy, PartialEq, Eq)]
@@ -47,10 +45,7 @@ impl Relay {
                 let mut state = shared.lock().expect("relay state");
                 match state.mode {
                     Mode::Closed => continue,
-                    Mode::Silent => {
-                        state.held.push(inbound);
-                        state.unanswered += 1;
-                    }
+                    Mode::Silent => state.held.push(inbound),
                     Mode::Through => {
                         let target = target.clone();
                         let link = tokio::spawn(async move {
@@ -91,9 +86,9 @@ impl Relay {
         self.set(Mode::Through);
     }
 
-    /// Connections made while silent, in all.
+    /// Connections made since the relay went silent, none of them answered.
     pub fn unanswered(&self) -> usize {
-        self.state.lock().expect("relay state").unanswered
+        self.state.lock().expect("relay state").held.len()
     }
 
     fn set(&self, mode: Mode) {

@@ -416,11 +416,10 @@ fn identity_page<'a>(state: &'a AppState, lang: Lang, form: &IdentityForm) -> Fo
 pub async fn start(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let pl = PageLang::resolve(&headers, &q);
     if let Some(token) = resume_token(&headers) {
-        match state.claims.resume(&token).await {
-            Ok(draft) => return tasks(&state, &pl, &draft),
-            // Not read now is not gone: an empty form would look as if all were lost.
-            Err(ClaimError::Storage(cause)) => return crate::pages::storage_failure(&cause, "draft not read"),
-            Err(_) => {}
+        match open_draft(&state, &token).await {
+            Ok(Some(draft)) => return tasks(&state, &pl, &draft),
+            Ok(None) => {}
+            Err(failed) => return failed,
         }
     }
     pl.respond(StatusCode::OK, identity_page(&state, pl.lang, &IdentityForm::default()))
@@ -473,18 +472,29 @@ pub async fn resume_link(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Response {
-    match state.claims.resume(&token).await {
-        Ok(_) => {
+    match open_draft(&state, &token).await {
+        Ok(Some(_)) => {
             let mut res = see_other("/klaim");
             res.headers_mut().insert(header::SET_COOKIE, set_cookie(&state, &token));
             res
         }
-        Err(ClaimError::Storage(cause)) => crate::pages::storage_failure(&cause, "draft not read"),
-        Err(_) => {
+        Ok(None) => {
             let pl = PageLang::resolve(&headers, &LangQuery::default());
             let page = identity_page(&state, pl.lang, &IdentityForm::default()).lead("resume-link-expired");
             pl.respond(StatusCode::GONE, page)
         }
+        Err(failed) => failed,
+    }
+}
+
+/// The draft `token` opens, or `None` when it opens none (unknown, expired, replaced). A
+/// draft the store could not read now is not a draft gone (starting over would look as if
+/// everything typed were lost): `Err` with the store's answer.
+async fn open_draft(state: &AppState, token: &str) -> Result<Option<Draft>, Response> {
+    match state.claims.resume(token).await {
+        Ok(draft) => Ok(Some(draft)),
+        Err(ClaimError::Storage(cause)) => Err(crate::pages::storage_failure(&cause, "draft not read")),
+        Err(_) => Ok(None),
     }
 }
 
@@ -499,12 +509,7 @@ impl axum::extract::FromRequestParts<Arc<AppState>> for CurrentDraft {
         state: &Arc<AppState>,
     ) -> Result<Self, Response> {
         let token = resume_token(&parts.headers).ok_or_else(|| see_other("/klaim/identitas"))?;
-        // A draft the store could not read now is not a draft gone: starting over would
-        // look as if everything typed were lost.
-        state.claims.resume(&token).await.map(CurrentDraft).map_err(|e| match e {
-            ClaimError::Storage(cause) => crate::pages::storage_failure(&cause, "draft not read"),
-            _ => see_other("/klaim/identitas"),
-        })
+        open_draft(state, &token).await?.map(CurrentDraft).ok_or_else(|| see_other("/klaim/identitas"))
     }
 }
 
