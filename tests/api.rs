@@ -94,6 +94,21 @@ async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
     assert_eq!(kept["documents"], claim["documents"], "no second page");
     assert!(claim["documents"].as_array().unwrap().iter().any(|d| d["id"] == again["id"]), "{again}");
 
+    // A file is replaced by removing it (by its kind and id) and uploading another.
+    let photo = claim["documents"].as_array().unwrap().iter().find(|d| d["kind"] == "photo").unwrap().clone();
+    let id = photo["id"].as_str().unwrap();
+    let remove =
+        |kind: &str| c.delete(format!("{api}/claim/documents/{kind}/{id}")).header("authorization", &auth).send();
+    assert_eq!(remove("ektp").await.unwrap().status(), 404, "a file is removed under its own kind only");
+    assert_eq!(remove("photo").await.unwrap().status(), 204);
+    assert_eq!(remove("photo").await.unwrap().status(), 404, "and once");
+    let after: Value =
+        c.get(format!("{api}/claim")).header("authorization", &auth).send().await.unwrap().json().await.unwrap();
+    assert!(after["documents"].as_array().unwrap().iter().all(|d| d["id"] != photo["id"]), "{after}");
+    assert_eq!(after["missing_documents"], json!(["photo"]), "{after}");
+    let res = c.post(format!("{api}/claim/documents/photo")).header("authorization", &auth).body(PDF.to_vec());
+    assert_eq!(res.send().await.unwrap().status(), 201);
+
     let submit = |key: &'static str, body: &'static str| {
         c.post(format!("{api}/claim/submit"))
             .header("authorization", &auth)
@@ -161,7 +176,7 @@ async fn the_openapi_document_is_served_and_names_the_journey() {
 }
 
 #[tokio::test]
-async fn a_mismatch_is_one_answer_and_an_unknown_token_is_404() {
+async fn a_mismatch_is_one_answer_and_a_missing_or_unknown_token_is_401() {
     let (api, _t) = spawn_app().await;
     let c = reqwest::Client::new();
     let mut wrong = identity();
@@ -172,7 +187,16 @@ async fn a_mismatch_is_one_answer_and_an_unknown_token_is_404() {
     assert_eq!(err["code"], "identity-mismatch");
     assert!(err["message"].as_str().unwrap().contains("tidak cocok"));
     let res = c.get(format!("{api}/claim")).header("authorization", "Bearer nope").send().await.unwrap();
-    assert_eq!(res.status(), 404);
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["www-authenticate"], r#"Bearer realm="lapak", error="invalid_token""#);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "token-unknown");
+    let res = c.get(format!("{api}/claim")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["www-authenticate"], r#"Bearer realm="lapak""#);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "token-required");
+    // The scheme's name in any case (RFC 9110), the token as it was given.
+    let res = c.get(format!("{api}/claim")).header("authorization", "bearer nope").send().await.unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "token-unknown");
 }
 
 /// Whatever goes wrong with a request (not JSON, JSON that does not parse or lacks a field,
@@ -234,8 +258,8 @@ async fn every_fault_of_a_request_is_answered_in_json_in_the_language_asked() {
     assert_eq!(allow.as_deref(), Some("POST"));
 
     let e =
-        error(c.get(format!("{api}/claim")).header("authorization", "Bearer nope").send().await.unwrap(), 404).await;
-    assert_eq!(e["code"], "not-found");
+        error(c.get(format!("{api}/claim")).header("authorization", "Bearer nope").send().await.unwrap(), 401).await;
+    assert_eq!(e["code"], "token-unknown");
     assert!(e["message"].as_str().unwrap().contains("Token klaim tidak dikenal"), "{e}");
 
     // A started claim: a file over the upload limit is read to its end and refused at the

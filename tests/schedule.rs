@@ -607,6 +607,7 @@ async fn a_branch_admin_sets_capacity_and_reads_the_report_over_the_api() {
 
     let anonymous = http.get(&url).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.headers()["www-authenticate"], r#"Bearer realm="lapak""#);
     let current: serde_json::Value =
         http.get(&url).bearer_auth("rahasia-kantor").send().await.unwrap().json().await.unwrap();
     assert_eq!(current["time_zone"], "Asia/Jayapura");
@@ -634,6 +635,14 @@ async fn a_branch_admin_sets_capacity_and_reads_the_report_over_the_api() {
     assert_eq!(refused.status(), 422);
     let body: serde_json::Value = refused.json().await.unwrap();
     assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("bad-value"), Some("officers[0].id")));
+    // Also where serde_json calls it a fault of the text (an object for a mode): the JSON
+    // is good, the value is not.
+    let mut mistyped = current.clone();
+    mistyped["modes"][0]["mode"] = serde_json::json!({});
+    let refused = http.put(&url).bearer_auth("rahasia-kantor").json(&mistyped).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("bad-value"), Some("modes[0].mode")));
     // Fields left out are named all at once, in the capacity's order, whatever their kind.
     let mut partial = current.clone();
     for left_out in ["time_zone", "officers", "room_capacity"] {
@@ -652,6 +661,13 @@ async fn a_branch_admin_sets_capacity_and_reads_the_report_over_the_api() {
         .unwrap();
     assert_eq!(refused.status(), 400);
     assert_eq!(refused.json::<serde_json::Value>().await.unwrap()["code"], "bad-request");
+    for (query, field) in [("days=400", "days"), ("days=0", "days"), ("from=9999-12-30&days=7", "from")] {
+        let url = format!("http://{addr}/api/v1/reports/capacity?{query}");
+        let refused = http.get(url).bearer_auth("rahasia-kantor").send().await.unwrap();
+        assert_eq!(refused.status(), 422, "{query}");
+        let body: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("bad-value"), Some(field)), "{query}");
+    }
 
     let mut fewer = current.clone();
     fewer["officers"] = serde_json::json!([current["officers"][0]]);

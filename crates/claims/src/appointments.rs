@@ -334,8 +334,11 @@ pub fn notice_messages(pending: &PendingNotice, now: Timestamp) -> PreparedNotic
 
 /// One line of the capacity report: a branch on a day (in its zone).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRow {
     pub branch: String,
+    /// YYYY-MM-DD.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: jiff::civil::Date,
     /// Seats in the sessions the capacity gives that day.
     pub offered: u32,

@@ -17,6 +17,7 @@ use crate::region::IndonesianZone;
 
 /// How a participant is served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// An officer video-calls a participant who stays at home.
@@ -68,11 +69,15 @@ pub const SERVICES: [&str; 4] = ["video_call", "video_call_anywhere", "one_to_ma
 
 /// A mode a branch offers, with its slot length and seats per session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModeSetting {
     pub mode: Mode,
+    /// Minutes, 5 to 240.
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 240))]
     pub slot_minutes: u16,
     /// Booths for One to Many (4–6); 1 for the others.
     #[serde(default = "one")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 6))]
     pub seats: u8,
 }
 
@@ -82,6 +87,7 @@ fn one() -> u8 {
 
 /// An officer's working pattern at a branch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfficerHours {
     /// The officer's staff username (letters, digits, `.`, `-`, `_`): a claim sent back for
     /// documents returns to the officer who asked through it.
@@ -89,17 +95,22 @@ pub struct OfficerHours {
     pub name: String,
     pub mode: Mode,
     /// ISO weekdays, 1 = Monday … 7 = Sunday.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<u8>))]
     pub weekdays: Vec<i8>,
     /// "HH:MM" in the branch's time zone.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-2][0-9]:[0-5][0-9]$"))]
     pub start: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-2][0-9]:[0-5][0-9]$"))]
     pub end: String,
-    /// Days the officer is away (leave, sickness).
+    /// Days the officer is away (leave, sickness), YYYY-MM-DD.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub absent: Vec<Date>,
 }
 
 /// What a branch can offer, as its branch admin sets it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Capacity {
     pub branch: String,
     /// IANA name of an Indonesian zone (Asia/Jakarta, Asia/Pontianak, Asia/Makassar,
@@ -109,8 +120,9 @@ pub struct Capacity {
     pub officers: Vec<OfficerHours>,
     /// People the waiting room holds under distancing rules (booths and counters included).
     pub room_capacity: u16,
-    /// Days the branch is closed besides the national holidays.
+    /// Days the branch is closed besides the national holidays, YYYY-MM-DD.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub closed: Vec<Date>,
 }
 

@@ -223,6 +223,7 @@ err-internal = Something went wrong on our side. Your data is not lost; please t
 err-unavailable = The service cannot reach its data storage at the moment, so this request could not be served. What you entered is not lost; please try again in half a minute.
 err-session = Your claim session was not found. Start again or open the link in your e-mail.
 err-claim-token = The claim token is unknown or was replaced by a newer one. Start the claim again (startClaim) to get a new one.
+err-token-required = This call needs the claim token from startClaim: send it as Authorization: Bearer <claim_token>.
 err-json-expected = Send the body as JSON (Content-Type: application/json).
 err-bad-json = The body is not valid JSON.
 err-bad-value-named = { $field } has the wrong type or form

@@ -223,6 +223,7 @@ err-internal = Terjadi kesalahan pada sistem kami. Data Anda tidak hilang; silak
 err-unavailable = Penyimpanan data sedang terganggu, jadi permintaan ini belum dapat dilayani. Isian Anda tidak hilang; silakan coba lagi dalam setengah menit.
 err-session = Sesi pengajuan Anda tidak ditemukan. Mulai lagi atau buka tautan di email Anda.
 err-claim-token = Token klaim tidak dikenal atau sudah diganti dengan yang lebih baru. Mulai klaim lagi (startClaim) untuk mendapatkan token baru.
+err-token-required = Panggilan ini memerlukan token klaim dari startClaim: kirim sebagai Authorization: Bearer <claim_token>.
 err-json-expected = Kirim isi permintaan sebagai JSON (Content-Type: application/json).
 err-bad-json = Isi permintaan bukan JSON yang sah.
 err-bad-value-named = { $field } salah jenis atau bentuknya

@@ -29,14 +29,13 @@ fn authorised(state: &AppState, headers: &HeaderMap) -> Result<(), Box<Response>
     let Some(expected) = &state.admin_token_hash else {
         return Err(Box::new(problem(StatusCode::NOT_FOUND, "not-found", state.i18n.t(lang, "err-admin-off"))));
     };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| Sha256::digest(t.trim().as_bytes()));
-    match given {
+    match crate::api::bearer(headers).map(|t| Sha256::digest(t.as_bytes())) {
         Some(hash) if hash.as_slice() == expected.as_slice() => Ok(()),
-        _ => Err(Box::new(problem(StatusCode::UNAUTHORIZED, "unauthorized", state.i18n.t(lang, "err-unauthorized")))),
+        given => Err(Box::new(crate::api::token_refused(
+            "unauthorized",
+            state.i18n.t(lang, "err-unauthorized"),
+            given.is_some(),
+        ))),
     }
 }
 
@@ -57,8 +56,8 @@ async fn audit(state: &AppState, action: &str, subject: &str, detail: String) {
 /// A branch's capacity (officers, hours, modes, booths, room).
 #[utoipa::path(get, path = "/api/v1/branches/{code}/capacity", operation_id = "getCapacity",
     params(("code" = String, Path, description = "Office code")),
-    responses((status = 200, description = "The capacity (JSON of lapak_domain::schedule::Capacity)"),
-        (status = 404, body = crate::api::ApiError, description = "The office has no capacity yet, or the admin API is off (no LAPAK_ADMIN_TOKEN)"), (status = 401, body = crate::api::ApiError, description = "The admin token is missing or wrong (unauthorized)")),
+    responses((status = 200, body = Capacity, description = "The capacity as saved"),
+        (status = 404, body = crate::api::ApiError, description = "The office has no capacity yet, or the admin API is off (no LAPAK_ADMIN_TOKEN)")),
     security(("admin_token" = [])))]
 pub async fn get_capacity(
     State(state): State<Arc<AppState>>,
@@ -81,10 +80,10 @@ pub async fn get_capacity(
 /// Replaces a branch's capacity; every problem is listed at once (422).
 #[utoipa::path(put, path = "/api/v1/branches/{code}/capacity", operation_id = "setCapacity",
     params(("code" = String, Path, description = "Office code")),
-    request_body(content = Object, description = "The capacity (JSON of lapak_domain::schedule::Capacity)"),
+    request_body(content = Capacity, description = "The capacity; its `branch` is the office code of the path"),
     responses((status = 204, description = "Saved; the next scheduling pass plans with it"),
         (status = 422, body = crate::api::ApiError, description = "invalid, with every problem in `errors`: its code, message and detail (no officers, zero booths, hours outside the day, an unknown time zone…)"),
-        (status = 404, body = crate::api::ApiError, description = "Unknown office, or the admin API is off"), (status = 401, body = crate::api::ApiError, description = "The admin token is missing or wrong (unauthorized)")),
+        (status = 404, body = crate::api::ApiError, description = "Unknown office, or the admin API is off")),
     security(("admin_token" = [])))]
 pub async fn set_capacity(
     State(state): State<Arc<AppState>>,
@@ -119,11 +118,13 @@ pub async fn set_capacity(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// First day, YYYY-MM-DD (default: today in Jakarta).
     #[param(value_type = Option<String>, format = Date)]
     from: Option<Date>,
     /// Days, 1–366 (default 7).
+    #[param(minimum = 1, maximum = 366)]
     days: Option<i64>,
     /// json (default) or csv.
     format: Option<String>,
@@ -132,7 +133,10 @@ pub struct ReportQuery {
 /// Per branch and day: slots offered, booked, served, no-shows, and the median lead time
 /// from submission to appointment.
 #[utoipa::path(get, path = "/api/v1/reports/capacity", operation_id = "capacityReport", params(ReportQuery),
-    responses((status = 200, description = "JSON rows or CSV"), (status = 401, body = crate::api::ApiError, description = "The admin token is missing or wrong (unauthorized)")),
+    responses((status = 200, description = "One row per branch and day, as JSON (default) or CSV (format=csv)",
+            content((Vec<lapak_claims::ReportRow> = "application/json"), (String = "text/csv"))),
+        (status = 400, body = crate::api::ApiError, description = "A parameter that cannot be read, e.g. a date not in YYYY-MM-DD (bad-request)"),
+        (status = 422, body = crate::api::ApiError, description = "days outside 1–366, or a period that ends past the calendar's end (bad-value at days or from)")),
     security(("admin_token" = [])))]
 pub async fn capacity_report(
     State(state): State<Arc<AppState>>,
@@ -143,7 +147,17 @@ pub async fn capacity_report(
         return *r;
     }
     let from = q.from.unwrap_or_else(lapak_claims::today);
-    let days = q.days.unwrap_or(7).clamp(1, 366);
+    let days = q.days.unwrap_or(7);
+    let bad = |field: &str| {
+        let message = state.i18n.t_args(crate::api::lang(&headers), "err-bad-value-named", &[("field", field)]);
+        crate::api::api_error(StatusCode::UNPROCESSABLE_ENTITY, "bad-value", message, Some(field))
+    };
+    if !(1..=366).contains(&days) {
+        return bad("days");
+    }
+    if from.checked_add(jiff::Span::new().days(days)).is_err() {
+        return bad("from");
+    }
     audit(&state, "capacity.report", "all", format!("{from} +{days}")).await;
     match lapak_claims::capacity_report(state.store.as_ref(), from, days).await {
         Ok(rows) if q.format.as_deref() == Some("csv") => (
@@ -159,14 +173,25 @@ pub async fn capacity_report(
     }
 }
 
+/// The steps a walk-in ticket can take, as the path names them.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // Read from the path as text; this names the values for the document.
+pub enum TicketAction {
+    Serve,
+    Done,
+    Left,
+}
+
 /// Staff moves a walk-in ticket on: `serve` (to a counter or booth), `done`, or `left`
 /// (did not come in when called). Freed room goes to the next in line at once.
 #[utoipa::path(post, path = "/api/v1/branches/{code}/queue/{number}/{action}", operation_id = "advanceTicket",
-    params(("code" = String, Path), ("number" = i64, Path, description = "Ticket number of today"),
-        ("action" = String, Path, description = "serve, done or left")),
+    params(("code" = String, Path), ("number" = i64, Path, minimum = 1, description = "Ticket number of today"),
+        ("action" = TicketAction, Path, description = "serve (to a counter or booth), done, or left")),
     responses((status = 204, description = "The ticket moved on"),
+        (status = 400, body = crate::api::ApiError, description = "A ticket number that is not a number (bad-request)"),
         (status = 409, body = crate::api::ApiError, description = "The ticket is not in a state that allows this step, or does not exist (not-editable)"),
-        (status = 404, body = crate::api::ApiError, description = "An action other than serve, done or left"), (status = 401, body = crate::api::ApiError, description = "The admin token is missing or wrong (unauthorized)")),
+        (status = 404, body = crate::api::ApiError, description = "An action other than serve, done or left")),
     security(("admin_token" = [])))]
 pub async fn advance_ticket(
     State(state): State<Arc<AppState>>,

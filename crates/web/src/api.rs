@@ -31,9 +31,11 @@ use crate::AppState;
         crate::admin::get_capacity, crate::admin::set_capacity, crate::admin::capacity_report, crate::admin::advance_ticket),
     components(schemas(
         StartClaimRequest, StartedClaim, ClaimView, DecisionView, Estimate, DocumentView, CauseRequest, PaymentRequest,
-        SubmittedClaim, TrackRequest, TrackingView, TrackedEventView, AppointmentView, ApiError, FieldProblem
+        SubmittedClaim, TrackRequest, TrackingView, TrackedEventView, AppointmentView, ApiError, FieldProblem,
+        lapak_domain::schedule::Capacity, lapak_domain::schedule::ModeSetting, lapak_domain::schedule::OfficerHours,
+        lapak_domain::schedule::Mode, lapak_claims::ReportRow, crate::admin::TicketAction
     )),
-    modifiers(&ClaimTokenScheme, &WhenToRetry)
+    modifiers(&ClaimTokenScheme, &WhenToRetry, &RequestFaults)
 )]
 pub struct ApiDoc;
 
@@ -67,6 +69,70 @@ impl utoipa::Modify for WhenToRetry {
                 [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
             {
                 operation.responses.responses.insert("503".into(), Ref::new("#/components/responses/NotNow").into());
+            }
+        }
+    }
+}
+
+/// The answers every operation may give to a fault of the request itself, whatever its
+/// own: 400 for a JSON body that does not parse and 415 for one sent as something else, 413
+/// for a body over the limit, and 401 for a call that needs a token sent without one or
+/// with one not known. Shared responses, referred to from each
+/// operation they apply to.
+struct RequestFaults;
+
+impl utoipa::Modify for RequestFaults {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, ResponseBuilder};
+        let error = || ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiError"))).build();
+        let responses = &mut openapi.components.get_or_insert_with(Default::default).responses;
+        let not_json = ResponseBuilder::new()
+            .description("The body was not sent as JSON: Content-Type must be application/json (json-expected)")
+            .content("application/json", error())
+            .build();
+        let bad_json = ResponseBuilder::new()
+            .description("The body is not valid JSON (bad-json)")
+            .content("application/json", error())
+            .build();
+        let too_large = ResponseBuilder::new()
+            .description("The body is larger than Lapak reads (too-large); a document over the upload limit is 422 file-too-large instead")
+            .content("application/json", error())
+            .build();
+        let challenge = HeaderBuilder::new()
+            .schema(ObjectBuilder::new().schema_type(Type::String))
+            .description(Some("Bearer realm=\"lapak\""))
+            .build();
+        let no_token = ResponseBuilder::new()
+            .description(
+                "No bearer token was sent (token-required), or one Lapak does not know: a claim token unknown or \
+                 replaced by a newer one (token-unknown; start the claim again), a wrong admin token (unauthorized)",
+            )
+            .header("WWW-Authenticate", challenge)
+            .content("application/json", error())
+            .build();
+        responses.insert("NotJson".into(), not_json.into());
+        responses.insert("BadJson".into(), bad_json.into());
+        responses.insert("TooLarge".into(), too_large.into());
+        responses.insert("NoToken".into(), no_token.into());
+        for item in openapi.paths.paths.values_mut() {
+            for operation in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
+                let answers = &mut operation.responses.responses;
+                if let Some(body) = &operation.request_body {
+                    if body.content.contains_key("application/json") {
+                        answers.insert("400".into(), Ref::new("#/components/responses/BadJson").into());
+                        answers.insert("415".into(), Ref::new("#/components/responses/NotJson").into());
+                    }
+                    answers.insert("413".into(), Ref::new("#/components/responses/TooLarge").into());
+                }
+                let needs_token = operation.security.iter().flatten().any(|requirement| {
+                    serde_json::to_value(requirement).is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+                });
+                if needs_token {
+                    answers.insert("401".into(), Ref::new("#/components/responses/NoToken").into());
+                }
             }
         }
     }
@@ -187,7 +253,11 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> f
         match parsed {
             // Nothing but white space may follow the value.
             Ok(value) => de.end().map(|()| ApiJson(value)).map_err(|_| bad_json()),
-            Err(e) if !e.inner().is_data() => Err(bad_json()),
+            // serde_json reports some values of the wrong kind as faults of the text (an
+            // object where a name is expected, `{}` for an enum): the text decides.
+            Err(e) if !e.inner().is_data() && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() => {
+                Err(bad_json())
+            }
             // Every field missing at the top, when there are several.
             Err(e) if missing_field(&e).is_some() && e.path().to_string() == "." => match missing_fields::<T>(&bytes) {
                 Some(missing) if missing.len() > 1 => Err(required(state, lang, &missing)),
@@ -296,18 +366,31 @@ pub(crate) fn api_error(status: StatusCode, code: &str, message: String, field: 
     (status, Json(body)).into_response()
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+/// The token of an `Authorization: Bearer …` header (the scheme's name in any case, as
+/// RFC 9110 has it), if one is there.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// 401 for a call whose bearer token is missing (`token-required`) or not known, with the
+/// challenge that says which kind of token the call takes (RFC 6750).
+pub(crate) fn token_refused(code: &str, message: String, sent: bool) -> Response {
+    let mut res = api_error(StatusCode::UNAUTHORIZED, code, message, Some("Authorization"));
+    let challenge = if sent { "Bearer realm=\"lapak\", error=\"invalid_token\"" } else { "Bearer realm=\"lapak\"" };
+    res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static(challenge));
+    res
 }
 
 async fn draft(state: &AppState, headers: &HeaderMap) -> Result<Draft, Response> {
     let lang = lang(headers);
-    // The code of an unknown claim; the message says which secret was not known.
-    let unknown =
-        || api_error(StatusCode::NOT_FOUND, ClaimError::NotFound.code(), state.i18n.t(lang, "err-claim-token"), None);
-    let token = bearer(headers).ok_or_else(unknown)?;
+    let Some(token) = bearer(headers) else {
+        return Err(token_refused("token-required", state.i18n.t(lang, "err-token-required"), false));
+    };
     state.claims.resume(token).await.map_err(|e| match e {
-        ClaimError::NotFound => unknown(),
+        ClaimError::NotFound => token_refused("token-unknown", state.i18n.t(lang, "err-claim-token"), true),
         e => error(state, lang, &e),
     })
 }
@@ -315,11 +398,15 @@ async fn draft(state: &AppState, headers: &HeaderMap) -> Result<Draft, Response>
 #[derive(Deserialize, ToSchema)]
 pub struct StartClaimRequest {
     /// 16-digit NIK.
+    #[schema(min_length = 1)]
     nik: String,
     /// 11-digit KPJ number.
+    #[schema(min_length = 1)]
     kpj: String,
+    #[schema(min_length = 1)]
     full_name: String,
     /// YYYY-MM-DD (DD/MM/YYYY is accepted too).
+    #[schema(min_length = 1)]
     birth_date: String,
 }
 
@@ -438,7 +525,7 @@ fn claim_view(d: &Draft) -> ClaimView {
 /// open, the draft again with a token of its own; tokens given before keep working (the
 /// draft keeps its five newest and the one last e-mailed).
 #[utoipa::path(post, path = "/api/v1/claims", operation_id = "startClaim", request_body = StartClaimRequest,
-    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 201, body = StartedClaim, description = "The identity matched the registry: a draft claim and its token"), (status = 422, body = ApiError, description = "Field errors (e.g. nik-length, kpj-format, date-format), or identity-mismatch: the four answers do not match one member, without saying which"), (status = 409, body = ApiError, description = "A claim of this KPJ is already being processed (open-claim-exists): track it"), (status = 429, body = ApiError, description = "Too many attempts from this client, or the failed identity checks allowed for this person in a minute (five by default), counted once for all Lapak processes on the database")))]
+    responses((status = 201, body = StartedClaim, description = "The identity matched the registry: a draft claim and its token"), (status = 422, body = ApiError, description = "Field errors (e.g. nik-length, kpj-format, date-format), or identity-mismatch: the four answers do not match one member, without saying which"), (status = 409, body = ApiError, description = "A claim of this KPJ is already being processed (open-claim-exists): track it"), (status = 429, body = ApiError, description = "Too many attempts from this client, or the failed identity checks allowed for this person in a minute (five by default), counted once for all Lapak processes on the database")))]
 pub async fn start_claim(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -460,7 +547,7 @@ pub async fn start_claim(
 
 /// The claim as it stands: answers, eligibility, documents, what is missing.
 #[utoipa::path(get, path = "/api/v1/claim", operation_id = "getClaim",
-    responses((status = 200, body = ClaimView, description = "The claim as saved so far, with what is still missing"), (status = 404, body = ApiError, description = "The claim token is unknown or was replaced by a newer one (not-found)")), security(("claim_token" = [])))]
+    responses((status = 200, body = ClaimView, description = "The claim as saved so far, with what is still missing")), security(("claim_token" = [])))]
 pub async fn get_claim(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     match draft(&state, &headers).await {
         Ok(d) => Json(claim_view(&d)).into_response(),
@@ -471,6 +558,7 @@ pub async fn get_claim(State(state): State<Arc<AppState>>, headers: HeaderMap) -
 #[derive(Deserialize, ToSchema)]
 pub struct CauseRequest {
     /// resignation, layoff, end_of_contract, retirement_age, total_permanent_disability, death, leaving_indonesia, partial_10, partial_30
+    #[schema(min_length = 1)]
     cause: String,
     /// YYYY-MM-DD; for resignation, layoff and end of contract.
     last_working_day: Option<String>,
@@ -478,7 +566,7 @@ pub struct CauseRequest {
 
 /// Choose the cause; eligibility is decided at once.
 #[utoipa::path(put, path = "/api/v1/claim/cause", operation_id = "saveCause", request_body = CauseRequest,
-    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 200, body = DecisionView, description = "Saved: the eligibility decision, with the estimate or the date from which the claim can be filed"), (status = 422, body = ApiError, description = "Field errors (cause-required, cause-unknown, lwd-required, date-format, date-future), or not-eligible with the decision"), (status = 404, body = ApiError, description = "The claim token is unknown or was replaced by a newer one (not-found)"), (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)")), security(("claim_token" = [])))]
+    responses((status = 200, body = DecisionView, description = "Saved: the eligibility decision, with the estimate or the date from which the claim can be filed"), (status = 422, body = ApiError, description = "Field errors (cause-required, cause-unknown, lwd-required, date-format, date-future), or not-eligible with the decision"), (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)")), security(("claim_token" = [])))]
 pub async fn save_cause(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -497,13 +585,19 @@ pub async fn save_cause(
 #[derive(Deserialize, ToSchema)]
 pub struct PaymentRequest {
     /// Bank Indonesia 3-digit code, e.g. 014.
+    #[schema(min_length = 1)]
     bank_code: String,
+    #[schema(min_length = 1)]
     account_number: String,
+    #[schema(min_length = 1)]
     account_holder: String,
+    #[schema(min_length = 1)]
     email: String,
+    #[schema(min_length = 1)]
     whatsapp: String,
     npwp: Option<String>,
     /// Office code of the branch for the interview.
+    #[schema(min_length = 1)]
     branch: String,
     /// video_call (default), video_call_anywhere (any branch's officers, the earliest
     /// slot), one_to_many or counter (at the branch, where it offers them).
@@ -512,7 +606,7 @@ pub struct PaymentRequest {
 
 /// Bank account, contact and branch.
 #[utoipa::path(put, path = "/api/v1/claim/payment", operation_id = "savePayment", request_body = PaymentRequest,
-    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 204, description = "Saved"), (status = 422, body = ApiError, description = "Field errors, e.g. account-length, holder-mismatch, email-invalid, phone-invalid, npwp-required, branch-unknown, service-not-offered"), (status = 404, body = ApiError, description = "The claim token is unknown or was replaced by a newer one (not-found)"), (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)")), security(("claim_token" = [])))]
+    responses((status = 204, description = "Saved"), (status = 422, body = ApiError, description = "Field errors, e.g. account-length, holder-mismatch, email-invalid, phone-invalid, npwp-required, branch-unknown, service-not-offered"), (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)")), security(("claim_token" = [])))]
 pub async fn save_payment(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -550,7 +644,6 @@ pub struct DocumentFile(pub Vec<u8>);
     request_body(content = DocumentFile, content_type = "application/octet-stream",
         description = "The file's bytes. Recognised by their content: any Content-Type header is taken (image/jpeg, image/png and application/pdf too)."),
     responses((status = 201, body = DocumentView, description = "Stored (sealed) as one file of the document; a document may have several pages"),
-        (status = 404, body = ApiError, description = "The claim token is unknown or was replaced by a newer one (not-found)"),
         (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)"),
         (status = 422, body = ApiError, description = "At the field `file`: file-too-large (over the configured limit, 6 MB by default; the message states it), file-type, file-corrupt or file-empty; at `kind`: document-kind (not asked for this claim's cause)")),
     security(("claim_token" = [])))]
@@ -586,19 +679,24 @@ pub async fn upload_claim_document(
 }
 
 /// Remove an uploaded file (to replace it) before submission.
-#[utoipa::path(delete, path = "/api/v1/claim/documents/{id}", operation_id = "removeClaimDocument",
-    params(("id" = String, Path, description = "The file's id from uploadClaimDocument")),
-    responses((status = 204, description = "Removed"), (status = 404, body = ApiError, description = "No such file in this claim, or the claim token is unknown (not-found)"), (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)")),
+#[utoipa::path(delete, path = "/api/v1/claim/documents/{kind}/{id}", operation_id = "removeClaimDocument",
+    params(("kind" = String, Path, description = "The document kind the file was uploaded for"),
+        ("id" = String, Path, description = "The file's id from uploadClaimDocument")),
+    responses((status = 204, description = "Removed"), (status = 404, body = ApiError, description = "No such file of this kind in this claim (not-found)"), (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)")),
     security(("claim_token" = [])))]
 pub async fn remove_claim_document(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Path((kind, id)): Path<(String, String)>,
 ) -> Response {
     let d = match draft(&state, &headers).await {
         Ok(d) => d,
         Err(r) => return r,
     };
+    // A file of another kind is not the one meant: as unknown as one that is not there.
+    if !d.documents.iter().any(|x| x.id == id && x.kind.code() == kind) {
+        return error(&state, lang(&headers), &ClaimError::NotFound);
+    }
     match state.claims.remove_document(&d, &id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => error(&state, lang(&headers), &e),
@@ -616,8 +714,7 @@ pub struct SubmittedClaim {
 #[utoipa::path(post, path = "/api/v1/claim/submit", operation_id = "submitClaim",
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 visible ASCII characters, e.g. a UUID; another is refused (422 idempotency-key)")),
     responses((status = 201, body = SubmittedClaim, description = "Submitted, durably; submitting again gives the same claim number"),
-        (status = 422, body = ApiError, description = "incomplete (see getClaim's missing parts and documents), not-eligible, idempotency-key (a key that cannot be honoured) or idempotency-mismatch (the key was used with another body or claim)"),
-        (status = 404, body = ApiError, description = "The claim token is unknown or was replaced by a newer one (not-found)"), (status = 409, body = ApiError, description = "The claim has moved on past submission (not-editable)")),
+        (status = 422, body = ApiError, description = "incomplete (see getClaim's missing parts and documents), not-eligible, idempotency-key (a key that cannot be honoured) or idempotency-mismatch (the key was used with another body or claim)"), (status = 409, body = ApiError, description = "The claim has moved on past submission (not-editable)")),
     security(("claim_token" = [])))]
 pub async fn submit_claim(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     let lang = lang(&headers);
@@ -641,8 +738,11 @@ pub async fn submit_claim(State(state): State<Arc<AppState>>, headers: HeaderMap
 
 #[derive(Deserialize, ToSchema)]
 pub struct TrackRequest {
+    /// As printed, e.g. K7M2-9QXD-R (dashes, spaces and case do not matter).
+    #[schema(min_length = 1)]
     claim_number: String,
     /// The participant's date of birth, YYYY-MM-DD.
+    #[schema(min_length = 1)]
     birth_date: String,
 }
 
@@ -696,7 +796,7 @@ pub struct TrackedEventView {
 
 /// Track a claim by number and birth date. A wrong pair answers like an unknown number.
 #[utoipa::path(post, path = "/api/v1/track", operation_id = "trackClaim", request_body = TrackRequest,
-    responses((status = 400, body = ApiError, description = "Not JSON (415) or not valid JSON"), (status = 200, body = TrackingView, description = "The claim's state in plain words, its timeline, appointment and what to do next"), (status = 404, body = ApiError, description = "No claim with this number and birth date (a wrong birth date gets the same answer)"), (status = 429, body = ApiError, description = "Too many lookups from this client, or the failed guesses allowed at this number in a minute (ten by default), counted once for all Lapak processes on the database; then even the right birth date gets this answer, as an unknown number does")))]
+    responses((status = 200, body = TrackingView, description = "The claim's state in plain words, its timeline, appointment and what to do next"), (status = 404, body = ApiError, description = "No claim with this number and birth date (a wrong birth date gets the same answer)"), (status = 422, body = ApiError, description = "A field left empty (required), or a body that lacks one"), (status = 429, body = ApiError, description = "Too many lookups from this client, or the failed guesses allowed at this number in a minute (ten by default), counted once for all Lapak processes on the database; then even the right birth date gets this answer, as an unknown number does")))]
 pub async fn track_claim(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -786,6 +886,36 @@ mod tests {
             .collect();
         for id in ["startClaim", "uploadClaimDocument", "submitClaim", "trackClaim"] {
             assert!(ids.iter().any(|i| i == id), "{id} missing from {ids:?}");
+        }
+    }
+
+    /// The document is one a client can use: every `$ref` points at something in it, and no
+    /// two paths differ only in the names of their parameters (OpenAPI forbids them: they
+    /// are one path).
+    #[test]
+    fn openapi_refs_resolve_and_paths_are_distinct() {
+        fn refs<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+            match v {
+                serde_json::Value::Object(o) => {
+                    out.extend(o.get("$ref").and_then(|r| r.as_str()));
+                    o.values().for_each(|v| refs(v, out));
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        let doc: serde_json::Value = serde_json::from_str(&openapi_json()).unwrap();
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(found.len() > 20, "{found:?}");
+        for r in found {
+            assert!(doc.pointer(r.trim_start_matches('#')).is_some(), "{r} points at nothing");
+        }
+        let mut shapes = std::collections::HashSet::new();
+        for path in doc["paths"].as_object().unwrap().keys() {
+            let shape: Vec<&str> =
+                path.split('/').map(|part| if part.starts_with('{') { "{}" } else { part }).collect();
+            assert!(shapes.insert(shape), "{path} is the same path as another with other parameter names");
         }
     }
 }

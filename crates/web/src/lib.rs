@@ -168,6 +168,7 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
         .route("/api/v1/claim", get(api::get_claim))
         .route("/api/v1/claim/cause", axum::routing::put(api::save_cause))
         .route("/api/v1/claim/payment", axum::routing::put(api::save_payment))
+        .route("/api/v1/claim/documents/{kind}/{id}", axum::routing::delete(api::remove_claim_document))
         .route("/api/v1/claim/submit", post(api::submit_claim))
         .route("/api/v1/track", post(api::track_claim))
         .route("/api/v1/branches/{code}/capacity", get(admin::get_capacity).put(admin::set_capacity))
@@ -189,10 +190,7 @@ pub fn router(store: Arc<dyn Store>, documents: DocumentStore, limits: &Limits) 
             "/klaim/dokumen",
             get(participant::documents_form).post(participant::documents_upload).layer(cap(documents)),
         )
-        .route(
-            "/api/v1/claim/documents/{kind}",
-            post(api::upload_claim_document).delete(api::remove_claim_document).layer(cap(documents)),
-        )
+        .route("/api/v1/claim/documents/{kind}", post(api::upload_claim_document).layer(cap(documents)))
         .route("/kolektif/daftar", get(collective::register_form).post(collective::register).layer(cap(documents)))
         // … and a worker list, which may be larger (added after that layer, with its own; the
         // same route takes the layoff letter, a document).
