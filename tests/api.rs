@@ -316,3 +316,70 @@ async fn a_configured_upload_limit_is_the_one_every_message_states() {
     assert!(page.contains("paling besar 2 MB") && !page.contains("6 MB"), "{page}");
     drop(t);
 }
+
+/// Schema-driven fuzzing of the whole API with Schemathesis, a client this project does not
+/// write: thousands of requests made from the OpenAPI document, right and wrong, each
+/// answer checked against the document (status, content type, body schema, headers), and
+/// no 5xx. With a claim token and the admin token, so that every operation is reached
+/// beyond its 401, and a branch with a capacity. Its check that data valid by the schema
+/// is accepted is off: a NIK, a KPJ, a date or a bank account has rules a schema cannot
+/// state (a checksum, the registry), and those refusals are 422 by design. A fixed seed:
+/// the same requests in every run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_answers_as_its_openapi_document_says() {
+    let Some(st) = schemathesis() else { return };
+    let t = seeded().await;
+    let kc001 = t.store.branch("KC001").await.unwrap().unwrap();
+    for capacity in lapak_registry::demo::capacities(&[kc001]) {
+        t.store.set_capacity(&capacity).await.unwrap();
+    }
+    let admin = "rahasia-kantor-untuk-uji";
+    let addr = serve_with(&t, lapak_web::Limits { admin_token: Some(admin.into()), ..Default::default() }).await;
+    let started: Value = reqwest::Client::new()
+        .post(format!("http://{addr}/api/v1/claims"))
+        .json(&identity())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = started["claim_token"].as_str().unwrap();
+    let config = format!(
+        r#"color = false
+seed = 20200401
+[auth.openapi]
+claim_token = {{ bearer = "{token}" }}
+admin_token = {{ bearer = "{admin}" }}
+[checks]
+positive_data_acceptance.enabled = false
+[generation]
+max-examples = 30
+[[operations]]
+include-path-regex = "^/api/v1/branches/"
+parameters = {{ code = "KC001" }}
+"#
+    );
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("schemathesis.toml"), config).unwrap();
+    let out = tokio::process::Command::new(&st)
+        .current_dir(work.path())
+        .arg("--config-file")
+        .arg(work.path().join("schemathesis.toml"))
+        .arg("run")
+        .arg(format!("http://{addr}/api/openapi.json"))
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("{} could not be started: {e}", st.display()));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{report}\n{}", String::from_utf8_lossy(&out.stderr));
+    // It ran every operation of the document, each many times.
+    let doc: Value = reqwest::get(format!("http://{addr}/api/openapi.json")).await.unwrap().json().await.unwrap();
+    let operations: usize = doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
+    let tested = report.lines().find(|l| l.trim_start().starts_with("Tested:")).unwrap_or_default();
+    assert_eq!(tested.trim(), format!("Tested: {operations}"), "{report}");
+    let cases: u32 =
+        report.lines().find_map(|l| l.trim().split_once(" generated, ").and_then(|(n, _)| n.parse().ok())).unwrap_or(0);
+    assert!(cases > 500, "{report}");
+    eprintln!("Schemathesis: {cases} requests over {operations} operations, every answer as documented");
+}

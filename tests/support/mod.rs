@@ -47,6 +47,23 @@ pub fn postgres_server(test: &str) -> Option<String> {
     url
 }
 
+/// Schemathesis's command (`st`) for the API's schema-driven test: `LAPAK_SCHEMATHESIS`
+/// (`.ci/run` installs it in a virtual environment of its own and sets it), else `st` on
+/// the PATH. Without it the test says loudly that it did not run, and fails under `CI`.
+pub fn schemathesis() -> Option<std::path::PathBuf> {
+    let named = std::env::var_os("LAPAK_SCHEMATHESIS").map(std::path::PathBuf::from);
+    let found = named
+        .or_else(|| std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join("st")).find(|p| p.is_file()));
+    if found.is_none() {
+        let how = "pip install schemathesis==4.32.5, or set LAPAK_SCHEMATHESIS";
+        if std::env::var_os("CI").is_some() {
+            panic!("the API's schema-driven test needs Schemathesis: {how}");
+        }
+        eprintln!("\n*** NOT RUN: the API's schema-driven test needs Schemathesis ({how}) ***\n");
+    }
+    found
+}
+
 /// A URL for a brand-new, empty database on the configured engine.
 pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     match postgres_url() {
