@@ -106,8 +106,37 @@ async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
         c.get(format!("{api}/claim")).header("authorization", &auth).send().await.unwrap().json().await.unwrap();
     assert!(after["documents"].as_array().unwrap().iter().all(|d| d["id"] != photo["id"]), "{after}");
     assert_eq!(after["missing_documents"], json!(["photo"]), "{after}");
-    let res = c.post(format!("{api}/claim/documents/photo")).header("authorization", &auth).body(PDF.to_vec());
-    assert_eq!(res.send().await.unwrap().status(), 201);
+    // The photo that replaces it is a phone's: its camera metadata (with where it was taken)
+    // and a page hidden in a comment are not kept, and the picture is.
+    let mut photo = Vec::new();
+    image::RgbImage::from_fn(320, 240, |x, y| image::Rgb([x as u8, y as u8, 90]))
+        .write_to(&mut std::io::Cursor::new(&mut photo), image::ImageFormat::Jpeg)
+        .unwrap();
+    let mut sent = vec![0xFF, 0xD8];
+    for (marker, payload) in [
+        (0xE1, &b"Exif\0\0GPS -6.9175,107.6191 Jl. Asia Afrika"[..]),
+        (0xFE, &b"<html><script>alert(document.cookie)</script></html>"[..]),
+    ] {
+        sent.extend_from_slice(&[0xFF, marker, 0, payload.len() as u8 + 2]);
+        sent.extend_from_slice(payload);
+    }
+    sent.extend_from_slice(&photo[2..]);
+    let res = c.post(format!("{api}/claim/documents/photo")).header("authorization", &auth).body(sent.clone());
+    let res = res.send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let kept: Value = res.json().await.unwrap();
+    assert_eq!(kept["content_type"], "image/jpeg");
+    let meta = t.store.document(kept["id"].as_str().unwrap()).await.unwrap().unwrap();
+    let documents = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
+    let stored = documents.get(&meta.object_key).await.unwrap();
+    let found = |needle: &[u8]| stored.windows(needle.len()).any(|w| w == needle);
+    assert!(!found(b"Exif") && !found(b"Asia Afrika") && !found(b"<script"), "kept as sent");
+    assert_eq!(meta.size_bytes, stored.len() as i64);
+    let picture = image::load_from_memory(&stored).unwrap();
+    assert_eq!((picture.width(), picture.height()), (320, 240));
+    // Sent again (its answer lost), the same page.
+    let again = c.post(format!("{api}/claim/documents/photo")).header("authorization", &auth).body(sent);
+    assert_eq!(again.send().await.unwrap().json::<Value>().await.unwrap()["id"], kept["id"]);
 
     let submit = |key: &'static str, body: &'static str| {
         c.post(format!("{api}/claim/submit"))

@@ -155,6 +155,7 @@ impl ClaimService {
                     .ok()
             })
             .flatten();
+        let mut letters = Vec::new();
         for (field, bytes) in [("attorney", attorney), ("statement", statement)] {
             // No file chosen: say which document is missing, not that "the file" is empty.
             if bytes.is_empty() {
@@ -162,8 +163,11 @@ impl ClaimService {
                     field,
                     code: if field == "attorney" { "attorney-required" } else { "statement-required" },
                 });
-            } else if let Err(e) = inspect(bytes, self.max_upload_bytes) {
-                errors.push(crate::FieldError { field, code: crate::upload_code(&e) });
+            } else {
+                match inspect(bytes, self.max_upload_bytes) {
+                    Ok(kind) => letters.push((field, bytes, kind)),
+                    Err(e) => errors.push(crate::FieldError { field, code: crate::upload_code(&e) }),
+                }
             }
         }
         let company = match &npp {
@@ -196,8 +200,18 @@ impl ClaimService {
         let id = new_id();
         let attorney_key = format!("kuasa/{id}/attorney");
         let statement_key = format!("kuasa/{id}/statement");
-        self.documents.put(&attorney_key, attorney).await?;
-        self.documents.put(&statement_key, statement).await?;
+        // A photographed letter is kept as Lapak writes it anew (see [`crate::images`]); both
+        // are read before either is stored.
+        let mut kept = Vec::new();
+        for (field, bytes, kind) in letters {
+            let written = crate::images::rewrite_in_turn(bytes, kind)
+                .await
+                .map_err(|e| ClaimError::field(field, crate::upload_code(&e)))?;
+            kept.push((if field == "attorney" { &attorney_key } else { &statement_key }, written));
+        }
+        for (key, bytes) in kept {
+            self.documents.put(key, &bytes).await?;
+        }
         self.documents.sync(&[attorney_key.clone(), statement_key.clone()]).await?;
         let request = NewRepresentative {
             id: id.clone(),

@@ -6,6 +6,7 @@
 mod appointments;
 pub mod collective;
 pub mod document_zip;
+pub mod images;
 mod limits;
 pub mod video;
 pub mod walk_in;
@@ -711,6 +712,10 @@ impl ClaimService {
         if let Some(same) = draft.documents.iter().find(|d| d.kind == kind && d.sha256 == sha256) {
             return Ok(same.clone());
         }
+        // A photo or scan is kept as Lapak writes it anew (see [`images`]); the hash above is of
+        // what was sent, so that the same file sent again is still recognised.
+        let kept =
+            images::rewrite_in_turn(bytes, file).await.map_err(|e| ClaimError::field("file", upload_code(&e)))?;
         let id = new_record_id();
         let meta = DocumentMeta {
             object_key: format!("claims/{}/{id}.{}", draft.claim.id, file.extension()),
@@ -718,11 +723,11 @@ impl ClaimService {
             claim_id: draft.claim.id.clone(),
             kind,
             content_type: file.content_type().into(),
-            size_bytes: bytes.len() as i64,
+            size_bytes: kept.len() as i64,
             sha256,
             created_at: Timestamp::now(),
         };
-        self.documents.put(&meta.object_key, bytes).await?;
+        self.documents.put(&meta.object_key, &kept).await?;
         match self.store.add_document(&meta).await {
             Ok(kept) => {
                 if kept.id != meta.id {
