@@ -744,6 +744,7 @@ async fn walk_ins_wait_outside_until_the_room_has_space() {
     let step = |n: i64, action: &str| {
         http.post(format!("http://{addr}/api/v1/branches/{branch}/queue/{n}/{action}")).bearer_auth("kantor").send()
     };
+    assert_eq!(step(1, "jump").await.unwrap().status(), 404, "no such step");
     assert_eq!(step(1, "serve").await.unwrap().status(), 204);
     assert_eq!(step(1, "serve").await.unwrap().status(), 409, "already at a counter");
     assert!(status(pages[3].clone()).await.contains("Menunggu di luar"), "serving still fills the room");

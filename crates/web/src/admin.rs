@@ -174,13 +174,31 @@ pub async fn capacity_report(
 }
 
 /// The steps a walk-in ticket can take, as the path names them.
-#[derive(utoipa::ToSchema)]
+#[derive(Clone, Copy, utoipa::ToSchema)]
 #[schema(rename_all = "lowercase")]
-#[allow(dead_code)] // Read from the path as text; this names the values for the document.
 pub enum TicketAction {
     Serve,
     Done,
     Left,
+}
+
+impl TicketAction {
+    fn parse(s: &str) -> Option<TicketAction> {
+        match s {
+            "serve" => Some(TicketAction::Serve),
+            "done" => Some(TicketAction::Done),
+            "left" => Some(TicketAction::Left),
+            _ => None,
+        }
+    }
+
+    fn to(self) -> lapak_domain::queue::TicketStatus {
+        match self {
+            TicketAction::Serve => lapak_domain::queue::TicketStatus::Serving,
+            TicketAction::Done => lapak_domain::queue::TicketStatus::Done,
+            TicketAction::Left => lapak_domain::queue::TicketStatus::Left,
+        }
+    }
 }
 
 /// Staff moves a walk-in ticket on: `serve` (to a counter or booth), `done`, or `left`
@@ -202,11 +220,8 @@ pub async fn advance_ticket(
         return *r;
     }
     let lang = crate::api::lang(&headers);
-    let to = match action.as_str() {
-        "serve" => lapak_domain::queue::TicketStatus::Serving,
-        "done" => lapak_domain::queue::TicketStatus::Done,
-        "left" => lapak_domain::queue::TicketStatus::Left,
-        _ => return problem(StatusCode::NOT_FOUND, "not-found", state.i18n.t(lang, "err-no-route")),
+    let Some(to) = TicketAction::parse(&action).map(TicketAction::to) else {
+        return problem(StatusCode::NOT_FOUND, "not-found", state.i18n.t(lang, "err-no-route"));
     };
     match lapak_claims::walk_in::advance(state.store.as_ref(), &code, number, to, &state.base_url(&headers)).await {
         Ok(()) => {

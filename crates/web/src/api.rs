@@ -64,12 +64,8 @@ impl utoipa::Modify for WhenToRetry {
             .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiError"))).build())
             .build();
         openapi.components.get_or_insert_with(Default::default).responses.insert("NotNow".into(), response.into());
-        for item in openapi.paths.paths.values_mut() {
-            for operation in
-                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
-            {
-                operation.responses.responses.insert("503".into(), Ref::new("#/components/responses/NotNow").into());
-            }
+        for operation in operations(openapi) {
+            operation.responses.responses.insert("503".into(), Ref::new("#/components/responses/NotNow").into());
         }
     }
 }
@@ -77,8 +73,7 @@ impl utoipa::Modify for WhenToRetry {
 /// The answers every operation may give to a fault of the request itself, whatever its
 /// own: 400 for a JSON body that does not parse and 415 for one sent as something else, 413
 /// for a body over the limit, and 401 for a call that needs a token sent without one or
-/// with one not known. Shared responses, referred to from each
-/// operation they apply to.
+/// with one not known. Shared responses, referred to from each operation they apply to.
 struct RequestFaults;
 
 impl utoipa::Modify for RequestFaults {
@@ -115,27 +110,31 @@ impl utoipa::Modify for RequestFaults {
         responses.insert("BadJson".into(), bad_json.into());
         responses.insert("TooLarge".into(), too_large.into());
         responses.insert("NoToken".into(), no_token.into());
-        for item in openapi.paths.paths.values_mut() {
-            for operation in
-                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
-            {
-                let answers = &mut operation.responses.responses;
-                if let Some(body) = &operation.request_body {
-                    if body.content.contains_key("application/json") {
-                        answers.insert("400".into(), Ref::new("#/components/responses/BadJson").into());
-                        answers.insert("415".into(), Ref::new("#/components/responses/NotJson").into());
-                    }
-                    answers.insert("413".into(), Ref::new("#/components/responses/TooLarge").into());
+        for operation in operations(openapi) {
+            let answers = &mut operation.responses.responses;
+            if let Some(body) = &operation.request_body {
+                if body.content.contains_key("application/json") {
+                    answers.insert("400".into(), Ref::new("#/components/responses/BadJson").into());
+                    answers.insert("415".into(), Ref::new("#/components/responses/NotJson").into());
                 }
-                let needs_token = operation.security.iter().flatten().any(|requirement| {
-                    serde_json::to_value(requirement).is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
-                });
-                if needs_token {
-                    answers.insert("401".into(), Ref::new("#/components/responses/NoToken").into());
-                }
+                answers.insert("413".into(), Ref::new("#/components/responses/TooLarge").into());
+            }
+            // A requirement keeps its schemes to itself; written out, one naming none is `{}`.
+            let needs_token = operation.security.iter().flatten().any(|requirement| {
+                serde_json::to_value(requirement).is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+            });
+            if needs_token {
+                answers.insert("401".into(), Ref::new("#/components/responses/NoToken").into());
             }
         }
     }
+}
+
+/// Every operation of the document.
+fn operations(openapi: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    openapi.paths.paths.values_mut().flat_map(|item| {
+        [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+    })
 }
 
 /// The claim token returned by startClaim, sent as a bearer token.
