@@ -71,6 +71,21 @@ async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
     assert_eq!(res.status(), 422);
     let err: Value = res.json().await.unwrap();
     assert_eq!((err["field"].as_str(), err["errors"][0]["code"].as_str()), (Some("file"), Some("file-type")));
+    // A PDF that would run a script when an officer opens it, its name escaped as readers
+    // read it.
+    let scripted = b"%PDF-1.7\n1 0 obj << /OpenAction << /S /J#61vaScript /JS (app.alert(1)) >> >> endobj\n%%EOF\n";
+    let res = c
+        .post(format!("{api}/claim/documents/ektp"))
+        .header("authorization", &auth)
+        .header("accept-language", "en")
+        .body(scripted.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!((err["field"].as_str(), err["errors"][0]["code"].as_str()), (Some("file"), Some("file-active-content")));
+    assert!(err["errors"][0]["message"].as_str().unwrap().contains("Save as PDF"), "{err}");
     for (kind, _) in required_documents(lapak_domain::cause::ClaimCause::Layoff) {
         if *kind != DocumentKind::Npwp {
             let res = c

@@ -200,13 +200,12 @@ impl ClaimService {
         let id = new_id();
         let attorney_key = format!("kuasa/{id}/attorney");
         let statement_key = format!("kuasa/{id}/statement");
-        // A photographed letter is kept as Lapak writes it anew (see [`crate::images`]); both
-        // are read before either is stored.
+        // A photographed letter is kept as Lapak writes it anew, a PDF only without active
+        // content ([`crate::kept_form`]); both are read before either is stored.
         let mut kept = Vec::new();
         for (field, bytes, kind) in letters {
-            let written = crate::images::rewrite_in_turn(bytes, kind)
-                .await
-                .map_err(|e| ClaimError::field(field, crate::upload_code(&e)))?;
+            let written =
+                crate::kept_form(bytes, kind).await.map_err(|e| ClaimError::field(field, crate::upload_code(&e)))?;
             kept.push((if field == "attorney" { &attorney_key } else { &statement_key }, written));
         }
         for (key, bytes) in kept {
@@ -368,6 +367,7 @@ impl ClaimService {
         if kind.content_type() != "application/pdf" {
             return Err(ClaimError::field("letter", "letter-pdf"));
         }
+        crate::kept_form(bytes, kind).await.map_err(|e| ClaimError::field("letter", crate::upload_code(&e)))?;
         let key = format!("kolektif/{}/letter-{}", batch.id, new_id());
         self.documents.put(&key, bytes).await?;
         self.documents.sync(std::slice::from_ref(&key)).await?;

@@ -10,7 +10,6 @@
 //! bomb: a small file that would unpack into gigabytes).
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
-use std::borrow::Cow;
 use std::io::Cursor;
 
 use lapak_domain::upload::{FileKind, UploadError};
@@ -23,22 +22,6 @@ pub const MOST_PIXELS: u64 = 50_000_000;
 
 /// JPEG quality of what is kept: text on a document stays sharp.
 const QUALITY: u8 = 88;
-
-/// [`rewrite`] off the async workers, at most one picture per core at a time: a morning of
-/// uploads queues here rather than taking every thread from the requests that only read.
-/// A PDF is kept as it was sent.
-pub async fn rewrite_in_turn(bytes: &[u8], kind: FileKind) -> Result<Cow<'_, [u8]>, UploadError> {
-    static TURNS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
-    });
-    if kind == FileKind::Pdf {
-        return Ok(Cow::Borrowed(bytes));
-    }
-    let _turn = TURNS.acquire().await.expect("the semaphore is never closed");
-    let sent = bytes.to_vec();
-    let written = tokio::task::spawn_blocking(move || rewrite(&sent, kind)).await;
-    written.unwrap_or(Err(UploadError::Corrupt)).map(Cow::Owned)
-}
 
 /// The picture in `bytes` (as [`lapak_domain::upload::inspect`] recognised it), written
 /// anew in the same format; a PDF as it is.

@@ -8,6 +8,7 @@ pub mod collective;
 pub mod document_zip;
 pub mod images;
 mod limits;
+pub mod pdf;
 pub mod video;
 pub mod walk_in;
 pub mod worker_list;
@@ -29,7 +30,7 @@ use lapak_domain::documents::{required_documents, DocumentKind};
 use lapak_domain::eligibility::{decide, ClaimHistory, Decision, EligibilityRules, MemberFacts};
 use lapak_domain::lifecycle::{Action, Actor, ClaimEvent, ClaimState, Role};
 use lapak_domain::member::{BranchCode, Member, Name, NameError};
-use lapak_domain::upload::{inspect, UploadError};
+use lapak_domain::upload::{inspect, FileKind, UploadError};
 use lapak_domain::{Email, Kpj, MobileNumber, Nik, Npwp};
 use lapak_storage::{
     ClaimRecord, DocumentMeta, DocumentStore, DraftRecord, Guess, NewClaim, OutboxMessage, StorageError, Store,
@@ -38,6 +39,7 @@ use lapak_storage::{
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -319,12 +321,31 @@ pub fn parse_date(s: &str) -> Option<Date> {
     lapak_domain::dates::parse(s)
 }
 
+/// What is kept of a file [`inspect`] recognised: a PDF as sent once [`pdf::check`] finds
+/// no active content in it (a scan of its bytes, here), a photo or scan as
+/// [`images::rewrite`] writes it anew: off the async workers, at most one picture per core
+/// at a time, so that a morning of uploads queues here rather than taking every thread from
+/// the requests that only read.
+pub async fn kept_form(bytes: &[u8], kind: FileKind) -> std::result::Result<Cow<'_, [u8]>, UploadError> {
+    static TURNS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    if kind == FileKind::Pdf {
+        return pdf::check(bytes).map(|()| Cow::Borrowed(bytes));
+    }
+    let _turn = TURNS.acquire().await.expect("the semaphore is never closed");
+    let sent = bytes.to_vec();
+    let written = tokio::task::spawn_blocking(move || images::rewrite(&sent, kind)).await;
+    written.unwrap_or(Err(UploadError::Corrupt)).map(Cow::Owned)
+}
+
 fn upload_code(e: &UploadError) -> &'static str {
     match e {
         UploadError::Empty => "file-empty",
         UploadError::TooLarge { .. } => "file-too-large",
         UploadError::NotAllowed => "file-type",
         UploadError::Corrupt => "file-corrupt",
+        UploadError::ActiveContent => "file-active-content",
     }
 }
 
@@ -712,10 +733,10 @@ impl ClaimService {
         if let Some(same) = draft.documents.iter().find(|d| d.kind == kind && d.sha256 == sha256) {
             return Ok(same.clone());
         }
-        // A photo or scan is kept as Lapak writes it anew (see [`images`]); the hash above is of
-        // what was sent, so that the same file sent again is still recognised.
-        let kept =
-            images::rewrite_in_turn(bytes, file).await.map_err(|e| ClaimError::field("file", upload_code(&e)))?;
+        // A photo or scan is kept as Lapak writes it anew, a PDF only without active content
+        // ([`kept_form`]); the hash above is of what was sent, so that the same file sent
+        // again is still recognised.
+        let kept = kept_form(bytes, file).await.map_err(|e| ClaimError::field("file", upload_code(&e)))?;
         let id = new_record_id();
         let meta = DocumentMeta {
             object_key: format!("claims/{}/{id}.{}", draft.claim.id, file.extension()),

@@ -39,6 +39,9 @@ pub enum UploadError {
     NotAllowed,
     #[error("the file is damaged or incomplete")]
     Corrupt,
+    /// A PDF with scripts, launch actions, embedded files or rich media.
+    #[error("the PDF carries scripts or embedded files")]
+    ActiveContent,
 }
 
 /// Checks size and content. A JPEG must start with SOI and end with EOI, a PNG must have its

@@ -210,6 +210,7 @@ err-statement-required = Choose the file of the representative's signed statemen
 err-file-too-large = The file is larger than { $mb } MB. Choose a smaller one: a photo at a lower resolution, or a PDF with fewer pages.
 err-file-type = The file must be a JPG, PNG or PDF
 err-file-corrupt = The file is damaged or incomplete: upload it again
+err-file-active-content = The PDF carries scripts, a form with scripts or embedded files, which Lapak does not keep: print it to a new PDF (Print, Save as PDF) or send a photo of the paper
 err-claim-number-length = A claim number has 9 characters, for example K7M2-9QXD-R
 err-claim-number-characters = A claim number has digits and the letters A–Z (without I, L, O, U)
 err-claim-number-typo = There is a typo in the claim number: check it again

@@ -210,6 +210,7 @@ err-statement-required = Pilih berkas surat pernyataan perwakilan yang ditandata
 err-file-too-large = Berkas lebih besar dari { $mb } MB. Pilih berkas yang lebih kecil: foto dengan resolusi lebih rendah, atau PDF dengan halaman lebih sedikit.
 err-file-type = Berkas harus JPG, PNG, atau PDF
 err-file-corrupt = Berkas rusak atau tidak lengkap: unggah ulang
+err-file-active-content = PDF ini memuat skrip, formulir berskrip, atau berkas sisipan yang tidak disimpan Lapak: cetak ulang menjadi PDF baru (Cetak, Simpan sebagai PDF) atau kirim foto dokumennya
 err-claim-number-length = Nomor klaim terdiri dari 9 karakter, misalnya K7M2-9QXD-R
 err-claim-number-characters = Nomor klaim berisi angka dan huruf A–Z (tanpa I, L, O, U)
 err-claim-number-typo = Ada salah ketik pada nomor klaim: periksa kembali

@@ -643,9 +643,9 @@ pub struct DocumentFile(pub Vec<u8>);
     params(("kind" = String, Path, description = "Document kind, e.g. ektp, kpj_card, passbook, photo")),
     request_body(content = DocumentFile, content_type = "application/octet-stream",
         description = "The file's bytes. Recognised by their content: any Content-Type header is taken (image/jpeg, image/png and application/pdf too)."),
-    responses((status = 201, body = DocumentView, description = "Stored (sealed) as one file of the document; a document may have several pages. A JPG or PNG is decoded and written anew: upright, at most 2,400 pixels on its longest side, without its metadata (EXIF, comments) or anything else it carried; a PDF is kept as sent"),
+    responses((status = 201, body = DocumentView, description = "Stored (sealed) as one file of the document; a document may have several pages. A JPG or PNG is decoded and written anew: upright, at most 2,400 pixels on its longest side, without its metadata (EXIF, comments) or anything else it carried; a PDF is kept as sent, if it carries no active content"),
         (status = 409, body = ApiError, description = "The claim was submitted and can no longer change (not-editable)"),
-        (status = 422, body = ApiError, description = "At the field `file`: file-too-large (over the configured limit, 6 MB by default; the message states it), file-type, file-corrupt (also a picture that does not decode or declares more than 50 megapixels) or file-empty; at `kind`: document-kind (not asked for this claim's cause)")),
+        (status = 422, body = ApiError, description = "At the field `file`: file-too-large (over the configured limit, 6 MB by default; the message states it), file-type, file-corrupt (also a picture that does not decode or declares more than 50 megapixels), file-active-content (a PDF with scripts, launch actions or embedded files) or file-empty; at `kind`: document-kind (not asked for this claim's cause)")),
     security(("claim_token" = [])))]
 pub async fn upload_claim_document(
     State(state): State<Arc<AppState>>,
