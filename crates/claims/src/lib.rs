@@ -326,7 +326,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
 /// [`images::rewrite`] writes it anew: off the async workers, at most one picture per core
 /// at a time, so that a morning of uploads queues here rather than taking every thread from
 /// the requests that only read.
-pub async fn kept_form(bytes: &[u8], kind: FileKind) -> std::result::Result<Cow<'_, [u8]>, UploadError> {
+pub(crate) async fn kept_form(bytes: &[u8], kind: FileKind) -> std::result::Result<Cow<'_, [u8]>, UploadError> {
     static TURNS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
         tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
     });
