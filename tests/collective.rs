@@ -267,6 +267,17 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
     // attached to the worker's claim, the rest is listed with the reason.
     let holder = textile.workers.iter().find(|m| m.kpj == workers[3].kpj).unwrap();
     let nik = holder.nik.as_str();
+    // Kept as a participant's own upload would be: a PDF with a script is refused, a phone
+    // photo written anew without its camera metadata.
+    let scripted = b"%PDF-1.7\n1 0 obj << /OpenAction << /S /J#61vaScript /JS (app.alert(1)) >> >> endobj\n%%EOF\n";
+    let mut photo = Vec::new();
+    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8, y as u8, 90]))
+        .write_to(&mut std::io::Cursor::new(&mut photo), image::ImageFormat::Jpeg)
+        .unwrap();
+    let exif = b"Exif\0\0GPS -6.9175,107.6191";
+    let mut phone_photo = vec![0xFF, 0xD8, 0xFF, 0xE1, 0, exif.len() as u8 + 2];
+    phone_photo.extend_from_slice(exif);
+    phone_photo.extend_from_slice(&photo[2..]);
     let zip = {
         use std::io::Write;
         let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -277,6 +288,8 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
             (format!("../{nik}/kartu-peserta.pdf"), PDF.to_vec()),
             ("3273019999999999/ktp.pdf".to_string(), PDF.to_vec()),
             (format!("{nik}/buku-tabungan.pdf"), vec![0u8; 3 << 20]),
+            (format!("{nik}/kartu-peserta.pdf"), scripted.to_vec()),
+            (format!("{nik}/foto.jpg"), phone_photo),
         ] {
             w.start_file(name, options).unwrap();
             w.write_all(&bytes).unwrap();
@@ -287,11 +300,18 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
     let status = sent.status();
     let page = sent.text().await.unwrap();
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains("2 dokumen dilampirkan"), "{page}");
+    assert!(page.contains("3 dokumen dilampirkan"), "{page}");
+    assert!(page.contains("PDF ini memuat skrip"), "{page}");
     // The same archive sent again attaches nothing twice.
     let again = upload(&c, &pic, &format!("{path}/dokumen"), &csrf, "dokumen.zip", zip).await.text().await.unwrap();
     assert!(again.contains("0 dokumen dilampirkan"), "{again}");
-    assert_eq!(t.store.documents(&workers[3].claim_id).await.unwrap().len(), 2);
+    let attached = t.store.documents(&workers[3].claim_id).await.unwrap();
+    assert_eq!(attached.len(), 3);
+    let kept_photo = attached.iter().find(|d| d.kind == lapak_domain::documents::DocumentKind::Photo).unwrap();
+    let documents = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
+    let stored = documents.get(&kept_photo.object_key).await.unwrap();
+    assert!(!stored.windows(4).any(|w| w == b"Exif") && !stored.windows(3).any(|w| w == b"GPS"), "kept as sent");
+    assert_eq!(image::load_from_memory(&stored).unwrap().width(), 64);
     assert!(
         page.contains("tidak aman") && page.contains("NIK ini tidak ada di batch ini") && page.contains("mencurigakan"),
         "{page}"
@@ -348,7 +368,7 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
     let session = c.get(&format!("/staf/sesi/{}", record.session_id.unwrap()), &officer).await.text().await.unwrap();
     assert!(session.contains(&format!("/staf/kolektif/{batch}/sesi")), "{session}");
     let decide = c.get(&format!("{path}/sesi"), &officer).await.text().await.unwrap();
-    assert_eq!(decide.matches("href=\"/staf/dokumen/").count(), 2, "the two documents, one click away");
+    assert_eq!(decide.matches("href=\"/staf/dokumen/").count(), 3, "the three documents, one click away");
     let (docs, rejected) = (&workers[1].claim_id, &workers[2].claim_id);
     let form = [
         ("csrf".to_string(), field(&decide, "csrf")),
@@ -412,7 +432,7 @@ async fn a_representative_files_for_three_hundred_workers_and_each_worker_sees_t
     let mut kept = vec![representative.attorney_key, representative.statement_key];
     kept.extend(t.store.batch(&batch).await.unwrap().unwrap().letter_key);
     kept.extend(t.store.documents(&workers[3].claim_id).await.unwrap().into_iter().map(|d| d.object_key));
-    assert_eq!(kept.len(), 5);
+    assert_eq!(kept.len(), 6);
     for key in kept {
         assert!(docs.get(&key).await.is_ok(), "{key} kept");
     }

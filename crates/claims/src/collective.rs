@@ -623,6 +623,19 @@ impl ClaimService {
                     continue;
                 }
             };
+            // Kept as a participant's own upload is: a PDF without active content, a picture
+            // written anew ([`crate::kept_form`]). The hash is of what was sent, so that the
+            // same archive sent again attaches nothing twice.
+            let kept = match crate::kept_form(&doc.bytes, doc.file).await {
+                Ok(kept) => kept,
+                Err(e) => {
+                    problems.push(ZipProblem {
+                        entry: format!("{}/{}", doc.nik, doc.kind.code()),
+                        code: crate::upload_code(&e),
+                    });
+                    continue;
+                }
+            };
             let id = new_record_id();
             let meta = lapak_storage::DocumentMeta {
                 object_key: format!("claims/{}/{id}.{}", worker.claim_id, doc.file.extension()),
@@ -630,11 +643,11 @@ impl ClaimService {
                 claim_id: worker.claim_id.clone(),
                 kind: doc.kind,
                 content_type: doc.file.content_type().into(),
-                size_bytes: doc.bytes.len() as i64,
+                size_bytes: kept.len() as i64,
                 sha256: sha2::Sha256::digest(&doc.bytes).to_vec(),
                 created_at: Timestamp::now(),
             };
-            self.documents.put(&meta.object_key, &doc.bytes).await?;
+            self.documents.put(&meta.object_key, &kept).await?;
             attached.push(meta);
         }
         // The files are on disk before the rows that point at them.
@@ -784,5 +797,5 @@ fn valid_worker(w: &Worker, benefit: lapak_domain::tax::Benefit) -> ValidWorker 
 
 /// Parsing a large workbook is CPU work: off the async threads.
 async fn tokio_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.expect("the worker list reader does not panic")
+    tokio::task::spawn_blocking(f).await.expect("the readers catch their parsers' panics")
 }

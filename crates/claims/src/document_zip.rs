@@ -88,6 +88,12 @@ fn place(name: &str) -> Result<(String, String), &'static str> {
 /// Reads every document in `bytes`. Entries with a problem are listed and left out; the
 /// archive as a whole is refused only when it is not one or breaks a global limit.
 pub fn read(bytes: &[u8], limits: ZipLimits) -> Result<(Vec<ZipDocument>, Vec<ZipProblem>), ZipError> {
+    // The zip crate reads what a stranger sent: a panic of its own is a file that is not
+    // an archive Lapak can read, not a failed request (as for worker lists).
+    std::panic::catch_unwind(|| read_entries(bytes, limits)).unwrap_or(Err(ZipError::NotZip))
+}
+
+fn read_entries(bytes: &[u8], limits: ZipLimits) -> Result<(Vec<ZipDocument>, Vec<ZipProblem>), ZipError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ZipError::NotZip)?;
     if archive.len() > limits.max_entries {
         return Err(ZipError::TooManyEntries);

@@ -98,7 +98,11 @@ pub fn read(bytes: &[u8], max_rows: usize) -> Result<WorkerList, ListError> {
         return Err(ListError::Empty);
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        read_workbook(bytes, max_rows)
+        // calamine and zip read what a stranger sent. A panic of theirs is an unreadable
+        // file, not a failed request: fuzzing (`fuzz/`) found calamine overflowing on a cell
+        // reference of many letters, a panic where overflow is checked (debug builds).
+        std::panic::catch_unwind(|| read_workbook(bytes, max_rows))
+            .unwrap_or_else(|_| Err(ListError::Unreadable("the workbook reader failed on this file".into())))
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // Excel 97–2003 (.xls): may carry macros and cannot be checked for them here.
         Err(ListError::Type)
@@ -453,6 +457,32 @@ mod tests {
         let header: Vec<String> = rows[0].iter().map(|s| s.to_string()).collect();
         let body: Vec<Vec<String>> = rows[1..].iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect();
         xlsx("Pekerja", &header, &body).unwrap()
+    }
+
+    /// Found by fuzzing (`fuzz/`, target `worker_list`): calamine computes a column from a
+    /// cell reference's letters without checking for overflow, so a reference of many letters
+    /// panicked where overflow is checked. The list is refused as unreadable, whatever the
+    /// build.
+    #[test]
+    fn a_workbook_that_makes_the_reader_fail_is_unreadable() {
+        use std::io::{Read, Write};
+        let good = sheet(&[&["NIK", "KPJ", "Nama lengkap"], &["3273015505900002", "10000000115", "Siti"]]);
+        let mut archive = zip::ZipArchive::new(Cursor::new(&good)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut body = String::new();
+            entry.read_to_string(&mut body).unwrap();
+            if name.starts_with("xl/worksheets/") {
+                assert!(body.contains(r#"r="A2""#), "{body}");
+                body = body.replace(r#"r="A2""#, &format!(r#"r="{}2""#, "Z".repeat(40)));
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            out.write_all(body.as_bytes()).unwrap();
+        }
+        let bad = out.finish().unwrap().into_inner();
+        assert!(matches!(read(&bad, 100), Err(ListError::Unreadable(_))), "{:?}", read(&bad, 100));
     }
 
     #[test]
