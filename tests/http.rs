@@ -116,6 +116,20 @@ async fn unreadable_requests_get_a_page_that_says_what_to_do() {
     let res = c.post(format!("http://{addr}/lacak")).json(&serde_json::json!({})).send().await.unwrap();
     assert_eq!(res.status(), 415);
     assert!(res.text().await.unwrap().contains("<h1>Permintaan ini tidak dapat dibaca</h1>"));
+    // A NUL is no character anyone types (and PostgreSQL refuses it in text): in a path, a
+    // query or a form, the request is unreadable, on every engine.
+    for res in [
+        c.get(format!("http://{addr}/cabang/KC%00/antrean")).send().await.unwrap(),
+        c.get(format!("http://{addr}/lacak?lang=%00")).send().await.unwrap(),
+        c.post(format!("http://{addr}/lacak"))
+            .form(&[("claim_number", "\0"), ("birth_date", "")])
+            .send()
+            .await
+            .unwrap(),
+    ] {
+        assert_eq!(res.status(), 400);
+        assert!(res.text().await.unwrap().contains("<h1>Permintaan ini tidak dapat dibaca</h1>"));
+    }
     let res = c.get(format!("http://{addr}/klaim/kirim")).header("accept-language", "en").send().await.unwrap();
     assert_eq!((res.status().as_u16(), res.headers()["allow"].to_str().unwrap()), (405, "POST"));
     assert!(res.text().await.unwrap().contains("<h1>Page not found</h1>"));
@@ -376,4 +390,326 @@ async fn beyond_its_capacity_lapak_refuses_at_once_and_says_when_to_retry() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     assert_eq!(status, 200);
+}
+
+/// A form as a page shows it: where it posts, how, and the fields with the values the page
+/// put in them (a hidden CSRF token, a selected option, a radio button's first value).
+#[derive(Debug, Clone)]
+struct PageForm {
+    action: String,
+    multipart: bool,
+    fields: Vec<(String, String)>,
+    files: Vec<String>,
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// An attribute of a tag's text, as Lapak's templates write them (`name="value"`).
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let marker = format!(" {name}=\"");
+    let start = tag.find(&marker)? + marker.len();
+    Some(unescape(&tag[start..start + tag[start..].find('"')?]))
+}
+
+/// The POST forms of a page, read from its HTML (written by hand: Lapak's templates are
+/// regular, and the test needs only names, values and actions).
+fn page_forms(html: &str, page: &str) -> Vec<PageForm> {
+    let mut forms = Vec::new();
+    for chunk in html.split("<form").skip(1) {
+        let body = chunk.split("</form>").next().unwrap_or("");
+        let open = &body[..body.find('>').unwrap_or(0)];
+        if attribute(open, "method").is_none_or(|m| !m.eq_ignore_ascii_case("post")) {
+            continue;
+        }
+        let action = attribute(open, "action").unwrap_or_else(|| page.to_string());
+        let multipart = attribute(open, "enctype").is_some_and(|e| e.contains("multipart"));
+        let (mut fields, mut files) = (Vec::<(String, String)>::new(), Vec::new());
+        for tag in body.split('<').skip(1) {
+            let tag = tag.split('>').next().unwrap_or("");
+            let (Some(kind), Some(name)) = (tag.split_whitespace().next(), attribute(tag, "name")) else { continue };
+            if !matches!(kind, "input" | "select" | "textarea" | "button") || fields.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            if attribute(tag, "type").as_deref() == Some("file") {
+                files.push(name);
+                continue;
+            }
+            let value = match kind {
+                "select" => body
+                    .split(&format!("name=\"{name}\""))
+                    .nth(1)
+                    .and_then(|rest| rest.split("<option").nth(1))
+                    .and_then(|option| attribute(option, "value"))
+                    .unwrap_or_default(),
+                _ => attribute(tag, "value").unwrap_or_default(),
+            };
+            fields.push((name, value));
+        }
+        forms.push(PageForm { action, multipart, fields, files });
+    }
+    forms
+}
+
+/// Links to Lapak's own pages, to crawl.
+fn page_links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(unescape)
+        .filter(|href| href.starts_with('/') && !href.starts_with("//") && !href.starts_with("/static/"))
+        .map(|href| href.split('#').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Values no form should choke on: empty, huge, control and invisible characters, wrong
+/// scripts and digits, impossible dates and numbers, injections of every kind.
+const HOSTILE: &[&str] = &[
+    "",
+    " ",
+    "\u{0}",
+    "\u{1}\u{8}\u{1b}[2J\u{7f}",
+    "\r\nSet-Cookie: lapak_klaim=x",
+    "\u{202e}gnp.exe",
+    "\u{feff}\u{200b}",
+    "😀👨‍👩‍👧",
+    "３１７１２３４５６７８９０１２３",
+    "٣١٧١٢٣٤٥٦٧٨٩٠١٢٣",
+    "31/02/2026",
+    "0000-00-00",
+    "99/99/99999",
+    "-1",
+    "18446744073709551616",
+    "1e309",
+    "NaN",
+    "' OR 1=1 --",
+    "\"><script>alert(1)</script>",
+    "../../../../etc/passwd",
+    "%00%ff%fe",
+    "{{7*7}}${7*7}",
+    "true",
+    "KC001",
+];
+
+/// What a form is sent as: its fields as the page had them with a few changed, dropped,
+/// doubled or added.
+fn mutated(form: &PageForm, rng: &mut impl rand::Rng) -> Vec<(String, String)> {
+    let mut fields = form.fields.clone();
+    let hostile = |rng: &mut dyn rand::RngCore| -> String {
+        match rng.next_u32() % 12 {
+            0 => "a".repeat(10_000),
+            1 => "9".repeat(300),
+            _ => HOSTILE[rng.next_u32() as usize % HOSTILE.len()].to_string(),
+        }
+    };
+    for _ in 0..=rng.gen_range(0..3) {
+        if fields.is_empty() {
+            break;
+        }
+        let i = rng.gen_range(0..fields.len());
+        match rng.gen_range(0..8) {
+            0 => {
+                fields.remove(i);
+            }
+            1 => {
+                let doubled = (fields[i].0.clone(), hostile(rng));
+                fields.push(doubled);
+            }
+            // The CSRF token is kept in most, so that the form's own checks are reached.
+            _ if fields[i].0 == "csrf" && rng.gen_range(0..4) != 0 => {}
+            _ => fields[i].1 = hostile(rng),
+        }
+    }
+    if rng.gen_range(0..10) == 0 {
+        fields.push((hostile(rng), hostile(rng)));
+    }
+    fields
+}
+
+/// Every POST form that the pages show anyone (a visitor, a participant with a draft, a
+/// branch admin, a supervisor, an officer, a kiosk), found by crawling them, is sent its
+/// fields with hostile values, fields dropped, doubled and added, bodies that are not forms
+/// at all, and files that are not what they say: each answer is a page (or a redirect), and
+/// never a server error. The pages' schema-driven check, as Schemathesis is the API's.
+#[tokio::test]
+async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
+    use lapak_domain::staff::StaffRole;
+    use rand::{Rng, SeedableRng};
+    use reqwest::header::{CONTENT_TYPE, COOKIE};
+    let t = seeded().await;
+    let capacity = serde_json::json!({
+        "branch": "KC001", "time_zone": "Asia/Jakarta",
+        "modes": [{"mode": "video_call", "slot_minutes": 30, "seats": 1}],
+        "officers": [{"id": "v1", "name": "Petugas Video", "mode": "video_call", "weekdays": [1,2,3,4,5],
+                      "start": "08:00", "end": "16:00", "absent": []}],
+        "room_capacity": 20, "closed": []
+    });
+    t.store.set_capacity(&serde_json::from_value(capacity).unwrap()).await.unwrap();
+    let c = lapak_tests::web::Client::serving(&t).await;
+    let base = c.base.clone();
+
+    // Who looks: a visitor; Siti with a draft; staff of every role that has forms; a kiosk.
+    let mut roles: Vec<(&str, String)> = vec![("visitor", String::new())];
+    let identity = c
+        .post(
+            "/klaim/identitas",
+            "",
+            &[("nik", NIK_SITI), ("kpj", "12345678901"), ("full_name", "Siti Aminah"), ("birth_date", "15/05/1990")],
+        )
+        .await;
+    let (draft, _) = lapak_tests::web::cookie(&identity, "lapak_klaim").expect("a draft");
+    let draft = format!("lapak_klaim={draft}");
+    // Answers far enough for the documents' checklist.
+    let cause = c.post("/klaim/sebab", &draft, &[("cause", "layoff"), ("last_working_day", "30/09/2026")]).await;
+    assert_eq!(cause.status(), 303);
+    let payment = [
+        ("bank_code", "014"),
+        ("account_number", "1234567890"),
+        ("account_holder", "Siti Aminah"),
+        ("email", "siti.aminah@example.id"),
+        ("whatsapp", "081234567890"),
+        ("npwp", ""),
+        ("branch", "KC001"),
+    ];
+    assert_eq!(c.post("/klaim/pembayaran", &draft, &payment).await.status(), 303);
+    roles.push(("participant", draft));
+    let staff = lapak_staff::StaffService::new(t.store.clone());
+    const PASSWORD: &str = "kuda laut biru tujuh";
+    for (username, role) in [
+        ("admin.kc001", StaffRole::BranchAdmin),
+        ("spv.kc001", StaffRole::Supervisor),
+        ("petugas.kc001", StaffRole::Officer),
+    ] {
+        staff.add(username, username, role, Some("KC001"), PASSWORD).await.unwrap();
+        roles.push((username, lapak_tests::web::signed_in(&c, username, PASSWORD).await));
+    }
+    roles.push(("kiosk", kiosk_cookie(&t, "KC001").await));
+
+    // Crawl each role's pages from its start, and gather the forms.
+    let starts = [
+        "/",
+        "/klaim",
+        "/klaim/sebab",
+        "/klaim/pembayaran",
+        "/klaim/dokumen",
+        "/klaim/periksa",
+        "/lacak",
+        "/kolektif/daftar",
+        "/staf",
+        "/staf/masuk",
+        "/cabang/KC001/tiket",
+    ];
+    // Each form once, as the first role to see it sends it: the kiosk and staff first, whose
+    // pages have forms that others' have not (the kiosk's ticket form, shown to a visitor
+    // too, takes a ticket only from a kiosk).
+    roles.reverse();
+    let mut forms: Vec<(&str, String, PageForm)> = Vec::new();
+    for (role, cookies) in &roles {
+        let mut seen = std::collections::HashSet::new();
+        let mut queue: std::collections::VecDeque<String> = starts.iter().map(|s| s.to_string()).collect();
+        while let Some(path) = queue.pop_front() {
+            if seen.len() >= 60 || !seen.insert(path.clone()) || path.contains("keluar") {
+                continue;
+            }
+            // The page's address with a NUL in its path and in its query first.
+            for hostile in [format!("{path}%00"), format!("{path}?lang=%00&q=%00")] {
+                let status = c.get(&hostile, cookies).await.status();
+                assert!(status.as_u16() < 500, "GET {hostile} as {role}: {status}");
+            }
+            let res = c.get(&path, cookies).await;
+            assert!(res.status().as_u16() < 500, "GET {path} as {role}: {}", res.status());
+            // Cookies a page sets for its form (the staff sign-in's) go with that form.
+            let mut cookies = cookies.clone();
+            for set in res.headers().get_all(reqwest::header::SET_COOKIE) {
+                let pair = set.to_str().unwrap().split(';').next().unwrap();
+                cookies = if cookies.is_empty() { pair.to_string() } else { format!("{cookies}; {pair}") };
+            }
+            let is_html =
+                res.headers().get(CONTENT_TYPE).is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html"));
+            if !is_html {
+                continue;
+            }
+            let html = res.text().await.unwrap();
+            queue.extend(page_links(&html));
+            for form in page_forms(&html, &path) {
+                if !form.action.contains("keluar") && !forms.iter().any(|(_, _, f)| f.action == form.action) {
+                    forms.push((role, cookies.clone(), form));
+                }
+            }
+        }
+    }
+    // A device made a kiosk is signed out as staff (by design): that form goes last.
+    forms.sort_by_key(|(_, _, f)| f.action == "/staf/kios");
+    let actions: std::collections::BTreeSet<&str> = forms.iter().map(|(_, _, f)| f.action.as_str()).collect();
+    for expected in [
+        "/klaim/identitas",
+        "/klaim/sebab",
+        "/klaim/pembayaran",
+        "/klaim/dokumen",
+        "/lacak",
+        "/staf/kapasitas",
+        "/cabang/KC001/tiket",
+    ] {
+        assert!(actions.contains(expected), "the crawl found no form posting to {expected}: {actions:?}");
+    }
+
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20200401);
+    let mut failures = Vec::new();
+    let mut sent = 0;
+    let mut statuses = std::collections::BTreeMap::new();
+    for (role, cookies, form) in &forms {
+        let url = format!("{base}{}", form.action);
+        for round in 0..60 {
+            let req = c.http.post(&url).header(COOKIE, cookies.as_str()).header("accept-language", "id");
+            let fields = mutated(form, &mut rng);
+            let req = if form.multipart {
+                let mut body = reqwest::multipart::Form::new();
+                for (name, value) in fields.clone() {
+                    body = body.text(name, value);
+                }
+                for name in &form.files {
+                    let bytes: Vec<u8> = match round % 5 {
+                        0 => Vec::new(),
+                        1 => b"<html><script>alert(1)</script></html>".to_vec(),
+                        2 => vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0xFF, 0xD9],
+                        3 => b"%PDF-1.7\n1 0 obj << /S /JavaScript >> endobj\n%%EOF\n".to_vec(),
+                        _ => (0..4096).map(|_| rng.gen::<u8>()).collect(),
+                    };
+                    let file_name = HOSTILE[rng.gen_range(0..HOSTILE.len())].to_string() + ".jpg";
+                    body = body.part(name.clone(), reqwest::multipart::Part::bytes(bytes).file_name(file_name));
+                }
+                req.multipart(body)
+            } else {
+                match round {
+                    // Bodies that are not a form, or not what they say they are.
+                    0 => req.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body("%FF%FE=%C0%AF&&=&a=%"),
+                    1 => req.header(CONTENT_TYPE, "application/json").body("{\"nik\": [1, 2]}"),
+                    2 => req.header(CONTENT_TYPE, "multipart/form-data; boundary=x").body("--x\r\nbroken"),
+                    3 => req.header(CONTENT_TYPE, "text/plain").body(vec![0u8, 159, 146, 150]),
+                    _ => req.form(&fields),
+                }
+            };
+            let res = req.send().await.unwrap();
+            sent += 1;
+            let status = res.status().as_u16();
+            *statuses.entry((form.action.clone(), status)).or_insert(0) += 1;
+            if status >= 500 {
+                let shown: Vec<String> =
+                    fields.iter().map(|(k, v)| format!("{:.40}={:.40}", format!("{k:?}"), format!("{v:?}"))).collect();
+                failures.push(format!(
+                    "{status} from POST {} as {role} (round {round}): {}",
+                    form.action,
+                    shown.join("&")
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {sent} answers were server errors:\n{}", failures.len(), failures.join("\n"));
+    assert!(sent >= 600, "only {sent} requests");
+    println!(
+        "{sent} malformed posts to {} forms ({} actions), no server error: {statuses:?}",
+        forms.len(),
+        actions.len()
+    );
 }
