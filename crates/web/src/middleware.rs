@@ -60,21 +60,24 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
 }
 
 /// A NUL character is never part of what a person types, and PostgreSQL refuses it in text
-/// (SQLite would keep it): a request with one in its path, query or form fields is refused
-/// as unreadable (400) before any handler sees it, the same on every engine. Fuzzing the
-/// forms found a username with a NUL answered 500 on PostgreSQL. A form's body is read
-/// here under the body limit, and handed on.
+/// (SQLite would keep it): a request with one in its path, query or a page's form is
+/// refused as unreadable (400) before any handler sees it, the same on every engine.
+/// Fuzzing the forms found a username with a NUL answered 500 on PostgreSQL. A form's body
+/// is read here under the body limit, and handed on.
 async fn without_nul(max_body: usize, req: Request, next: Next) -> Response {
     let nul = |bytes: &[u8]| bytes.contains(&0) || bytes.windows(3).any(|w| w == b"%00");
     if req.uri().path_and_query().is_some_and(|pq| nul(pq.as_str().as_bytes())) {
         return refused_nul();
     }
-    let form = req
+    // A page's body is a form, whatever it is labelled: some handlers read their fields
+    // from the bytes. Uploads (multipart: files hold NULs) and the JSON API (whose strings
+    // are checked field by field) are left to their handlers.
+    let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !form {
+        .is_some_and(|v| v.trim_start().get(..10).is_some_and(|t| t.eq_ignore_ascii_case("multipart/")));
+    if matches!(req.method(), &Method::GET | &Method::HEAD) || req.uri().path().starts_with("/api/") || multipart {
         return next.run(req).await;
     }
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
