@@ -544,15 +544,13 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
     use lapak_domain::staff::StaffRole;
     use rand::{Rng, SeedableRng};
     use reqwest::header::{CONTENT_TYPE, COOKIE};
+    // Two claims seated in a One to Many session (the officer's page has its decision form,
+    // Siti's tracking page its forms to move or cancel), and someone else with a draft.
     let t = seeded().await;
-    let capacity = serde_json::json!({
-        "branch": "KC001", "time_zone": "Asia/Jakarta",
-        "modes": [{"mode": "video_call", "slot_minutes": 30, "seats": 1}],
-        "officers": [{"id": "v1", "name": "Petugas Video", "mode": "video_call", "weekdays": [1,2,3,4,5],
-                      "start": "08:00", "end": "16:00", "absent": []}],
-        "room_capacity": 20, "closed": []
-    });
-    t.store.set_capacity(&serde_json::from_value(capacity).unwrap()).await.unwrap();
+    let (session, _) = scheduled_claims(&t, 2).await;
+    let mut nine = member("3273011505900009", "12345678909", jiff::civil::date(1990, 5, 15), Some("15070955"));
+    nine.full_name = lapak_domain::member::Name::parse("Peserta Ke Sembilan").unwrap();
+    t.store.upsert_members(&[nine]).await.unwrap();
     let c = lapak_tests::web::Client::serving(&t).await;
     let base = c.base.clone();
 
@@ -562,7 +560,12 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
         .post(
             "/klaim/identitas",
             "",
-            &[("nik", NIK_SITI), ("kpj", "12345678901"), ("full_name", "Siti Aminah"), ("birth_date", "15/05/1990")],
+            &[
+                ("nik", "3273011505900009"),
+                ("kpj", "12345678909"),
+                ("full_name", "Peserta Ke Sembilan"),
+                ("birth_date", "15/05/1990"),
+            ],
         )
         .await;
     let (draft, _) = lapak_tests::web::cookie(&identity, "lapak_klaim").expect("a draft");
@@ -573,7 +576,7 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
     let payment = [
         ("bank_code", "014"),
         ("account_number", "1234567890"),
-        ("account_holder", "Siti Aminah"),
+        ("account_holder", "Peserta Ke Sembilan"),
         ("email", "siti.aminah@example.id"),
         ("whatsapp", "081234567890"),
         ("npwp", ""),
@@ -594,6 +597,7 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
     roles.push(("kiosk", kiosk_cookie(&t, "KC001").await));
 
     // Crawl each role's pages from its start, and gather the forms.
+    let officer_page = format!("/staf/sesi/{session}");
     let starts = [
         "/",
         "/klaim",
@@ -606,6 +610,7 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
         "/staf",
         "/staf/masuk",
         "/cabang/KC001/tiket",
+        &officer_page,
     ];
     // Each form once, as the first role to see it sends it: the kiosk and staff first, whose
     // pages have forms that others' have not (the kiosk's ticket form, shown to a visitor
@@ -648,6 +653,15 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
     }
     // A device made a kiosk is signed out as staff (by design): that form goes last.
     forms.sort_by_key(|(_, _, f)| f.action == "/staf/kios");
+    // Siti's tracking page is the answer to a form, not a page to crawl.
+    let siti = lapak_domain::claim_number::ClaimNumber::from_random(99);
+    let tracked = c.post("/lacak", "", &[("claim_number", siti.as_str()), ("birth_date", "15/05/1990")]).await;
+    assert_eq!(tracked.status(), 200);
+    for form in page_forms(&tracked.text().await.unwrap(), "/lacak") {
+        if !forms.iter().any(|(_, _, f)| f.action == form.action) {
+            forms.push(("visitor", String::new(), form));
+        }
+    }
     let actions: std::collections::BTreeSet<&str> = forms.iter().map(|(_, _, f)| f.action.as_str()).collect();
     for expected in [
         "/klaim/identitas",
@@ -655,8 +669,11 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
         "/klaim/pembayaran",
         "/klaim/dokumen",
         "/lacak",
+        "/lacak/jadwal",
+        "/lacak/batal",
         "/staf/kapasitas",
         "/cabang/KC001/tiket",
+        &format!("{officer_page}/keputusan"),
     ] {
         assert!(actions.contains(expected), "the crawl found no form posting to {expected}: {actions:?}");
     }

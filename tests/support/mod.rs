@@ -250,3 +250,130 @@ pub fn kiosk_client(cookie: &str) -> reqwest::Client {
     headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
     reqwest::Client::builder().default_headers(headers).build().unwrap()
 }
+
+/// Siti's claim at KC001 with one document, submitted and scheduled in a One to Many
+/// session; another branch KC002. Returns the session.
+pub async fn scheduled_claim(t: &TestStore) -> String {
+    scheduled_claims(t, 1).await.0
+}
+
+/// `n` claims (Siti's first, id `c-officer`, then other members') in one six-booth One to
+/// Many session at KC001. Returns the session and the claim ids by seat.
+pub async fn scheduled_claims(t: &TestStore, n: usize) -> (String, Vec<String>) {
+    use jiff::Timestamp;
+    use lapak_domain::lifecycle::{Action, Actor, Lifecycle, Role};
+    use lapak_domain::schedule::{Capacity, Mode, ModeSetting, OfficerHours};
+    t.store.upsert_branches(&[branch("KC002")]).await.unwrap();
+    t.store
+        .set_capacity(&Capacity {
+            branch: "KC001".into(),
+            time_zone: "Asia/Jakarta".into(),
+            modes: vec![ModeSetting { mode: Mode::OneToMany, slot_minutes: 30, seats: 6 }],
+            officers: vec![OfficerHours {
+                id: "m1".into(),
+                name: "Petugas 1".into(),
+                mode: Mode::OneToMany,
+                weekdays: vec![1, 2, 3, 4, 5, 6, 7],
+                start: "08:00".into(),
+                end: "16:00".into(),
+                absent: vec![],
+            }],
+            room_capacity: 20,
+            closed: vec![],
+        })
+        .await
+        .unwrap();
+    let mut members = vec![siti(Some("15070955"))];
+    for k in 2..=n {
+        // Men born 15 May 1990 in Bandung: serials 0002, 0003, …
+        let nik = format!("32730115059{:05}", k);
+        let mut m = member(&nik, &format!("123456789{:02}", k), jiff::civil::date(1990, 5, 15), Some("15070955"));
+        m.full_name = lapak_domain::member::Name::parse(&format!("Peserta Ke {k}")).unwrap();
+        members.push(m);
+    }
+    t.store.upsert_members(&members).await.unwrap();
+    let mut ids = Vec::new();
+    for (k, m) in members.iter().enumerate() {
+        let claim_id = if k == 0 { "c-officer".to_string() } else { format!("c-officer-{}", k + 1) };
+        let claim_id = claim_id.as_str();
+        ids.push(claim_id.to_string());
+        t.store
+            .create_claim(
+                &lapak_storage::NewClaim {
+                    id: claim_id.into(),
+                    kpj: m.kpj.clone(),
+                    created_at: Timestamp::now(),
+                    resume_token_hash: claim_id.as_bytes().to_vec(),
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        let docs = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
+        let pdf = b"%PDF-1.4 surat keterangan PHK".to_vec();
+        let kinds = [
+            lapak_domain::documents::DocumentKind::ProofOfStoppingWork,
+            lapak_domain::documents::DocumentKind::KpjCard,
+            lapak_domain::documents::DocumentKind::Ektp,
+            lapak_domain::documents::DocumentKind::FamilyCard,
+            lapak_domain::documents::DocumentKind::Passbook,
+            lapak_domain::documents::DocumentKind::Photo,
+        ];
+        for (n, kind) in kinds.into_iter().enumerate() {
+            let id = if k == 0 { format!("d-{}", n + 1) } else { format!("{claim_id}-d-{}", n + 1) };
+            let key = format!("claims/{claim_id}/{id}");
+            docs.put(&key, &pdf).await.unwrap();
+            t.store
+                .add_document(&lapak_storage::DocumentMeta {
+                    id,
+                    claim_id: claim_id.into(),
+                    kind,
+                    object_key: key,
+                    content_type: "application/pdf".into(),
+                    size_bytes: pdf.len() as i64,
+                    sha256: vec![0; 32],
+                    created_at: Timestamp::now(),
+                })
+                .await
+                .unwrap();
+        }
+        let application = lapak_domain::application::Application {
+            cause: Some(lapak_domain::cause::ClaimCause::Layoff),
+            branch: Some(lapak_domain::member::BranchCode::parse("KC001").unwrap()),
+            service: Some(Mode::OneToMany),
+            last_working_day: Some(jiff::civil::date(2026, 9, 30)),
+            bank_account: Some(lapak_domain::BankAccount::parse("014", "1234567890").unwrap()),
+            account_holder: Some(m.full_name.clone()),
+            email: Some(lapak_domain::Email::parse("siti.aminah@example.id").unwrap()),
+            whatsapp: Some(lapak_domain::MobileNumber::parse("081234567890").unwrap()),
+            ..Default::default()
+        };
+        t.store.save_application(claim_id, &application).await.unwrap();
+        t.store
+            .submit_claim(&lapak_storage::Submission {
+                claim_id: claim_id.into(),
+                version: 1,
+                application,
+                number: lapak_domain::claim_number::ClaimNumber::from_random(99 + k as u64 * 7919),
+                event: Lifecycle::default()
+                    .check(Action::Submit, &Actor::new(Role::Participant, "p"), Timestamp::now(), None)
+                    .unwrap(),
+                benefit: lapak_domain::tax::benefit(
+                    lapak_domain::cause::ClaimCause::Layoff,
+                    lapak_domain::Rupiah::new(35_750_000).unwrap(),
+                ),
+                outbox: None,
+                idempotency: None,
+                // Siti files in English; the others in Bahasa Indonesia.
+                lang: if k == 0 { "en" } else { "id" }.into(),
+            })
+            .await
+            .unwrap();
+    }
+    lapak_workers::scheduler::run_once(&t.store, &Default::default(), Timestamp::now()).await.unwrap();
+    let session = t.store.appointment("c-officer").await.unwrap().expect("scheduled").session_id;
+    for id in &ids {
+        assert_eq!(t.store.appointment(id).await.unwrap().unwrap().session_id, session, "one session");
+    }
+    (session, ids)
+}
