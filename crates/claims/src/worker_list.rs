@@ -284,30 +284,26 @@ fn finish(
 }
 
 fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<WorkerList, ListError> {
-    use calamine::{open_workbook_auto_from_rs, Reader, Sheets};
-    if has_macros(bytes) {
+    use calamine::{Reader, Xlsx};
+    let parts = part_names(bytes);
+    if has_macros(&parts) {
         return Err(ListError::Macro);
     }
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| ListError::Unreadable(e.to_string()))?;
+    // XLSX only, streamed cell by cell, so that an oversized sheet is refused early and a
+    // large one never sits in memory. calamine reads other workbooks in a ZIP (OpenDocument,
+    // XLSB) whole as it opens them, into a grid as wide and tall as their farthest cell: an
+    // OpenDocument file of under 2 KB whose empty rows and columns repeat took 3 GB and seconds.
+    if !parts.iter().any(|n| n == "xl/workbook.xml") {
+        return Err(ListError::Type);
+    }
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| ListError::Unreadable(e.to_string()))?;
     if matches!(book.vba_project(), Ok(Some(_))) {
         return Err(ListError::Macro);
     }
     let names = book.sheet_names();
     let mut fewest: Option<Vec<&'static str>> = None;
     for name in &names {
-        let rows = match &mut book {
-            // Streamed cell by cell, so that an oversized sheet is refused early and a
-            // large one never sits in memory twice.
-            Sheets::Xlsx(x) => stream_xlsx(x, name, max_rows)?,
-            other => {
-                let range = other.worksheet_range(name).map_err(|e| ListError::Unreadable(e.to_string()))?;
-                let first = range.start().map_or(0, |(r, _)| r as usize);
-                if range.height() > max_rows + HEADER_SEARCH_ROWS + 2 {
-                    return Err(ListError::TooManyRows { limit: max_rows });
-                }
-                range.rows().enumerate().map(|(i, r)| (first + i + 1, r.iter().map(data_cell).collect())).collect()
-            }
-        };
+        let rows = stream_xlsx(&mut book, name, max_rows)?;
         let head: Vec<Vec<Cell>> = rows.iter().take(HEADER_SEARCH_ROWS + 1).map(|r| r.1.clone()).collect();
         match find_header(&head) {
             Ok((at, start)) => {
@@ -324,33 +320,24 @@ fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<WorkerList, ListError>
     Err(ListError::NoHeader { sheets: names, missing: fewest.unwrap_or_default() })
 }
 
+/// The names of an archive's parts, in lower case.
+fn part_names(bytes: &[u8]) -> Vec<String> {
+    let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Vec::new() };
+    let names = archive.file_names().filter_map(Result::ok).map(|name| name.to_ascii_lowercase()).collect();
+    names
+}
+
 /// Whether an Office Open XML or OpenDocument archive carries macros, by its parts' names
 /// (a VBA project, Excel 4 macro sheets, ActiveX, OpenDocument Basic or scripts), whether or
 /// not the macro code itself is well formed.
-fn has_macros(bytes: &[u8]) -> bool {
-    let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return false };
-    let found = archive.file_names().filter_map(Result::ok).any(|name| {
-        let n = name.to_ascii_lowercase();
+fn has_macros(parts: &[String]) -> bool {
+    parts.iter().any(|n| {
         n.ends_with("vbaproject.bin")
             || n.contains("/macrosheets/")
             || n.contains("/activex/")
             || n.starts_with("basic/")
             || n.starts_with("scripts/")
-    });
-    found
-}
-
-fn data_cell(d: &calamine::Data) -> Cell {
-    use calamine::Data;
-    match d {
-        Data::Empty => Cell::Empty,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Bool(b) => Cell::Text(b.to_string()),
-        Data::DateTime(dt) => excel_date(dt),
-        Data::Error(e) => Cell::Text(format!("#{e:?}")),
-    }
+    })
 }
 
 fn excel_date(dt: &calamine::ExcelDateTime) -> Cell {
@@ -483,6 +470,29 @@ mod tests {
         }
         let bad = out.finish().unwrap().into_inner();
         assert!(matches!(read(&bad, 100), Err(ListError::Unreadable(_))), "{:?}", read(&bad, 100));
+    }
+
+    /// An OpenDocument spreadsheet of under 2 KB whose empty rows and columns repeat to 96
+    /// million cells: calamine reads such a workbook whole as it opens it (3 GB and seconds
+    /// here). Only XLSX, streamed, and CSV are read.
+    #[test]
+    fn a_workbook_other_than_xlsx_is_refused_unread() {
+        use std::io::Write;
+        let cell = r#"<table:table-cell office:value-type="string"><text:p>NIK</text:p></table:table-cell>"#;
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Pekerja"><table:table-row>{cell}</table:table-row><table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16000"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16000"/>{cell}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        out.start_file("mimetype", stored).unwrap();
+        out.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+        out.start_file("META-INF/manifest.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+        out.start_file("content.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(content.as_bytes()).unwrap();
+        let ods = out.finish().unwrap().into_inner();
+        assert!(ods.len() < 2_000, "{}", ods.len());
+        assert_eq!(read(&ods, 100).unwrap_err(), ListError::Type);
     }
 
     #[test]
