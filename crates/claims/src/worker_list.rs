@@ -296,6 +296,10 @@ fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<WorkerList, ListError>
     if !parts.iter().any(|n| n == "xl/workbook.xml") {
         return Err(ListError::Type);
     }
+    // calamine holds the shared strings in memory as it opens the workbook: an 834 KB XLSX
+    // whose strings inflate to 340 MB took 1.1 GB. The parts are inflated once first, into
+    // nothing, through a limit.
+    inflates_within(bytes, MOST_INFLATED)?;
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| ListError::Unreadable(e.to_string()))?;
     if matches!(book.vba_project(), Ok(Some(_))) {
         return Err(ListError::Macro);
@@ -318,6 +322,27 @@ fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<WorkerList, ListError>
         }
     }
     Err(ListError::NoHeader { sheets: names, missing: fewest.unwrap_or_default() })
+}
+
+/// The most a workbook's parts may inflate to together. A list at the row limit is about
+/// 30 MB of XML.
+const MOST_INFLATED: u64 = 128 << 20;
+
+/// Whether every part of the archive inflates, and all of them together to at most `most`
+/// bytes (their headers' sizes are not trusted: the bytes are counted).
+fn inflates_within(bytes: &[u8], most: u64) -> Result<(), ListError> {
+    let unreadable = |e: &dyn std::fmt::Display| ListError::Unreadable(e.to_string());
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(|e| unreadable(&e))?;
+        total += std::io::copy(&mut std::io::Read::take(&mut part, most - total + 1), &mut std::io::sink())
+            .map_err(|e| unreadable(&e))?;
+        if total > most {
+            return Err(ListError::Unreadable(format!("the workbook inflates to more than {} MB", most >> 20)));
+        }
+    }
+    Ok(())
 }
 
 /// The names of an archive's parts, in lower case.
@@ -493,6 +518,41 @@ mod tests {
         let ods = out.finish().unwrap().into_inner();
         assert!(ods.len() < 2_000, "{}", ods.len());
         assert_eq!(read(&ods, 100).unwrap_err(), ListError::Type);
+    }
+
+    /// A workbook whose shared strings inflate past the limit (an 834 KB file of 340 MB of
+    /// strings took 1.1 GB once calamine held them) is refused before calamine opens it.
+    #[test]
+    fn a_workbook_that_inflates_past_the_limit_is_unreadable() {
+        use std::io::{Read, Write};
+        let good = sheet(&[&["NIK", "KPJ", "Nama lengkap"], &["3273015505900002", "10000000115", "Siti"]]);
+        let mut archive = zip::ZipArchive::new(Cursor::new(&good)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default().large_file(true);
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            if name == "xl/sharedStrings.xml" {
+                continue;
+            }
+            let mut body = Vec::new();
+            entry.read_to_end(&mut body).unwrap();
+            out.start_file(name, deflated).unwrap();
+            out.write_all(&body).unwrap();
+        }
+        out.start_file("xl/sharedStrings.xml", deflated).unwrap();
+        out.write_all(br#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#).unwrap();
+        let strings = b"<si><t>a</t></si>".repeat(1 << 16);
+        for _ in 0..(MOST_INFLATED / strings.len() as u64 + 1) {
+            out.write_all(&strings).unwrap();
+        }
+        out.write_all(b"</sst>").unwrap();
+        let bomb = out.finish().unwrap().into_inner();
+        assert!(bomb.len() < 2 << 20, "{}", bomb.len());
+        match read(&bomb, 100) {
+            Err(ListError::Unreadable(why)) => assert!(why.contains("inflates to more than 128 MB"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
