@@ -61,40 +61,24 @@ async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
     let res = c.put(format!("{api}/claim/payment")).header("authorization", &auth).json(&good).send().await.unwrap();
     assert_eq!(res.status(), 204);
 
-    let res = c
-        .post(format!("{api}/claim/documents/ektp"))
-        .header("authorization", &auth)
-        .body("<script>x</script>")
-        .send()
-        .await
-        .unwrap();
+    let upload = |kind: &str, body: Vec<u8>| {
+        c.post(format!("{api}/claim/documents/{kind}")).header("authorization", &auth).body(body)
+    };
+    let res = upload("ektp", b"<script>x</script>".to_vec()).send().await.unwrap();
     assert_eq!(res.status(), 422);
     let err: Value = res.json().await.unwrap();
     assert_eq!((err["field"].as_str(), err["errors"][0]["code"].as_str()), (Some("file"), Some("file-type")));
     // A PDF that would run a script when an officer opens it, its name escaped as readers
     // read it.
     let scripted = b"%PDF-1.7\n1 0 obj << /OpenAction << /S /J#61vaScript /JS (app.alert(1)) >> >> endobj\n%%EOF\n";
-    let res = c
-        .post(format!("{api}/claim/documents/ektp"))
-        .header("authorization", &auth)
-        .header("accept-language", "en")
-        .body(scripted.to_vec())
-        .send()
-        .await
-        .unwrap();
+    let res = upload("ektp", scripted.to_vec()).header("accept-language", "en").send().await.unwrap();
     assert_eq!(res.status(), 422);
     let err: Value = res.json().await.unwrap();
     assert_eq!((err["field"].as_str(), err["errors"][0]["code"].as_str()), (Some("file"), Some("file-active-content")));
     assert!(err["errors"][0]["message"].as_str().unwrap().contains("Save as PDF"), "{err}");
     for (kind, _) in required_documents(lapak_domain::cause::ClaimCause::Layoff) {
         if *kind != DocumentKind::Npwp {
-            let res = c
-                .post(format!("{api}/claim/documents/{}", kind.code()))
-                .header("authorization", &auth)
-                .body(PDF.to_vec())
-                .send()
-                .await
-                .unwrap();
+            let res = upload(kind.code(), PDF.to_vec()).send().await.unwrap();
             assert_eq!(res.status(), 201, "{}", kind.code());
         }
     }
@@ -102,7 +86,7 @@ async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
         c.get(format!("{api}/claim")).header("authorization", &auth).send().await.unwrap().json().await.unwrap();
     assert_eq!(claim["missing_parts"], json!([]));
     // An upload sent again (its answer lost) gets the page it made, and no second page.
-    let again = c.post(format!("{api}/claim/documents/ektp")).header("authorization", &auth).body(PDF.to_vec());
+    let again = upload("ektp", PDF.to_vec());
     let again: Value = again.send().await.unwrap().json().await.unwrap();
     let kept: Value =
         c.get(format!("{api}/claim")).header("authorization", &auth).send().await.unwrap().json().await.unwrap();
@@ -136,7 +120,7 @@ async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
         sent.extend_from_slice(payload);
     }
     sent.extend_from_slice(&photo[2..]);
-    let res = c.post(format!("{api}/claim/documents/photo")).header("authorization", &auth).body(sent.clone());
+    let res = upload("photo", sent.clone());
     let res = res.send().await.unwrap();
     assert_eq!(res.status(), 201);
     let kept: Value = res.json().await.unwrap();
@@ -150,7 +134,7 @@ async fn an_app_files_and_tracks_a_claim_with_an_idempotent_submission() {
     let picture = image::load_from_memory(&stored).unwrap();
     assert_eq!((picture.width(), picture.height()), (320, 240));
     // Sent again (its answer lost), the same page.
-    let again = c.post(format!("{api}/claim/documents/photo")).header("authorization", &auth).body(sent);
+    let again = upload("photo", sent);
     assert_eq!(again.send().await.unwrap().json::<Value>().await.unwrap()["id"], kept["id"]);
 
     let submit = |key: &'static str, body: &'static str| {

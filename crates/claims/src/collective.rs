@@ -367,9 +367,10 @@ impl ClaimService {
         if kind.content_type() != "application/pdf" {
             return Err(ClaimError::field("letter", "letter-pdf"));
         }
-        crate::kept_form(bytes, kind).await.map_err(|e| ClaimError::field("letter", crate::upload_code(&e)))?;
+        let kept =
+            crate::kept_form(bytes, kind).await.map_err(|e| ClaimError::field("letter", crate::upload_code(&e)))?;
         let key = format!("kolektif/{}/letter-{}", batch.id, new_id());
-        self.documents.put(&key, bytes).await?;
+        self.documents.put(&key, &kept).await?;
         self.documents.sync(std::slice::from_ref(&key)).await?;
         self.store.set_batch_letter(&batch.id, &key).await?;
         Ok(())
