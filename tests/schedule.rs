@@ -59,18 +59,7 @@ async fn submit_in(
     let mut numbers = Vec::new();
     for m in members {
         let id = format!("claim-{}", m.kpj);
-        store
-            .create_claim(
-                &NewClaim {
-                    id: id.clone(),
-                    kpj: m.kpj.clone(),
-                    created_at: Timestamp::now(),
-                    resume_token_hash: id.clone().into_bytes(),
-                },
-                None,
-            )
-            .await
-            .unwrap();
+        store.create_claim(&NewClaim { kpj: m.kpj.clone(), ..new_claim(&id) }, None).await.unwrap();
         let application = Application {
             branch: Some(BranchCode::parse(branch).unwrap()),
             service: Some(mode),

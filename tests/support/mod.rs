@@ -298,15 +298,7 @@ pub async fn scheduled_claims(t: &TestStore, n: usize) -> (String, Vec<String>) 
         let claim_id = claim_id.as_str();
         ids.push(claim_id.to_string());
         t.store
-            .create_claim(
-                &lapak_storage::NewClaim {
-                    id: claim_id.into(),
-                    kpj: m.kpj.clone(),
-                    created_at: Timestamp::now(),
-                    resume_token_hash: claim_id.as_bytes().to_vec(),
-                },
-                None,
-            )
+            .create_claim(&lapak_storage::NewClaim { kpj: m.kpj.clone(), ..new_claim(claim_id) }, None)
             .await
             .unwrap();
         let docs = lapak_storage::DocumentStore::local(&t.dir.path().join("documents"), t.keys.clone()).unwrap();
