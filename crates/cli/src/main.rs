@@ -1,4 +1,4 @@
-// The allocator: see the README's Benchmarks section.
+// The allocator: see docs/benchmarks.md.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -205,8 +205,7 @@ impl GroupCommit {
 /// statement goes there and its rows come back through channels, two thread wake-ups, and
 /// on two cores those cost more than a point lookup itself. Tracking lookups served this
 /// way: 46,800–55,400/s against 38,200–40,500/s through sqlx's reader threads, p99
-/// 2.0–2.6 ms against 2.9–3.1 ms (`lapak bench claims`, 2 cores, alternating runs; README,
-/// Benchmarks).
+/// 2.0–2.6 ms against 2.9–3.1 ms (`lapak bench claims`, 2 cores, alternating runs; docs/benchmarks.md).
 ///
 /// Only for short reads by key. In WAL mode a reader does not wait for the writer, nor for
 /// the checkpointer (`PASSIVE`), so the thread is held for the lookup alone; the busy
