@@ -1,7 +1,8 @@
 //! `lapak bench import`: how fast the registry import runs, against the engine's own raw
 //! multi-row insert rate measured in the same run.
 //!
-//! Each run imports generated member rows from a CSV file into a fresh database (a new
+//! Each run imports generated member rows from a CSV file (or the same rows as an XLSX
+//! workbook, `--xlsx`) into a fresh database (a new
 //! SQLite file, or a new PostgreSQL database next to the one configured), through the
 //! same code as `lapak import members`. The yardstick inserts rows of the same width
 //! (15 columns, similar sizes) with multi-row `VALUES` in transactions of the same size,
@@ -24,6 +25,7 @@ use std::time::Instant;
 pub struct Report {
     pub engine: String,
     pub rows: u32,
+    pub format: &'static str,
     pub cores: usize,
     pub runs: Vec<Run>,
     pub raw_rows_per_sec: Vec<f64>,
@@ -43,7 +45,11 @@ impl fmt::Display for Report {
         let import = median(self.runs.iter().map(|r| r.rows_per_sec).collect());
         let raw = median(self.raw_rows_per_sec.clone());
         let peak = self.runs.iter().filter_map(|r| r.peak_rss_mib).fold(0.0, f64::max);
-        writeln!(f, "Import benchmark: {} member rows, {} engine, {} cores", self.rows, self.engine, self.cores)?;
+        writeln!(
+            f,
+            "Import benchmark: {} member rows from {}, {} engine, {} cores",
+            self.rows, self.format, self.engine, self.cores
+        )?;
         for (i, r) in self.runs.iter().enumerate() {
             writeln!(
                 f,
@@ -64,7 +70,7 @@ impl fmt::Display for Report {
 
 /// Generates `rows` members, imports them `runs` times into fresh databases, measures the
 /// raw rate alongside.
-pub async fn run(database_url: &str, work_dir: &Path, rows: u32, runs: u32) -> anyhow::Result<Report> {
+pub async fn run(database_url: &str, work_dir: &Path, rows: u32, runs: u32, xlsx: bool) -> anyhow::Result<Report> {
     let dir = work_dir.join("bench");
     std::fs::create_dir_all(&dir)?;
     let csv = dir.join(format!("members-{rows}.csv"));
@@ -72,8 +78,20 @@ pub async fn run(database_url: &str, work_dir: &Path, rows: u32, runs: u32) -> a
         eprintln!("generating {rows} member rows into {} …", csv.display());
         write_members_csv(&csv, rows)?;
     }
+    let file = if xlsx {
+        let book = dir.join(format!("members-{rows}.xlsx"));
+        if !book.exists() {
+            eprintln!("writing them as a workbook, {} …", book.display());
+            write_members_xlsx(&csv, &book)?;
+        }
+        book
+    } else {
+        csv
+    };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut report = Report { engine: String::new(), rows, cores, runs: Vec::new(), raw_rows_per_sec: Vec::new() };
+    let format = if xlsx { "XLSX" } else { "CSV" };
+    let mut report =
+        Report { engine: String::new(), rows, format, cores, runs: Vec::new(), raw_rows_per_sec: Vec::new() };
     for run_no in 0..runs.max(1) {
         let target = FreshDatabase::create(database_url, &dir, run_no).await?;
         let store = lapak_storage::open(&target.url, Arc::new(KeyRing::generate())).await?;
@@ -81,7 +99,7 @@ pub async fn run(database_url: &str, work_dir: &Path, rows: u32, runs: u32) -> a
         report.raw_rows_per_sec.push(raw_insert_rate(&target.url, rows.min(200_000)).await?);
         seed_registry(store.as_ref()).await?;
         reset_peak_rss();
-        let mut source = Source::open(&csv)?;
+        let mut source = Source::open(&file)?;
         let started = Instant::now();
         let summary =
             import::import(&store, Kind::Members, &mut source, jiff::civil::date(2026, 11, 25), &|_, _| {}).await?;
@@ -147,6 +165,23 @@ pub fn write_members_csv(path: &Path, rows: u32) -> anyhow::Result<()> {
         )?;
     }
     w.flush()?;
+    Ok(())
+}
+
+/// The generated CSV's rows as the first sheet of a workbook, every cell a string, as an
+/// export with the NIK column formatted as text would have them.
+fn write_members_xlsx(csv: &Path, book: &Path) -> anyhow::Result<()> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let text = std::fs::read_to_string(csv)?;
+    for (r, line) in text.lines().enumerate() {
+        for (c, value) in line.split(';').enumerate() {
+            if !value.is_empty() {
+                sheet.write_string(u32::try_from(r)?, u16::try_from(c)?, value)?;
+            }
+        }
+    }
+    workbook.save(book)?;
     Ok(())
 }
 

@@ -133,6 +133,9 @@ pub enum BenchWhich {
         /// Runs (each into a fresh database); the median is reported.
         #[arg(long, default_value_t = 3)]
         runs: u32,
+        /// Import the rows from an XLSX workbook instead of CSV.
+        #[arg(long)]
+        xlsx: bool,
     },
     /// The online channel under load: full claim submissions and tracking lookups through
     /// the JSON API on a loopback port, with the engine's raw insert and select rates.
@@ -240,9 +243,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let version = KeyRing::rotate(&config.key_file)?;
             println!("Kunci data baru versi {version} aktif / new data key version {version} is current");
         }
-        Command::Bench { which: BenchWhich::Import { rows, runs } } => {
+        Command::Bench { which: BenchWhich::Import { rows, runs, xlsx } } => {
             create_private_dir(&config.data_dir)?;
-            let report = lapak_bench::import::run(&config.database_url, &config.data_dir, rows, runs).await?;
+            let report = lapak_bench::import::run(&config.database_url, &config.data_dir, rows, runs, xlsx).await?;
             println!("{report}");
         }
         Command::Bench { which: BenchWhich::Claims { clients, submissions, lookups, runs } } => {

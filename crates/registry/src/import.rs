@@ -173,7 +173,7 @@ type SourceRow = (u64, u64, Result<Vec<Cell>, RowError>);
 pub struct Source {
     rows: Box<dyn Iterator<Item = SourceRow>>,
     header: Vec<String>,
-    /// For progress: bytes (CSV) or rows (XLSX).
+    /// For progress: bytes (CSV) or lines (XLSX).
     len: u64,
 }
 
@@ -181,7 +181,11 @@ impl Source {
     pub fn open(path: &Path) -> anyhow::Result<Source> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         match ext.as_str() {
-            "xlsx" | "xlsm" | "xls" | "ods" => Self::open_sheet(path),
+            "xlsx" | "xlsm" => Self::open_sheet(path),
+            "xls" | "xlsb" | "ods" | "fods" | "numbers" => anyhow::bail!(
+                "format .{ext} tidak didukung: simpan sebagai XLSX atau CSV (UTF-8) / \
+                 .{ext} files are not read: save the file as XLSX or CSV (UTF-8)"
+            ),
             _ => Self::open_csv(path),
         }
     }
@@ -259,41 +263,158 @@ impl Source {
         Ok(Source { rows: Box::new(rows), header, len })
     }
 
+    /// An XLSX workbook's first sheet, read cell by cell on a thread of its own and handed
+    /// over a row at a time, so that a registry of a million rows never sits in memory as a
+    /// grid (calamine's `worksheet_range` holds every cell). Older and other formats
+    /// (XLS, XLSB, OpenDocument) are refused: calamine reads those whole as it opens them.
     fn open_sheet(path: &Path) -> anyhow::Result<Source> {
-        use calamine::{open_workbook_auto, Data, Reader};
-        let mut book =
-            open_workbook_auto(path).with_context(|| format!("cannot open spreadsheet {}", path.display()))?;
-        let range =
-            book.worksheet_range_at(0).context("the workbook has no sheet / buku kerja tidak punya lembar")??;
-        let first_row = u64::from(range.start().map_or(0, |(r, _)| r)) + 1;
-        let mut rows: Vec<Vec<Cell>> = range
-            .rows()
-            .map(|r| {
-                r.iter()
-                    .map(|d| match d {
-                        Data::Empty => Cell::Empty,
-                        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-                        Data::Int(i) => Cell::Number(*i as f64),
-                        Data::Float(f) => Cell::Number(*f),
-                        Data::Bool(b) => Cell::Text(b.to_string()),
-                        Data::DateTime(dt) if dt.is_datetime() => {
-                            let (y, m, day, ..) = dt.to_ymd_hms_milli();
-                            Date::new(y as i16, m as i8, day as i8).map_or(Cell::Number(dt.as_f64()), Cell::Date)
-                        }
-                        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
-                        Data::Error(e) => Cell::Text(format!("#{e:?}")),
-                    })
-                    .collect()
-            })
-            .collect();
-        if rows.is_empty() {
-            anyhow::bail!("lembar pertama kosong / the first sheet is empty");
+        use calamine::{Reader, Xlsx};
+        let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let mut book = Xlsx::new(BufReader::with_capacity(1 << 16, file)).map_err(|e| {
+            anyhow::anyhow!(
+                "{} bukan buku kerja XLSX yang dapat dibaca: simpan sebagai XLSX atau CSV / \
+                 is not a readable XLSX workbook: save it as XLSX or CSV ({e})",
+                path.display()
+            )
+        })?;
+        let sheet =
+            book.sheet_names().first().cloned().context("buku kerja tidak punya lembar / the workbook has no sheet")?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<SheetRow>(1024);
+        std::thread::Builder::new().name("lapak-import-sheet".into()).spawn(move || {
+            // calamine reads the file. A panic of its own (fuzzing found one on a cell
+            // reference of many letters) ends the sheet as unreadable, not the import.
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stream_sheet(&mut book, &sheet, &tx)));
+            let reason = match read {
+                Ok(Ok(())) => return,
+                Ok(Err(e)) => e,
+                Err(_) => "calamine failed".to_string(),
+            };
+            let _ = tx.send(SheetRow::Unreadable(reason));
+        })?;
+        let mut len = 0;
+        let header = loop {
+            match rx.recv() {
+                Ok(SheetRow::Lines(n)) => len = n,
+                Ok(SheetRow::Row(line, cells)) => break (line, cells),
+                Ok(SheetRow::Unreadable(e)) => {
+                    anyhow::bail!("lembar pertama tidak dapat dibaca / the first sheet cannot be read: {e}")
+                }
+                Err(_) => anyhow::bail!("lembar pertama kosong / the first sheet is empty"),
+            }
+        };
+        let (line, cells) = header;
+        // Columns count from the header's first: a sheet may begin in column B.
+        let first_column = cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
+        let header = cells[first_column..].iter().map(Cell::text).collect();
+        let rows = SheetRows { rx, first_column, last_line: line, ended: false };
+        Ok(Source { rows: Box::new(rows), header, len: len.max(line) })
+    }
+}
+
+/// What the sheet's reader thread hands over.
+enum SheetRow {
+    /// The sheet's last line as its dimension declares it: the progress bar's length.
+    Lines(u64),
+    /// A line (from 1) with at least one value, and its cells from column A.
+    Row(u64, Vec<Cell>),
+    /// The rest of the sheet cannot be read.
+    Unreadable(String),
+}
+
+/// The most columns read of a row: the registry's files have a dozen, and a cell far to
+/// the right must not make every row that wide.
+const MOST_COLUMNS: usize = 256;
+
+fn stream_sheet<RS: Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    sheet: &str,
+    tx: &std::sync::mpsc::SyncSender<SheetRow>,
+) -> Result<(), String> {
+    use calamine::DataRef;
+    let mut reader = book.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+    let declared = u64::from(reader.dimensions().end.0) + 1;
+    if tx.send(SheetRow::Lines(declared)).is_err() {
+        return Ok(()); // the import stopped reading
+    }
+    let mut row: Option<(u64, Vec<Cell>)> = None;
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let value = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s.clone()),
+            DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+            DataRef::Int(i) => Cell::Number(*i as f64),
+            DataRef::Float(f) => Cell::Number(*f),
+            DataRef::Bool(b) => Cell::Text(b.to_string()),
+            DataRef::DateTime(dt) if dt.is_datetime() => {
+                let (y, m, day, ..) = dt.to_ymd_hms_milli();
+                Date::new(y as i16, m as i8, day as i8).map_or(Cell::Number(dt.as_f64()), Cell::Date)
+            }
+            DataRef::DateTime(dt) => Cell::Number(dt.as_f64()),
+            DataRef::Error(e) => Cell::Text(format!("#{e:?}")),
+        };
+        let (r, c) = cell.get_position();
+        let line = u64::from(r) + 1;
+        if let Some(done) = row.take_if(|(l, _)| *l != line) {
+            if tx.send(SheetRow::Row(done.0, done.1)).is_err() {
+                return Ok(());
+            }
         }
-        let header = rows.remove(0).iter().map(Cell::text).collect();
-        let len = rows.len() as u64;
-        let iter =
-            rows.into_iter().enumerate().map(move |(i, cells)| (first_row + 1 + i as u64, i as u64 + 1, Ok(cells)));
-        Ok(Source { rows: Box::new(iter), header, len })
+        let cells = &mut row.get_or_insert_with(|| (line, Vec::new())).1;
+        let c = c as usize;
+        if c < MOST_COLUMNS {
+            if cells.len() <= c {
+                cells.resize(c + 1, Cell::Empty);
+            }
+            cells[c] = value;
+        }
+    }
+    if let Some((line, cells)) = row {
+        let _ = tx.send(SheetRow::Row(line, cells));
+    }
+    Ok(())
+}
+
+/// The rows after the header, as the reader thread hands them over; the position for the
+/// progress bar is the line.
+struct SheetRows {
+    rx: std::sync::mpsc::Receiver<SheetRow>,
+    first_column: usize,
+    last_line: u64,
+    ended: bool,
+}
+
+impl Iterator for SheetRows {
+    type Item = SourceRow;
+
+    fn next(&mut self) -> Option<SourceRow> {
+        if self.ended {
+            return None;
+        }
+        loop {
+            match self.rx.recv() {
+                Ok(SheetRow::Row(line, mut cells)) => {
+                    self.last_line = line;
+                    cells.drain(..self.first_column.min(cells.len()));
+                    return Some((line, line, Ok(cells)));
+                }
+                Ok(SheetRow::Unreadable(e)) => {
+                    self.ended = true;
+                    let line = self.last_line + 1;
+                    return Some((
+                        line,
+                        line,
+                        Err(RowError {
+                            line,
+                            column: "-".into(),
+                            reason: format!("sisa lembar tidak dapat dibaca mulai baris ini (baris sebelumnya tetap diimpor): {e}"),
+                            reason_en: format!("the rest of the sheet cannot be read from this line on (the lines before are imported): {e}"),
+                        }),
+                    ));
+                }
+                Ok(SheetRow::Lines(_)) => continue,
+                Err(_) => return None,
+            }
+        }
     }
 }
 
