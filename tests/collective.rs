@@ -61,36 +61,6 @@ async fn upload(c: &Client, cookies: &str, path: &str, csrf: &str, name: &str, b
         .unwrap()
 }
 
-/// A confirmed representative of `npp` made directly in the store (the HTTP path is the
-/// first test's).
-async fn representative(t: &TestStore, npp: &str, username: &str) {
-    let hash = lapak_staff::hash_password(PASSWORD.into()).await.unwrap();
-    let id = format!("rep-{npp}");
-    t.store
-        .create_representative(&lapak_storage::NewRepresentative {
-            id: id.clone(),
-            npp: lapak_domain::Npp::parse(npp).unwrap(),
-            name: "Budi Santoso".into(),
-            email: username.into(),
-            phone: None,
-            username: username.into(),
-            password_hash: hash.clone(),
-            attorney_key: "none".into(),
-            statement_key: "none".into(),
-        })
-        .await
-        .unwrap();
-    let account = lapak_storage::NewStaff {
-        id: format!("staff-{npp}"),
-        username: username.into(),
-        display_name: "Budi Santoso".into(),
-        role: StaffRole::Representative,
-        branch: Some("KC001".into()),
-        password_hash: hash,
-    };
-    t.store.decide_representative(&id, "test", Some(&account), None).await.unwrap();
-}
-
 async fn deliver(t: &TestStore, sink: &SmtpSink) {
     let channels = lapak_workers::text::Channels {
         email: Box::new(
@@ -452,7 +422,7 @@ fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {
 async fn a_batch_filed_in_english_is_announced_in_english() {
     let t = test_store().await;
     let companies = registry(&t).await;
-    representative(&t, "90000001", "pic@tekstil.example").await;
+    representative(&t, "90000001", "pic@tekstil.example", PASSWORD).await;
     let sink = SmtpSink::start().await;
     let c = Client::serving(&t).await;
     let (pic, csrf, batch) = new_batch(&c, "pic@tekstil.example").await;
@@ -479,8 +449,8 @@ async fn a_batch_filed_in_english_is_announced_in_english() {
 async fn a_company_under_thirty_percent_is_refused_with_the_computation_and_sees_no_other_company() {
     let t = test_store().await;
     let companies = registry(&t).await;
-    representative(&t, "90000002", "pic@sepatu.example").await;
-    representative(&t, "90000001", "pic@tekstil.example").await;
+    representative(&t, "90000002", "pic@sepatu.example", PASSWORD).await;
+    representative(&t, "90000001", "pic@tekstil.example", PASSWORD).await;
     let c = Client::serving(&t).await;
 
     let (pic, csrf, batch) = new_batch(&c, "pic@sepatu.example").await;
@@ -513,7 +483,7 @@ async fn a_company_under_thirty_percent_is_refused_with_the_computation_and_sees
 async fn unreadable_lists_are_explained_and_nothing_is_kept() {
     let t = test_store().await;
     let companies = registry(&t).await;
-    representative(&t, "90000001", "pic@tekstil.example").await;
+    representative(&t, "90000001", "pic@tekstil.example", PASSWORD).await;
     let c = Client::serving(&t).await;
     let (pic, csrf, batch) = new_batch(&c, "pic@tekstil.example").await;
     let path = format!("/staf/kolektif/{batch}/daftar");

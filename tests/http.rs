@@ -535,7 +535,9 @@ fn mutated(form: &PageForm, rng: &mut impl rand::Rng) -> Vec<(String, String)> {
 }
 
 /// Every POST form that the pages show anyone (a visitor, a participant with a draft, a
-/// branch admin, a supervisor, an officer, a kiosk), found by crawling them, is sent its
+/// branch admin with a representative to confirm, a supervisor with a claim to approve, an
+/// officer, a company's representative with a batch whose list is read, a kiosk), found by
+/// crawling them, is sent its
 /// fields with hostile values, fields dropped, doubled and added, bodies that are not forms
 /// at all, and files that are not what they say: each answer is a page (or a redirect), and
 /// never a server error. The pages' schema-driven check, as Schemathesis is the API's.
@@ -547,14 +549,15 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
     // Two claims seated in a One to Many session (the officer's page has its decision form,
     // Siti's tracking page its forms to move or cancel), and someone else with a draft.
     let t = seeded().await;
-    let (session, _) = scheduled_claims(&t, 2).await;
+    let (session, claims) = scheduled_claims(&t, 2).await;
     let mut nine = member("3273011505900009", "12345678909", jiff::civil::date(1990, 5, 15), Some("15070955"));
     nine.full_name = lapak_domain::member::Name::parse("Peserta Ke Sembilan").unwrap();
     t.store.upsert_members(&[nine]).await.unwrap();
     let c = lapak_tests::web::Client::serving(&t).await;
     let base = c.base.clone();
 
-    // Who looks: a visitor; Siti with a draft; staff of every role that has forms; a kiosk.
+    // Who looks: a visitor; Siti with a draft; staff of every role that has forms; a
+    // representative; a kiosk.
     let mut roles: Vec<(&str, String)> = vec![("visitor", String::new())];
     let identity = c
         .post(
@@ -595,6 +598,60 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
         roles.push((username, lapak_tests::web::signed_in(&c, username, PASSWORD).await));
     }
     roles.push(("kiosk", kiosk_cookie(&t, "KC001").await));
+    // The officer verifies the second claim: the supervisor's approvals then have a form.
+    let (_, officer) = roles.iter().find(|(r, _)| *r == "petugas.kc001").unwrap();
+    let session_page = c.get(&format!("/staf/sesi/{session}"), officer).await.text().await.unwrap();
+    let verify = [
+        ("csrf", lapak_tests::web::field(&session_page, "csrf")),
+        ("claim_id", claims[1].clone()),
+        ("decision", "verify".into()),
+    ];
+    let verify: Vec<(&str, &str)> = verify.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(c.post(&format!("/staf/sesi/{session}/keputusan"), officer, &verify).await.status(), 303);
+    // A company's representative with a batch whose worker list is read (its page has the
+    // forms for the workers' documents and for filing), and another company's waiting for
+    // the branch admin (whose page then has the decision forms).
+    let mut companies = lapak_registry::demo::collective(
+        &lapak_domain::member::BranchCode::parse("KC001").unwrap(),
+        lapak_claims::today(),
+    );
+    for demo in &companies {
+        t.store.upsert_companies(std::slice::from_ref(&demo.company)).await.unwrap();
+    }
+    let textile = companies.remove(0);
+    t.store.upsert_members(&textile.workers).await.unwrap();
+    representative(&t, textile.company.npp.as_str(), "pic@tekstil.example", PASSWORD).await;
+    let pic = lapak_tests::web::signed_in(&c, "pic@tekstil.example", PASSWORD).await;
+    let home = c.get("/staf/kolektif", &pic).await.text().await.unwrap();
+    let csrf = lapak_tests::web::field(&home, "csrf");
+    let batch = c.post("/staf/kolektif/baru", &pic, &[("csrf", &csrf)]).await;
+    let batch = batch.headers()[reqwest::header::LOCATION].to_str().unwrap().to_string();
+    let list = lapak_claims::worker_list::xlsx(
+        "Pekerja",
+        &lapak_claims::worker_list::template_header(),
+        &lapak_registry::demo::worker_list(&textile, 0),
+    )
+    .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .part("file", reqwest::multipart::Part::bytes(list).file_name("pekerja.xlsx"));
+    let read = c.http.post(format!("{base}{batch}/daftar")).header(COOKIE, &pic).multipart(form).send().await.unwrap();
+    assert_eq!(read.status(), 303, "{}", read.text().await.unwrap());
+    roles.push(("representative", pic));
+    t.store
+        .create_representative(&lapak_storage::NewRepresentative {
+            id: "rep-pending".into(),
+            npp: companies[0].company.npp.clone(),
+            name: "Rina Wati".into(),
+            email: "rina.hr@example.id".into(),
+            phone: Some("081234567890".into()),
+            username: "rina.hr@example.id".into(),
+            password_hash: "x".into(),
+            attorney_key: "none".into(),
+            statement_key: "none".into(),
+        })
+        .await
+        .unwrap();
 
     // Crawl each role's pages from its start, and gather the forms.
     let officer_page = format!("/staf/sesi/{session}");
@@ -609,6 +666,9 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
         "/kolektif/daftar",
         "/staf",
         "/staf/masuk",
+        "/staf/persetujuan",
+        "/staf/perwakilan",
+        "/staf/kolektif",
         "/cabang/KC001/tiket",
         &officer_page,
     ];
@@ -674,6 +734,12 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
         "/staf/kapasitas",
         "/cabang/KC001/tiket",
         &format!("{officer_page}/keputusan"),
+        "/staf/persetujuan",
+        "/staf/kolektif/baru",
+        &format!("{batch}/daftar"),
+        &format!("{batch}/ajukan"),
+        &format!("{batch}/surat"),
+        "/staf/perwakilan",
     ] {
         assert!(actions.contains(expected), "the crawl found no form posting to {expected}: {actions:?}");
     }

@@ -369,3 +369,33 @@ pub async fn scheduled_claims(t: &TestStore, n: usize) -> (String, Vec<String>) 
     }
     (session, ids)
 }
+
+/// A confirmed representative of `npp` (at KC001) made directly in the store, signing in as
+/// `username` with `password` (the HTTP path is `tests/collective.rs`' first test's).
+pub async fn representative(t: &TestStore, npp: &str, username: &str, password: &str) {
+    let hash = lapak_staff::hash_password(password.into()).await.unwrap();
+    let id = format!("rep-{npp}");
+    t.store
+        .create_representative(&lapak_storage::NewRepresentative {
+            id: id.clone(),
+            npp: lapak_domain::Npp::parse(npp).unwrap(),
+            name: "Budi Santoso".into(),
+            email: username.into(),
+            phone: None,
+            username: username.into(),
+            password_hash: hash.clone(),
+            attorney_key: "none".into(),
+            statement_key: "none".into(),
+        })
+        .await
+        .unwrap();
+    let account = lapak_storage::NewStaff {
+        id: format!("staff-{npp}"),
+        username: username.into(),
+        display_name: "Budi Santoso".into(),
+        role: lapak_domain::staff::StaffRole::Representative,
+        branch: Some("KC001".into()),
+        password_hash: hash,
+    };
+    t.store.decide_representative(&id, "test", Some(&account), None).await.unwrap();
+}
