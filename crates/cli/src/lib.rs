@@ -277,7 +277,9 @@ fn init_logging(config: &Config, quiet: bool) {
     use tracing_subscriber::EnvFilter;
     let default = if quiet { "warn" } else { "info,sqlx=warn" };
     let filter = EnvFilter::try_from_env("LAPAK_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only on a terminal: a log written to a file or a journal stays plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     // try_init: tests call `run` more than once in one process.
     let _ = if config.log_json { builder.json().try_init() } else { builder.try_init() };
 }
