@@ -2,6 +2,7 @@
 //! and benchmarks. `main` only calls [`main`]; everything is here so tests can drive it.
 
 mod appointments;
+mod backup;
 pub mod config;
 mod staff;
 
@@ -98,6 +99,20 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// A consistent copy of the SQLite database and the document folder into DEST, while
+    /// Lapak runs (the key file is never copied: keep it apart). A later backup into the
+    /// same folder copies only new documents. PostgreSQL: back the database up with
+    /// pg_dump, and the documents with --documents-only.
+    Backup {
+        dest: PathBuf,
+        /// Copy only the document folder.
+        #[arg(long)]
+        documents_only: bool,
+    },
+    /// Restore a backup into the configured data folder, whose database must not exist yet
+    /// (stop `lapak serve` and move it away first). Needs the key file the backup was made
+    /// with; the backup's database is checked before it is copied.
+    Restore { from: PathBuf },
     /// Encryption keys.
     Keys {
         #[command(subcommand)]
@@ -239,6 +254,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Backup { dest, documents_only } => backup::backup(&config, &dest, documents_only).await?,
+        Command::Restore { from } => backup::restore(&config, &from).await?,
         Command::Keys { action: KeysAction::Rotate } => {
             let version = KeyRing::rotate(&config.key_file)?;
             println!("Kunci data baru versi {version} aktif / new data key version {version} is current");

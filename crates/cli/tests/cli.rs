@@ -67,7 +67,7 @@ fn help_explains_every_command() {
     let out = lapak(&dir.path().join("d"), "sqlite://unused.db", &["--help"]);
     assert!(out.status.success());
     let text = stdout(&out);
-    for cmd in ["serve", "demo", "migrate", "import", "bench"] {
+    for cmd in ["serve", "demo", "migrate", "import", "bench", "backup", "restore"] {
         assert!(text.contains(cmd), "{cmd} missing from --help:\n{text}");
     }
 }
@@ -453,14 +453,19 @@ impl Server {
 
     /// On `addr` (a free port if none), with more arguments for `lapak serve`.
     async fn start_with(env: &Env, addr: Option<std::net::SocketAddr>, args: &[&str]) -> Server {
+        Server::start_in(&env.data(), &env.url, addr, args).await
+    }
+
+    /// With the data folder `data` and the database `url`.
+    async fn start_in(data: &Path, url: &str, addr: Option<std::net::SocketAddr>, args: &[&str]) -> Server {
         let addr = addr.unwrap_or_else(|| std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap());
         let child = Command::new(env!("CARGO_BIN_EXE_lapak"))
             .args(["serve", "--listen", &addr.to_string()])
             .args(args)
-            .env("LAPAK_DATA_DIR", env.data())
-            .env("LAPAK_DATABASE_URL", &env.url)
+            .env("LAPAK_DATA_DIR", data)
+            .env("LAPAK_DATABASE_URL", url)
             .env_remove("LAPAK_CONFIG")
-            .current_dir(env.dir.path())
+            .current_dir(data.parent().unwrap())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -682,4 +687,148 @@ enum Body {
     Json(serde_json::Value),
     Pdf(Vec<u8>),
     Submit(String),
+}
+
+/// A backup made while Lapak serves holds the claim and documents acknowledged before it,
+/// sealed (the NIK, phone and e-mail appear nowhere in it), and comes back in an empty data
+/// folder given the same key file: the claim is tracked and every document opens. Another
+/// key file, a data folder that has a database, and a folder that is no finished backup are
+/// refused. On PostgreSQL the database is left to pg_dump, as `backup` says, and
+/// `--documents-only` copies the documents.
+#[tokio::test]
+async fn a_backup_made_while_serving_is_restored_into_an_empty_data_folder() {
+    use serde_json::{json, Value};
+    let env = Env::new().await;
+    env.seed_registry();
+    let members = env.file(
+        "anggota.csv",
+        "nik,kpj,nama,tanggal_lahir,jenis_kelamin,nama_ibu_kandung,npp,tanggal_kepesertaan,tanggal_berhenti_bekerja,saldo_jht,email,no_hp\n\
+         3273015505900002,12345678901,Siti Aminah,15/05/1990,P,Ratna,20000001,02/01/2012,30/09/2026,Rp 35.750.000,siti@example.id,081234567890\n",
+    );
+    assert!(env.run(&["import", "members", &members]).status.success());
+    let server = Server::start(&env).await;
+    let http = reqwest::Client::new();
+    let identity = json!({ "nik": "3273015505900002", "kpj": "12345678901", "full_name": "Siti Aminah", "birth_date": "1990-05-15" });
+    let started: Value =
+        http.post(server.url("/api/v1/claims")).json(&identity).send().await.unwrap().json().await.unwrap();
+    let token = format!("Bearer {}", started["claim_token"].as_str().expect("a claim token"));
+    let put = |path: &str, body: Value| http.put(server.url(path)).header("authorization", &token).json(&body).send();
+    assert!(put("/api/v1/claim/cause", json!({ "cause": "layoff", "last_working_day": "2026-09-30" }))
+        .await
+        .unwrap()
+        .status()
+        .is_success());
+    let payment = json!({ "bank_code": "014", "account_number": "1234567890", "account_holder": "Siti Aminah",
+        "email": "siti@example.id", "whatsapp": "081234567890", "branch": "KC001" });
+    assert!(put("/api/v1/claim/payment", payment).await.unwrap().status().is_success());
+    let claim: Value = http
+        .get(server.url("/api/v1/claim"))
+        .header("authorization", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for kind in claim["missing_documents"].as_array().expect("the documents asked for") {
+        let kind = kind.as_str().unwrap();
+        let pdf = format!("%PDF-1.4\n% {kind}\n1 0 obj << >> endobj\ntrailer\n%%EOF\n");
+        let res = http
+            .post(server.url(&format!("/api/v1/claim/documents/{kind}")))
+            .header("authorization", &token)
+            .header("content-type", "application/pdf")
+            .body(pdf)
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    }
+    let res = http
+        .post(server.url("/api/v1/claim/submit"))
+        .header("authorization", &token)
+        .header("idempotency-key", "backup-1")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let number = res.json::<Value>().await.unwrap()["claim_number"].as_str().unwrap().to_string();
+    let documents = files_under(&env.data().join("documents"));
+    assert!(documents.len() >= 2, "{documents:?}");
+
+    let dest = env.dir.path().join("cadangan");
+    let dest_arg = dest.display().to_string();
+    if lapak_storage::backup::sqlite_file(&env.url).is_none() {
+        let refused = env.run(&["backup", &dest_arg]);
+        assert!(!refused.status.success());
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("pg_dump"), "{refused:?}");
+        let out = env.run(&["backup", "--documents-only", &dest_arg]);
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(files_under(&dest.join("documents")), documents);
+        return;
+    }
+    // While the server runs.
+    let out = env.run(&["backup", &dest_arg]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).contains("backup complete") && stdout(&out).contains("keys.json"), "{}", stdout(&out));
+    assert_eq!(files_under(&dest.join("documents")), documents);
+    for file in files_under(&dest) {
+        let bytes = std::fs::read(dest.join(&file)).unwrap();
+        for secret in ["3273015505900002", "081234567890", "siti@example.id"] {
+            assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "{secret} in the clear in {file}");
+        }
+    }
+    assert!(!dest.join("keys.json").exists(), "the key file is never in a backup");
+    drop(server);
+
+    // An empty data folder with the key file the backup was made with.
+    let restored = env.dir.path().join("pulih");
+    std::fs::create_dir_all(&restored).unwrap();
+    std::fs::copy(env.data().join("keys.json"), restored.join("keys.json")).unwrap();
+    let url = format!("sqlite://{}", restored.join("lapak.db").display());
+    let out = lapak(&restored, &url, &["restore", &dest_arg]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).contains("1 klaim/claims"), "{}", stdout(&out));
+    let again = lapak(&restored, &url, &["restore", &dest_arg]);
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("already exists"), "{again:?}");
+    let server = Server::start_in(&restored, &url, None, &[]).await;
+    let track = json!({ "claim_number": number, "birth_date": "1990-05-15" });
+    let tracked: Value =
+        http.post(server.url("/api/v1/track")).json(&track).send().await.unwrap().json().await.unwrap();
+    assert!(matches!(tracked["state"].as_str(), Some("submitted" | "scheduled")), "{tracked}");
+    let keys = std::sync::Arc::new(lapak_storage::KeyRing::load(&restored.join("keys.json")).unwrap());
+    let folder = lapak_storage::DocumentStore::local(&restored.join("documents"), keys).unwrap();
+    for file in &documents {
+        let opened = folder.get(file).await.unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(opened.starts_with(b"%PDF-1.4"), "{file}");
+    }
+
+    // Another key file; a folder that is no finished backup.
+    let other = env.dir.path().join("lain");
+    std::fs::create_dir_all(&other).unwrap();
+    lapak_storage::KeyRing::load_or_create(&other.join("keys.json")).unwrap();
+    let other_url = format!("sqlite://{}", other.join("lapak.db").display());
+    let refused = lapak(&other, &other_url, &["restore", &dest_arg]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not the one the backup was made with"), "{refused:?}");
+    std::fs::remove_file(dest.join("lapak-backup.json")).unwrap();
+    let refused = lapak(&other, &other_url, &["restore", &dest_arg]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not a finished Lapak backup"), "{refused:?}");
+    assert!(!other.join("lapak.db").exists(), "nothing restored");
+}
+
+/// The files under `root`, as paths relative to it, sorted.
+fn files_under(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                folders.push(entry.path());
+            } else {
+                found.push(entry.path().strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
 }

@@ -206,6 +206,18 @@ impl KeyRing {
         String::from_utf8(self.open(context, sealed)?).map_err(|_| SealError::Open)
     }
 
+    /// The data key versions this ring holds.
+    pub fn versions(&self) -> Vec<u8> {
+        self.ciphers.keys().copied().collect()
+    }
+
+    /// A short mark of this ring's index key (an HMAC of a fixed text under it, so it
+    /// tells nothing of the key): a backup records it, and a restore compares it with the
+    /// key file it is given before anything is copied.
+    pub fn fingerprint(&self) -> String {
+        self.blind_index("key-fingerprint", "lapak")[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The blind index of `value` in the namespace `kind` (e.g. "nik").
     pub fn blind_index(&self, kind: &str, value: &str) -> Vec<u8> {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key).expect("any key length");

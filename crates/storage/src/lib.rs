@@ -6,6 +6,7 @@
 //! the database only ever sees ciphertext and blind indexes.
 
 pub mod audit;
+pub mod backup;
 mod branch_names;
 pub mod collective;
 pub mod connections;
