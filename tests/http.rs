@@ -537,10 +537,10 @@ fn mutated(form: &PageForm, rng: &mut impl rand::Rng) -> Vec<(String, String)> {
 /// Every POST form that the pages show anyone (a visitor, a participant with a draft, a
 /// branch admin with a representative to confirm, a supervisor with a claim to approve, an
 /// officer, a company's representative with a batch whose list is read, a kiosk), found by
-/// crawling them, is sent its
-/// fields with hostile values, fields dropped, doubled and added, bodies that are not forms
-/// at all, and files that are not what they say: each answer is a page (or a redirect), and
-/// never a server error. The pages' schema-driven check, as Schemathesis is the API's.
+/// crawling them, is sent its fields with hostile values, fields dropped, doubled and added,
+/// bodies that are not forms at all, and files that are not what they say: each answer is a
+/// page (or a redirect), and never a server error. The pages' schema-driven check, as
+/// Schemathesis is the API's.
 #[tokio::test]
 async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
     use lapak_domain::staff::StaffRole;
@@ -609,7 +609,7 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
     let verify: Vec<(&str, &str)> = verify.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(c.post(&format!("/staf/sesi/{session}/keputusan"), officer, &verify).await.status(), 303);
     // A company's representative with a batch whose worker list is read (its page has the
-    // forms for the workers' documents and for filing), and another company's waiting for
+    // forms for the layoff letter and for filing), and another company's waiting for
     // the branch admin (whose page then has the decision forms).
     let mut companies = lapak_registry::demo::collective(
         &lapak_domain::member::BranchCode::parse("KC001").unwrap(),
