@@ -23,6 +23,7 @@ async fn home_page_is_indonesian_by_default_light_and_protected() {
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "no-referrer");
     assert_eq!(h["cache-control"], "no-store");
+    assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
     let body = res.text().await.unwrap();
     assert!(body.contains("<html lang=\"id\">"));
     assert!(body.contains("Klaim JHT tanpa antre"));
@@ -350,6 +351,9 @@ async fn forms_from_other_sites_are_refused() {
     };
     assert_ne!(send("https://lapak.example").await.unwrap().status().as_u16(), 403);
     assert_eq!(send("https://lapak.example.evil.example").await.unwrap().status().as_u16(), 403);
+    // Served as https://, every answer tells the browser to keep to HTTPS (HSTS).
+    let home = c.get(format!("http://{behind}/")).send().await.unwrap();
+    assert_eq!(home.headers()["strict-transport-security"], "max-age=31536000");
 }
 
 /// Beyond the requests it may have in flight, Lapak answers at once with 503 and

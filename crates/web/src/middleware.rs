@@ -25,6 +25,8 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
     let proxies: Arc<[ipnet::IpNet]> = limits.trusted_proxies.clone().into();
     let origin_state = state.clone();
     let refusal_state = state.clone();
+    // Served over HTTPS (through the proxy that ends TLS): browsers are told to keep to it.
+    let hsts = state.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     let max_body = limits.max_body_bytes;
     app.layer(
         ServiceBuilder::new()
@@ -41,7 +43,7 @@ pub fn protect(app: Router, state: Arc<AppState>, limits: &Limits) -> Router {
                     .on_response(DefaultOnResponse::new().level(Level::INFO)),
             )
             .layer(mw::from_fn(record_metrics))
-            .layer(mw::from_fn(security_headers))
+            .layer(mw::from_fn(move |req, next| security_headers(hsts, req, next)))
             // Who sent the request and from which page, in one layer (each costs every request).
             .layer(mw::from_fn(move |req, next| request_origin(origin_state.clone(), proxies.clone(), req, next)))
             .layer(HandleErrorLayer::new(move |err: BoxError| {
@@ -260,7 +262,7 @@ fn internal_error(state: &AppState) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 
-async fn security_headers(req: Request, next: Next) -> Response {
+async fn security_headers(hsts: bool, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, name: header::HeaderName, value: &'static str| {
@@ -278,6 +280,9 @@ async fn security_headers(req: Request, next: Next) -> Response {
     set(h, header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     // Pages can carry personal data: no caching unless a handler says otherwise.
     set(h, header::CACHE_CONTROL, "no-store");
+    if hsts {
+        set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
+    }
     res
 }
 
