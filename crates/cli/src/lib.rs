@@ -104,6 +104,8 @@ pub enum Command {
     /// same folder copies only new documents. PostgreSQL: back the database up with
     /// pg_dump, and the documents with --documents-only.
     Backup {
+        /// The backup's folder (created if missing; an earlier backup there is brought up
+        /// to date).
         dest: PathBuf,
         /// Copy only the document folder.
         #[arg(long)]
@@ -112,7 +114,10 @@ pub enum Command {
     /// Restore a backup into the configured data folder, whose database must not exist yet
     /// (stop `lapak serve` and move it away first). Needs the key file the backup was made
     /// with; the backup's database is checked before it is copied.
-    Restore { from: PathBuf },
+    Restore {
+        /// The folder of a backup made by `lapak backup`.
+        from: PathBuf,
+    },
     /// Encryption keys.
     Keys {
         #[command(subcommand)]
