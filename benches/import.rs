@@ -2,12 +2,13 @@
 //! multi-row insert rate measured in the same run.
 //!
 //! Each run imports generated member rows from a CSV file (or the same rows as an XLSX
-//! workbook, `--xlsx`) into a fresh database (a new
-//! SQLite file, or a new PostgreSQL database next to the one configured), through the
-//! same code as `lapak import members`. The yardstick inserts rows of the same width
-//! (15 columns, similar sizes) with multi-row `VALUES` in transactions of the same size,
-//! with no parsing, validation or encryption. Peak memory is the process's peak resident
-//! set during the import (reset before each run through /proc/self/clear_refs).
+//! workbook, `--xlsx`) into a fresh database (a new SQLite file, or a new PostgreSQL
+//! database next to the one configured), through the same code as `lapak import members`.
+//! The yardstick inserts rows of the same width (15 columns, similar sizes) with multi-row
+//! `VALUES` in transactions of the same size, with no parsing, validation or encryption.
+//! Peak memory is the process's peak resident set during the import (reset before each
+//! run through /proc/self/clear_refs; memory still held from writing the workbook in the
+//! same process counts in the first run's).
 
 use lapak_domain::member::{BranchCode, Company, CompanyScale, Name};
 use lapak_domain::Npp;
