@@ -44,6 +44,20 @@ impl Env {
         p.display().to_string()
     }
 
+    /// The registry of [`Env::seed_registry`] and Siti, a member laid off on 30 September
+    /// 2026 with an e-mail address and a phone number.
+    async fn with_siti() -> Env {
+        let env = Env::new().await;
+        env.seed_registry();
+        let members = env.file(
+            "anggota.csv",
+            "nik,kpj,nama,tanggal_lahir,jenis_kelamin,nama_ibu_kandung,npp,tanggal_kepesertaan,tanggal_berhenti_bekerja,saldo_jht,email,no_hp\n\
+             3273015505900002,12345678901,Siti Aminah,15/05/1990,P,Ratna,20000001,02/01/2012,30/09/2026,Rp 35.750.000,siti@example.id,081234567890\n",
+        );
+        assert!(env.run(&["import", "members", &members]).status.success());
+        env
+    }
+
     /// Branch KC001 and companies 20000000..20000099 (what the generated members use).
     fn seed_registry(&self) {
         let b = self.file("kantor.csv", "kode;nama;jenis;provinsi;zona_waktu;mode;jumlah_booth;kapasitas_ruang\nKC001;Jakarta;kc;31;Asia/Jakarta;one_to_many;5;20\n");
@@ -55,6 +69,11 @@ impl Env {
         let c = self.file("perusahaan.csv", &companies);
         assert!(self.run(&["import", "companies", &c]).status.success());
     }
+}
+
+/// Siti's identity as the API's `startClaim` takes it.
+fn siti_identity() -> serde_json::Value {
+    serde_json::json!({ "nik": "3273015505900002", "kpj": "12345678901", "full_name": "Siti Aminah", "birth_date": "1990-05-15" })
 }
 
 fn stdout(o: &Output) -> String {
@@ -346,18 +365,11 @@ async fn try_count(url: &str, sql: &str) -> Result<i64, sqlx::Error> {
 async fn a_server_killed_in_the_middle_of_a_claim_loses_nothing() {
     use lapak_domain::documents::{required_documents, Need};
     use serde_json::{json, Value};
-    let env = Env::new().await;
-    env.seed_registry();
-    let members = env.file(
-        "anggota.csv",
-        "nik,kpj,nama,tanggal_lahir,jenis_kelamin,nama_ibu_kandung,npp,tanggal_kepesertaan,tanggal_berhenti_bekerja,saldo_jht,email,no_hp\n\
-         3273015505900002,12345678901,Siti Aminah,15/05/1990,P,Ratna,20000001,02/01/2012,30/09/2026,Rp 35.750.000,siti@example.id,081234567890\n",
-    );
-    assert!(env.run(&["import", "members", &members]).status.success());
+    let env = Env::with_siti().await;
 
     let mut server = Server::start(&env).await;
     let http = reqwest::Client::new();
-    let identity = json!({ "nik": "3273015505900002", "kpj": "12345678901", "full_name": "Siti Aminah", "birth_date": "1990-05-15" });
+    let identity = siti_identity();
     let started: Value =
         http.post(server.url("/api/v1/claims")).json(&identity).send().await.unwrap().json().await.unwrap();
     let token = format!("Bearer {}", started["claim_token"].as_str().expect("a claim token"));
@@ -698,17 +710,10 @@ enum Body {
 #[tokio::test]
 async fn a_backup_made_while_serving_is_restored_into_an_empty_data_folder() {
     use serde_json::{json, Value};
-    let env = Env::new().await;
-    env.seed_registry();
-    let members = env.file(
-        "anggota.csv",
-        "nik,kpj,nama,tanggal_lahir,jenis_kelamin,nama_ibu_kandung,npp,tanggal_kepesertaan,tanggal_berhenti_bekerja,saldo_jht,email,no_hp\n\
-         3273015505900002,12345678901,Siti Aminah,15/05/1990,P,Ratna,20000001,02/01/2012,30/09/2026,Rp 35.750.000,siti@example.id,081234567890\n",
-    );
-    assert!(env.run(&["import", "members", &members]).status.success());
+    let env = Env::with_siti().await;
     let server = Server::start(&env).await;
     let http = reqwest::Client::new();
-    let identity = json!({ "nik": "3273015505900002", "kpj": "12345678901", "full_name": "Siti Aminah", "birth_date": "1990-05-15" });
+    let identity = siti_identity();
     let started: Value =
         http.post(server.url("/api/v1/claims")).json(&identity).send().await.unwrap().json().await.unwrap();
     let token = format!("Bearer {}", started["claim_token"].as_str().expect("a claim token"));
