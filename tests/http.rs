@@ -642,20 +642,8 @@ async fn every_form_answers_malformed_input_with_a_page_never_a_server_error() {
     let read = c.http.post(format!("{base}{batch}/daftar")).header(COOKIE, &pic).multipart(form).send().await.unwrap();
     assert_eq!(read.status(), 303, "{}", read.text().await.unwrap());
     roles.push(("representative", pic));
-    t.store
-        .create_representative(&lapak_storage::NewRepresentative {
-            id: "rep-pending".into(),
-            npp: companies[0].company.npp.clone(),
-            name: "Rina Wati".into(),
-            email: "rina.hr@example.id".into(),
-            phone: Some("081234567890".into()),
-            username: "rina.hr@example.id".into(),
-            password_hash: "x".into(),
-            attorney_key: "none".into(),
-            statement_key: "none".into(),
-        })
-        .await
-        .unwrap();
+    pending_representative(&t, "rep-pending", companies[0].company.npp.clone(), "Rina Wati", "rina.hr@example.id")
+        .await;
 
     // Crawl each role's pages from its start, and gather the forms.
     let officer_page = format!("/staf/sesi/{session}");

@@ -757,20 +757,8 @@ async fn the_admin_and_auditor_pages_pass_the_page_checks_in_a_browser() {
     let staff = lapak_staff::StaffService::new(t.store.clone());
     staff.add("admin.satu", "Admin Satu", StaffRole::BranchAdmin, Some("KC001"), PASSWORD).await.unwrap();
     staff.add("auditor.satu", "Auditor Satu", StaffRole::Auditor, None, PASSWORD).await.unwrap();
-    t.store
-        .create_representative(&lapak_storage::NewRepresentative {
-            id: "rep-1".into(),
-            npp: lapak_domain::Npp::parse("15070955").unwrap(),
-            name: "Budi Santoso".into(),
-            email: "budi.hr@example.id".into(),
-            phone: Some("081234567890".into()),
-            username: "budi.hr@example.id".into(),
-            password_hash: "x".into(),
-            attorney_key: "none".into(),
-            statement_key: "none".into(),
-        })
-        .await
-        .unwrap();
+    let npp = lapak_domain::Npp::parse("15070955").unwrap();
+    pending_representative(&t, "rep-1", npp, "Budi Santoso", "budi.hr@example.id").await;
     let base = format!("http://{}", serve(&t).await);
     let b = lapak_tests::webdriver::Browser::start(&driver, "id-ID").await;
 

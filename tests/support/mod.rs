@@ -370,6 +370,25 @@ pub async fn scheduled_claims(t: &TestStore, n: usize) -> (String, Vec<String>) 
     (session, ids)
 }
 
+/// A company's representative `name` who registered with `email` and waits for the branch
+/// admin's confirmation (no letters stored, no password to sign in with).
+pub async fn pending_representative(t: &TestStore, id: &str, npp: Npp, name: &str, email: &str) {
+    t.store
+        .create_representative(&lapak_storage::NewRepresentative {
+            id: id.into(),
+            npp,
+            name: name.into(),
+            email: email.into(),
+            phone: Some("081234567890".into()),
+            username: email.into(),
+            password_hash: "x".into(),
+            attorney_key: "none".into(),
+            statement_key: "none".into(),
+        })
+        .await
+        .unwrap();
+}
+
 /// A confirmed representative of `npp` (at KC001) made directly in the store, signing in as
 /// `username` with `password` (the HTTP path is `tests/collective.rs`' first test's).
 pub async fn representative(t: &TestStore, npp: &str, username: &str, password: &str) {

@@ -285,7 +285,9 @@ fn finish(
 
 fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<WorkerList, ListError> {
     use calamine::{Reader, Xlsx};
-    let parts = part_names(bytes);
+    // The archive's directory, read once for the checks made before calamine opens it.
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Err(ListError::Type) };
+    let parts: Vec<String> = archive.file_names().filter_map(Result::ok).map(|n| n.to_ascii_lowercase()).collect();
     if has_macros(&parts) {
         return Err(ListError::Macro);
     }
@@ -299,7 +301,7 @@ fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<WorkerList, ListError>
     // calamine holds the shared strings in memory as it opens the workbook: an 834 KB XLSX
     // whose strings inflate to 340 MB took 1.1 GB. The parts are inflated once first, into
     // nothing, through a limit.
-    inflates_within(bytes, MOST_INFLATED)?;
+    inflates_within(&mut archive, MOST_INFLATED)?;
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| ListError::Unreadable(e.to_string()))?;
     if matches!(book.vba_project(), Ok(Some(_))) {
         return Err(ListError::Macro);
@@ -330,9 +332,8 @@ const MOST_INFLATED: u64 = 128 << 20;
 
 /// Whether every part of the archive inflates, and all of them together to at most `most`
 /// bytes (their headers' sizes are not trusted: the bytes are counted).
-fn inflates_within(bytes: &[u8], most: u64) -> Result<(), ListError> {
+fn inflates_within(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, most: u64) -> Result<(), ListError> {
     let unreadable = |e: &dyn std::fmt::Display| ListError::Unreadable(e.to_string());
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let mut total = 0u64;
     for i in 0..archive.len() {
         let mut part = archive.by_index(i).map_err(|e| unreadable(&e))?;
@@ -343,13 +344,6 @@ fn inflates_within(bytes: &[u8], most: u64) -> Result<(), ListError> {
         }
     }
     Ok(())
-}
-
-/// The names of an archive's parts, in lower case.
-fn part_names(bytes: &[u8]) -> Vec<String> {
-    let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Vec::new() };
-    let names = archive.file_names().filter_map(Result::ok).map(|name| name.to_ascii_lowercase()).collect();
-    names
 }
 
 /// Whether an Office Open XML or OpenDocument archive carries macros, by its parts' names

@@ -7,7 +7,8 @@
 use crate::config::Config;
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use lapak_storage::backup::{check_sqlite, copy_documents, snapshot_sqlite, sqlite_file, Copied};
+use lapak_storage::backup::{check_sqlite, copy_documents, snapshot_sqlite, Copied};
+use lapak_storage::sqlite_file;
 use lapak_storage::KeyRing;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -118,7 +119,8 @@ pub async fn restore(config: &Config, from: &Path) -> anyhow::Result<()> {
             config.key_file.display()
         )
     })?;
-    let missing: Vec<u8> = manifest.key_versions.iter().copied().filter(|v| !keys.versions().contains(v)).collect();
+    let held = keys.versions();
+    let missing: Vec<u8> = manifest.key_versions.iter().copied().filter(|v| !held.contains(v)).collect();
     if keys.fingerprint() != manifest.key_fingerprint || !missing.is_empty() {
         bail!(
             "berkas kunci {} bukan yang dipakai saat pencadangan: data cadangan tidak dapat dibuka dengannya / \

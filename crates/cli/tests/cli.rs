@@ -71,9 +71,62 @@ impl Env {
     }
 }
 
-/// Siti's identity as the API's `startClaim` takes it.
-fn siti_identity() -> serde_json::Value {
-    serde_json::json!({ "nik": "3273015505900002", "kpj": "12345678901", "full_name": "Siti Aminah", "birth_date": "1990-05-15" })
+/// Siti's claim through the API of whichever `lapak serve` is running: one token across
+/// restarts.
+struct SitiClaim {
+    http: reqwest::Client,
+    token: String,
+}
+
+impl SitiClaim {
+    async fn start(server: &Server) -> SitiClaim {
+        let http = reqwest::Client::new();
+        let identity = serde_json::json!({ "nik": "3273015505900002", "kpj": "12345678901",
+            "full_name": "Siti Aminah", "birth_date": "1990-05-15" });
+        let started: serde_json::Value =
+            http.post(server.url("/api/v1/claims")).json(&identity).send().await.unwrap().json().await.unwrap();
+        let token = format!("Bearer {}", started["claim_token"].as_str().expect("a claim token"));
+        SitiClaim { http, token }
+    }
+
+    /// The cause (laid off on 30 September 2026) and the payment and contact answers.
+    async fn answer(&self, server: &Server) {
+        let cause = serde_json::json!({ "cause": "layoff", "last_working_day": "2026-09-30" });
+        let payment = serde_json::json!({ "bank_code": "014", "account_number": "1234567890",
+            "account_holder": "Siti Aminah", "email": "siti@example.id", "whatsapp": "081234567890", "branch": "KC001" });
+        for (path, body) in [("/api/v1/claim/cause", cause), ("/api/v1/claim/payment", payment)] {
+            let res = self.http.put(server.url(path)).header("authorization", &self.token).json(&body).send();
+            assert!(res.await.unwrap().status().is_success(), "{path}");
+        }
+    }
+
+    async fn claim(&self, server: &Server) -> serde_json::Value {
+        let res = self.http.get(server.url("/api/v1/claim")).header("authorization", &self.token).send();
+        res.await.unwrap().json().await.unwrap()
+    }
+
+    /// A small PDF as the document `kind`.
+    fn upload(&self, server: &Server, kind: &str) -> reqwest::RequestBuilder {
+        let pdf = format!("%PDF-1.4\n% {kind}\n1 0 obj << >> endobj\ntrailer\n%%EOF\n");
+        self.http
+            .post(server.url(&format!("/api/v1/claim/documents/{kind}")))
+            .header("authorization", &self.token)
+            .header("content-type", "application/pdf")
+            .body(pdf)
+    }
+
+    fn submit(&self, server: &Server, idempotency_key: &str) -> reqwest::RequestBuilder {
+        self.http
+            .post(server.url("/api/v1/claim/submit"))
+            .header("authorization", &self.token)
+            .header("idempotency-key", idempotency_key)
+            .json(&serde_json::json!({}))
+    }
+
+    async fn track(&self, server: &Server, number: &str) -> serde_json::Value {
+        let track = serde_json::json!({ "claim_number": number, "birth_date": "1990-05-15" });
+        self.http.post(server.url("/api/v1/track")).json(&track).send().await.unwrap().json().await.unwrap()
+    }
 }
 
 fn stdout(o: &Output) -> String {
@@ -368,54 +421,27 @@ async fn a_server_killed_in_the_middle_of_a_claim_loses_nothing() {
     let env = Env::with_siti().await;
 
     let mut server = Server::start(&env).await;
-    let http = reqwest::Client::new();
-    let identity = siti_identity();
-    let started: Value =
-        http.post(server.url("/api/v1/claims")).json(&identity).send().await.unwrap().json().await.unwrap();
-    let token = format!("Bearer {}", started["claim_token"].as_str().expect("a claim token"));
-    let put = |server: &Server, path: &str, body: Value| {
-        http.put(server.url(path)).header("authorization", &token).json(&body).send()
-    };
-    let cause = json!({ "cause": "layoff", "last_working_day": "2026-09-30" });
-    assert!(put(&server, "/api/v1/claim/cause", cause).await.unwrap().status().is_success());
-    let payment = json!({ "bank_code": "014", "account_number": "1234567890", "account_holder": "Siti Aminah",
-        "email": "siti@example.id", "whatsapp": "081234567890", "branch": "KC001" });
-    assert!(put(&server, "/api/v1/claim/payment", payment).await.unwrap().status().is_success());
+    let siti = SitiClaim::start(&server).await;
+    siti.answer(&server).await;
     let kinds: Vec<_> = required_documents(lapak_domain::cause::ClaimCause::Layoff)
         .iter()
         .filter(|(_, need)| *need == Need::Required)
         .map(|(kind, _)| kind.code())
         .collect();
-    let upload = |server: &Server, kind: &str| {
-        let pdf = format!("%PDF-1.4\n% {kind}\n1 0 obj << >> endobj\ntrailer\n%%EOF\n");
-        http.post(server.url(&format!("/api/v1/claim/documents/{kind}")))
-            .header("authorization", &token)
-            .header("content-type", "application/pdf")
-            .body(pdf)
-            .send()
-    };
-    let res = upload(&server, kinds[0]).await.unwrap();
+    let res = siti.upload(&server, kinds[0]).send().await.unwrap();
     assert!(res.status().is_success(), "{}", res.text().await.unwrap());
 
     // The power cord: every answer and the document acknowledged before it are kept.
     server.kill();
     let server = Server::start(&env).await;
-    let get_claim = |server: &Server| http.get(server.url("/api/v1/claim")).header("authorization", &token).send();
-    let claim: Value = get_claim(&server).await.unwrap().json().await.unwrap();
+    let claim = siti.claim(&server).await;
     assert_eq!(claim["cause"], "layoff", "{claim}");
     assert_eq!(claim["missing_parts"], json!(["documents"]), "{claim}");
     assert_eq!(claim["documents"].as_array().unwrap().len(), 1, "{claim}");
     for kind in &kinds[1..] {
-        assert!(upload(&server, kind).await.unwrap().status().is_success());
+        assert!(siti.upload(&server, kind).send().await.unwrap().status().is_success());
     }
-    let submit = |server: &Server| {
-        http.post(server.url("/api/v1/claim/submit"))
-            .header("authorization", &token)
-            .header("idempotency-key", "restart-1")
-            .json(&json!({}))
-            .send()
-    };
-    let res = submit(&server).await.unwrap();
+    let res = siti.submit(&server, "restart-1").send().await.unwrap();
     assert!(res.status().is_success(), "{}", res.text().await.unwrap());
     let number = res.json::<Value>().await.unwrap()["claim_number"].as_str().unwrap().to_string();
 
@@ -423,11 +449,9 @@ async fn a_server_killed_in_the_middle_of_a_claim_loses_nothing() {
     let mut server = server;
     server.kill();
     let server = Server::start(&env).await;
-    let again: Value = submit(&server).await.unwrap().json().await.unwrap();
+    let again: Value = siti.submit(&server, "restart-1").send().await.unwrap().json().await.unwrap();
     assert_eq!(again["claim_number"], number.as_str());
-    let track = json!({ "claim_number": number, "birth_date": "1990-05-15" });
-    let tracked: Value =
-        http.post(server.url("/api/v1/track")).json(&track).send().await.unwrap().json().await.unwrap();
+    let tracked = siti.track(&server, &number).await;
     assert!(matches!(tracked["state"].as_str(), Some("submitted" | "scheduled")), "{tracked}");
     assert_eq!(count(&env.url, "SELECT COUNT(*) FROM claims").await, 1, "one claim");
     assert_eq!(count(&env.url, "SELECT COUNT(*) FROM documents").await, kinds.len() as i64);
@@ -709,53 +733,16 @@ enum Body {
 /// `--documents-only` copies the documents.
 #[tokio::test]
 async fn a_backup_made_while_serving_is_restored_into_an_empty_data_folder() {
-    use serde_json::{json, Value};
+    use serde_json::Value;
     let env = Env::with_siti().await;
     let server = Server::start(&env).await;
-    let http = reqwest::Client::new();
-    let identity = siti_identity();
-    let started: Value =
-        http.post(server.url("/api/v1/claims")).json(&identity).send().await.unwrap().json().await.unwrap();
-    let token = format!("Bearer {}", started["claim_token"].as_str().expect("a claim token"));
-    let put = |path: &str, body: Value| http.put(server.url(path)).header("authorization", &token).json(&body).send();
-    assert!(put("/api/v1/claim/cause", json!({ "cause": "layoff", "last_working_day": "2026-09-30" }))
-        .await
-        .unwrap()
-        .status()
-        .is_success());
-    let payment = json!({ "bank_code": "014", "account_number": "1234567890", "account_holder": "Siti Aminah",
-        "email": "siti@example.id", "whatsapp": "081234567890", "branch": "KC001" });
-    assert!(put("/api/v1/claim/payment", payment).await.unwrap().status().is_success());
-    let claim: Value = http
-        .get(server.url("/api/v1/claim"))
-        .header("authorization", &token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    for kind in claim["missing_documents"].as_array().expect("the documents asked for") {
-        let kind = kind.as_str().unwrap();
-        let pdf = format!("%PDF-1.4\n% {kind}\n1 0 obj << >> endobj\ntrailer\n%%EOF\n");
-        let res = http
-            .post(server.url(&format!("/api/v1/claim/documents/{kind}")))
-            .header("authorization", &token)
-            .header("content-type", "application/pdf")
-            .body(pdf)
-            .send()
-            .await
-            .unwrap();
+    let siti = SitiClaim::start(&server).await;
+    siti.answer(&server).await;
+    for kind in siti.claim(&server).await["missing_documents"].as_array().expect("the documents asked for") {
+        let res = siti.upload(&server, kind.as_str().unwrap()).send().await.unwrap();
         assert!(res.status().is_success(), "{}", res.text().await.unwrap());
     }
-    let res = http
-        .post(server.url("/api/v1/claim/submit"))
-        .header("authorization", &token)
-        .header("idempotency-key", "backup-1")
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let res = siti.submit(&server, "backup-1").send().await.unwrap();
     assert!(res.status().is_success(), "{}", res.text().await.unwrap());
     let number = res.json::<Value>().await.unwrap()["claim_number"].as_str().unwrap().to_string();
     let documents = files_under(&env.data().join("documents"));
@@ -763,7 +750,7 @@ async fn a_backup_made_while_serving_is_restored_into_an_empty_data_folder() {
 
     let dest = env.dir.path().join("cadangan");
     let dest_arg = dest.display().to_string();
-    if lapak_storage::backup::sqlite_file(&env.url).is_none() {
+    if lapak_storage::sqlite_file(&env.url).is_none() {
         let refused = env.run(&["backup", &dest_arg]);
         assert!(!refused.status.success());
         assert!(String::from_utf8_lossy(&refused.stderr).contains("pg_dump"), "{refused:?}");
@@ -797,9 +784,7 @@ async fn a_backup_made_while_serving_is_restored_into_an_empty_data_folder() {
     let again = lapak(&restored, &url, &["restore", &dest_arg]);
     assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("already exists"), "{again:?}");
     let server = Server::start_in(&restored, &url, None, &[]).await;
-    let track = json!({ "claim_number": number, "birth_date": "1990-05-15" });
-    let tracked: Value =
-        http.post(server.url("/api/v1/track")).json(&track).send().await.unwrap().json().await.unwrap();
+    let tracked = siti.track(&server, &number).await;
     assert!(matches!(tracked["state"].as_str(), Some("submitted" | "scheduled")), "{tracked}");
     let keys = std::sync::Arc::new(lapak_storage::KeyRing::load(&restored.join("keys.json")).unwrap());
     let folder = lapak_storage::DocumentStore::local(&restored.join("documents"), keys).unwrap();

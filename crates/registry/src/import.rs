@@ -306,7 +306,7 @@ impl Source {
         // Columns count from the header's first: a sheet may begin in column B.
         let first_column = cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
         let header = cells[first_column..].iter().map(Cell::text).collect();
-        let rows = SheetRows { rx, first_column, last_line: line, ended: false };
+        let rows = SheetRows { rx, first_column, last_line: line };
         Ok(Source { rows: Box::new(rows), header, len: len.max(line) })
     }
 }
@@ -374,46 +374,40 @@ fn stream_sheet<RS: Read + std::io::Seek>(
     Ok(())
 }
 
-/// The rows after the header, as the reader thread hands them over; the position for the
+/// The rows after the header, as the reader thread hands them over (its last message, if
+/// any, says the rest is unreadable; then the channel closes); the position for the
 /// progress bar is the line.
 struct SheetRows {
     rx: std::sync::mpsc::Receiver<SheetRow>,
     first_column: usize,
     last_line: u64,
-    ended: bool,
 }
 
 impl Iterator for SheetRows {
     type Item = SourceRow;
 
     fn next(&mut self) -> Option<SourceRow> {
-        if self.ended {
-            return None;
-        }
-        loop {
-            match self.rx.recv() {
-                Ok(SheetRow::Row(line, mut cells)) => {
-                    self.last_line = line;
-                    cells.drain(..self.first_column.min(cells.len()));
-                    return Some((line, line, Ok(cells)));
-                }
-                Ok(SheetRow::Unreadable(e)) => {
-                    self.ended = true;
-                    let line = self.last_line + 1;
-                    return Some((
-                        line,
-                        line,
-                        Err(RowError {
-                            line,
-                            column: "-".into(),
-                            reason: format!("sisa lembar tidak dapat dibaca mulai baris ini (baris sebelumnya tetap diimpor): {e}"),
-                            reason_en: format!("the rest of the sheet cannot be read from this line on (the lines before are imported): {e}"),
-                        }),
-                    ));
-                }
-                Ok(SheetRow::Lines(_)) => continue,
-                Err(_) => return None,
+        match self.rx.recv().ok()? {
+            SheetRow::Row(line, mut cells) => {
+                self.last_line = line;
+                cells.drain(..self.first_column.min(cells.len()));
+                Some((line, line, Ok(cells)))
             }
+            SheetRow::Unreadable(e) => {
+                let line = self.last_line + 1;
+                Some((
+                    line,
+                    line,
+                    Err(RowError {
+                        line,
+                        column: "-".into(),
+                        reason: format!("sisa lembar tidak dapat dibaca mulai baris ini (baris sebelumnya tetap diimpor): {e}"),
+                        reason_en: format!("the rest of the sheet cannot be read from this line on (the lines before are imported): {e}"),
+                    }),
+                ))
+            }
+            // Sent once, before the rows, and read by `open_sheet`.
+            SheetRow::Lines(_) => self.next(),
         }
     }
 }

@@ -7,14 +7,6 @@
 use crate::{Result, StorageError};
 use std::path::{Path, PathBuf};
 
-/// The SQLite file a database URL names, if it names one.
-pub fn sqlite_file(url: &str) -> Option<PathBuf> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return None;
-    }
-    url.strip_prefix("sqlite://").or_else(|| (!url.contains("://")).then_some(url)).map(PathBuf::from)
-}
-
 /// Writes a consistent copy of the live database `db` to `into`, which must not exist
 /// (`VACUUM INTO`: one read transaction's snapshot, compacted). In WAL mode the snapshot
 /// holds up neither the writer nor the readers; the copy is synced before this returns.
@@ -98,13 +90,6 @@ fn io(e: std::io::Error) -> StorageError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_file_a_url_names() {
-        assert_eq!(sqlite_file("sqlite:///srv/lapak/lapak.db"), Some(PathBuf::from("/srv/lapak/lapak.db")));
-        assert_eq!(sqlite_file("lapak.db"), Some(PathBuf::from("lapak.db")));
-        assert_eq!(sqlite_file("postgres://lapak@db/lapak"), None);
-    }
 
     #[test]
     fn documents_are_copied_once_and_a_later_copy_takes_only_what_is_new() {

@@ -888,13 +888,25 @@ impl Purged {
 /// Opens the store a URL names (`sqlite://PATH` or a bare path, `postgres://…`) and applies
 /// migrations.
 pub async fn open(url: &str, keys: Arc<KeyRing>) -> Result<Arc<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if is_postgres(url) {
         Ok(Arc::new(PostgresStore::connect(url, keys).await?))
-    } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| (!url.contains("://")).then_some(url)) {
-        Ok(Arc::new(SqliteStore::open(std::path::Path::new(path), keys).await?))
+    } else if let Some(path) = sqlite_file(url) {
+        Ok(Arc::new(SqliteStore::open(&path, keys).await?))
     } else {
         Err(StorageError::UnsupportedUrl)
     }
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// The SQLite file a database URL names (`sqlite://PATH` or a bare path), if it names one.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if is_postgres(url) {
+        return None;
+    }
+    url.strip_prefix("sqlite://").or_else(|| (!url.contains("://")).then_some(url)).map(std::path::PathBuf::from)
 }
 
 /// A PostgreSQL URL naming another database on the same server (tests and benchmarks make
@@ -919,6 +931,14 @@ pub(crate) fn from_micros(v: i64) -> Result<Timestamp> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_sqlite_file_a_url_names() {
+        use std::path::PathBuf;
+        assert_eq!(super::sqlite_file("sqlite:///srv/lapak/lapak.db"), Some(PathBuf::from("/srv/lapak/lapak.db")));
+        assert_eq!(super::sqlite_file("lapak.db"), Some(PathBuf::from("lapak.db")));
+        assert_eq!(super::sqlite_file("postgres://lapak@db/lapak"), None);
+    }
+
     #[test]
     fn another_database_on_the_same_server() {
         let f = super::postgres_url_for_database;
