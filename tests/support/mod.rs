@@ -64,6 +64,22 @@ pub fn schemathesis() -> Option<std::path::PathBuf> {
     found
 }
 
+/// A program from outside Rust that a test drives (nginx, openssl): on the `PATH` or in the
+/// system's `sbin` folders, where Debian puts nginx. Without it the test says loudly that
+/// it did not run, and fails under `CI` (`.ci/run` installs it).
+pub fn program(name: &str, test: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs = std::env::split_paths(&path).chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from));
+    let found = dirs.map(|dir| dir.join(name)).find(|p| p.is_file());
+    if found.is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!("{test} needs {name} (apt-get install {name})");
+        }
+        eprintln!("\n*** NOT RUN: {test} needs {name} (apt-get install {name}) ***\n");
+    }
+    found
+}
+
 /// A URL for a brand-new, empty database on the configured engine.
 pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     match postgres_url() {

@@ -78,19 +78,40 @@ struct SitiClaim {
     token: String,
 }
 
+/// Where Lapak answers: a `lapak serve`, or the base URL of a front in its place.
+trait Door {
+    fn url(&self, path: &str) -> String;
+}
+
+impl Door for Server {
+    fn url(&self, path: &str) -> String {
+        Server::url(self, path)
+    }
+}
+
+impl Door for String {
+    fn url(&self, path: &str) -> String {
+        format!("{self}{path}")
+    }
+}
+
 impl SitiClaim {
     async fn start(server: &Server) -> SitiClaim {
-        let http = reqwest::Client::new();
+        SitiClaim::start_with(reqwest::Client::new(), server).await
+    }
+
+    async fn start_with(http: reqwest::Client, server: &impl Door) -> SitiClaim {
         let identity = serde_json::json!({ "nik": "3273015505900002", "kpj": "12345678901",
             "full_name": "Siti Aminah", "birth_date": "1990-05-15" });
-        let started: serde_json::Value =
-            http.post(server.url("/api/v1/claims")).json(&identity).send().await.unwrap().json().await.unwrap();
+        let res = http.post(server.url("/api/v1/claims")).json(&identity).send().await.unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::CREATED, "the claim starts");
+        let started: serde_json::Value = res.json().await.unwrap();
         let token = format!("Bearer {}", started["claim_token"].as_str().expect("a claim token"));
         SitiClaim { http, token }
     }
 
     /// The cause (laid off on 30 September 2026) and the payment and contact answers.
-    async fn answer(&self, server: &Server) {
+    async fn answer(&self, server: &impl Door) {
         let cause = serde_json::json!({ "cause": "layoff", "last_working_day": "2026-09-30" });
         let payment = serde_json::json!({ "bank_code": "014", "account_number": "1234567890",
             "account_holder": "Siti Aminah", "email": "siti@example.id", "whatsapp": "081234567890", "branch": "KC001" });
@@ -100,13 +121,13 @@ impl SitiClaim {
         }
     }
 
-    async fn claim(&self, server: &Server) -> serde_json::Value {
+    async fn claim(&self, server: &impl Door) -> serde_json::Value {
         let res = self.http.get(server.url("/api/v1/claim")).header("authorization", &self.token).send();
         res.await.unwrap().json().await.unwrap()
     }
 
     /// A small PDF as the document `kind`.
-    fn upload(&self, server: &Server, kind: &str) -> reqwest::RequestBuilder {
+    fn upload(&self, server: &impl Door, kind: &str) -> reqwest::RequestBuilder {
         let pdf = format!("%PDF-1.4\n% {kind}\n1 0 obj << >> endobj\ntrailer\n%%EOF\n");
         self.http
             .post(server.url(&format!("/api/v1/claim/documents/{kind}")))
@@ -115,7 +136,7 @@ impl SitiClaim {
             .body(pdf)
     }
 
-    fn submit(&self, server: &Server, idempotency_key: &str) -> reqwest::RequestBuilder {
+    fn submit(&self, server: &impl Door, idempotency_key: &str) -> reqwest::RequestBuilder {
         self.http
             .post(server.url("/api/v1/claim/submit"))
             .header("authorization", &self.token)
@@ -123,7 +144,7 @@ impl SitiClaim {
             .json(&serde_json::json!({}))
     }
 
-    async fn track(&self, server: &Server, number: &str) -> serde_json::Value {
+    async fn track(&self, server: &impl Door, number: &str) -> serde_json::Value {
         let track = serde_json::json!({ "claim_number": number, "birth_date": "1990-05-15" });
         self.http.post(server.url("/api/v1/track")).json(&track).send().await.unwrap().json().await.unwrap()
     }
@@ -821,4 +842,242 @@ fn files_under(root: &Path) -> Vec<String> {
     }
     found.sort();
     found
+}
+
+/// The systemd units in `deploy/` start commands this `lapak` takes, with settings it knows:
+/// each `ExecStart` parses as `lapak`'s own command line, and each `LAPAK_*` variable an
+/// `Environment=` line sets is one of its settings. (That the units are well-formed systemd
+/// files is `systemd-analyze verify`'s to say; the README's install steps run it.)
+#[test]
+fn the_systemd_units_in_deploy_start_commands_lapak_takes() {
+    use clap::{CommandFactory, Parser};
+    let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy");
+    let cli = lapak_cli::Cli::command();
+    let known: Vec<String> = cli
+        .get_arguments()
+        .chain(cli.get_subcommands().flat_map(|c| c.get_arguments()))
+        .filter_map(|a| a.get_env())
+        .map(|e| e.to_string_lossy().into_owned())
+        .collect();
+    let mut units = 0;
+    for entry in std::fs::read_dir(&deploy).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "service") {
+            continue;
+        }
+        units += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy();
+        let exec =
+            text.lines().find_map(|l| l.strip_prefix("ExecStart=")).unwrap_or_else(|| panic!("{name}: no ExecStart"));
+        let args: Vec<&str> = exec.split_whitespace().collect();
+        assert!(args[0].ends_with("/lapak"), "{name}: {exec}");
+        if let Err(e) = lapak_cli::Cli::try_parse_from(&args) {
+            panic!("{name}: lapak does not take `{exec}`:\n{e}");
+        }
+        for line in text.lines().filter_map(|l| l.strip_prefix("Environment=")) {
+            let variable = line.split('=').next().unwrap();
+            assert!(known.iter().any(|k| k == variable), "{name}: lapak has no setting {variable}");
+        }
+    }
+    assert_eq!(units, 2, "lapak.service and lapak-backup.service");
+}
+
+/// A free port on the loopback.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// nginx run with the site file `deploy/nginx.conf` as it is, only its addresses and
+/// certificate put in the test's place; it ends with the value.
+struct Nginx {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+}
+
+impl Nginx {
+    /// In front of the Lapak at `upstream`: TLS on `tls` with `cert`/`key`, plain HTTP on `plain`.
+    fn start(nginx: &Path, upstream: std::net::SocketAddr, tls: u16, plain: u16, cert: &Path, key: &Path) -> Nginx {
+        let dir = tempfile::tempdir().unwrap();
+        let site =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/nginx.conf")).unwrap();
+        let mut site = site;
+        for (from, to) in [
+            ("listen 443 ssl http2;".to_string(), format!("listen 127.0.0.1:{tls} ssl http2;")),
+            ("listen 80;".to_string(), format!("listen 127.0.0.1:{plain};")),
+            ("/etc/ssl/lapak/fullchain.pem".to_string(), cert.display().to_string()),
+            ("/etc/ssl/lapak/privkey.pem".to_string(), key.display().to_string()),
+            ("proxy_pass http://127.0.0.1:8080;".to_string(), format!("proxy_pass http://{upstream};")),
+        ] {
+            assert_eq!(site.matches(&from).count(), 1, "deploy/nginx.conf has `{from}` once");
+            site = site.replace(&from, &to);
+        }
+        std::fs::write(dir.path().join("lapak.conf"), site).unwrap();
+        // What the distribution's nginx.conf around a site file gives, in the test's folder.
+        // One process (no master and workers), so that killing it leaves nothing running; it
+        // writes large bodies to the temporary folder as the test's user.
+        let d = dir.path().display();
+        let main = format!(
+            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nevents {{ worker_connections 64; }}\n\
+             http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  \
+             fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  \
+             include {d}/lapak.conf;\n}}\n"
+        );
+        std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
+        let args = |extra: &[&str]| {
+            let mut a = vec![
+                "-p".to_string(),
+                d.to_string(),
+                "-c".into(),
+                format!("{d}/nginx.conf"),
+                "-e".into(),
+                "stderr".into(),
+            ];
+            a.extend(extra.iter().map(|s| s.to_string()));
+            a
+        };
+        let checked = Command::new(nginx).args(args(&["-t"])).output().unwrap();
+        assert!(checked.status.success(), "nginx -t: {}", String::from_utf8_lossy(&checked.stderr));
+        let log = std::fs::File::create(dir.path().join("error.log")).unwrap();
+        let child = Command::new(nginx).args(args(&[])).stdin(Stdio::null()).stderr(log).spawn().unwrap();
+        let mut front = Nginx { child, dir };
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", tls)).is_ok() {
+                return front;
+            }
+            if front.child.try_wait().unwrap().is_some() {
+                panic!("nginx ended: {}", front.log());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("nginx did not listen within 10 s: {}", front.log());
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("error.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A self-signed certificate for `lapak.example` made with openssl: `(certificate, key)`.
+fn certificate(openssl: &Path, dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let config = dir.join("openssl.cnf");
+    std::fs::write(
+        &config,
+        "[req]\ndistinguished_name = dn\nx509_extensions = ext\nprompt = no\n[dn]\nCN = lapak.example\n\
+         [ext]\nsubjectAltName = DNS:lapak.example\nbasicConstraints = critical,CA:FALSE\n\
+         keyUsage = critical,digitalSignature\nextendedKeyUsage = serverAuth\n",
+    )
+    .unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let out = Command::new(openssl)
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2"])
+        .arg("-config")
+        .arg(&config)
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "openssl: {}", String::from_utf8_lossy(&out.stderr));
+    (cert, key)
+}
+
+/// `deploy/nginx.conf` in front of a real `lapak serve`, set up as the README says
+/// (`--public-url https://…`, `--trusted-proxies 127.0.0.1`). Over TLS Siti files her
+/// claim and tracks it; a 20 MB photo passes nginx and gets Lapak's own error at its field
+/// (nginx's default limit would answer with a bare 413 page); every answer carries HSTS and
+/// the resume cookie is `Secure`; `/metrics` is not served to the public; plain HTTP is sent
+/// to HTTPS; and each participant behind nginx has a guessing limit of their own.
+#[tokio::test]
+async fn the_nginx_front_in_deploy_serves_claims_over_tls() {
+    let test = "the nginx front test";
+    let (Some(nginx), Some(openssl)) = (lapak_tests::program("nginx", test), lapak_tests::program("openssl", test))
+    else {
+        return;
+    };
+    let env = Env::with_siti().await;
+    let (cert, key) = certificate(&openssl, env.dir.path());
+    let (tls, plain) = (free_port(), free_port());
+    let public = format!("https://lapak.example:{tls}");
+    let lapak = Server::start_with(&env, None, &["--public-url", &public, "--trusted-proxies", "127.0.0.1"]).await;
+    let _front = Nginx::start(&nginx, lapak.addr, tls, plain, &cert, &key);
+    // A participant at 127.0.0.2 (the loopback answers on all of 127/8), nginx at 127.0.0.1.
+    let participant = |address: [u8; 4]| {
+        reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(&std::fs::read(&cert).unwrap()).unwrap())
+            .resolve("lapak.example", ([127, 0, 0, 1], tls).into())
+            .local_address(std::net::IpAddr::from(address))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    };
+    let http = participant([127, 0, 0, 2]);
+
+    let home = http.get(format!("{public}/")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    assert_eq!(home.headers()["strict-transport-security"], "max-age=31536000");
+    let metrics = http.get(format!("{public}/metrics")).send().await.unwrap();
+    assert_eq!(metrics.status(), 404, "nginx keeps /metrics from the public");
+    assert_eq!(reqwest::get(lapak.url("/metrics")).await.unwrap().status(), 200, "Lapak itself serves it");
+    let redirected = http.get(format!("http://127.0.0.1:{plain}/lacak")).header("host", "lapak.example").send().await;
+    let redirected = redirected.unwrap();
+    assert_eq!(redirected.status(), 301);
+    assert_eq!(redirected.headers()["location"], "https://lapak.example/lacak");
+
+    // The participant's pages: the claim's first step sets the resume cookie, Secure.
+    // A form's origin, as the browser sends it, is Lapak's public address: accepted.
+    let form = [
+        ("nik", "3273015505900002"),
+        ("kpj", "12345678901"),
+        ("full_name", "Siti Aminah"),
+        ("birth_date", "1990-05-15"),
+    ];
+    let started =
+        http.post(format!("{public}/klaim/identitas")).header("origin", &public).form(&form).send().await.unwrap();
+    assert_eq!(started.status(), 303);
+    let cookie = started.headers().get("set-cookie").map(|c| c.to_str().unwrap().to_string());
+    assert!(cookie.as_deref().is_some_and(|c| c.contains("; Secure")), "{cookie:?}");
+
+    // The app's journey through the front, with a 20 MB photo first.
+    let siti = SitiClaim::start_with(http.clone(), &public).await;
+    siti.answer(&public).await;
+    let photo = vec![0xffu8; 20 << 20];
+    let res =
+        siti.http.post(public.url("/api/v1/claim/documents/photo")).header("authorization", &siti.token).body(photo);
+    let res = res.send().await.unwrap();
+    assert_eq!(res.status(), 422, "Lapak's answer, not nginx's 413");
+    let error: serde_json::Value = res.json().await.unwrap();
+    assert_eq!((error["field"].as_str(), error["errors"][0]["code"].as_str()), (Some("file"), Some("file-too-large")));
+    for kind in siti.claim(&public).await["missing_documents"].as_array().expect("the documents asked for") {
+        let res = siti.upload(&public, kind.as_str().unwrap()).send().await.unwrap();
+        assert_eq!(res.status(), 201, "{kind}");
+    }
+    let submitted: serde_json::Value = siti.submit(&public, "nginx-1").send().await.unwrap().json().await.unwrap();
+    let number = submitted["claim_number"].as_str().expect("a claim number").to_string();
+    assert!(siti.track(&public, &number).await["state"].is_string(), "tracked through the front");
+
+    // Guessing from 127.0.0.2 until refused (120 a minute per client) does not hold back
+    // 127.0.0.3: Lapak sees each participant's address, as nginx passes it on.
+    let guess = |http: reqwest::Client, i: u64| async move {
+        let number = lapak_domain::claim_number::ClaimNumber::from_random(10_000 + i);
+        let body = serde_json::json!({ "claim_number": number.as_str(), "birth_date": "1990-05-15" });
+        http.post(format!("https://lapak.example:{tls}/api/v1/track")).json(&body).send().await.unwrap().status()
+    };
+    let mut refused = None;
+    for i in 0..200 {
+        if guess(http.clone(), i).await == 429 {
+            refused = Some(i);
+            break;
+        }
+    }
+    assert!(refused.is_some_and(|i| i >= 100), "{refused:?}: the guesses of 127.0.0.2 are limited");
+    assert_eq!(guess(participant([127, 0, 0, 3]), 500).await, 404, "127.0.0.3 has a limit of its own");
 }
