@@ -114,7 +114,7 @@ impl PostgresStore {
 /// statement out goes at once, alone: nothing waits on purpose. Each lookup gets the rows
 /// of its own claim number only. Written by hand: no crate batches sqlx statements this way.
 #[derive(Default)]
-struct TrackingBatches(std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Lookup>>);
+struct TrackingBatches(std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedSender<Lookup>>>);
 
 /// A lookup waiting for its batch: the claim number, and where its rows go (`None`: the
 /// batch failed; look up alone).
@@ -130,12 +130,19 @@ impl TrackingBatches {
     /// The rows of `number`'s claim, read in a batch; `None` when the batch could not be
     /// read (the caller looks up alone).
     async fn rows(&self, read: &Connections<sqlx::Postgres>, number: &str) -> Option<Vec<TrackingRow>> {
-        // Started on first use, on the runtime of the lookup that starts it.
-        let queue = self.0.get_or_init(|| {
-            let (queue, lookups) = tokio::sync::mpsc::unbounded_channel();
-            tokio::spawn(Self::send_batches(read.clone(), lookups));
-            queue
-        });
+        // Started on first use, on the runtime of the lookup that starts it; started again
+        // on this lookup's runtime if that one has ended (a store outliving its runtime).
+        let queue = {
+            let mut queue = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            match queue.as_ref() {
+                Some(q) if !q.is_closed() => q.clone(),
+                _ => {
+                    let (q, lookups) = tokio::sync::mpsc::unbounded_channel();
+                    tokio::spawn(Self::send_batches(read.clone(), lookups));
+                    queue.insert(q).clone()
+                }
+            }
+        };
         let (rows, answer) = tokio::sync::oneshot::channel();
         queue.send(Lookup { number: number.to_string(), rows }).ok()?;
         answer.await.ok().flatten()
@@ -213,13 +220,13 @@ mod tests {
     /// A PostgreSQL server to test against: `LAPAK_TEST_DATABASE_URL` or
     /// `LAPAK_TEST_POSTGRES_URL`, as the suite's own tests find one (CI sets the second for
     /// both passes, and a test without one fails there).
-    fn server() -> Option<String> {
+    fn server(test: &str) -> Option<String> {
         let url = ["LAPAK_TEST_DATABASE_URL", "LAPAK_TEST_POSTGRES_URL"]
             .iter()
             .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()));
         if url.is_none() {
-            assert!(std::env::var_os("CI").is_none(), "this test needs PostgreSQL: set LAPAK_TEST_POSTGRES_URL");
-            eprintln!("\n*** NOT RUN: sessions_run_without_jit needs PostgreSQL (LAPAK_TEST_POSTGRES_URL) ***\n");
+            assert!(std::env::var_os("CI").is_none(), "{test} needs PostgreSQL: set LAPAK_TEST_POSTGRES_URL");
+            eprintln!("\n*** NOT RUN: {test} needs PostgreSQL (LAPAK_TEST_POSTGRES_URL) ***\n");
         }
         url
     }
@@ -227,7 +234,7 @@ mod tests {
     #[tokio::test]
     async fn sessions_run_without_jit() {
         use sqlx::Connection;
-        let Some(admin) = server() else { return };
+        let Some(admin) = server("sessions_run_without_jit") else { return };
         // Named as the suite names its databases, so that a run that dies leaves it to be swept.
         let name = format!("lapak_test_{}_{:08x}", std::process::id(), rand::random::<u32>());
         let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
@@ -245,5 +252,31 @@ mod tests {
         assert_eq!(relaxed, "off", "draft steps keep their own setting");
         drop(store);
         sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
+    }
+
+    /// A store used from a second runtime after the first has ended (as a program that
+    /// builds one runtime per task would): its tracking lookups are batched again, on the
+    /// new runtime, instead of each going alone for the rest of the store's life.
+    #[test]
+    fn tracking_batches_start_again_on_a_new_runtime() {
+        let Some(admin) = server("tracking_batches_start_again_on_a_new_runtime") else { return };
+        let runtime = || tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let name = format!("lapak_test_{}_{:08x}", std::process::id(), rand::random::<u32>());
+        let store = runtime().block_on(async {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+            let url = crate::postgres_url_for_database(&admin, &name);
+            let store = PostgresStore::connect(&url, Arc::new(KeyRing::generate())).await.unwrap();
+            assert_eq!(store.tracking.rows(&store.read, "NONE").await.map(|r| r.len()), Some(0), "batched");
+            store
+        });
+        runtime().block_on(async {
+            assert_eq!(store.tracking.rows(&store.read, "NONE").await.map(|r| r.len()), Some(0), "batched again");
+            drop(store);
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
+        });
     }
 }
