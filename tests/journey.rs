@@ -261,7 +261,9 @@ async fn while_the_database_cannot_take_requests_people_are_told_to_try_again_an
         }
         Engine::Sqlite => (t.store.clone(), None),
     };
-    let addr = serve_another(&t, store, lapak_web::Limits::default()).await;
+    // Tight guessing limits: three identity checks a minute for Siti, one lookup per number.
+    let rate_limits = lapak_claims::RateLimits { identity_per_person: 3, tracking_per_number: 1, ..Default::default() };
+    let addr = serve_another(&t, store, lapak_web::Limits { rate_limits, ..Default::default() }).await;
     let base = format!("http://{addr}");
     let siti = [("nik", NIK_SITI), ("kpj", "12345678901"), ("full_name", "Siti Aminah"), ("birth_date", "15/05/1990")];
     let app = serde_json::json!({ "nik": NIK_SITI, "kpj": "12345678901", "full_name": "Siti Aminah", "birth_date": "1990-05-15" });
@@ -287,18 +289,29 @@ async fn while_the_database_cannot_take_requests_people_are_told_to_try_again_an
     assert!(page.contains("<title>Galat:") && page.contains("Penyimpanan data sedang terganggu"), "{page}");
     assert!(page.contains("value=\"12345678901\"") && page.contains("value=\"Siti Aminah\""), "{page}");
     // An app is told the same in JSON, in its language.
-    let res = reqwest::Client::new()
-        .post(format!("{base}/api/v1/claims"))
-        .header("accept-language", "en")
-        .json(&app)
-        .send()
-        .await
-        .unwrap();
+    let http = reqwest::Client::new();
+    let res =
+        http.post(format!("{base}/api/v1/claims")).header("accept-language", "en").json(&app).send().await.unwrap();
     assert_eq!(res.status(), 503);
     assert_eq!(res.headers()["retry-after"], "30");
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], "unavailable");
     assert!(body["message"].as_str().unwrap().contains("cannot reach its data storage"), "{body}");
+    // The app's retry, past the limit (Siti's fourth identity check in the minute), is not
+    // refused: attempts that could not be served are given back, so people told to try
+    // again are not refused for trying, now or once the database is back.
+    let res = http.post(format!("{base}/api/v1/claims")).json(&app).send().await.unwrap();
+    assert_eq!(res.status(), 503);
+    // Nor is a second lookup of a number refreshed while the server is out of reach (one
+    // lookup per number allowed; on SQLite, tracking reads go on while another process
+    // writes).
+    let track = serde_json::json!({ "claim_number": "K7M2-9QXD-R", "birth_date": "1990-05-15" });
+    if relay.is_some() {
+        for _ in 0..2 {
+            let res = http.post(format!("{base}/api/v1/track")).json(&track).send().await.unwrap();
+            assert_eq!(res.status(), 503);
+        }
+    }
     // The operator's metrics count such answers.
     let metrics = reqwest::get(format!("{base}/metrics")).await.unwrap().text().await.unwrap();
     assert!(metrics.contains("lapak_http_store_unavailable_total"), "{metrics}");
@@ -355,6 +368,8 @@ async fn while_the_database_cannot_take_requests_people_are_told_to_try_again_an
     let res = reqwest::Client::new().post(format!("{base}/api/v1/claims")).json(&app).send().await.unwrap();
     assert_eq!(res.status(), 201);
     assert_eq!(c.get(format!("{base}/klaim")).send().await.unwrap().status(), 200);
+    let res = reqwest::Client::new().post(format!("{base}/api/v1/track")).json(&track).send().await.unwrap();
+    assert_eq!(res.status(), 404, "an unknown number, not a refusal");
 }
 
 /// Waits until Lapak finds its database again: a server found out of reach is tried again

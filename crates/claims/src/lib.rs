@@ -495,16 +495,25 @@ impl ClaimService {
         if !self.limiter.identity(nik.as_str(), client) {
             return Err(ClaimError::RateLimited);
         }
-        let guess = Guess::Identity(&nik);
+        let started = self.start_checked(&nik, &kpj, &name, birth, lang).await;
+        if started.as_ref().is_err_and(ClaimError::is_unavailable) {
+            self.limiter.refund_identity(nik.as_str(), client);
+        }
+        started
+    }
+
+    /// [`Claims::start`] past its limits.
+    async fn start_checked(&self, nik: &Nik, kpj: &Kpj, name: &Name, birth: Date, lang: &str) -> Result<Started> {
+        let guess = Guess::Identity(nik);
         if self.store.failed_guesses(guess, Timestamp::now()).await? >= self.limiter.identity_failures() {
             return Err(ClaimError::RateLimited);
         }
         let member = self
             .store
-            .members_by_nik(&nik)
+            .members_by_nik(nik)
             .await?
             .into_iter()
-            .find(|m| m.kpj == kpj && m.birth_date == birth && m.full_name.matches(name.as_str()));
+            .find(|m| m.kpj == *kpj && m.birth_date == birth && m.full_name.matches(name.as_str()));
         let Some(member) = member else {
             return Err(self.failed_guess(guess, self.limiter.identity_failures(), ClaimError::IdentityMismatch).await);
         };
@@ -888,16 +897,25 @@ impl ClaimService {
         if !self.limiter.tracking(number.as_str(), client) {
             return Err(ClaimError::RateLimited);
         }
+        let tracked = self.track_checked(&number, birth).await;
+        if tracked.as_ref().is_err_and(ClaimError::is_unavailable) {
+            self.limiter.refund_tracking(number.as_str(), client);
+        }
+        tracked
+    }
+
+    /// [`Claims::track`] past its limits.
+    async fn track_checked(&self, number: &ClaimNumber, birth: Date) -> Result<Tracking> {
         // The number's failures in every process, read where this process saw one lately
         // (see `limits`). An unknown number's are counted too, so that it answers as a known
         // one does.
-        let (guess, allowed) = (Guess::Tracking(&number), self.limiter.tracking_failures());
+        let (guess, allowed) = (Guess::Tracking(number), self.limiter.tracking_failures());
         if self.limiter.tracking_failed_lately(number.as_str())
             && self.store.failed_guesses(guess, Timestamp::now()).await? >= allowed
         {
             return Err(ClaimError::RateLimited);
         }
-        let t = match self.store.tracking(&number).await? {
+        let t = match self.store.tracking(number).await? {
             Some(t) if t.birth_date == birth => t,
             _ => {
                 self.limiter.note_tracking_failure(number.as_str());
@@ -905,7 +923,7 @@ impl ClaimService {
             }
         };
         Ok(Tracking {
-            number,
+            number: number.clone(),
             state: t.state,
             cause: t.cause,
             time_zone: t.time_zone.unwrap_or_else(|| "Asia/Jakarta".to_string()),

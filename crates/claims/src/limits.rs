@@ -99,6 +99,21 @@ impl Limiter {
         self.identity_per_client.check(&client) && self.identity_per_person.check(&nik.to_string())
     }
 
+    /// Gives back an identity check that could not be served (the database out of reach):
+    /// the person was told to try again in a moment, and is not then refused for trying.
+    /// Only for an answer that says so: a request that ends without one (the client gone,
+    /// or timed out) keeps its attempt, so that cutting requests short gains nothing.
+    pub fn refund_identity(&self, nik: &str, client: IpAddr) {
+        self.identity_per_client.refund(&client);
+        self.identity_per_person.refund(&nik.to_string());
+    }
+
+    /// Gives back a tracking lookup that could not be served (see [`Limiter::refund_identity`]).
+    pub fn refund_tracking(&self, number: &str, client: IpAddr) {
+        self.tracking_per_client.refund(&client);
+        self.tracking_per_number.refund(&number.to_string());
+    }
+
     /// Whether one more representative appointment (with its uploads) from this client is
     /// allowed: the form is open to anyone, so it must not become a way to fill the disk.
     pub fn appointment(&self, client: IpAddr) -> bool {

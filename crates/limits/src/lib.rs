@@ -7,6 +7,9 @@
 //! [`KeyedLimit`] drops, at most once a [`SWEEP_EVERY`], the keys whose state is again
 //! that of a key never seen (governor's `retain_recent`): nothing a limit decides changes.
 //! The sweep runs on the check that finds it due, so it needs no task of its own.
+//! An attempt the service could not serve (its database out of reach) can be given back
+//! ([`KeyedLimit::refund`]), so that people told to try again are not then refused for
+//! having tried.
 //! [`Recent`] remembers keys for a while, without limiting them.
 
 use std::collections::HashMap;
@@ -41,6 +44,20 @@ pub struct KeyedLimit<K: Hash + Eq + Clone, C: Clock = DefaultClock> {
     start: C::Instant,
     /// When the next sweep is due, in nanoseconds from `start`.
     next_sweep: AtomicU64,
+    /// Attempts given back, per key. Written by hand: governor's state for a key cannot be
+    /// wound back, so an attempt given back is one more allowed past the limit, within
+    /// [`KeyedLimit::period`] of the last given back.
+    refunds: Mutex<HashMap<K, Refunds>>,
+    /// The time a spent key takes to have its whole quota back, in nanoseconds.
+    period: u64,
+    /// The quota's burst: no key holds more attempts given back than this.
+    burst: u32,
+}
+
+struct Refunds {
+    left: u32,
+    /// When the last was given back, in nanoseconds from `start`.
+    at: u64,
 }
 
 impl<K: Hash + Eq + Clone> KeyedLimit<K> {
@@ -52,19 +69,56 @@ impl<K: Hash + Eq + Clone> KeyedLimit<K> {
 impl<K: Hash + Eq + Clone, C: Clock + Clone> KeyedLimit<K, C> {
     pub fn with_clock(quota: Quota, clock: C) -> Self {
         let start = clock.now();
+        let burst = quota.burst_size().get();
         KeyedLimit {
             limiter: RateLimiter::new(quota, DefaultKeyedStateStore::default(), clock.clone()),
             clock,
             start,
             next_sweep: AtomicU64::new(nanos(SWEEP_EVERY)),
+            refunds: Mutex::new(HashMap::new()),
+            period: nanos(quota.replenish_interval()).saturating_mul(u64::from(burst)),
+            burst,
         }
     }
 
     /// Whether one more attempt for `key` is allowed now (and counts it).
     pub fn check(&self, key: &K) -> bool {
-        let allowed = self.limiter.check_key(key).is_ok();
+        let allowed = self.limiter.check_key(key).is_ok() || self.use_refund(key);
         self.sweep_if_due();
         allowed
+    }
+
+    /// Gives back an attempt `check` allowed for `key` that could not be served: the next
+    /// attempt past the limit is allowed in its place, if made within the time the key
+    /// takes to have its whole quota back.
+    pub fn refund(&self, key: &K) {
+        let now = self.now();
+        let mut refunds = self.refunds.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let r = refunds.entry(key.clone()).or_insert(Refunds { left: 0, at: now });
+        if now.saturating_sub(r.at) >= self.period {
+            r.left = 0;
+        }
+        r.left = (r.left + 1).min(self.burst);
+        r.at = now;
+    }
+
+    /// An attempt past the limit, allowed by one given back.
+    fn use_refund(&self, key: &K) -> bool {
+        let now = self.now();
+        let mut refunds = self.refunds.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some(r) = refunds.get_mut(key) else { return false };
+        let fresh = now.saturating_sub(r.at) < self.period;
+        if fresh {
+            r.left -= 1;
+        }
+        if !fresh || r.left == 0 {
+            refunds.remove(key);
+        }
+        fresh
+    }
+
+    fn now(&self) -> u64 {
+        self.clock.now().duration_since(self.start).as_u64()
     }
 
     /// Keys held (for tests and figures).
@@ -75,7 +129,7 @@ impl<K: Hash + Eq + Clone, C: Clock + Clone> KeyedLimit<K, C> {
     fn sweep_if_due(&self) {
         // A check that finds no sweep due reads one number; of the checks that find one
         // due, the one that moves the due time on sweeps and the others go on.
-        let now = self.clock.now().duration_since(self.start).as_u64();
+        let now = self.now();
         let due = self.next_sweep.load(Ordering::Relaxed);
         if now < due
             || self
@@ -87,6 +141,9 @@ impl<K: Hash + Eq + Clone, C: Clock + Clone> KeyedLimit<K, C> {
         }
         self.limiter.retain_recent();
         self.limiter.shrink_to_fit();
+        let mut refunds = self.refunds.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        refunds.retain(|_, r| now.saturating_sub(r.at) < self.period);
+        refunds.shrink_to_fit();
     }
 }
 
@@ -191,6 +248,29 @@ mod tests {
         limit.check(&8);
         assert_eq!(limit.keys(), 1, "the quiet key was dropped");
         assert_eq!((0..10).filter(|_| limit.check(&key)).count(), 5, "the full quota, not more");
+    }
+
+    #[test]
+    fn an_attempt_given_back_is_allowed_again_within_the_period() {
+        let clock = FakeRelativeClock::default();
+        let limit = KeyedLimit::with_clock(per_minute(5), clock.clone());
+        let key = "3273015505900002".to_string();
+        assert_eq!((0..10).filter(|_| limit.check(&key)).count(), 5);
+        // Two of the five could not be served: two more, and no more.
+        limit.refund(&key);
+        limit.refund(&key);
+        assert_eq!((0..10).filter(|_| limit.check(&key)).count(), 2);
+        assert!(limit.check(&"another".to_string()), "other keys as ever");
+        // No key holds more than its quota given back.
+        for _ in 0..20 {
+            limit.refund(&key);
+        }
+        assert_eq!((0..30).filter(|_| limit.check(&key)).count(), 5);
+        // One given back and not used within the period is gone (the quota has come back
+        // by then: five, not six).
+        limit.refund(&key);
+        clock.advance(Duration::from_secs(61));
+        assert_eq!((0..10).filter(|_| limit.check(&key)).count(), 5);
     }
 
     #[test]
