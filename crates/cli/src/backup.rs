@@ -59,6 +59,12 @@ pub async fn backup(config: &Config, dest: &Path, documents_only: bool) -> anyho
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
         _ => {}
     }
+    // The documents first, pruned: what Lapak has deleted (claims past retention, pages
+    // replaced) goes from the backup too. Then the database, then the documents written
+    // meanwhile. Every document the database's copy names is then in the backup, also one
+    // the retention sweep deletes while the backup runs (all but a page written after the
+    // first copy and replaced before the second, in a draft).
+    let first = copy_folder(config.documents_dir(), dest.join(DOCUMENTS), true).await?;
     if let Some(db) = &database {
         let partial = dest.join(format!("{DATABASE}.partial"));
         let _ = std::fs::remove_file(&partial);
@@ -70,19 +76,24 @@ pub async fn backup(config: &Config, dest: &Path, documents_only: bool) -> anyho
         let size = std::fs::metadata(dest.join(DATABASE))?.len();
         println!("Basis data disalin / database copied: {:.1} MB", size as f64 / 1e6);
     }
-    let copied = copy_folder(config.documents_dir(), dest.join(DOCUMENTS)).await?;
+    let copied = match &database {
+        Some(_) => copy_folder(config.documents_dir(), dest.join(DOCUMENTS), false).await?,
+        None => Copied::default(),
+    };
+    let (files, bytes) = (first.files + copied.files, first.bytes + copied.bytes);
     println!(
-        "Dokumen / documents: {} disalin/copied ({:.1} MB), {} sudah ada/already there",
-        copied.files,
-        copied.bytes as f64 / 1e6,
-        copied.kept
+        "Dokumen / documents: {files} disalin/copied ({:.1} MB), {} sudah ada/already there, \
+         {} dibuang karena sudah dihapus Lapak/removed as Lapak deleted them",
+        bytes as f64 / 1e6,
+        first.kept,
+        first.removed
     );
     let manifest = Manifest {
         format: FORMAT.into(),
         made_at: jiff::Timestamp::now(),
         lapak_version: env!("CARGO_PKG_VERSION").into(),
         database: database.as_ref().map(|_| DATABASE.into()),
-        documents: copied.files + copied.kept,
+        documents: first.files + first.kept + copied.files,
         key_fingerprint: keys.fingerprint(),
         key_versions: keys.versions(),
     };
@@ -158,7 +169,7 @@ pub async fn restore(config: &Config, from: &Path) -> anyhow::Result<()> {
         std::fs::rename(&partial, &target)?;
         println!("Basis data dipulihkan / database restored: {}", target.display());
     }
-    let copied = copy_folder(from.join(DOCUMENTS), config.documents_dir()).await?;
+    let copied = copy_folder(from.join(DOCUMENTS), config.documents_dir(), false).await?;
     println!("Dokumen dipulihkan / documents restored: {}", copied.files + copied.kept);
     // Opening applies the migrations of this Lapak to a backup made by an older one.
     let store = crate::open_store(config).await?;
@@ -171,13 +182,14 @@ pub async fn restore(config: &Config, from: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The document folder copied on a blocking thread, with a count on a terminal.
-async fn copy_folder(from: PathBuf, to: PathBuf) -> anyhow::Result<Copied> {
+/// The document folder copied on a blocking thread (pruned: see [`copy_documents`]), with
+/// a count on a terminal.
+async fn copy_folder(from: PathBuf, to: PathBuf, prune: bool) -> anyhow::Result<Copied> {
     let progress = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     progress
         .set_style(ProgressStyle::with_template("{spinner} {pos} dokumen/documents ({elapsed})").expect("template"));
     let shown = progress.clone();
-    let copied = tokio::task::spawn_blocking(move || copy_documents(&from, &to, &|n| shown.set_position(n)))
+    let copied = tokio::task::spawn_blocking(move || copy_documents(&from, &to, prune, &|n| shown.set_position(n)))
         .await?
         .context("salinan dokumen / the documents' copy")?;
     progress.finish_and_clear();

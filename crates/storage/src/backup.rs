@@ -38,12 +38,18 @@ pub struct Copied {
     /// so a later backup into the same folder copies only what is new).
     pub kept: u64,
     pub bytes: u64,
+    /// Files (and folders) under `to` that are no longer under `from`, removed by a pruning
+    /// copy: a document Lapak deleted (its claim past retention, a page replaced) does not
+    /// live on in the backup.
+    pub removed: u64,
 }
 
 /// Copies every file under `from` to the same place under `to`, each through a temporary
 /// name and synced, so that a copy cut short leaves no half file under a document's name.
-/// `progress(files so far)` is called after each file. Missing `from`: nothing to copy.
-pub fn copy_documents(from: &Path, to: &Path, progress: &dyn Fn(u64)) -> Result<Copied> {
+/// With `prune`, what is under `to` and no longer under `from` is removed, so that `to`
+/// holds what `from` holds. `progress(files so far)` is called after each file. Missing
+/// `from`: nothing to copy.
+pub fn copy_documents(from: &Path, to: &Path, prune: bool, progress: &dyn Fn(u64)) -> Result<Copied> {
     let mut copied = Copied::default();
     if !from.exists() {
         return Ok(copied);
@@ -52,9 +58,11 @@ pub fn copy_documents(from: &Path, to: &Path, progress: &dyn Fn(u64)) -> Result<
     while let Some(relative) = folders.pop() {
         let target = to.join(&relative);
         std::fs::create_dir_all(&target).map_err(io)?;
+        let mut present = std::collections::HashSet::new();
         for entry in std::fs::read_dir(from.join(&relative)).map_err(io)? {
             let entry = entry.map_err(io)?;
             let kind = entry.file_type().map_err(io)?;
+            present.insert(entry.file_name());
             let name = relative.join(entry.file_name());
             if kind.is_dir() {
                 folders.push(name);
@@ -77,6 +85,20 @@ pub fn copy_documents(from: &Path, to: &Path, progress: &dyn Fn(u64)) -> Result<
             }
             progress(copied.files + copied.kept);
         }
+        if prune {
+            for entry in std::fs::read_dir(&target).map_err(io)? {
+                let entry = entry.map_err(io)?;
+                if present.contains(&entry.file_name()) {
+                    continue;
+                }
+                if entry.file_type().map_err(io)?.is_dir() {
+                    std::fs::remove_dir_all(entry.path()).map_err(io)?;
+                } else {
+                    std::fs::remove_file(entry.path()).map_err(io)?;
+                }
+                copied.removed += 1;
+            }
+        }
         // The folder's new names, durable with it.
         std::fs::File::open(&target).and_then(|f| f.sync_all()).map_err(io)?;
     }
@@ -97,13 +119,35 @@ mod tests {
         std::fs::create_dir_all(from.path().join("claims/c-1")).unwrap();
         std::fs::write(from.path().join("claims/c-1/d-1"), b"sealed one").unwrap();
         std::fs::write(from.path().join("top"), b"x").unwrap();
-        let first = copy_documents(from.path(), to.path(), &|_| {}).unwrap();
-        assert_eq!(first, Copied { files: 2, kept: 0, bytes: 11 });
+        let first = copy_documents(from.path(), to.path(), true, &|_| {}).unwrap();
+        assert_eq!(first, Copied { files: 2, kept: 0, bytes: 11, removed: 0 });
         assert_eq!(std::fs::read(to.path().join("claims/c-1/d-1")).unwrap(), b"sealed one");
         std::fs::write(from.path().join("claims/c-1/d-2"), b"sealed two").unwrap();
-        let second = copy_documents(from.path(), to.path(), &|_| {}).unwrap();
-        assert_eq!(second, Copied { files: 1, kept: 2, bytes: 10 });
-        let none = copy_documents(&from.path().join("missing"), to.path(), &|_| {}).unwrap();
+        let second = copy_documents(from.path(), to.path(), true, &|_| {}).unwrap();
+        assert_eq!(second, Copied { files: 1, kept: 2, bytes: 10, removed: 0 });
+        let none = copy_documents(&from.path().join("missing"), to.path(), true, &|_| {}).unwrap();
         assert_eq!(none, Copied::default());
+    }
+
+    #[test]
+    fn a_pruning_copy_removes_what_the_folder_no_longer_holds() {
+        let (from, to) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        for (path, bytes) in [("claims/c-1/d-1", "one"), ("claims/c-2/d-2", "two"), ("claims/c-2/d-3", "three")] {
+            std::fs::create_dir_all(from.path().join(path).parent().unwrap()).unwrap();
+            std::fs::write(from.path().join(path), bytes).unwrap();
+        }
+        copy_documents(from.path(), to.path(), true, &|_| {}).unwrap();
+        // A claim past retention goes whole; another's page is replaced.
+        std::fs::remove_dir_all(from.path().join("claims/c-1")).unwrap();
+        std::fs::remove_file(from.path().join("claims/c-2/d-2")).unwrap();
+        std::fs::write(from.path().join("claims/c-2/d-4"), "four").unwrap();
+        // Without pruning, nothing goes.
+        let kept = copy_documents(from.path(), to.path(), false, &|_| {}).unwrap();
+        assert_eq!(kept, Copied { files: 1, kept: 1, bytes: 4, removed: 0 });
+        assert!(to.path().join("claims/c-1/d-1").exists() && to.path().join("claims/c-2/d-2").exists());
+        let pruned = copy_documents(from.path(), to.path(), true, &|_| {}).unwrap();
+        assert_eq!(pruned, Copied { files: 0, kept: 2, bytes: 0, removed: 2 });
+        assert!(!to.path().join("claims/c-1").exists() && !to.path().join("claims/c-2/d-2").exists());
+        assert!(to.path().join("claims/c-2/d-3").exists() && to.path().join("claims/c-2/d-4").exists());
     }
 }
