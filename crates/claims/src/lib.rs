@@ -502,7 +502,7 @@ impl ClaimService {
         started
     }
 
-    /// [`Claims::start`] past its limits.
+    /// [`ClaimService::start`] past its limits.
     async fn start_checked(&self, nik: &Nik, kpj: &Kpj, name: &Name, birth: Date, lang: &str) -> Result<Started> {
         let guess = Guess::Identity(nik);
         if self.store.failed_guesses(guess, Timestamp::now()).await? >= self.limiter.identity_failures() {
@@ -904,7 +904,7 @@ impl ClaimService {
         tracked
     }
 
-    /// [`Claims::track`] past its limits.
+    /// [`ClaimService::track`] past its limits.
     async fn track_checked(&self, number: &ClaimNumber, birth: Date) -> Result<Tracking> {
         // The number's failures in every process, read where this process saw one lately
         // (see `limits`). An unknown number's are counted too, so that it answers as a known

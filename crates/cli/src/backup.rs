@@ -182,8 +182,8 @@ pub async fn restore(config: &Config, from: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The document folder copied on a blocking thread (pruned: see [`copy_documents`]), with
-/// a count on a terminal.
+/// The document folder copied on a blocking thread (with `prune`, what `from` no longer
+/// holds goes from `to`: see [`copy_documents`]), with a count on a terminal.
 async fn copy_folder(from: PathBuf, to: PathBuf, prune: bool) -> anyhow::Result<Copied> {
     let progress = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     progress

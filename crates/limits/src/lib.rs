@@ -46,7 +46,7 @@ pub struct KeyedLimit<K: Hash + Eq + Clone, C: Clock = DefaultClock> {
     next_sweep: AtomicU64,
     /// Attempts given back, per key. Written by hand: governor's state for a key cannot be
     /// wound back, so an attempt given back is one more allowed past the limit, within
-    /// [`KeyedLimit::period`] of the last given back.
+    /// `period` of the last given back.
     refunds: Mutex<HashMap<K, Refunds>>,
     /// The time a spent key takes to have its whole quota back, in nanoseconds.
     period: u64,
