@@ -889,11 +889,6 @@ fn the_systemd_units_in_deploy_start_commands_lapak_takes() {
     assert_eq!(units, 2, "lapak.service and lapak-backup.service");
 }
 
-/// A free port on the loopback.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 /// nginx run with the site file `deploy/nginx.conf` as it is, only its addresses and
 /// certificate put in the test's place; it ends with the value.
 struct Nginx {
@@ -1011,9 +1006,12 @@ async fn the_nginx_front_in_deploy_serves_claims_over_tls() {
     };
     let env = Env::with_siti().await;
     let (cert, key) = certificate(&openssl, env.dir.path());
-    let (tls, plain) = (free_port(), free_port());
+    // nginx's two ports, held until Lapak has one of its own.
+    let held = [(); 2].map(|()| std::net::TcpListener::bind("127.0.0.1:0").unwrap());
+    let [tls, plain] = held.each_ref().map(|l| l.local_addr().unwrap().port());
     let public = format!("https://lapak.example:{tls}");
     let lapak = Server::start_with(&env, None, &["--public-url", &public, "--trusted-proxies", "127.0.0.1"]).await;
+    drop(held);
     let _front = Nginx::start(&nginx, lapak.addr, tls, plain, &cert, &key);
     // A participant at 127.0.0.2 (the loopback answers on all of 127/8), nginx at 127.0.0.1.
     let participant = |address: [u8; 4]| {
