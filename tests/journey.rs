@@ -245,8 +245,8 @@ async fn coming_back_keeps_the_e_mailed_link_and_sends_no_second_e_mail() {
 /// A database that cannot take requests (its server out of reach; on SQLite, another
 /// process holding the write lock past the busy timeout): a step is answered 503 with
 /// `Retry-After` and says why in the visitor's language, with what was typed kept; the API
-/// answers `unavailable`; a draft is not taken for gone. Once the database is back the same
-/// step goes through.
+/// answers `unavailable`; a draft is not taken for gone; attempts so answered do not count
+/// against the guessing limits. Once the database is back the same step goes through.
 #[tokio::test]
 async fn while_the_database_cannot_take_requests_people_are_told_to_try_again_and_lose_nothing() {
     use lapak_storage::Engine;
