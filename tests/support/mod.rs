@@ -39,10 +39,7 @@ pub fn postgres_url() -> Option<String> {
 pub fn postgres_server(test: &str) -> Option<String> {
     let url = postgres_url().or_else(|| std::env::var("LAPAK_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()));
     if url.is_none() {
-        if std::env::var_os("CI").is_some() {
-            panic!("{test} needs PostgreSQL: set LAPAK_TEST_POSTGRES_URL");
-        }
-        eprintln!("\n*** NOT RUN: {test} needs PostgreSQL (LAPAK_TEST_POSTGRES_URL or LAPAK_TEST_DATABASE_URL) ***\n");
+        not_run(&format!("{test} needs PostgreSQL"), "set LAPAK_TEST_POSTGRES_URL or LAPAK_TEST_DATABASE_URL");
     }
     url
 }
@@ -55,11 +52,10 @@ pub fn schemathesis() -> Option<std::path::PathBuf> {
     let found = named
         .or_else(|| std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join("st")).find(|p| p.is_file()));
     if found.is_none() {
-        let how = "pip install schemathesis==4.32.5, or set LAPAK_SCHEMATHESIS";
-        if std::env::var_os("CI").is_some() {
-            panic!("the API's schema-driven test needs Schemathesis: {how}");
-        }
-        eprintln!("\n*** NOT RUN: the API's schema-driven test needs Schemathesis ({how}) ***\n");
+        not_run(
+            "the API's schema-driven test needs Schemathesis",
+            "pip install schemathesis==4.32.5, or set LAPAK_SCHEMATHESIS",
+        );
     }
     found
 }
@@ -72,12 +68,18 @@ pub fn program(name: &str, test: &str) -> Option<PathBuf> {
     let dirs = std::env::split_paths(&path).chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].map(PathBuf::from));
     let found = dirs.map(|dir| dir.join(name)).find(|p| p.is_file());
     if found.is_none() {
-        if std::env::var_os("CI").is_some() {
-            panic!("{test} needs {name} (apt-get install {name})");
-        }
-        eprintln!("\n*** NOT RUN: {test} needs {name} (apt-get install {name}) ***\n");
+        not_run(&format!("{test} needs {name}"), &format!("apt-get install {name}"));
     }
     found
+}
+
+/// A test that cannot run here for want of `what` (and `how` to get it): it says so loudly,
+/// or fails under `CI` (set by `.ci/run`, which installs everything the suite needs).
+pub fn not_run(what: &str, how: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{what}: {how}");
+    }
+    eprintln!("\n*** NOT RUN: {what} ({how}) ***\n");
 }
 
 /// A URL for a brand-new, empty database on the configured engine.

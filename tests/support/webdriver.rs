@@ -42,16 +42,11 @@ pub fn chromedriver_path() -> Option<String> {
 /// The driver for a browser test, or `None` when it is missing: then the test says loudly
 /// that it did not run, except under CI (`CI` set, as `.ci/run` does), where it fails.
 pub fn required_driver() -> Option<String> {
-    match chromedriver_path() {
-        Some(d) => Some(d),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("chromedriver not found: install chromium and chromium-driver")
-        }
-        None => {
-            eprintln!("\n*** NOT RUN: browser test needs chromium and chromium-driver (apt-get install chromium chromium-driver) ***\n");
-            None
-        }
+    let driver = chromedriver_path();
+    if driver.is_none() {
+        crate::not_run("browser test needs chromium and chromium-driver", "apt-get install chromium chromium-driver");
     }
+    driver
 }
 
 /// Where browser tests keep their screenshots: `target/screenshots/`.

@@ -76,9 +76,10 @@ pub async fn backup(config: &Config, dest: &Path, documents_only: bool) -> anyho
         let size = std::fs::metadata(dest.join(DATABASE))?.len();
         println!("Basis data disalin / database copied: {:.1} MB", size as f64 / 1e6);
     }
-    let copied = match &database {
-        Some(_) => copy_folder(config.documents_dir(), dest.join(DOCUMENTS), false).await?,
-        None => Copied::default(),
+    let copied = if database.is_some() {
+        copy_folder(config.documents_dir(), dest.join(DOCUMENTS), false).await?
+    } else {
+        Copied::default()
     };
     let (files, bytes) = (first.files + copied.files, first.bytes + copied.bytes);
     println!(

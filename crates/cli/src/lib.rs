@@ -101,8 +101,9 @@ pub enum Command {
     },
     /// A consistent copy of the SQLite database and the document folder into DEST, while
     /// Lapak runs (the key file is never copied: keep it apart). A later backup into the
-    /// same folder copies only new documents. PostgreSQL: back the database up with
-    /// pg_dump, and the documents with --documents-only.
+    /// same folder copies only new documents and removes those Lapak has deleted since.
+    /// PostgreSQL: back the database up with pg_dump, and the documents with
+    /// --documents-only.
     Backup {
         /// The backup's folder (created if missing; an earlier backup there is brought up
         /// to date).

@@ -62,7 +62,9 @@ pub fn copy_documents(from: &Path, to: &Path, prune: bool, progress: &dyn Fn(u64
         for entry in std::fs::read_dir(from.join(&relative)).map_err(io)? {
             let entry = entry.map_err(io)?;
             let kind = entry.file_type().map_err(io)?;
-            present.insert(entry.file_name());
+            if prune {
+                present.insert(entry.file_name());
+            }
             let name = relative.join(entry.file_name());
             if kind.is_dir() {
                 folders.push(name);
